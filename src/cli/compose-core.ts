@@ -1,0 +1,42 @@
+import type { AppConfig } from '../config/app-config.js';
+import { createNodeRegistry } from '../engine/nodes/node-registry.js';
+import { createEngineServices } from '../runner/engine-services.js';
+import { PlanCache } from '../runner/plan-cache.js';
+import { RunExecutor } from '../runner/run-executor.js';
+import { CredentialCipher } from '../security/credential-cipher.js';
+import { resolveCredentialKey } from '../security/secret-key.js';
+import type { Logger } from '../shared/logger.js';
+import type { Metrics } from '../shared/metrics.js';
+import { type Database, openDatabase } from '../storage/database.js';
+import { type Repositories, createRepositories } from '../storage/repositories.js';
+
+/** What server and worker share: database, repositories, credential cipher, plans and the executor. */
+export interface Core {
+  database: Database;
+  repos: Repositories;
+  cipher: CredentialCipher;
+  plans: PlanCache;
+  executor: RunExecutor;
+}
+
+export async function composeCore(config: AppConfig, logger: Logger, metrics: Metrics): Promise<Core> {
+  const cipher = new CredentialCipher(resolveCredentialKey(config.secrets));
+  const database = await openDatabase(config.database, logger);
+  try {
+    await database.migrate();
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const repos = createRepositories(database.db);
+  const plans = new PlanCache(createNodeRegistry());
+  const executor = new RunExecutor({
+    repos,
+    plans,
+    services: createEngineServices(repos, cipher, config.runs.llmMaxRetries),
+    predictionTimeoutMs: config.runs.predictionTimeoutMs,
+    logger,
+    metrics,
+  });
+  return { database, repos, cipher, plans, executor };
+}

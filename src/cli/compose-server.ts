@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppConfig } from '../config/app-config.js';
+import type { FlowRunner } from '../runner/flow-runner.js';
+import { InProcessRunner } from '../runner/in-process/in-process-runner.js';
+import type { AppDeps, ReadinessCheck } from '../server/app-deps.js';
+import { buildApp } from '../server/build-app.js';
+import type { Logger } from '../shared/logger.js';
+import { Metrics } from '../shared/metrics.js';
+import { type Core, composeCore } from './compose-core.js';
+
+export interface ServerHandle {
+  app: FastifyInstance;
+  core: Core;
+  runner: FlowRunner;
+  /** Listens on the configured host and port; resolves with the base URL. */
+  listen(): Promise<string>;
+  /** Stops intake, drains in-flight runs (up to the deadline), closes the runner, then the database. */
+  close(): Promise<void>;
+}
+
+interface RunnerParts {
+  runner: FlowRunner;
+  readiness: ReadinessCheck[];
+  adminPlugins: AppDeps['adminPlugins'];
+}
+
+/** The one place the mode is read: main runs flows here, queue hands them to workers. */
+async function composeRunner(config: AppConfig, core: Core, metrics: Metrics, logger: Logger): Promise<RunnerParts> {
+  if (config.mode === 'queue') {
+    const { composeQueueRunner } = await import('./compose-queue.js');
+    return composeQueueRunner(config, core, metrics, logger);
+  }
+  const runner = new InProcessRunner(
+    core.repos,
+    core.executor,
+    {
+      predictionTimeoutMs: config.runs.predictionTimeoutMs,
+      streamDetachGraceMs: config.runs.streamDetachGraceMs,
+      eventsTtlSeconds: config.runs.eventsTtlSeconds,
+    },
+    logger,
+  );
+  return { runner, readiness: [], adminPlugins: [] };
+}
+
+export async function composeServer(config: AppConfig, logger: Logger): Promise<ServerHandle> {
+  const metrics = new Metrics('server');
+  const core = await composeCore(config, logger, metrics);
+  let parts: RunnerParts;
+  try {
+    parts = await composeRunner(config, core, metrics, logger);
+  } catch (error) {
+    await core.database.close();
+    throw error;
+  }
+  const app = await buildApp({
+    config,
+    repos: core.repos,
+    runner: parts.runner,
+    plans: core.plans,
+    cipher: core.cipher,
+    logger,
+    metrics,
+    readiness: [{ name: 'database', check: () => core.database.ping() }, ...parts.readiness],
+    adminPlugins: parts.adminPlugins,
+  });
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      const drainMs = config.queue.gracefulShutdownTimeoutMs;
+      const stopped = app.close();
+      await parts.runner.close(drainMs);
+      // Runs have ended, so their streams have too; cut whatever is still open (idle keep-alives, stuck readers).
+      app.server.closeAllConnections?.();
+      await stopped;
+      await core.database.close();
+    })();
+    return closing;
+  };
+
+  return {
+    app,
+    core,
+    runner: parts.runner,
+    async listen() {
+      await app.listen({ port: config.server.port, host: config.server.host });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.server.port;
+      const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;
+      return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    },
+    close,
+  };
+}

@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import {
+  boolean,
+  byteSize,
+  directory,
+  integer,
+  oneOf,
+  optionalString,
+  stringWithDefault,
+} from './env-parsers.js';
+
+/**
+ * The one schema of every environment variable (configuration.md). Keys are the variable names, so a
+ * zod issue path is the name of the bad variable.
+ */
+export function buildEnvSchema(cwd: string) {
+  return z
+    .object({
+      PORT: integer(3000, { min: 0, max: 65535 }),
+      HOST: stringWithDefault('0.0.0.0'),
+      MODE: oneOf(['main', 'queue'], 'main'),
+      LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+      BODY_LIMIT: byteSize('50mb'),
+      CORS_ORIGINS: stringWithDefault('*'),
+      SSE_HEARTBEAT_INTERVAL: integer(30000, { min: 100 }),
+
+      DATABASE_TYPE: oneOf(['sqlite', 'postgres'], 'sqlite'),
+      DATABASE_PATH: directory('~/.aimicromind', cwd),
+      DATABASE_URL: optionalString(),
+      DATABASE_HOST: stringWithDefault('localhost'),
+      DATABASE_PORT: integer(5432, { min: 1, max: 65535 }),
+      DATABASE_USER: optionalString(),
+      DATABASE_PASSWORD: optionalString(),
+      DATABASE_NAME: stringWithDefault('aimicromind'),
+      DATABASE_SSL: boolean(false),
+
+      SECRET_KEY: optionalString(),
+      SECRETKEY_PATH: directory('~/.aimicromind', cwd),
+      AIMICROMIND_API_KEY: optionalString(),
+      AIMICROMIND_USERNAME: optionalString(),
+      AIMICROMIND_PASSWORD: optionalString(),
+
+      PREDICTION_TIMEOUT: integer(300000, { min: 1 }),
+      STREAM_DETACH_GRACE: integer(30000, { min: 0 }),
+      RUN_EVENTS_TTL: integer(3600, { min: 1 }),
+      LLM_MAX_RETRIES: integer(2, { min: 0, max: 10 }),
+
+      WORKER_CONCURRENCY: integer(10000, { min: 1 }),
+      QUEUE_NAME: stringWithDefault('aimicromind-queue'),
+      QUEUE_REDIS_EVENT_STREAM_MAX_LEN: integer(10000, { min: 1 }),
+      REDIS_URL: optionalString().refine(
+        (v) => v === undefined || /^rediss?:\/\//.test(v),
+        'must start with redis:// or rediss://',
+      ),
+      REDIS_HOST: stringWithDefault('localhost'),
+      REDIS_PORT: integer(6379, { min: 1, max: 65535 }),
+      REDIS_USERNAME: optionalString(),
+      REDIS_PASSWORD: optionalString(),
+      REDIS_TLS: boolean(false),
+      REDIS_CERT: optionalString(),
+      REDIS_KEY: optionalString(),
+      REDIS_CA: optionalString(),
+      REDIS_KEEP_ALIVE: integer(10000, { min: 0 }),
+      REMOVE_ON_AGE: integer(86400, { min: 0 }),
+      REMOVE_ON_COUNT: integer(10000, { min: 0 }),
+      ENABLE_BULLMQ_DASHBOARD: boolean(true),
+      GRACEFUL_SHUTDOWN_TIMEOUT: integer(60000, { min: 0 }),
+      WORKER_LOCK_DURATION: integer(30000, { min: 100 }),
+      WORKER_STALLED_INTERVAL: integer(30000, { min: 100 }),
+      WORKER_MAX_STALLED_COUNT: integer(1, { min: 0 }),
+      WORKER_PORT: integer(5566, { min: 0, max: 65535 }),
+    })
+    .superRefine((env, ctx) => {
+      if (Boolean(env.AIMICROMIND_USERNAME) !== Boolean(env.AIMICROMIND_PASSWORD)) {
+        const missing = env.AIMICROMIND_USERNAME ? 'AIMICROMIND_PASSWORD' : 'AIMICROMIND_USERNAME';
+        ctx.addIssue({
+          code: 'custom',
+          path: [missing],
+          message: 'must be set together with the other of AIMICROMIND_USERNAME / AIMICROMIND_PASSWORD',
+        });
+      }
+    });
+}
+
+export type ParsedEnv = z.output<ReturnType<typeof buildEnvSchema>>;

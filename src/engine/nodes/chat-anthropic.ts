@@ -1,0 +1,90 @@
+import type { MessageContent } from '@langchain/core/messages';
+import { ChatAnthropic } from '@langchain/anthropic';
+import { FlowValidationError } from '../errors.js';
+import { CHAT_MODEL_BASE_CLASSES, COMMON_CHAT_MODEL_INPUTS, credentialField } from './chat-model-inputs.js';
+import { asBoolean, asNumber, asString } from './input-values.js';
+import type { NodeDefinition } from './node-definition.js';
+import { approximateTokenCount } from './offline-token-count.js';
+
+class OfflineChatAnthropic extends ChatAnthropic {
+  override async getNumTokens(content: MessageContent): Promise<number> {
+    return approximateTokenCount(content);
+  }
+}
+
+const ADAPTIVE_THINKING_MODELS = new Set(['claude-opus-4-7', 'claude-opus-4-6', 'claude-sonnet-4-6']);
+
+/** Opus 4.7 and later reject temperature, top-p and top-k. */
+function hasNoSamplingParams(model: string): boolean {
+  const match = /^claude-opus-(\d+)-(\d+)/.exec(model);
+  if (!match) return false;
+  const major = Number(match[1]);
+  const minor = Number(match[2]);
+  return major > 4 || (major === 4 && minor >= 7);
+}
+
+type AnthropicFields = ConstructorParameters<typeof ChatAnthropic>[0] & {};
+
+export const chatAnthropic: NodeDefinition = {
+  name: 'chatAnthropic',
+  label: 'Anthropic Claude',
+  category: 'Chat Models',
+  baseClasses: ['ChatAnthropic', 'ChatAnthropicMessages', ...CHAT_MODEL_BASE_CLASSES],
+  credential: { names: ['anthropicApi'], optional: false },
+  streamCapable: true,
+  inputs: [
+    ...COMMON_CHAT_MODEL_INPUTS,
+    { name: 'extendedThinking', kind: 'param', type: 'boolean', optional: true },
+    { name: 'budgetTokens', kind: 'param', type: 'number', optional: true },
+    { name: 'adaptiveThinking', kind: 'param', type: 'boolean', optional: true },
+    { name: 'thinkingEffort', kind: 'param', type: 'options', optional: true },
+    { name: 'maxTokensToSample', kind: 'param', type: 'number', optional: true },
+    { name: 'topP', kind: 'param', type: 'number', optional: true },
+    { name: 'topK', kind: 'param', type: 'number', optional: true },
+    // aimicromind addition: an Anthropic-compatible endpoint (proxies, gateways).
+    { name: 'baseUrl', kind: 'param', type: 'string', optional: true },
+  ],
+  async build(ctx) {
+    const { inputs } = ctx;
+    const model = asString(inputs.modelName) ?? 'claude-haiku-4-5';
+    const apiKey = credentialField(ctx, 'anthropicApiKey');
+    if (!apiKey) {
+      throw new FlowValidationError(
+        `Node ${ctx.nodeId} (chatAnthropic): no Anthropic API key; create an anthropicApi credential and set the node's data.credential to its id`,
+        ctx.nodeId,
+      );
+    }
+    const fields: AnthropicFields = {
+      model,
+      apiKey,
+      streaming: false,
+      maxRetries: ctx.run.services.llm.maxRetries,
+    };
+    const baseUrl = asString(inputs.baseUrl);
+    if (baseUrl) fields.anthropicApiUrl = baseUrl;
+    const maxTokens = asNumber(inputs.maxTokensToSample);
+    if (maxTokens !== undefined) fields.maxTokens = maxTokens;
+
+    let thinking = false;
+    if (ADAPTIVE_THINKING_MODELS.has(model) && asBoolean(inputs.adaptiveThinking)) {
+      const effort = asString(inputs.thinkingEffort);
+      fields.thinking = { type: 'adaptive', ...(effort ? { effort } : {}) } as unknown as AnthropicFields['thinking'];
+      thinking = true;
+    } else if (!ADAPTIVE_THINKING_MODELS.has(model) && asBoolean(inputs.extendedThinking)) {
+      fields.thinking = { type: 'enabled', budget_tokens: asNumber(inputs.budgetTokens) ?? 1024 };
+      thinking = true;
+    }
+    if (!hasNoSamplingParams(model)) {
+      const temperature = asNumber(inputs.temperature);
+      if (temperature !== undefined && !thinking) fields.temperature = temperature;
+      const topP = asNumber(inputs.topP);
+      if (topP !== undefined) fields.topP = topP;
+      const topK = asNumber(inputs.topK);
+      if (topK !== undefined) fields.topK = topK;
+    } else {
+      fields.temperature = null as unknown as number;
+      fields.topP = null;
+    }
+    return new OfflineChatAnthropic(fields);
+  },
+};

@@ -1,0 +1,96 @@
+import type { MessageContent } from '@langchain/core/messages';
+import { ChatOpenAI, type ChatOpenAIFields } from '@langchain/openai';
+import { FlowValidationError } from '../errors.js';
+import { CHAT_MODEL_BASE_CLASSES, COMMON_CHAT_MODEL_INPUTS, credentialField } from './chat-model-inputs.js';
+import { asCommaList, asJsonObject, asNumber, asString } from './input-values.js';
+import type { NodeDefinition } from './node-definition.js';
+import { approximateTokenCount } from './offline-token-count.js';
+
+class OfflineChatOpenAI extends ChatOpenAI {
+  override async getNumTokens(content: MessageContent): Promise<number> {
+    return approximateTokenCount(content);
+  }
+}
+
+/** o1/o3/o4, codex-mini and gpt-5 (not -chat) take no temperature or stop, and accept reasoning options. */
+export function isReasoningModel(model: string): boolean {
+  return /^(o1|o3|o4)/.test(model) || model.startsWith('codex-mini') || (model.includes('gpt-5') && !model.includes('-chat'));
+}
+
+export const chatOpenAI: NodeDefinition = {
+  name: 'chatOpenAI',
+  label: 'OpenAI',
+  category: 'Chat Models',
+  baseClasses: ['ChatOpenAI', ...CHAT_MODEL_BASE_CLASSES],
+  credential: { names: ['openAIApi'], optional: false },
+  streamCapable: true,
+  inputs: [
+    ...COMMON_CHAT_MODEL_INPUTS,
+    { name: 'reasoning', kind: 'param', type: 'boolean', optional: true },
+    { name: 'reasoningEffort', kind: 'param', type: 'options', optional: true },
+    { name: 'reasoningSummary', kind: 'param', type: 'options', optional: true },
+    { name: 'maxTokens', kind: 'param', type: 'number', optional: true },
+    { name: 'topP', kind: 'param', type: 'number', optional: true },
+    { name: 'frequencyPenalty', kind: 'param', type: 'number', optional: true },
+    { name: 'presencePenalty', kind: 'param', type: 'number', optional: true },
+    { name: 'timeout', kind: 'param', type: 'number', optional: true },
+    { name: 'strictToolCalling', kind: 'param', type: 'boolean', optional: true },
+    { name: 'stopSequence', kind: 'param', type: 'string', optional: true },
+    { name: 'basepath', kind: 'param', type: 'string', optional: true },
+    { name: 'baseOptions', kind: 'param', type: 'json', optional: true },
+  ],
+  async build(ctx) {
+    const { inputs } = ctx;
+    const model = asString(inputs.modelName) ?? 'gpt-4o-mini';
+    const apiKey = credentialField(ctx, 'openAIApiKey');
+    if (!apiKey) {
+      throw new FlowValidationError(
+        `Node ${ctx.nodeId} (chatOpenAI): no OpenAI API key; create an openAIApi credential and set the node's data.credential to its id`,
+        ctx.nodeId,
+      );
+    }
+    let headers: Record<string, unknown> | undefined;
+    try {
+      headers = asJsonObject(inputs.baseOptions, 'baseOptions');
+    } catch (error) {
+      throw new FlowValidationError(`Node ${ctx.nodeId} (chatOpenAI): ${(error as Error).message}`, ctx.nodeId);
+    }
+    const reasoning = isReasoningModel(model);
+    const fields: ChatOpenAIFields = {
+      model,
+      apiKey,
+      // We choose per call whether to stream (stream() or invoke()); see run/call-model.
+      streaming: false,
+      maxRetries: ctx.run.services.llm.maxRetries,
+      configuration: {
+        ...(asString(inputs.basepath) ? { baseURL: asString(inputs.basepath) } : {}),
+        ...(headers ? { defaultHeaders: headers as Record<string, string> } : {}),
+      },
+    };
+    const temperature = asNumber(inputs.temperature);
+    if (temperature !== undefined && !reasoning) fields.temperature = temperature;
+    const maxTokens = asNumber(inputs.maxTokens);
+    if (maxTokens !== undefined) fields.maxTokens = maxTokens;
+    const topP = asNumber(inputs.topP);
+    if (topP !== undefined) fields.topP = topP;
+    const frequencyPenalty = asNumber(inputs.frequencyPenalty);
+    if (frequencyPenalty !== undefined) fields.frequencyPenalty = frequencyPenalty;
+    const presencePenalty = asNumber(inputs.presencePenalty);
+    if (presencePenalty !== undefined) fields.presencePenalty = presencePenalty;
+    const timeout = asNumber(inputs.timeout);
+    if (timeout !== undefined) fields.timeout = timeout;
+    const stop = asCommaList(inputs.stopSequence);
+    if (stop && !reasoning) fields.stop = stop;
+    if (reasoning) {
+      const effort = asString(inputs.reasoningEffort);
+      const summary = asString(inputs.reasoningSummary);
+      if (effort || summary) {
+        fields.reasoning = {
+          ...(effort ? { effort: effort as 'low' } : {}),
+          ...(summary ? { summary: summary as 'auto' } : {}),
+        };
+      }
+    }
+    return new OfflineChatOpenAI(fields);
+  },
+};

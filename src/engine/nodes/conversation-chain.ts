@@ -1,0 +1,88 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { type BaseMessage, HumanMessage, SystemMessage } from '@langchain/core/messages';
+import { FlowValidationError } from '../errors.js';
+import type { FlowResult } from '../events/run-event.js';
+import { turnsToMessages } from '../prompts/messages.js';
+import { parseTemplate, renderTemplate, type ParsedTemplate } from '../prompts/template.js';
+import { callChatModel } from '../run/call-model.js';
+import { asString } from './input-values.js';
+import { isMemoryInstance, type MemoryInstance } from './memory-instance.js';
+import type { NodeDefinition } from './node-definition.js';
+import { isPromptInstance } from './prompt-instances.js';
+
+export const DEFAULT_CONVERSATION_SYSTEM_MESSAGE =
+  'The following is a friendly conversation between a human and an AI. The AI is talkative and provides lots of specific details from its context. If the AI does not know the answer to a question, it truthfully says it does not know.';
+
+interface ConversationChainInstance {
+  kind: 'conversationChain';
+  nodeId: string;
+  model: BaseChatModel;
+  memory: MemoryInstance;
+  system: ParsedTemplate;
+  human: ParsedTemplate;
+  constants: Record<string, unknown>;
+}
+
+function render(nodeId: string, template: ParsedTemplate, values: Record<string, unknown>): string {
+  const missing = template.variables.filter((name) => values[name] === undefined || values[name] === null);
+  if (missing.length > 0) {
+    throw new FlowValidationError(`Node ${nodeId} (conversationChain): Missing value for input variable ${missing.join(', ')}`, nodeId);
+  }
+  return renderTemplate(template, values);
+}
+
+export const conversationChain: NodeDefinition = {
+  name: 'conversationChain',
+  label: 'Conversation Chain',
+  category: 'Chains',
+  baseClasses: ['ConversationChain', 'LLMChain', 'BaseChain', 'Runnable'],
+  inputs: [
+    { name: 'model', kind: 'anchor', type: 'BaseChatModel' },
+    { name: 'memory', kind: 'anchor', type: 'BaseMemory' },
+    { name: 'chatPromptTemplate', kind: 'anchor', type: 'ChatPromptTemplate', optional: true },
+    { name: 'inputModeration', kind: 'anchor', type: 'Moderation', optional: true, list: true },
+    { name: 'systemMessagePrompt', kind: 'param', type: 'string', optional: true },
+  ],
+  async build(ctx) {
+    const { model, memory, chatPromptTemplate } = ctx.inputs;
+    if (!isMemoryInstance(memory)) {
+      throw new FlowValidationError(`Node ${ctx.nodeId} (conversationChain): input "memory" is not a memory`, ctx.nodeId);
+    }
+    let system = parseTemplate(asString(ctx.inputs.systemMessagePrompt) ?? DEFAULT_CONVERSATION_SYSTEM_MESSAGE);
+    let human = parseTemplate('{input}');
+    let constants: Record<string, unknown> = {};
+    // A chat prompt template replaces the system message; only its first and last messages are used.
+    if (isPromptInstance(chatPromptTemplate) && chatPromptTemplate.kind === 'chat') {
+      if (!chatPromptTemplate.human.variables.includes('input')) {
+        throw new FlowValidationError(
+          `Node ${ctx.nodeId} (conversationChain): the chat prompt template's human message must contain {input}`,
+          ctx.nodeId,
+        );
+      }
+      system = chatPromptTemplate.system.parts.length > 0 ? chatPromptTemplate.system : system;
+      human = chatPromptTemplate.human;
+      constants = chatPromptTemplate.promptValues;
+    }
+    const chain: ConversationChainInstance = {
+      kind: 'conversationChain',
+      nodeId: ctx.nodeId,
+      model: model as BaseChatModel,
+      memory,
+      system,
+      human,
+      constants,
+    };
+    return chain;
+  },
+  async run(instance, ctx): Promise<FlowResult> {
+    const chain = instance as ConversationChainInstance;
+    const history = await chain.memory.loadTurns(ctx);
+    const values = { ...chain.constants, input: ctx.question };
+    const messages: BaseMessage[] = [
+      new SystemMessage(render(chain.nodeId, chain.system, values)),
+      ...turnsToMessages(history),
+      new HumanMessage(render(chain.nodeId, chain.human, values)),
+    ];
+    return { text: await callChatModel(chain.model, messages, ctx, ctx.streaming) };
+  },
+};

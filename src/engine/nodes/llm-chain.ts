@@ -1,0 +1,47 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { FlowValidationError } from '../errors.js';
+import type { FlowResult } from '../events/run-event.js';
+import { fillPromptVariables } from '../prompts/fill-variables.js';
+import { promptToMessages } from '../prompts/messages.js';
+import { callChatModel } from '../run/call-model.js';
+import type { NodeDefinition, RunContext } from './node-definition.js';
+import { isPromptInstance, type PromptInstance } from './prompt-instances.js';
+
+interface LlmChainInstance {
+  kind: 'llmChain';
+  nodeId: string;
+  model: BaseChatModel;
+  prompt: PromptInstance;
+}
+
+async function runChain(chain: LlmChainInstance, ctx: RunContext, stream: boolean): Promise<string> {
+  const values = fillPromptVariables(chain.prompt, ctx.question, chain.nodeId);
+  return callChatModel(chain.model, promptToMessages(chain.prompt, values), ctx, stream);
+}
+
+export const llmChain: NodeDefinition = {
+  name: 'llmChain',
+  label: 'LLM Chain',
+  category: 'Chains',
+  baseClasses: ['LLMChain', 'BaseChain', 'Runnable'],
+  inputs: [
+    { name: 'model', kind: 'anchor', type: 'BaseLanguageModel' },
+    { name: 'prompt', kind: 'anchor', type: 'BasePromptTemplate' },
+    { name: 'outputParser', kind: 'anchor', type: 'BaseLLMOutputParser', optional: true },
+    { name: 'inputModeration', kind: 'anchor', type: 'Moderation', optional: true, list: true },
+    { name: 'chainName', kind: 'param', type: 'string', optional: true },
+  ],
+  async build(ctx) {
+    const { model, prompt } = ctx.inputs;
+    if (!isPromptInstance(prompt)) {
+      throw new FlowValidationError(`Node ${ctx.nodeId} (llmChain): input "prompt" is not a prompt template`, ctx.nodeId);
+    }
+    const chain: LlmChainInstance = { kind: 'llmChain', nodeId: ctx.nodeId, model: model as BaseChatModel, prompt };
+    // outputPrediction: the chain runs now, without streaming, and its text becomes the instance.
+    if (ctx.outputs.output === 'outputPrediction') return runChain(chain, ctx.run, false);
+    return chain;
+  },
+  async run(instance, ctx): Promise<FlowResult> {
+    return { text: await runChain(instance as LlmChainInstance, ctx, ctx.streaming) };
+  },
+};

@@ -1,0 +1,26 @@
+import type { ChatTurn, RunContext } from './node-definition.js';
+
+/** What memory nodes build. They only read: the server writes the conversation after each run. */
+export interface MemoryInstance {
+  kind: 'memory';
+  memoryKey: string;
+  label: string;
+  /** The conversation for the run's session, request `history` included, oldest first. */
+  loadTurns(ctx: RunContext): Promise<ChatTurn[]>;
+}
+
+export const MEMORY_BASE_CLASSES = ['BaseChatMemory', 'BaseMemory'];
+
+export function isMemoryInstance(value: unknown): value is MemoryInstance {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'memory';
+}
+
+/** `{{chat_history}}` text: `Human: …` / `Assistant: …` lines. */
+export function historyAsText(turns: ChatTurn[]): string {
+  return turns.map((t) => `${t.role === 'userMessage' ? 'Human' : 'Assistant'}: ${t.content}`).join('\n');
+}
+
+export const MEMORY_INPUTS = [
+  { name: 'sessionId', kind: 'param' as const, type: 'string', optional: true },
+  { name: 'memoryKey', kind: 'param' as const, type: 'string', optional: true },
+];

@@ -1,0 +1,76 @@
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import type { BaseMessage, MessageContent } from '@langchain/core/messages';
+import { isAppError } from '../../shared/app-error.js';
+import { LlmCallError, RunAbortedError } from '../errors.js';
+import type { RunContext } from '../nodes/node-definition.js';
+
+/** The text of a message's content; reasoning and thinking blocks are not part of the answer. */
+export function contentText(content: MessageContent): string {
+  if (typeof content === 'string') return content;
+  let text = '';
+  for (const block of content as unknown[]) {
+    if (typeof block === 'string') {
+      text += block;
+      continue;
+    }
+    const typed = block as { type?: unknown; text?: unknown };
+    if (typed.type === 'text' && typeof typed.text === 'string') text += typed.text;
+  }
+  return text;
+}
+
+/** The error to raise when the run's signal fired: its reason (abort or timeout) if we set one. */
+export function abortReason(signal: AbortSignal): Error {
+  return isAppError(signal.reason) ? signal.reason : new RunAbortedError();
+}
+
+function describeLlmError(error: unknown): string {
+  const e = error as { status?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown }; name?: unknown };
+  const status = typeof e.status === 'number' ? `${e.status} ` : '';
+  const cause = e.cause && typeof e.cause.code === 'string' ? ` (${e.cause.code})` : '';
+  const message = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
+  return `LLM call failed: ${status}${message}${cause}`;
+}
+
+/** Maps whatever a provider SDK threw to our errors: abort/timeout by the run's signal, else LlmCallError. */
+export function toLlmError(error: unknown, signal: AbortSignal): Error {
+  if (signal.aborted) return abortReason(signal);
+  if (isAppError(error)) return error;
+  return new LlmCallError(describeLlmError(error), { cause: error });
+}
+
+/**
+ * Calls a chat model once. Streaming runs emit `start` (carrying the first token, not part of the
+ * text) before the first `token`, as Flowise clients require (api-contract.md §5 rule 3).
+ */
+export async function callChatModel(
+  model: BaseChatModel,
+  messages: BaseMessage[],
+  ctx: RunContext,
+  stream: boolean,
+): Promise<string> {
+  ctx.signal.throwIfAborted();
+  try {
+    if (!stream) {
+      const reply = await model.invoke(messages, { signal: ctx.signal });
+      return contentText(reply.content);
+    }
+    let text = '';
+    let started = false;
+    const chunks = await model.stream(messages, { signal: ctx.signal });
+    for await (const chunk of chunks) {
+      const piece = contentText(chunk.content);
+      if (piece === '') continue;
+      if (!started) {
+        ctx.sink.emit({ event: 'start', data: piece });
+        started = true;
+      }
+      ctx.sink.emit({ event: 'token', data: piece });
+      text += piece;
+    }
+    if (!started) ctx.sink.emit({ event: 'start', data: '' });
+    return text;
+  } catch (error) {
+    throw toLlmError(error, ctx.signal);
+  }
+}

@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import type { FlowResult } from '../engine/events/run-event.js';
+import { RunAbortedError, RunTimeoutError } from '../engine/errors.js';
+import { executeFlow } from '../engine/run/execute-flow.js';
+import { parseOverrideSettings } from '../engine/run/override-config.js';
+import type { EngineServices, RunContext } from '../engine/nodes/node-definition.js';
+import { type ErrorCode, errorMessage, isAppError, notFound } from '../shared/app-error.js';
+import type { Logger } from '../shared/logger.js';
+import type { Metrics } from '../shared/metrics.js';
+import type { Repositories } from '../storage/repositories.js';
+import type { NewChatMessage } from '../storage/repositories/chat-message-repository.js';
+import type { RunRecord, TerminalRunStatus } from '../storage/repositories/run-repository.js';
+import type { PlanCache } from './plan-cache.js';
+import { answerContent, predictionResponse, runMetadata } from './prediction-response.js';
+import type { RunEventWriter } from './run-events.js';
+import { type RunInput, runInputSchema } from './run-input.js';
+
+export type ExecutionStatus = TerminalRunStatus | 'skipped' | 'superseded';
+
+export interface ExecutionReport {
+  status: ExecutionStatus;
+  attempt: number;
+  /** ms from the run's creation (request) to its end. */
+  latencyMs?: number;
+  failureCode?: ErrorCode;
+}
+
+export interface RunExecutorDeps {
+  repos: Repositories;
+  plans: PlanCache;
+  services: EngineServices;
+  predictionTimeoutMs: number;
+  logger: Logger;
+  metrics?: Metrics;
+}
+
+interface Failure {
+  status: 'failed' | 'aborted';
+  message: string;
+  code: ErrorCode;
+}
+
+function classify(error: unknown): Failure {
+  if (error instanceof RunAbortedError) return { status: 'aborted', message: error.message, code: error.code };
+  if (isAppError(error)) {
+    // 5xx bodies hide internals, except for errors whose message we wrote for the user.
+    const message = error.status >= 500 && error.code === 'INTERNAL' ? 'Internal error while running the flow' : error.message;
+    return { status: 'failed', message, code: error.code };
+  }
+  return { status: 'failed', message: 'Internal error while running the flow', code: 'INTERNAL' };
+}
+
+/**
+ * Runs one attempt of a run: claims it, runs the engine, stores the messages and the result, and ends
+ * the event stream with exactly one terminal event. Used by the in-process runner and by workers alike.
+ */
+export class RunExecutor {
+  private readonly log: Logger;
+
+  constructor(private readonly deps: RunExecutorDeps) {
+    this.log = deps.logger.child({ module: 'run-executor' });
+  }
+
+  async execute(runId: string, events: RunEventWriter, signal: AbortSignal): Promise<ExecutionReport> {
+    const run = await this.deps.repos.runs.claim(runId);
+    if (!run) return { status: 'skipped', attempt: 0 };
+    if (run.attempt > 1) events.emit({ event: 'restart', data: `attempt ${run.attempt}` });
+
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal.reason ?? new RunAbortedError());
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    const remaining = Date.parse(run.createdDate) + this.deps.predictionTimeoutMs - Date.now();
+    const timer = setTimeout(() => controller.abort(new RunTimeoutError(this.deps.predictionTimeoutMs)), Math.max(0, remaining));
+
+    const startedAt = performance.now();
+    try {
+      const report = await this.attempt(run, events, controller.signal);
+      this.observe(report, (performance.now() - startedAt) / 1000);
+      return report;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private observe(report: ExecutionReport, seconds: number): void {
+    const metrics = this.deps.metrics;
+    if (!metrics) return;
+    if (report.attempt > 1) metrics.runRetries.inc();
+    metrics.runDuration.observe({ status: report.status }, seconds);
+    if (report.latencyMs !== undefined) metrics.runLatency.observe({ status: report.status }, report.latencyMs / 1000);
+    if (report.failureCode) metrics.runFailures.inc({ code: report.failureCode });
+  }
+
+  private async attempt(run: RunRecord, events: RunEventWriter, signal: AbortSignal): Promise<ExecutionReport> {
+    let input: RunInput | undefined;
+    let memoryType: string | undefined;
+    try {
+      input = runInputSchema.parse(run.input);
+      const chatflow = await this.deps.repos.chatflows.get(run.chatflowId);
+      if (!chatflow) throw notFound('CHATFLOW_NOT_FOUND', 'Chatflow', run.chatflowId);
+      const plan = this.deps.plans.get(chatflow.id, chatflow.flowData);
+      memoryType = plan.memoryNode?.label;
+      const ctx: RunContext = {
+        runId: run.id,
+        chatflowId: run.chatflowId,
+        chatId: run.chatId,
+        sessionId: run.sessionId,
+        apiMessageId: run.apiMessageId,
+        question: input.question,
+        requestHistory: input.history,
+        streaming: run.streaming,
+        signal,
+        sink: events,
+        services: this.deps.services,
+      };
+      const result = await executeFlow(
+        plan,
+        {
+          overrideConfig: input.overrideConfig,
+          overrideSettings: parseOverrideSettings(chatflow.apiConfig),
+          fileAttachment: input.fileAttachment,
+        },
+        ctx,
+      );
+      return await this.complete(run, input, result, memoryType, events);
+    } catch (error) {
+      const failure = classify(error);
+      if (failure.code === 'INTERNAL') this.log.error({ err: error, runId: run.id }, 'run failed');
+      else this.log.warn({ runId: run.id, code: failure.code, reason: errorMessage(error) }, 'run failed');
+      return this.fail(run, failure, events);
+    }
+  }
+
+  private async complete(
+    run: RunRecord,
+    input: RunInput,
+    result: FlowResult,
+    memoryType: string | undefined,
+    events: RunEventWriter,
+  ): Promise<ExecutionReport> {
+    const base = {
+      chatflowid: run.chatflowId,
+      chatType: 'EXTERNAL',
+      chatId: run.chatId,
+      sessionId: run.sessionId,
+      ...(memoryType ? { memoryType } : {}),
+      runId: run.id,
+    };
+    const askedAt = run.createdDate;
+    let answeredAt = new Date().toISOString();
+    if (answeredAt <= askedAt) answeredAt = new Date(Date.parse(askedAt) + 1).toISOString();
+    const messages: NewChatMessage[] = [
+      { ...base, id: randomUUID(), role: 'userMessage', content: input.question, createdDate: askedAt },
+      {
+        ...base,
+        id: run.apiMessageId,
+        role: 'apiMessage',
+        content: answerContent(result),
+        createdDate: answeredAt,
+        ...(result.sourceDocuments ? { sourceDocuments: result.sourceDocuments } : {}),
+        ...(result.usedTools ? { usedTools: result.usedTools } : {}),
+        ...(result.artifacts ? { artifacts: result.artifacts } : {}),
+      },
+    ];
+    const response = predictionResponse(run, input.question, result, memoryType);
+    const stored = await this.deps.repos.runs.finish(run.id, { status: 'completed', result: response }, messages, run.attempt);
+    // Another attempt took over, or the run was aborted meanwhile: that side ends the stream.
+    if (!stored) return { status: 'superseded', attempt: run.attempt };
+    events.emit({ event: 'result', data: result });
+    events.emit({ event: 'metadata', data: runMetadata(run, memoryType) });
+    events.emit({ event: 'end', data: '[DONE]' });
+    return { status: 'completed', attempt: run.attempt, latencyMs: Date.now() - Date.parse(run.createdDate) };
+  }
+
+  private async fail(run: RunRecord, failure: Failure, events: RunEventWriter): Promise<ExecutionReport> {
+    const stored = await this.deps.repos.runs.finish(run.id, { status: failure.status, error: failure.message }, [], run.attempt);
+    if (!stored) return { status: 'superseded', attempt: run.attempt };
+    if (failure.status === 'aborted') events.emit({ event: 'abort', data: '[DONE]' });
+    else events.emit({ event: 'error', data: failure.message, code: failure.code });
+    events.emit({ event: 'end', data: '[DONE]' });
+    return {
+      status: failure.status,
+      attempt: run.attempt,
+      latencyMs: Date.now() - Date.parse(run.createdDate),
+      ...(failure.status === 'failed' ? { failureCode: failure.code } : {}),
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppConfig } from '../config/app-config.js';
+import type { FlowRunner } from '../runner/flow-runner.js';
+import type { PlanCache } from '../runner/plan-cache.js';
+import type { CredentialCipher } from '../security/credential-cipher.js';
+import type { Logger } from '../shared/logger.js';
+import type { Metrics } from '../shared/metrics.js';
+import type { Repositories } from '../storage/repositories.js';
+
+/** A dependency `/readyz` checks; `check` rejects when it is unreachable. */
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+/** Everything the HTTP app needs, built by the CLI's composition root and passed in explicitly. */
+export interface AppDeps {
+  config: AppConfig;
+  repos: Repositories;
+  runner: FlowRunner;
+  plans: PlanCache;
+  cipher: CredentialCipher;
+  logger: Logger;
+  readiness: ReadinessCheck[];
+  metrics: Metrics;
+  /** Mounts extra admin-only routes (the queue dashboard) under the given prefix. */
+  adminPlugins?: Array<{ prefix: string; register: (app: FastifyInstance) => Promise<void> }>;
+}

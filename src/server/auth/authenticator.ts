@@ -1,0 +1,105 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AppConfig } from '../../config/app-config.js';
+import { hashApiKey, secretsEqual } from '../../security/api-key-hash.js';
+import { AppError } from '../../shared/app-error.js';
+import type { ApiKeyRepository } from '../../storage/repositories/api-key-repository.js';
+import type { ChatFlow } from '../../storage/repositories/chatflow-repository.js';
+
+/** Who sent a request, from its Authorization header (invalid credentials count as nobody). */
+export interface Caller {
+  admin: boolean;
+  /** Id of the valid API key presented as Bearer, if any. */
+  apiKeyId?: string;
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (!address) return false;
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+const unauthorized = (message = 'Unauthorized Access') => new AppError('UNAUTHORIZED', 401, message);
+
+/** Access rules of api-contract.md §8.3. */
+export class Authenticator {
+  private readonly adminKey?: string;
+  private readonly basic?: { username: string; password: string };
+  private readonly hostIsLoopback: boolean;
+
+  constructor(
+    config: Pick<AppConfig, 'admin' | 'server'>,
+    private readonly apiKeys: ApiKeyRepository,
+  ) {
+    this.adminKey = config.admin.apiKey;
+    if (config.admin.username && config.admin.password) {
+      this.basic = { username: config.admin.username, password: config.admin.password };
+    }
+    this.hostIsLoopback = LOOPBACK_HOSTS.has(config.server.host);
+  }
+
+  get hasAdminCredentials(): boolean {
+    return this.adminKey !== undefined || this.basic !== undefined;
+  }
+
+  /** True when management routes fall back to loopback-only access (nothing configured, HOST loopback). */
+  get loopbackFallbackPossible(): boolean {
+    return !this.hasAdminCredentials && this.hostIsLoopback;
+  }
+
+  async identify(request: FastifyRequest): Promise<Caller> {
+    const header = request.headers.authorization;
+    if (!header) return { admin: false };
+    const space = header.indexOf(' ');
+    const scheme = space === -1 ? header : header.slice(0, space);
+    const value = space === -1 ? '' : header.slice(space + 1).trim();
+    if (scheme.toLowerCase() === 'bearer' && value !== '') {
+      if (this.adminKey !== undefined && secretsEqual(value, this.adminKey)) return { admin: true };
+      const key = await this.apiKeys.findByHash(hashApiKey(value));
+      return key ? { admin: false, apiKeyId: key.id } : { admin: false };
+    }
+    if (scheme.toLowerCase() === 'basic' && value !== '' && this.basic) {
+      const decoded = Buffer.from(value, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon === -1) return { admin: false };
+      const userOk = secretsEqual(decoded.slice(0, colon), this.basic.username);
+      const passOk = secretsEqual(decoded.slice(colon + 1), this.basic.password);
+      return { admin: userOk && passOk };
+    }
+    return { admin: false };
+  }
+
+  /** Management API: any API key, the admin key or Basic; else loopback while nothing is configured. */
+  async requireManagement(request: FastifyRequest): Promise<Caller> {
+    const caller = await this.identify(request);
+    if (caller.admin || caller.apiKeyId) return caller;
+    if (this.loopbackFallbackPossible && isLoopbackAddress(request.socket.remoteAddress)) {
+      if ((await this.apiKeys.count()) === 0) return caller;
+    }
+    throw unauthorized();
+  }
+
+  /** The queue dashboard: admin only, with a Basic challenge so browsers can log in. */
+  async requireAdmin(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const caller = await this.identify(request);
+    if (caller.admin) return;
+    reply.header('WWW-Authenticate', 'Basic realm="aimicromind", charset="UTF-8"');
+    throw unauthorized();
+  }
+
+  /** Prediction on a keyed chatflow: its own key or the admin key. A deleted key keeps the flow locked. */
+  async requireChatflowKey(chatflow: ChatFlow, request: FastifyRequest): Promise<void> {
+    if (!chatflow.apikeyid) return;
+    const caller = await this.identify(request);
+    if (caller.admin || caller.apiKeyId === chatflow.apikeyid) return;
+    throw unauthorized('Unauthorized');
+  }
+
+  /** Runs API: public chatflow, whoever has the run id; keyed (or deleted) chatflow: any API key or admin. */
+  async requireRunAccess(chatflow: ChatFlow | undefined, request: FastifyRequest): Promise<void> {
+    if (chatflow && !chatflow.apikeyid) return;
+    const caller = await this.identify(request);
+    if (caller.admin || caller.apiKeyId) return;
+    throw unauthorized('Unauthorized');
+  }
+}

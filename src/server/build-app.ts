@@ -1,0 +1,93 @@
+import cors from '@fastify/cors';
+import multipart from '@fastify/multipart';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { AppDeps } from './app-deps.js';
+import { Authenticator } from './auth/authenticator.js';
+import { registerErrorHandling } from './plugins/error-handler.js';
+import { apiKeyRoutes } from './routes/apikey.routes.js';
+import { chatflowRoutes } from './routes/chatflows.routes.js';
+import { chatMessageRoutes } from './routes/chatmessage.routes.js';
+import { credentialRoutes } from './routes/credentials.routes.js';
+import { feedbackManagementRoutes, publicFeedbackRoutes } from './routes/feedback.routes.js';
+import { predictionRoutes } from './routes/prediction.routes.js';
+import { publicRoutes } from './routes/public.routes.js';
+import { runRoutes } from './routes/runs.routes.js';
+import { healthRoutes, infoRoutes, metricsRoutes } from './routes/system.routes.js';
+import { PredictionService } from './services/prediction-service.js';
+
+function corsOrigin(setting: string): boolean | string[] {
+  if (setting.trim() === '*') return true;
+  return setting
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+}
+
+/** Builds the HTTP app; never listens (the CLI or a test does). */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger.child({ module: 'http' }) as FastifyBaseLogger,
+    // Per-request logs cost more than the request at high rates; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.config.server.bodyLimitBytes,
+    // Long SSE responses must not be cut by Node's default request timeout.
+    requestTimeout: 0,
+    forceCloseConnections: true,
+  });
+
+  // Clients (the embed's abort PUT, the SDK's GETs) send Content-Type: application/json with no body.
+  const defaultJsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    return defaultJsonParser(request, text, done);
+  });
+
+  registerErrorHandling(app);
+  await app.register(cors, {
+    origin: corsOrigin(deps.config.server.corsOrigins),
+    methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['Content-Type', 'Authorization', 'Accept', 'Last-Event-ID', 'Idempotency-Key'],
+    exposedHeaders: ['X-Run-Id', 'Location'],
+  });
+  await app.register(multipart, { limits: { fileSize: deps.config.server.bodyLimitBytes } });
+
+  const auth = new Authenticator(deps.config, deps.repos.apiKeys);
+  const predictions = new PredictionService(deps.repos, deps.plans, auth);
+
+  await app.register(async (open) => {
+    await healthRoutes(open, deps);
+    await infoRoutes(open, deps);
+    await publicRoutes(open, deps, predictions);
+    await predictionRoutes(open, deps, predictions);
+    await publicFeedbackRoutes(open, deps);
+    await runRoutes(open, deps, predictions, auth);
+  });
+
+  await app.register(async (managed) => {
+    managed.addHook('onRequest', async (request) => {
+      await auth.requireManagement(request);
+    });
+    await chatflowRoutes(managed, deps);
+    await credentialRoutes(managed, deps);
+    await apiKeyRoutes(managed, deps);
+    await chatMessageRoutes(managed, deps);
+    await feedbackManagementRoutes(managed, deps);
+    await metricsRoutes(managed, deps);
+  });
+
+  for (const plugin of deps.adminPlugins ?? []) {
+    await app.register(
+      async (admin) => {
+        admin.addHook('onRequest', async (request, reply) => {
+          await auth.requireAdmin(request, reply);
+        });
+        await plugin.register(admin);
+      },
+      { prefix: plugin.prefix },
+    );
+  }
+
+  return app;
+}

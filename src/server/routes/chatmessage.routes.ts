@@ -1,0 +1,80 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { ChatMessageFilter } from '../../storage/repositories/chat-message-repository.js';
+import type { AppDeps } from '../app-deps.js';
+import { parseInput } from '../schemas/parse.js';
+
+/** A list query value: `A`, `A,B` or `["A","B"]`. */
+const listParam = z
+  .string()
+  .optional()
+  .transform((value) => {
+    if (!value) return undefined;
+    if (value.startsWith('[')) {
+      try {
+        const parsed = JSON.parse(value) as unknown;
+        if (Array.isArray(parsed)) return parsed.map(String);
+      } catch {
+        // fall through to comma splitting
+      }
+    }
+    return value.split(',').map((s) => s.trim()).filter(Boolean);
+  });
+
+const filterQuery = z.looseObject({
+  chatId: z.string().optional(),
+  sessionId: z.string().optional(),
+  chatType: listParam,
+  memoryType: z.string().optional(),
+  messageId: z.string().optional(),
+  startDate: z.string().optional(),
+  endDate: z.string().optional(),
+});
+
+const listQuery = filterQuery.extend({
+  order: z.enum(['ASC', 'DESC', 'asc', 'desc']).optional(),
+  feedback: z.enum(['true', 'false']).optional(),
+  feedbackType: listParam,
+  page: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(10000).optional(),
+});
+
+function toFilter(chatflowid: string, query: z.infer<typeof filterQuery>): ChatMessageFilter {
+  return {
+    chatflowid,
+    chatId: query.chatId,
+    sessionId: query.sessionId,
+    chatTypes: query.chatType,
+    memoryType: query.memoryType,
+    messageId: query.messageId,
+    startDate: query.startDate,
+    endDate: query.endDate,
+  };
+}
+
+/** Chat history listing and deletion (management API). */
+export async function chatMessageRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  const { messages, feedback } = deps.repos;
+
+  app.get<{ Params: { chatflowId: string } }>('/api/v1/chatmessage/:chatflowId', async (request) => {
+    const query = parseInput(listQuery, request.query, 'Query');
+    const list = await messages.list(toFilter(request.params.chatflowId, query), {
+      order: query.order?.toUpperCase() === 'DESC' ? 'DESC' : 'ASC',
+      ...(query.page ? { page: query.page } : {}),
+      ...(query.limit ? { limit: query.limit } : {}),
+    });
+    if (query.feedback !== 'true' && !query.feedbackType) return list;
+    const ratings = await feedback.forMessages(list.map((m) => m.id));
+    const withFeedback = list.map((m) => ({ ...m, feedback: ratings.get(m.id) ?? null }));
+    if (!query.feedbackType) return withFeedback;
+    // Keep whole conversations that hold a rating of the requested type.
+    const chats = new Set(withFeedback.filter((m) => m.feedback && query.feedbackType!.includes(m.feedback.rating)).map((m) => m.chatId));
+    return withFeedback.filter((m) => chats.has(m.chatId));
+  });
+
+  app.delete<{ Params: { chatflowId: string } }>('/api/v1/chatmessage/:chatflowId', async (request) => {
+    const query = parseInput(filterQuery, request.query, 'Query');
+    const affected = await messages.delete(toFilter(request.params.chatflowId, query));
+    return { affected };
+  });
+}

@@ -1,0 +1,56 @@
+import type { FastifyInstance } from 'fastify';
+import { errorMessage } from '../../shared/app-error.js';
+import type { AppDeps } from '../app-deps.js';
+
+/** Liveness and readiness (api-contract.md §8.7), open to anyone. */
+export async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+
+  app.get('/readyz', async (_request, reply) => {
+    const checks: Record<string, string> = {};
+    const failing: string[] = [];
+    await Promise.all(
+      deps.readiness.map(async ({ name, check }) => {
+        try {
+          await withTimeout(check(), 2000);
+          checks[name] = 'ok';
+        } catch (error) {
+          checks[name] = `failed: ${errorMessage(error)}`;
+          failing.push(name);
+        }
+      }),
+    );
+    if (failing.length === 0) return { status: 'ok', checks };
+    return reply.code(503).send({
+      statusCode: 503,
+      success: false,
+      message: `Not ready: ${failing.sort().join(', ')} unreachable`,
+      error: failing.includes('database') ? 'DATABASE_UNAVAILABLE' : 'QUEUE_UNAVAILABLE',
+      checks,
+    });
+  });
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function infoRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  app.get('/api/v1/ping', async (_request, reply) => reply.type('text/plain; charset=utf-8').send('pong'));
+  app.get('/api/v1/version', async () => ({ version: deps.config.version }));
+}
+
+/** Prometheus metrics (management auth, api-contract.md §8.3). */
+export async function metricsRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  app.get('/metrics', async (_request, reply) =>
+    reply.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics()),
+  );
+}

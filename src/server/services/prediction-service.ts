@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { resolveSessionId, shouldStream } from '../../engine/graph/compile-flow.js';
+import type { FlowPlan } from '../../engine/graph/flow-plan.js';
+import type { StartRunRequest } from '../../runner/flow-runner.js';
+import type { PlanCache } from '../../runner/plan-cache.js';
+import { AppError, notFound } from '../../shared/app-error.js';
+import type { ChatFlow } from '../../storage/repositories/chatflow-repository.js';
+import type { Repositories } from '../../storage/repositories.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import { type PredictionBody, predictionBodySchema } from '../schemas/prediction-body.js';
+import { zodMessage } from '../plugins/error-handler.js';
+
+export interface PreparedPrediction {
+  chatflow: ChatFlow;
+  plan: FlowPlan;
+  question: string;
+  request: StartRunRequest;
+}
+
+interface ChatbotConfig {
+  allowedOrigins?: unknown;
+  allowedOriginsError?: unknown;
+}
+
+function parseChatbotConfig(text: string | null): ChatbotConfig {
+  if (!text) return {};
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return parsed && typeof parsed === 'object' ? (parsed as ChatbotConfig) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Flowise's per-chatflow origin allow-list (chatbotConfig.allowedOrigins). */
+function checkOrigin(chatflow: ChatFlow, origin: string | undefined): void {
+  const config = parseChatbotConfig(chatflow.chatbotConfig);
+  const allowed = Array.isArray(config.allowedOrigins)
+    ? config.allowedOrigins.filter((o): o is string => typeof o === 'string' && o.trim() !== '')
+    : [];
+  if (allowed.length === 0 || allowed.includes('*') || !origin) return;
+  if (allowed.some((o) => o.replace(/\/+$/, '') === origin)) return;
+  const message =
+    typeof config.allowedOriginsError === 'string' && config.allowedOriginsError !== ''
+      ? config.allowedOriginsError
+      : 'This site is not allowed to access this chatbot';
+  throw new AppError('FORBIDDEN', 403, message);
+}
+
+export function parsePredictionBody(body: unknown): PredictionBody {
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new AppError('VALIDATION_FAILED', 400, 'Request body must be a JSON object with a question');
+  }
+  const parsed = predictionBodySchema.safeParse(body);
+  if (!parsed.success) throw new AppError('VALIDATION_FAILED', 400, zodMessage(parsed.error));
+  return parsed.data;
+}
+
+/**
+ * Everything the server checks before a run exists (queue-mode.md: flow exists, API key, input
+ * valid, graph valid), and the run request built from it.
+ */
+export class PredictionService {
+  constructor(
+    private readonly repos: Repositories,
+    private readonly plans: PlanCache,
+    private readonly auth: Authenticator,
+  ) {}
+
+  async loadChatflow(chatflowId: string): Promise<ChatFlow> {
+    const chatflow = await this.repos.chatflows.get(chatflowId);
+    if (!chatflow) throw notFound('CHATFLOW_NOT_FOUND', 'Chatflow', chatflowId);
+    return chatflow;
+  }
+
+  planFor(chatflow: ChatFlow): FlowPlan {
+    return this.plans.get(chatflow.id, chatflow.flowData);
+  }
+
+  async prepare(
+    chatflowId: string,
+    rawBody: unknown,
+    httpRequest: FastifyRequest,
+    options: { detachable: boolean; idempotencyKey?: string },
+  ): Promise<PreparedPrediction> {
+    const chatflow = await this.loadChatflow(chatflowId);
+    await this.auth.requireChatflowKey(chatflow, httpRequest);
+    checkOrigin(chatflow, httpRequest.headers.origin);
+    const body = parsePredictionBody(rawBody);
+    const plan = this.planFor(chatflow);
+
+    const overrideSessionId =
+      typeof body.overrideConfig?.sessionId === 'string' && body.overrideConfig.sessionId !== ''
+        ? body.overrideConfig.sessionId
+        : undefined;
+    const chatId = body.chatId ?? overrideSessionId ?? randomUUID();
+    const sessionId = resolveSessionId(plan, { overrideSessionId, requestChatId: body.chatId, runChatId: chatId });
+    const question = body.question ?? '';
+    return {
+      chatflow,
+      plan,
+      question,
+      request: {
+        chatflowId: chatflow.id,
+        chatId,
+        sessionId,
+        streaming: shouldStream(plan, chatflow.chatbotConfig, body.streaming),
+        detachable: options.detachable,
+        ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
+        input: {
+          question,
+          history: body.history ?? [],
+          ...(body.overrideConfig ? { overrideConfig: body.overrideConfig } : {}),
+          ...(body.uploads ? { uploads: body.uploads } : {}),
+          ...(body.leadEmail ? { leadEmail: body.leadEmail } : {}),
+        },
+      },
+    };
+  }
+}

@@ -1,0 +1,27 @@
+import type { Db } from './database.js';
+import { ApiKeyRepository } from './repositories/api-key-repository.js';
+import { ChatFlowRepository } from './repositories/chatflow-repository.js';
+import { ChatMessageRepository } from './repositories/chat-message-repository.js';
+import { CredentialRepository } from './repositories/credential-repository.js';
+import { FeedbackRepository } from './repositories/feedback-repository.js';
+import { RunRepository } from './repositories/run-repository.js';
+
+export interface Repositories {
+  chatflows: ChatFlowRepository;
+  messages: ChatMessageRepository;
+  feedback: FeedbackRepository;
+  credentials: CredentialRepository;
+  apiKeys: ApiKeyRepository;
+  runs: RunRepository;
+}
+
+export function createRepositories(db: Db): Repositories {
+  return {
+    chatflows: new ChatFlowRepository(db),
+    messages: new ChatMessageRepository(db),
+    feedback: new FeedbackRepository(db),
+    credentials: new CredentialRepository(db),
+    apiKeys: new ApiKeyRepository(db),
+    runs: new RunRepository(db),
+  };
+}

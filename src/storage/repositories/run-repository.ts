@@ -1,0 +1,185 @@
+import type { Selectable } from 'kysely';
+import type { Db } from '../database.js';
+import type { RunTable } from '../schema.js';
+import { type NewChatMessage, toMessageRow } from './chat-message-repository.js';
+import { fromJsonColumn, nowIso } from './json-columns.js';
+
+export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'aborted';
+export type TerminalRunStatus = Exclude<RunStatus, 'queued' | 'running'>;
+
+export const ACTIVE_STATUSES: RunStatus[] = ['queued', 'running'];
+
+/** One prediction. `input` is the request as the server accepted it (parsed by the runner layer). */
+export interface RunRecord {
+  id: string;
+  chatflowId: string;
+  chatId: string;
+  sessionId: string;
+  status: RunStatus;
+  attempt: number;
+  input: unknown;
+  result?: unknown;
+  error?: string;
+  streaming: boolean;
+  detachable: boolean;
+  idempotencyKey?: string;
+  apiMessageId: string;
+  createdDate: string;
+  startedDate?: string;
+  finishedDate?: string;
+}
+
+export interface NewRun {
+  id: string;
+  chatflowId: string;
+  chatId: string;
+  sessionId: string;
+  input: unknown;
+  streaming: boolean;
+  detachable: boolean;
+  idempotencyKey?: string;
+  apiMessageId: string;
+}
+
+export interface RunOutcome {
+  status: TerminalRunStatus;
+  result?: unknown;
+  error?: string;
+}
+
+function toRun(row: Selectable<RunTable>): RunRecord {
+  const run: RunRecord = {
+    id: row.id,
+    chatflowId: row.chatflowId,
+    chatId: row.chatId,
+    sessionId: row.sessionId,
+    status: row.status as RunStatus,
+    attempt: Number(row.attempt),
+    input: fromJsonColumn(row.input),
+    streaming: row.streaming !== 0,
+    detachable: row.detachable !== 0,
+    apiMessageId: row.apiMessageId,
+    createdDate: row.createdDate,
+  };
+  if (row.result !== null) run.result = fromJsonColumn(row.result);
+  if (row.error !== null) run.error = row.error;
+  if (row.idempotencyKey !== null) run.idempotencyKey = row.idempotencyKey;
+  if (row.startedDate !== null) run.startedDate = row.startedDate;
+  if (row.finishedDate !== null) run.finishedDate = row.finishedDate;
+  return run;
+}
+
+export class RunRepository {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Inserts a queued run. With an idempotency key already used for this chatflow, nothing is inserted
+   * and the existing run is returned with `created: false`.
+   */
+  async create(input: NewRun): Promise<{ run: RunRecord; created: boolean }> {
+    const row: RunTable = {
+      id: input.id,
+      chatflowId: input.chatflowId,
+      chatId: input.chatId,
+      sessionId: input.sessionId,
+      status: 'queued',
+      attempt: 0,
+      input: JSON.stringify(input.input),
+      result: null,
+      error: null,
+      streaming: input.streaming ? 1 : 0,
+      detachable: input.detachable ? 1 : 0,
+      idempotencyKey: input.idempotencyKey ?? null,
+      apiMessageId: input.apiMessageId,
+      createdDate: nowIso(),
+      startedDate: null,
+      finishedDate: null,
+    };
+    if (input.idempotencyKey === undefined) {
+      await this.db.insertInto('run').values(row).execute();
+      return { run: toRun(row), created: true };
+    }
+    const inserted = await this.db
+      .insertInto('run')
+      .values(row)
+      .onConflict((oc) => oc.columns(['chatflowId', 'idempotencyKey']).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0) return { run: toRun(row), created: true };
+    const existing = await this.db
+      .selectFrom('run')
+      .selectAll()
+      .where('chatflowId', '=', input.chatflowId)
+      .where('idempotencyKey', '=', input.idempotencyKey)
+      .executeTakeFirstOrThrow();
+    return { run: toRun(existing), created: false };
+  }
+
+  async get(id: string): Promise<RunRecord | undefined> {
+    const row = await this.db.selectFrom('run').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toRun(row) : undefined;
+  }
+
+  /**
+   * Takes a run for execution: bumps `attempt` and marks it running, unless it already ended (aborted
+   * while queued, or finished by an earlier attempt). The returned attempt number fences the result:
+   * only the attempt that claimed last may finish the run.
+   */
+  async claim(id: string): Promise<RunRecord | undefined> {
+    const row = await this.db
+      .updateTable('run')
+      .set((eb) => ({ status: 'running', attempt: eb('attempt', '+', 1), startedDate: nowIso() }))
+      .where('id', '=', id)
+      .where('status', 'in', ACTIVE_STATUSES)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toRun(row) : undefined;
+  }
+
+  /**
+   * Ends a run and stores its chat messages in one transaction. Returns false, writing nothing, when the
+   * run already ended or another attempt has claimed it since (`attempt` given): so a run has exactly one
+   * stored answer even when a stalled worker wakes up after another took over.
+   */
+  async finish(id: string, outcome: RunOutcome, messages: NewChatMessage[] = [], attempt?: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      let update = trx
+        .updateTable('run')
+        .set({
+          status: outcome.status,
+          result: outcome.result === undefined ? null : JSON.stringify(outcome.result),
+          error: outcome.error ?? null,
+          finishedDate: nowIso(),
+        })
+        .where('id', '=', id)
+        .where('status', 'in', ACTIVE_STATUSES);
+      if (attempt !== undefined) update = update.where('attempt', '=', attempt);
+      const result = await update.executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return false;
+      if (messages.length > 0) await trx.insertInto('chat_message').values(messages.map(toMessageRow)).execute();
+      return true;
+    });
+  }
+
+  /** Aborts a run that no worker has taken yet. True when it was still queued. */
+  async abortQueued(id: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('run')
+      .set({ status: 'aborted', error: 'Aborted before it started', finishedDate: nowIso() })
+      .where('id', '=', id)
+      .where('status', '=', 'queued')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Waiting and running runs of one conversation (the Flowise abort route aborts all of them). */
+  async activeFor(chatflowId: string, chatId: string): Promise<RunRecord[]> {
+    const rows = await this.db
+      .selectFrom('run')
+      .selectAll()
+      .where('chatflowId', '=', chatflowId)
+      .where('chatId', '=', chatId)
+      .where('status', 'in', ACTIVE_STATUSES)
+      .execute();
+    return rows.map(toRun);
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Table types for Kysely. Columns are camelCase like Flowise's, dates are ISO-8601 UTC strings (they sort
+ * as text in both dialects), booleans are 0/1 integers and JSON columns are text, so one set of queries
+ * serves SQLite and PostgreSQL alike.
+ */
+
+export interface ChatFlowTable {
+  id: string;
+  name: string;
+  flowData: string;
+  deployed: number | null;
+  isPublic: number | null;
+  apikeyid: string | null;
+  chatbotConfig: string | null;
+  apiConfig: string | null;
+  analytic: string | null;
+  speechToText: string | null;
+  followUpPrompts: string | null;
+  category: string | null;
+  type: string;
+  createdDate: string;
+  updatedDate: string;
+}
+
+export interface ChatMessageTable {
+  id: string;
+  role: string;
+  chatflowid: string;
+  content: string;
+  sourceDocuments: string | null;
+  usedTools: string | null;
+  fileAnnotations: string | null;
+  agentReasoning: string | null;
+  fileUploads: string | null;
+  artifacts: string | null;
+  action: string | null;
+  followUpPrompts: string | null;
+  chatType: string;
+  chatId: string;
+  memoryType: string | null;
+  sessionId: string | null;
+  leadEmail: string | null;
+  runId: string | null;
+  createdDate: string;
+}
+
+export interface FeedbackTable {
+  id: string;
+  chatflowid: string;
+  chatId: string;
+  messageId: string;
+  rating: string;
+  content: string | null;
+  createdDate: string;
+}
+
+export interface CredentialTable {
+  id: string;
+  name: string;
+  credentialName: string;
+  encryptedData: string;
+  createdDate: string;
+  updatedDate: string;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  keyName: string;
+  keyHash: string;
+  keyPrefix: string;
+  permissions: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RunTable {
+  id: string;
+  chatflowId: string;
+  chatId: string;
+  sessionId: string;
+  status: string;
+  attempt: number;
+  input: string;
+  result: string | null;
+  error: string | null;
+  streaming: number;
+  detachable: number;
+  idempotencyKey: string | null;
+  apiMessageId: string;
+  createdDate: string;
+  startedDate: string | null;
+  finishedDate: string | null;
+}
+
+export interface DatabaseSchema {
+  chat_flow: ChatFlowTable;
+  chat_message: ChatMessageTable;
+  chat_message_feedback: FeedbackTable;
+  credential: CredentialTable;
+  apikey: ApiKeyTable;
+  run: RunTable;
+}

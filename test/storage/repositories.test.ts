@@ -1,0 +1,150 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseConfig } from '../../src/config/app-config.js';
+import { type Database, openDatabase } from '../../src/storage/database.js';
+import { type Repositories, createRepositories } from '../../src/storage/repositories.js';
+import { createTestDatabase } from '../support/test-postgres.js';
+import { testLogger } from '../support/test-logger.js';
+
+const dialects: Array<['sqlite' | 'postgres', () => Promise<DatabaseConfig>]> = [
+  [
+    'sqlite',
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aim-repo-'));
+      return { type: 'sqlite', directory: dir, file: path.join(dir, 'database.sqlite') };
+    },
+  ],
+  [
+    'postgres',
+    async () => ({ type: 'postgres', url: await createTestDatabase('repo'), host: '', port: 0, database: '', ssl: false }),
+  ],
+];
+
+describe.each(dialects)('repositories on %s', (_name, makeConfig) => {
+  let database: Database;
+  let repos: Repositories;
+
+  beforeAll(async () => {
+    database = await openDatabase(await makeConfig(), testLogger);
+    await database.migrate();
+    await database.migrate(); // a second run finds nothing to do
+    repos = createRepositories(database.db);
+  });
+  afterAll(async () => database.close());
+
+  const flowFields = {
+    name: 'flow',
+    flowData: '{"nodes":[],"edges":[]}',
+    deployed: false,
+    isPublic: null,
+    apikeyid: null,
+    chatbotConfig: null,
+    apiConfig: null,
+    analytic: null,
+    speechToText: null,
+    followUpPrompts: null,
+    category: null,
+    type: 'CHATFLOW' as const,
+  };
+
+  it('creates, merges and deletes chatflows', async () => {
+    const created = await repos.chatflows.create(flowFields);
+    expect(created.deployed).toBe(false);
+    const updated = await repos.chatflows.update(created.id, { apikeyid: 'key-1', name: 'renamed' });
+    expect(updated).toMatchObject({ id: created.id, name: 'renamed', apikeyid: 'key-1', flowData: flowFields.flowData });
+    expect(await repos.chatflows.findByApiKeyId('key-1')).toHaveLength(1);
+    expect(await repos.chatflows.delete(created.id)).toBe(true);
+    expect(await repos.chatflows.get(created.id)).toBeUndefined();
+    expect(await repos.chatflows.update(created.id, { name: 'x' })).toBeUndefined();
+  });
+
+  it('claims a run once per attempt and stores exactly one answer', async () => {
+    const { run } = await repos.runs.create({
+      id: `run-${Math.random()}`,
+      chatflowId: 'cf',
+      chatId: 'chat',
+      sessionId: 'chat',
+      input: { question: 'q' },
+      streaming: false,
+      detachable: true,
+      apiMessageId: `msg-${Math.random()}`,
+    });
+    expect(run.status).toBe('queued');
+    const first = await repos.runs.claim(run.id);
+    const second = await repos.runs.claim(run.id);
+    expect(first?.attempt).toBe(1);
+    expect(second?.attempt).toBe(2);
+    const message = (role: 'userMessage' | 'apiMessage', createdDate: string) => ({
+      id: `${role}-${run.id}`,
+      role,
+      chatflowid: 'cf',
+      content: role,
+      chatType: 'EXTERNAL',
+      chatId: 'chat',
+      sessionId: 'chat',
+      runId: run.id,
+      createdDate,
+    });
+    // The stale first attempt may not finish the run; the current one may, once.
+    expect(await repos.runs.finish(run.id, { status: 'completed', result: { text: 'a' } }, [message('userMessage', '2026-01-01T00:00:00.000Z')], 1)).toBe(false);
+    const messages = [message('userMessage', '2026-01-01T00:00:00.000Z'), message('apiMessage', '2026-01-01T00:00:00.001Z')];
+    expect(await repos.runs.finish(run.id, { status: 'completed', result: { text: 'a' } }, messages, 2)).toBe(true);
+    expect(await repos.runs.finish(run.id, { status: 'failed', error: 'late' }, [], 2)).toBe(false);
+    const stored = await repos.runs.get(run.id);
+    expect(stored).toMatchObject({ status: 'completed', attempt: 2, result: { text: 'a' } });
+    expect(await repos.runs.claim(run.id)).toBeUndefined();
+    expect(await repos.messages.history('cf', 'chat')).toEqual([
+      { role: 'userMessage', content: 'userMessage' },
+      { role: 'apiMessage', content: 'apiMessage' },
+    ]);
+  });
+
+  it('returns the existing run for a repeated idempotency key', async () => {
+    const base = {
+      chatflowId: 'cf-idem',
+      chatId: 'c',
+      sessionId: 'c',
+      input: {},
+      streaming: false,
+      detachable: false,
+      idempotencyKey: 'same-key',
+    };
+    const a = await repos.runs.create({ ...base, id: `a-${Math.random()}`, apiMessageId: `m-${Math.random()}` });
+    const b = await repos.runs.create({ ...base, id: `b-${Math.random()}`, apiMessageId: `m-${Math.random()}` });
+    expect(a.created).toBe(true);
+    expect(b.created).toBe(false);
+    expect(b.run.id).toBe(a.run.id);
+  });
+
+  it('aborts only queued runs', async () => {
+    const { run } = await repos.runs.create({
+      id: `q-${Math.random()}`,
+      chatflowId: 'cf-abort',
+      chatId: 'c',
+      sessionId: 'c',
+      input: {},
+      streaming: false,
+      detachable: true,
+      apiMessageId: `m-${Math.random()}`,
+    });
+    expect(await repos.runs.activeFor('cf-abort', 'c')).toHaveLength(1);
+    expect(await repos.runs.abortQueued(run.id)).toBe(true);
+    expect(await repos.runs.abortQueued(run.id)).toBe(false);
+    expect(await repos.runs.claim(run.id)).toBeUndefined();
+    expect(await repos.runs.activeFor('cf-abort', 'c')).toHaveLength(0);
+  });
+
+  it('stores api keys by hash, feedback once per message, credentials as given', async () => {
+    const key = await repos.apiKeys.create({ keyName: 'k', keyHash: `h${Math.random()}`, keyPrefix: 'abc' });
+    expect(await repos.apiKeys.findByHash(key.keyHash)).toMatchObject({ id: key.id });
+    expect(await repos.apiKeys.count()).toBeGreaterThan(0);
+    const up = await repos.feedback.upsert({ chatflowid: 'cf', chatId: 'c', messageId: 'm1', rating: 'THUMBS_UP', content: '' });
+    const down = await repos.feedback.upsert({ chatflowid: 'cf', chatId: 'c', messageId: 'm1', rating: 'THUMBS_DOWN', content: 'meh' });
+    expect(down.id).toBe(up.id);
+    expect(await repos.feedback.update(up.id, {})).toMatchObject({ rating: 'THUMBS_DOWN' });
+    const credential = await repos.credentials.create({ name: 'c', credentialName: 'openAIApi', encryptedData: 'v1:x' });
+    expect(await repos.credentials.list(['openAIApi'])).toEqual([credential]);
+  });
+});
