@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import dotenv from 'dotenv';
 import type { AppConfig, DatabaseConfig } from './app-config.js';
-import { buildEnvSchema, type ParsedEnv } from './schema.js';
+import { type ParsedEnv, buildEnvSchema, crossFieldProblems } from './schema.js';
 import { packageVersion } from '../shared/package-info.js';
 
 /** Thrown when the environment is invalid; `problems` names every bad variable at once. */
@@ -61,12 +61,12 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
   const fileEnv = options.ignoreDotEnv ? {} : readDotEnv(cwd);
   const merged = { ...fileEnv, ...(options.env ?? process.env) };
   const result = buildEnvSchema(cwd).safeParse(merged);
+  const problems = crossFieldProblems(merged);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`);
-    throw new ConfigError([...new Set(problems)]);
+    problems.unshift(...result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`));
   }
+  if (!result.success || problems.length > 0) throw new ConfigError([...new Set(problems)]);
   const env = result.data;
-  const problems: string[] = [];
   const redisCert = readPem('REDIS_CERT', env.REDIS_CERT, cwd, problems);
   const redisKey = readPem('REDIS_KEY', env.REDIS_KEY, cwd, problems);
   const redisCa = readPem('REDIS_CA', env.REDIS_CA, cwd, problems);

@@ -69,17 +69,21 @@ export function buildEnvSchema(cwd: string) {
       WORKER_STALLED_INTERVAL: integer(30000, { min: 100 }),
       WORKER_MAX_STALLED_COUNT: integer(1, { min: 0 }),
       WORKER_PORT: integer(5566, { min: 0, max: 65535 }),
-    })
-    .superRefine((env, ctx) => {
-      if (Boolean(env.AIMICROMIND_USERNAME) !== Boolean(env.AIMICROMIND_PASSWORD)) {
-        const missing = env.AIMICROMIND_USERNAME ? 'AIMICROMIND_PASSWORD' : 'AIMICROMIND_USERNAME';
-        ctx.addIssue({
-          code: 'custom',
-          path: [missing],
-          message: 'must be set together with the other of AIMICROMIND_USERNAME / AIMICROMIND_PASSWORD',
-        });
-      }
     });
+}
+
+/**
+ * Rules across variables, checked on the raw values so they are reported together with every other
+ * problem (a zod refinement would only run once all fields parsed).
+ */
+export function crossFieldProblems(raw: Record<string, string | undefined>): string[] {
+  const set = (name: string) => (raw[name] ?? '').trim() !== '';
+  const problems: string[] = [];
+  if (set('AIMICROMIND_USERNAME') !== set('AIMICROMIND_PASSWORD')) {
+    const missing = set('AIMICROMIND_USERNAME') ? 'AIMICROMIND_PASSWORD' : 'AIMICROMIND_USERNAME';
+    problems.push(`${missing}: must be set together with the other of AIMICROMIND_USERNAME / AIMICROMIND_PASSWORD`);
+  }
+  return problems;
 }
 
 export type ParsedEnv = z.output<ReturnType<typeof buildEnvSchema>>;

@@ -37,6 +37,15 @@ function checkInputs(node: PlanNode, nodes: ReadonlyMap<string, PlanNode>): void
     }
     if (spec.kind === 'anchor') checkAnchor(node, spec, value, nodes);
   }
+  const credential = node.definition.credential;
+  if (credential && !credential.optional && !node.credentialId && isUnset(node.inputs.credentialId)) {
+    if (credential.fields.every((field) => isUnset(node.inputs[field]))) {
+      throw new FlowValidationError(
+        `${describe(node)}: no credential; create a ${credential.names.join(' or ')} credential and set the node's data.credential to its id`,
+        node.id,
+      );
+    }
+  }
   node.definition.validate?.(node.inputs, node.id, node.outputs);
 }
 

@@ -30,7 +30,7 @@ export const chatAnthropic: NodeDefinition = {
   label: 'Anthropic Claude',
   category: 'Chat Models',
   baseClasses: ['ChatAnthropic', 'ChatAnthropicMessages', ...CHAT_MODEL_BASE_CLASSES],
-  credential: { names: ['anthropicApi'], optional: false },
+  credential: { names: ['anthropicApi'], fields: ['anthropicApiKey'], optional: false },
   streamCapable: true,
   inputs: [
     ...COMMON_CHAT_MODEL_INPUTS,
@@ -57,7 +57,6 @@ export const chatAnthropic: NodeDefinition = {
     const fields: AnthropicFields = {
       model,
       apiKey,
-      streaming: false,
       maxRetries: ctx.run.services.llm.maxRetries,
     };
     const baseUrl = asString(inputs.baseUrl);

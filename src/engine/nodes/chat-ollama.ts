@@ -30,7 +30,7 @@ export const chatOllama: NodeDefinition = {
   label: 'Ollama',
   category: 'Chat Models',
   baseClasses: ['ChatOllama', ...CHAT_MODEL_BASE_CLASSES],
-  credential: { names: ['ollamaApi'], optional: true },
+  credential: { names: ['ollamaApi'], fields: ['ollamaApiKey'], optional: true },
   streamCapable: true,
   inputs: [
     ...COMMON_CHAT_MODEL_INPUTS.filter((spec) => spec.name !== 'modelName'),
@@ -48,7 +48,6 @@ export const chatOllama: NodeDefinition = {
     const fields: ChatOllamaInput = {
       baseUrl: asString(inputs.baseUrl) ?? 'http://localhost:11434',
       model: asString(inputs.modelName) ?? 'llama2',
-      streaming: false,
       maxRetries: ctx.run.services.llm.maxRetries,
       think: asBoolean(inputs.think) ?? false,
       keepAlive: asString(inputs.keepAlive) ?? '5m',

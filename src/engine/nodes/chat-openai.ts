@@ -22,7 +22,7 @@ export const chatOpenAI: NodeDefinition = {
   label: 'OpenAI',
   category: 'Chat Models',
   baseClasses: ['ChatOpenAI', ...CHAT_MODEL_BASE_CLASSES],
-  credential: { names: ['openAIApi'], optional: false },
+  credential: { names: ['openAIApi'], fields: ['openAIApiKey'], optional: false },
   streamCapable: true,
   inputs: [
     ...COMMON_CHAT_MODEL_INPUTS,
@@ -59,8 +59,7 @@ export const chatOpenAI: NodeDefinition = {
     const fields: ChatOpenAIFields = {
       model,
       apiKey,
-      // We choose per call whether to stream (stream() or invoke()); see run/call-model.
-      streaming: false,
+      // No `streaming` flag: it would turn stream() into invoke(). We choose per call (run/call-model).
       maxRetries: ctx.run.services.llm.maxRetries,
       configuration: {
         ...(asString(inputs.basepath) ? { baseURL: asString(inputs.basepath) } : {}),

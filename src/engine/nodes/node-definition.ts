@@ -64,7 +64,8 @@ export interface NodeDefinition {
   /** Classes this node's instance satisfies; an anchor accepts a node whose list holds its type. */
   baseClasses: string[];
   inputs: InputSpec[];
-  credential?: { names: string[]; optional: boolean };
+  /** Accepted credential types and the fields a node may take from its inputs instead. */
+  credential?: { names: string[]; fields: string[]; optional: boolean };
   /** Chat models: counts for the streaming rule (§2.6) when the node has no `streaming` input. */
   streamCapable?: boolean;
   build(ctx: BuildContext): Promise<unknown>;

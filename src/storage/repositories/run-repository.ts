@@ -171,6 +171,15 @@ export class RunRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  async countForChatflow(chatflowId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('run')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('chatflowId', '=', chatflowId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   /** Waiting and running runs of one conversation (the Flowise abort route aborts all of them). */
   async activeFor(chatflowId: string, chatId: string): Promise<RunRecord[]> {
     const rows = await this.db

@@ -1,0 +1,4 @@
+import { startMainHarness } from '../../support/api-harness.js';
+import { abortSuite } from '../abort.suite.js';
+
+abortSuite(startMainHarness);

@@ -1,0 +1,51 @@
+import type { RunEvent } from '../../src/engine/events/run-event.js';
+import { compileFlow } from '../../src/engine/graph/compile-flow.js';
+import type { ChatTurn, EngineServices, RunContext } from '../../src/engine/nodes/node-definition.js';
+import { createNodeRegistry } from '../../src/engine/nodes/node-registry.js';
+import { executeFlow } from '../../src/engine/run/execute-flow.js';
+import { NO_OVERRIDES, type OverrideSettings } from '../../src/engine/run/override-config.js';
+import type { FlowJson } from '../fixtures/chatflows.js';
+
+export const registry = createNodeRegistry();
+
+/** Runs a flow through the engine alone: no server, no database (memory and credentials in maps). */
+export async function runEngine(
+  flow: FlowJson,
+  options: {
+    question: string;
+    streaming?: boolean;
+    history?: Record<string, ChatTurn[]>;
+    credentials?: Record<string, Record<string, unknown>>;
+    overrideConfig?: Record<string, unknown>;
+    overrideSettings?: OverrideSettings;
+    requestHistory?: ChatTurn[];
+    signal?: AbortSignal;
+  },
+) {
+  const events: RunEvent[] = [];
+  const services: EngineServices = {
+    loadHistory: async (_flow, session) => options.history?.[session] ?? [],
+    loadCredential: async (id) => {
+      const credential = options.credentials?.[id];
+      if (!credential) throw new Error(`no credential ${id}`);
+      return credential;
+    },
+    llm: { maxRetries: 0 },
+  };
+  const ctx: RunContext = {
+    runId: 'run-1',
+    chatflowId: 'flow-1',
+    chatId: 'chat-1',
+    sessionId: 'chat-1',
+    apiMessageId: 'msg-1',
+    question: options.question,
+    requestHistory: options.requestHistory ?? [],
+    streaming: options.streaming ?? false,
+    signal: options.signal ?? new AbortController().signal,
+    sink: { emit: (event) => events.push(event) },
+    services,
+  };
+  const plan = compileFlow(JSON.stringify(flow), registry);
+  const result = await executeFlow(plan, { overrideConfig: options.overrideConfig, overrideSettings: options.overrideSettings ?? NO_OVERRIDES }, ctx);
+  return { result, events, plan };
+}
