@@ -19,7 +19,12 @@ export interface Core {
   executor: RunExecutor;
 }
 
-export async function composeCore(config: AppConfig, logger: Logger, metrics: Metrics): Promise<Core> {
+export async function composeCore(
+  config: AppConfig,
+  logger: Logger,
+  metrics: Metrics,
+  options: { maxAttempts?: number } = {},
+): Promise<Core> {
   const cipher = new CredentialCipher(resolveCredentialKey(config.secrets));
   const database = await openDatabase(config.database, logger);
   try {
@@ -37,6 +42,7 @@ export async function composeCore(config: AppConfig, logger: Logger, metrics: Me
     predictionTimeoutMs: config.runs.predictionTimeoutMs,
     logger,
     metrics,
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
   });
   return { database, repos, cipher, plans, executor };
 }

@@ -1,9 +1,62 @@
+import { Queue } from 'bullmq';
 import type { AppConfig } from '../config/app-config.js';
+import type { RunJobData } from '../runner/queue/job-schema.js';
+import { QueueRunner } from '../runner/queue/queue-runner.js';
+import { closeRedis, createRedis } from '../runner/queue/redis-connection.js';
+import { RunEventHub } from '../runner/queue/run-event-hub.js';
+import { RunStreamKeys } from '../runner/queue/run-stream-keys.js';
+import { registerQueueDashboard } from '../server/plugins/queue-dashboard.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
 import type { Core } from './compose-core.js';
+import type { RunnerParts } from './compose-server.js';
 
-/** Queue mode arrives with the queue-mode issue; until then the server refuses to start in it. */
-export async function composeQueueRunner(_config: AppConfig, _core: Core, _metrics: Metrics, _logger: Logger): Promise<never> {
-  throw new Error('MODE=queue is not available in this build yet');
+/** Job options every run job gets: bounded retention, and retries for infrastructure errors only. */
+export function jobOptions(config: AppConfig) {
+  const keep = { age: config.queue.removeOnAgeSeconds, count: config.queue.removeOnCount };
+  return { removeOnComplete: keep, removeOnFail: keep, attempts: 3, backoff: { type: 'exponential' as const, delay: 1000 } };
+}
+
+/** Queue mode, server side: two Redis connections (commands, subscriber), the queue and the runner. */
+export async function composeQueueRunner(
+  config: AppConfig,
+  core: Core,
+  metrics: Metrics,
+  logger: Logger,
+): Promise<RunnerParts> {
+  const redis = createRedis(config.redis, 'fail-fast', logger, 'server');
+  const subscriber = createRedis(config.redis, 'patient', logger, 'server-events');
+  const keys = new RunStreamKeys(config.queue.name);
+  const queue = new Queue<RunJobData>(config.queue.name, {
+    connection: redis,
+    streams: { events: { maxLen: config.queue.eventStreamMaxLen } },
+    defaultJobOptions: jobOptions(config),
+  });
+  queue.on('error', (error) => logger.child({ module: 'queue' }).warn({ reason: error.message }, 'queue error'));
+  const runner = new QueueRunner({
+    repos: core.repos,
+    queue,
+    redis,
+    hub: new RunEventHub(subscriber, keys, logger),
+    keys,
+    options: {
+      predictionTimeoutMs: config.runs.predictionTimeoutMs,
+      streamDetachGraceMs: config.runs.streamDetachGraceMs,
+      eventsTtlSeconds: config.runs.eventsTtlSeconds,
+    },
+    logger,
+  });
+  metrics.trackQueueDepth(() => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'));
+  return {
+    runner,
+    // The runner closes the queue; the connections go last.
+    async close(drainMs) {
+      await runner.close(drainMs);
+      await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
+    },
+    readiness: [{ name: 'redis', check: () => runner.ping() }],
+    adminPlugins: config.queue.dashboard
+      ? [{ prefix: '/admin/queues', register: (app) => registerQueueDashboard(app, queue, '/admin/queues') }]
+      : [],
+  };
 }

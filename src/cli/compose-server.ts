@@ -18,10 +18,12 @@ export interface ServerHandle {
   close(): Promise<void>;
 }
 
-interface RunnerParts {
+export interface RunnerParts {
   runner: FlowRunner;
   readiness: ReadinessCheck[];
   adminPlugins: AppDeps['adminPlugins'];
+  /** Closes the runner and whatever connections it owns. */
+  close(drainMs: number): Promise<void>;
 }
 
 /** The one place the mode is read: main runs flows here, queue hands them to workers. */
@@ -40,7 +42,7 @@ async function composeRunner(config: AppConfig, core: Core, metrics: Metrics, lo
     },
     logger,
   );
-  return { runner, readiness: [], adminPlugins: [] };
+  return { runner, readiness: [], adminPlugins: [], close: (drainMs) => runner.close(drainMs) };
 }
 
 export async function composeServer(config: AppConfig, logger: Logger): Promise<ServerHandle> {
@@ -70,7 +72,7 @@ export async function composeServer(config: AppConfig, logger: Logger): Promise<
     closing ??= (async () => {
       const drainMs = config.queue.gracefulShutdownTimeoutMs;
       const stopped = app.close();
-      await parts.runner.close(drainMs);
+      await parts.close(drainMs);
       // Runs have ended, so their streams have too; cut whatever is still open (idle keep-alives, stuck readers).
       app.server.closeAllConnections?.();
       await stopped;

@@ -1,6 +1,96 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Worker } from 'bullmq';
 import type { AppConfig } from '../config/app-config.js';
+import type { RunJobData, RunJobResult } from '../runner/queue/job-schema.js';
+import { closeRedis, createRedis } from '../runner/queue/redis-connection.js';
+import { RunStreamKeys } from '../runner/queue/run-stream-keys.js';
+import { Authenticator } from '../server/auth/authenticator.js';
+import { createRootLogger } from '../shared/logger.js';
+import { Metrics } from '../shared/metrics.js';
+import { startHealthServer } from '../worker/health-server.js';
+import { RunJobProcessor } from '../worker/run-job-processor.js';
+import { composeCore } from './compose-core.js';
+import { installProcessHandlers } from './signals.js';
 
-/** Queue workers arrive with the queue-mode issue. */
-export async function startWorkerProcess(_config: AppConfig): Promise<void> {
-  throw new Error('queue workers are not available in this build yet');
+/**
+ * `aimicromind worker`: a BullMQ Worker on QUEUE_NAME running the same engine as main mode. Redis
+ * connections: the worker's own and its blocking twin (BullMQ), plus one subscriber for aborts.
+ */
+export async function startWorkerProcess(config: AppConfig): Promise<void> {
+  const logger = createRootLogger(config.logLevel, { role: 'worker' });
+  const startedAt = performance.now();
+  const metrics = new Metrics('worker');
+  // BullMQ gives a stalled job one more start than we allow, so that start can fail the run cleanly.
+  const core = await composeCore(config, logger, metrics, { maxAttempts: config.queue.maxStalledCount + 1 });
+  const keys = new RunStreamKeys(config.queue.name);
+  const connection = createRedis(config.redis, 'patient', logger, 'worker');
+  const subscriber = createRedis(config.redis, 'patient', logger, 'worker-cancel');
+
+  const processor = new RunJobProcessor({
+    executor: core.executor,
+    redis: connection,
+    keys,
+    eventsTtlMs: config.runs.eventsTtlSeconds * 1000,
+    predictionTimeoutMs: config.runs.predictionTimeoutMs,
+    logger,
+  });
+  const worker = new Worker<RunJobData, RunJobResult>(config.queue.name, processor.process, {
+    connection,
+    concurrency: config.queue.workerConcurrency,
+    lockDuration: config.queue.lockDurationMs,
+    stalledInterval: config.queue.stalledIntervalMs,
+    maxStalledCount: config.queue.maxStalledCount + 1,
+    autorun: false,
+  });
+  const log = logger.child({ module: 'worker' });
+  worker.on('error', (error) => log.warn({ reason: error.message }, 'worker error'));
+  worker.on('failed', (job, error) => log.warn({ jobId: job?.id, reason: error.message }, 'job failed'));
+
+  subscriber.on('message', (_channel: string, runId: string) => processor.cancel(runId));
+  await subscriber.subscribe(keys.cancelChannel);
+
+  let closing = false;
+  const health = await startHealthServer({
+    port: config.queue.workerPort,
+    metrics,
+    auth: new Authenticator(config, core.repos.apiKeys),
+    logger,
+    readiness: [
+      { name: 'database', check: () => core.database.ping() },
+      { name: 'redis', check: async () => void (await connection.ping()) },
+      {
+        name: 'worker',
+        check: async () => {
+          if (closing || !worker.isRunning()) throw new Error('not consuming');
+        },
+      },
+    ],
+  });
+
+  const shutdown = async () => {
+    closing = true;
+    const timeoutMs = config.queue.gracefulShutdownTimeoutMs;
+    log.info({ activeRuns: processor.activeRuns, timeoutMs }, 'stopping: no new jobs, draining active runs');
+    const drained = worker.close();
+    const timer = setTimeout(() => {
+      log.warn({ activeRuns: processor.activeRuns }, 'shutdown deadline: handing unfinished runs back to the queue');
+      processor.requeueAll();
+    }, timeoutMs);
+    // Requeued runs end within moments; if Redis is gone, stop waiting on it.
+    const settled = await Promise.race([drained.then(() => true), sleep(timeoutMs + 10000).then(() => false)]);
+    clearTimeout(timer);
+    if (!settled) await worker.close(true).catch(() => undefined);
+    await health?.close();
+    await Promise.all([closeRedis(subscriber), closeRedis(connection)]);
+    await core.database.close();
+    log.info('worker stopped');
+  };
+  installProcessHandlers(logger, shutdown);
+
+  void worker.run().catch((error: unknown) => log.error({ err: error }, 'worker stopped consuming'));
+  await worker.waitUntilReady();
+  log.info(
+    { queue: config.queue.name, concurrency: config.queue.workerConcurrency, startupMs: Math.round(performance.now() - startedAt) },
+    'aimicromind worker ready',
+  );
 }

@@ -1,6 +1,6 @@
 import { RunTimeoutError } from '../engine/errors.js';
-import { notFound } from '../shared/app-error.js';
 import type { Repositories } from '../storage/repositories.js';
+import type { RunRecord } from '../storage/repositories/run-repository.js';
 import type { FlowRunner, RunOutcome } from './flow-runner.js';
 import { outcomeFromEvents } from './outcome-from-events.js';
 
@@ -16,11 +16,10 @@ export async function awaitOutcome(
   runner: FlowRunner,
   repos: Repositories,
   predictionTimeoutMs: number,
-  runId: string,
+  run: RunRecord,
   signal?: AbortSignal,
 ): Promise<RunOutcome> {
-  const run = await repos.runs.get(runId);
-  if (!run) throw notFound('RUN_NOT_FOUND', 'Run', runId);
+  const runId = run.id;
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   signal?.addEventListener('abort', onAbort, { once: true });

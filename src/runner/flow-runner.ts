@@ -46,7 +46,7 @@ export interface FlowRunner {
   /** The run's events after `afterId` (0 = from the start), live until its `end` event. */
   events(runId: string, afterId: number, options?: EventReadOptions): AsyncIterable<StoredEvent>;
   /** Waits for the run to end. Ends with a PREDICTION_TIMEOUT failure when the run outlives its deadline. */
-  outcome(runId: string, signal?: AbortSignal): Promise<RunOutcome>;
+  outcome(run: RunRecord, signal?: AbortSignal): Promise<RunOutcome>;
   /** Aborts a waiting or active run. False when it had already ended or is unknown. */
   abort(runId: string): Promise<boolean>;
   /** Resolves when the runner's backend (Redis in queue mode) is reachable. */

@@ -13,6 +13,7 @@ import type { RunRecord, TerminalRunStatus } from '../storage/repositories/run-r
 import type { PlanCache } from './plan-cache.js';
 import { answerContent, predictionResponse, runMetadata } from './prediction-response.js';
 import type { RunEventWriter } from './run-events.js';
+import { RunRequeuedError } from './requeue-error.js';
 import { type RunInput, runInputSchema } from './run-input.js';
 
 export type ExecutionStatus = TerminalRunStatus | 'skipped' | 'superseded';
@@ -32,6 +33,8 @@ export interface RunExecutorDeps {
   predictionTimeoutMs: number;
   logger: Logger;
   metrics?: Metrics;
+  /** A run claimed more often than this (its workers kept dying) fails instead of running again. */
+  maxAttempts?: number;
 }
 
 interface Failure {
@@ -63,8 +66,13 @@ export class RunExecutor {
 
   async execute(runId: string, events: RunEventWriter, signal: AbortSignal): Promise<ExecutionReport> {
     const run = await this.deps.repos.runs.claim(runId);
-    if (!run) return { status: 'skipped', attempt: 0 };
+    if (!run) return this.unclaimed(runId, events);
     if (run.attempt > 1) events.emit({ event: 'restart', data: `attempt ${run.attempt}` });
+    const maxAttempts = this.deps.maxAttempts;
+    if (maxAttempts !== undefined && run.attempt > maxAttempts) {
+      const message = `The run was interrupted ${run.attempt - 1} times (its worker stopped or died); giving up`;
+      return this.fail(run, { status: 'failed', message, code: 'INTERNAL' }, events);
+    }
 
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal.reason ?? new RunAbortedError());
@@ -91,6 +99,15 @@ export class RunExecutor {
     metrics.runDuration.observe({ status: report.status }, seconds);
     if (report.latencyMs !== undefined) metrics.runLatency.observe({ status: report.status }, report.latencyMs / 1000);
     if (report.failureCode) metrics.runFailures.inc({ code: report.failureCode });
+  }
+
+  /** Not claimable: already ended (nothing to do), or an abort was requested before it started. */
+  private async unclaimed(runId: string, events: RunEventWriter): Promise<ExecutionReport> {
+    const run = await this.deps.repos.runs.get(runId);
+    if (!run || !run.cancelRequested || (run.status !== 'queued' && run.status !== 'running')) {
+      return { status: 'skipped', attempt: run?.attempt ?? 0 };
+    }
+    return this.fail(run, { status: 'aborted', message: 'Run aborted', code: 'RUN_ABORTED' }, events, false);
   }
 
   private async attempt(run: RunRecord, events: RunEventWriter, signal: AbortSignal): Promise<ExecutionReport> {
@@ -126,6 +143,8 @@ export class RunExecutor {
       );
       return await this.complete(run, input, result, memoryType, events);
     } catch (error) {
+      // Shutdown deadline: leave the run to the next worker rather than ending it.
+      if (signal.reason instanceof RunRequeuedError) throw signal.reason;
       const failure = classify(error);
       if (failure.code === 'INTERNAL') this.log.error({ err: error, runId: run.id }, 'run failed');
       else this.log.warn({ runId: run.id, code: failure.code, reason: errorMessage(error) }, 'run failed');
@@ -174,8 +193,9 @@ export class RunExecutor {
     return { status: 'completed', attempt: run.attempt, latencyMs: Date.now() - Date.parse(run.createdDate) };
   }
 
-  private async fail(run: RunRecord, failure: Failure, events: RunEventWriter): Promise<ExecutionReport> {
-    const stored = await this.deps.repos.runs.finish(run.id, { status: failure.status, error: failure.message }, [], run.attempt);
+  private async fail(run: RunRecord, failure: Failure, events: RunEventWriter, fenced = true): Promise<ExecutionReport> {
+    const outcome = { status: failure.status, error: failure.message };
+    const stored = await this.deps.repos.runs.finish(run.id, outcome, [], fenced ? run.attempt : undefined);
     if (!stored) return { status: 'superseded', attempt: run.attempt };
     if (failure.status === 'aborted') events.emit({ event: 'abort', data: '[DONE]' });
     else events.emit({ event: 'error', data: failure.message, code: failure.code });

@@ -85,6 +85,8 @@ export interface RunTable {
   error: string | null;
   streaming: number;
   detachable: number;
+  /** Set when an abort reached a running run; whichever worker claims it next aborts instead. */
+  cancelRequested: number;
   idempotencyKey: string | null;
   apiMessageId: string;
   createdDate: string;

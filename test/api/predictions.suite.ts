@@ -70,8 +70,10 @@ export function predictionSuite(factory: HarnessFactory): void {
       expect(names.filter((n) => n === 'end')).toHaveLength(1);
       expect(names.indexOf('start')).toBeLessThan(names.indexOf('token'));
       const tokens = response.events.filter((e) => e.event === 'token');
-      expect(tokens.length).toBeGreaterThan(1);
-      expect(response.events[0]!.data).toBe(tokens[0]!.data);
+      expect(tokens.length).toBeGreaterThan(0);
+      // `start` carries the first token; queue mode may join tokens into fewer events (same text).
+      expect((tokens[0]!.data as string).startsWith(response.events[0]!.data as string)).toBe(true);
+      if (h.mode === 'main') expect(tokens.length).toBe(12);
       const text = streamedText(response.events);
       expect(text).toBe(expectedAnswer(model, 'stream me'));
       expect(await storedAnswer(id, 'chat-sse-1')).toBe(text);

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { RunAbortedError } from '../../engine/errors.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Repositories } from '../../storage/repositories.js';
-import { ACTIVE_STATUSES } from '../../storage/repositories/run-repository.js';
+import { ACTIVE_STATUSES, type RunRecord } from '../../storage/repositories/run-repository.js';
 import { awaitOutcome } from '../await-outcome.js';
 import { eventsFromRecord } from '../events-from-record.js';
 import type { EventReadOptions, FlowRunner, RunOutcome, StartRunRequest, StartedRun } from '../flow-runner.js';
@@ -122,8 +122,8 @@ export class InProcessRunner implements FlowRunner {
     timer.unref();
   }
 
-  outcome(runId: string, signal?: AbortSignal): Promise<RunOutcome> {
-    return awaitOutcome(this, this.repos, this.options.predictionTimeoutMs, runId, signal);
+  outcome(run: RunRecord, signal?: AbortSignal): Promise<RunOutcome> {
+    return awaitOutcome(this, this.repos, this.options.predictionTimeoutMs, run, signal);
   }
 
   async abort(runId: string): Promise<boolean> {

@@ -4,7 +4,7 @@ import { predictionResponse } from '../../runner/prediction-response.js';
 import { ERROR_STATUS } from '../../shared/app-error.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Metrics } from '../../shared/metrics.js';
-import type { RunRecord } from '../../storage/repositories/run-repository.js';
+import { ACTIVE_STATUSES, type RunRecord, type RunRepository } from '../../storage/repositories/run-repository.js';
 import { sendError } from '../plugins/error-handler.js';
 import { SseStream } from '../sse/sse-stream.js';
 import { relayRun } from '../sse/relay-run.js';
@@ -30,7 +30,7 @@ export async function streamRun(
   run: RunRecord,
   question: string | undefined,
   afterId: number,
-  options: { heartbeatIntervalMs: number; logger: Logger; metrics: Metrics },
+  options: { heartbeatIntervalMs: number; logger: Logger; metrics: Metrics; runs: RunRepository },
 ): Promise<void> {
   const stream = new SseStream(
     reply,
@@ -41,5 +41,12 @@ export async function streamRun(
     },
     options.metrics.activeStreams,
   );
-  await relayRun(stream, runner, run.id, afterId, { detachAbort: run.detachable, logger: options.logger });
+  await relayRun(stream, runner, run.id, afterId, {
+    detachAbort: run.detachable,
+    logger: options.logger,
+    runEnded: async () => {
+      const current = await options.runs.get(run.id);
+      return current !== undefined && !ACTIVE_STATUSES.includes(current.status);
+    },
+  });
 }

@@ -28,10 +28,11 @@ export async function predictionRoutes(app: FastifyInstance, deps: AppDeps, pred
         heartbeatIntervalMs: deps.config.server.heartbeatIntervalMs,
         logger: log,
         metrics: deps.metrics,
+        runs: deps.repos.runs,
       });
       return reply;
     }
-    const outcome = await deps.runner.outcome(run.id);
+    const outcome = await deps.runner.outcome(run);
     return sendOutcome(reply, run, outcome, prepared.question, memoryType);
   });
 }

@@ -80,6 +80,7 @@ export async function runRoutes(
       heartbeatIntervalMs: deps.config.server.heartbeatIntervalMs,
       logger: log,
       metrics: deps.metrics,
+      runs: deps.repos.runs,
     });
     return reply;
   });

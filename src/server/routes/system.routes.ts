@@ -3,7 +3,7 @@ import { errorMessage } from '../../shared/app-error.js';
 import type { AppDeps } from '../app-deps.js';
 
 /** Liveness and readiness (api-contract.md §8.7), open to anyone. */
-export async function healthRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function healthRoutes(app: FastifyInstance, deps: Pick<AppDeps, 'readiness'>): Promise<void> {
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.get('/readyz', async (_request, reply) => {

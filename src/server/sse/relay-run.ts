@@ -12,7 +12,12 @@ export async function relayRun(
   runner: FlowRunner,
   runId: string,
   afterId: number,
-  options: { detachAbort: boolean; logger: Logger },
+  options: {
+    detachAbort: boolean;
+    logger: Logger;
+    /** Whether the run has ended (a reader that resumed after its `end` gets an empty stream). */
+    runEnded: () => Promise<boolean>;
+  },
 ): Promise<void> {
   let lastId = afterId;
   let ended = false;
@@ -23,7 +28,7 @@ export async function relayRun(
       lastId = event.id;
       if (event.name === 'end') ended = true;
     }
-    if (!ended && stream.isOpen) {
+    if (!ended && stream.isOpen && !(lastId > 0 && (await options.runEnded()))) {
       await stream.sendRaw(lastId + 1, { event: 'error', data: 'The run ended without finishing its stream' });
       await stream.sendRaw(lastId + 2, { event: 'end', data: '[DONE]' });
     }

@@ -105,6 +105,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('error', 'text')
     .addColumn('streaming', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('detachable', 'integer', (c) => c.notNull().defaultTo(1))
+    .addColumn('cancelRequested', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('idempotencyKey', 'text')
     .addColumn('apiMessageId', 'text', (c) => c.notNull())
     .addColumn('createdDate', 'text', (c) => c.notNull())

@@ -22,6 +22,7 @@ export interface RunRecord {
   error?: string;
   streaming: boolean;
   detachable: boolean;
+  cancelRequested: boolean;
   idempotencyKey?: string;
   apiMessageId: string;
   createdDate: string;
@@ -58,6 +59,7 @@ function toRun(row: Selectable<RunTable>): RunRecord {
     input: fromJsonColumn(row.input),
     streaming: row.streaming !== 0,
     detachable: row.detachable !== 0,
+    cancelRequested: row.cancelRequested !== 0,
     apiMessageId: row.apiMessageId,
     createdDate: row.createdDate,
   };
@@ -89,6 +91,7 @@ export class RunRepository {
       error: null,
       streaming: input.streaming ? 1 : 0,
       detachable: input.detachable ? 1 : 0,
+      cancelRequested: 0,
       idempotencyKey: input.idempotencyKey ?? null,
       apiMessageId: input.apiMessageId,
       createdDate: nowIso(),
@@ -121,8 +124,8 @@ export class RunRepository {
 
   /**
    * Takes a run for execution: bumps `attempt` and marks it running, unless it already ended (aborted
-   * while queued, or finished by an earlier attempt). The returned attempt number fences the result:
-   * only the attempt that claimed last may finish the run.
+   * while queued, or finished by an earlier attempt) or an abort was requested. The returned attempt
+   * number fences the result: only the attempt that claimed last may finish the run.
    */
   async claim(id: string): Promise<RunRecord | undefined> {
     const row = await this.db
@@ -130,9 +133,21 @@ export class RunRepository {
       .set((eb) => ({ status: 'running', attempt: eb('attempt', '+', 1), startedDate: nowIso() }))
       .where('id', '=', id)
       .where('status', 'in', ACTIVE_STATUSES)
+      .where('cancelRequested', '=', 0)
       .returningAll()
       .executeTakeFirst();
     return row ? toRun(row) : undefined;
+  }
+
+  /** Records an abort of a running run (its worker is told too). True when the run was still active. */
+  async requestCancel(id: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('run')
+      .set({ cancelRequested: 1 })
+      .where('id', '=', id)
+      .where('status', 'in', ACTIVE_STATUSES)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   /**

@@ -1,0 +1,62 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisConfig } from '../../config/app-config.js';
+import type { Logger } from '../../shared/logger.js';
+
+export type RedisRole =
+  /** Server-side commands: fail at once while Redis is down, so requests get a 503 instead of hanging. */
+  | 'fail-fast'
+  /** Workers and subscribers: queue commands while reconnecting (BullMQ requires this for workers). */
+  | 'patient';
+
+/**
+ * One Redis connection from REDIS_URL or the REDIS_* variables, with TCP keep-alive and automatic
+ * reconnection (back-off capped at 2 s). Errors are logged once per outage, not once per retry.
+ */
+export function createRedis(config: RedisConfig, role: RedisRole, logger: Logger, name: string): Redis {
+  const tls =
+    config.tls || config.url?.startsWith('rediss://')
+      ? { ...(config.cert ? { cert: config.cert } : {}), ...(config.key ? { key: config.key } : {}), ...(config.ca ? { ca: config.ca } : {}) }
+      : undefined;
+  const options: RedisOptions = {
+    connectionName: `aimicromind:${name}`,
+    keepAlive: config.keepAliveMs,
+    connectTimeout: 5000,
+    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
+    enableOfflineQueue: role === 'patient',
+    maxRetriesPerRequest: role === 'patient' ? null : 1,
+    ...(tls ? { tls } : {}),
+  };
+  const redis = config.url
+    ? new Redis(config.url, options)
+    : new Redis({
+        ...options,
+        host: config.host,
+        port: config.port,
+        ...(config.username ? { username: config.username } : {}),
+        ...(config.password ? { password: config.password } : {}),
+      });
+  const log = logger.child({ module: 'redis', connection: name });
+  let down = false;
+  redis.on('error', (error: Error) => {
+    if (!down) log.warn({ reason: error.message }, 'Redis connection error; reconnecting');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) log.info('Redis connection restored');
+    down = false;
+  });
+  return redis;
+}
+
+/** Closes a connection, waiting at most `ms` for a polite QUIT. */
+export async function closeRedis(redis: Redis, ms = 2000): Promise<void> {
+  if (redis.status === 'end') return;
+  const timer = setTimeout(() => redis.disconnect(), ms);
+  try {
+    await redis.quit();
+  } catch {
+    redis.disconnect();
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,4 @@
+import { queueHarnessOnPostgres } from '../../support/queue-harness.js';
+import { abortSuite } from '../abort.suite.js';
+
+abortSuite(queueHarnessOnPostgres);

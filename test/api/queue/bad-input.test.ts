@@ -1,0 +1,4 @@
+import { queueHarness } from '../../support/queue-harness.js';
+import { badInputSuite } from '../bad-input.suite.js';
+
+badInputSuite(queueHarness);

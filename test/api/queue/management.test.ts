@@ -1,0 +1,4 @@
+import { queueHarness } from '../../support/queue-harness.js';
+import { managementSuite } from '../management.suite.js';
+
+managementSuite(queueHarness);

@@ -1,0 +1,72 @@
+import { inject } from 'vitest';
+import { FakeLlmServer } from '../fixtures/fake-llm-server.js';
+import { ApiClient } from './api-client.js';
+import { type ApiHarness, type HarnessFactory, SUITE_ENV } from './api-harness.js';
+import { freePort } from './free-port.js';
+import { type SpawnedProcess, spawnCli } from './processes.js';
+import { createTestDatabase } from './test-postgres.js';
+import { TEST_ADMIN_KEY, startServer, testEnv } from './test-server.js';
+
+/** Lock and stall times short enough for takeover tests to run in seconds. */
+export const FAST_TAKEOVER_ENV = {
+  WORKER_LOCK_DURATION: '2000',
+  WORKER_STALLED_INTERVAL: '1000',
+};
+
+export interface QueueHarness extends ApiHarness {
+  workers: SpawnedProcess[];
+  /** Starts one more worker process with the harness environment (plus `extra`). */
+  addWorker(extra?: Record<string, string>): Promise<SpawnedProcess>;
+}
+
+/**
+ * Queue mode as users run it: one server (in this process, on a real port) and worker processes
+ * (the built CLI), sharing a database and a real redis-server. Each harness gets its own queue name.
+ */
+export async function startQueueHarness(
+  env: Record<string, string> = {},
+  options: { workers?: number; database?: 'sqlite' | 'postgres' } = {},
+): Promise<QueueHarness> {
+  const fake = new FakeLlmServer();
+  await fake.start();
+  const database: Record<string, string> =
+    options.database === 'postgres' ? { DATABASE_TYPE: 'postgres', DATABASE_URL: await createTestDatabase('q') } : {};
+  const base = testEnv({
+    ...SUITE_ENV,
+    MODE: 'queue',
+    REDIS_URL: inject('redisUrl'),
+    QUEUE_NAME: `q-${Math.random().toString(36).slice(2, 10)}`,
+    ...FAST_TAKEOVER_ENV,
+    GRACEFUL_SHUTDOWN_TIMEOUT: '5000',
+    ...database,
+    ...env,
+  });
+  const server = await startServer(base);
+  const workers: SpawnedProcess[] = [];
+  const addWorker = async (extra: Record<string, string> = {}) => {
+    const worker = spawnCli('worker', { ...base, WORKER_PORT: String(await freePort()), LOG_LEVEL: 'info', ...extra });
+    workers.push(worker);
+    await worker.waitFor(/aimicromind worker ready/, 30000);
+    return worker;
+  };
+  await Promise.all(Array.from({ length: options.workers ?? 2 }, () => addWorker()));
+  return {
+    mode: 'queue',
+    url: server.url,
+    fake,
+    admin: new ApiClient(server.url, { authorization: `Bearer ${TEST_ADMIN_KEY}` }),
+    anon: new ApiClient(server.url),
+    repos: server.handle.core.repos,
+    env: base,
+    workers,
+    addWorker,
+    async close() {
+      await Promise.all(workers.map((w) => w.stop()));
+      await server.close();
+      await fake.stop();
+    },
+  };
+}
+
+export const queueHarness: HarnessFactory = (env) => startQueueHarness(env);
+export const queueHarnessOnPostgres: HarnessFactory = (env) => startQueueHarness(env, { database: 'postgres' });
