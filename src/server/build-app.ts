@@ -1,9 +1,9 @@
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { AppDeps } from './app-deps.js';
 import { Authenticator } from './auth/authenticator.js';
-import { registerErrorHandling } from './plugins/error-handler.js';
+import { registerErrorHandling, sendError, toHttpError } from './plugins/error-handler.js';
 import { apiKeyRoutes } from './routes/apikey.routes.js';
 import { chatflowRoutes } from './routes/chatflows.routes.js';
 import { chatMessageRoutes } from './routes/chatmessage.routes.js';
@@ -80,9 +80,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   for (const plugin of deps.adminPlugins ?? []) {
     await app.register(
       async (admin) => {
-        admin.addHook('onRequest', async (request, reply) => {
-          await auth.requireAdmin(request, reply);
-        });
+        // Answered here rather than thrown: the dashboard plugin has an error handler of its own.
+        const adminOnly = async (request: FastifyRequest, reply: FastifyReply) => {
+          try {
+            await auth.requireAdmin(request, reply);
+          } catch (error) {
+            const mapped = toHttpError(error);
+            return sendError(reply, mapped.status, mapped.code, mapped.message);
+          }
+        };
+        admin.addHook('onRequest', adminOnly);
+        // Unknown sub-paths too: anonymous callers learn nothing about what exists under the prefix.
+        admin.setNotFoundHandler({ preHandler: adminOnly }, (request, reply) =>
+          sendError(reply, 404, 'NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`),
+        );
         await plugin.register(admin);
       },
       { prefix: plugin.prefix },

@@ -48,15 +48,20 @@ export class PostgresServer {
     const [initdb, initArgs] = command(path.join(bin, 'initdb'), ['-D', dir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
     execFileSync(initdb, initArgs, { stdio: 'ignore' });
     const server = new PostgresServer(dir, await freePort());
-    const [postgres, args] = command(path.join(bin, 'postgres'), [
-      '-D', dir, '-p', String(server.port), '-k', dir,
+    await server.resume();
+    return server;
+  }
+
+  /** Starts (again) the postmaster on this data dir and port. */
+  async resume(): Promise<void> {
+    const [postgres, args] = command(path.join(postgresBinDir(), 'postgres'), [
+      '-D', this.dataDir, '-p', String(this.port), '-k', this.dataDir,
       '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off',
       '-c', 'full_page_writes=off', '-c', 'max_connections=300',
     ]);
-    server.child = spawn(postgres, args, { stdio: ['ignore', 'ignore', 'ignore'] });
-    await waitForPort(server.port, 30000);
-    await server.waitReady();
-    return server;
+    this.child = spawn(postgres, args, { stdio: ['ignore', 'ignore', 'ignore'] });
+    await waitForPort(this.port, 30000);
+    await this.waitReady();
   }
 
   url(database = 'postgres'): string {
@@ -93,7 +98,8 @@ export class PostgresServer {
     return this.url(name);
   }
 
-  async stop(): Promise<void> {
+  /** Stops the postmaster (as an outage would), keeping the data for `resume()`. */
+  async pause(): Promise<void> {
     // The postmaster's pid (runuser forks it); SIGINT is PostgreSQL's fast shutdown.
     const pidFile = path.join(this.dataDir, 'postmaster.pid');
     if (fs.existsSync(pidFile)) {
@@ -107,6 +113,11 @@ export class PostgresServer {
       while (fs.existsSync(pidFile) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     if (this.child) await stopChild(this.child, 'SIGTERM', 5000);
+    this.child = undefined;
+  }
+
+  async stop(): Promise<void> {
+    await this.pause();
     fs.rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

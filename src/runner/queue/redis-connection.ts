@@ -18,7 +18,7 @@ export function createRedis(config: RedisConfig, role: RedisRole, logger: Logger
       ? { ...(config.cert ? { cert: config.cert } : {}), ...(config.key ? { key: config.key } : {}), ...(config.ca ? { ca: config.ca } : {}) }
       : undefined;
   const options: RedisOptions = {
-    connectionName: `aimicromind:${name}`,
+    connectionName: `aimicromind:${name}:${process.pid}`,
     keepAlive: config.keepAliveMs,
     connectTimeout: 5000,
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),

@@ -63,11 +63,10 @@ export class RunEventHub {
       channel!.listeners.delete(listener);
       if (channel!.listeners.size > 0 || this.channels.get(name) !== channel) return;
       this.channels.delete(name);
-      try {
-        await this.subscriber.unsubscribe(name);
-      } catch (error) {
+      // Not awaited: while Redis is down the command waits for the reconnect, and no reader should.
+      this.subscriber.unsubscribe(name).catch((error: unknown) => {
         this.log.debug({ runId, reason: (error as Error).message }, 'unsubscribe failed');
-      }
+      });
     };
   }
 
