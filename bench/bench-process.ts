@@ -1,0 +1,88 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** dist/bench → the project root. */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DIST = path.join(ROOT, 'dist');
+
+/** A process the benchmark started: its output, readiness, memory and CPU, and a way to stop it. */
+export class BenchProcess {
+  private output = '';
+  readonly startedAt = performance.now();
+  readyMs: number | undefined;
+
+  private constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+  ) {
+    const collect = (chunk: Buffer) => {
+      this.output += chunk.toString('utf8');
+      if (this.output.length > 200_000) this.output = this.output.slice(-100_000);
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+  }
+
+  /** Runs a built JavaScript file of this project with node (no TypeScript loader). */
+  static node(name: string, script: string, args: string[], env: Record<string, string>): BenchProcess {
+    const child = spawn(process.execPath, [path.join(DIST, script), ...args], {
+      cwd: env.DATABASE_PATH ?? ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new BenchProcess(name, child);
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  get log(): string {
+    return this.output;
+  }
+
+  async waitFor(pattern: RegExp, timeoutMs = 30000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(this.output)) {
+      if (this.child.exitCode !== null) throw new Error(`${this.name} exited (${this.child.exitCode}):\n${this.output.slice(-2000)}`);
+      if (Date.now() > deadline) throw new Error(`${this.name} not ready after ${timeoutMs} ms:\n${this.output.slice(-2000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    this.readyMs ??= Math.round(performance.now() - this.startedAt);
+  }
+
+  /** Resident memory now and at its peak (VmHWM), in MiB. */
+  memory(): { rssMiB: number; peakMiB: number } {
+    return memoryOf(this.pid);
+  }
+
+  /** User + system CPU time used so far, in ms. */
+  cpuMs(): number {
+    return cpuMsOf(this.pid);
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill(signal);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+export function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rssMiB: Math.round(kb('VmRSS') / 102.4) / 10, peakMiB: Math.round(kb('VmHWM') / 102.4) / 10 };
+}
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+export function cpuMsOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}

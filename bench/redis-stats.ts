@@ -1,0 +1,46 @@
+import type { Redis } from 'ioredis';
+
+export interface CommandStats {
+  calls: number;
+  usec: number;
+  byCommand: Record<string, number>;
+}
+
+/** Our own inspection commands, which must not count against the product. */
+const IGNORED = new Set(['info', 'client', 'ping', 'config', 'hello', 'select']);
+
+/** INFO commandstats: calls and CPU µs per command (commands inside Lua scripts included). */
+export async function commandStats(redis: Redis): Promise<CommandStats> {
+  const text = await redis.info('commandstats');
+  const stats: CommandStats = { calls: 0, usec: 0, byCommand: {} };
+  for (const line of text.split('\n')) {
+    const match = /^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/.exec(line.trim());
+    if (!match || IGNORED.has(match[1]!)) continue;
+    const calls = Number(match[2]);
+    stats.calls += calls;
+    stats.usec += Number(match[3]);
+    stats.byCommand[match[1]!] = calls;
+  }
+  return stats;
+}
+
+export function statsDelta(before: CommandStats, after: CommandStats): CommandStats {
+  const byCommand: Record<string, number> = {};
+  for (const [command, calls] of Object.entries(after.byCommand)) {
+    const delta = calls - (before.byCommand[command] ?? 0);
+    if (delta > 0) byCommand[command] = delta;
+  }
+  return { calls: after.calls - before.calls, usec: after.usec - before.usec, byCommand };
+}
+
+/** Redis connections by process id (the product names them `aimicromind:<role>:<pid>`). */
+export async function connectionsByPid(redis: Redis): Promise<Record<string, number>> {
+  const list = (await redis.client('LIST')) as string;
+  const counts: Record<string, number> = {};
+  for (const line of list.split('\n').filter(Boolean)) {
+    const name = /(?:^| )name=(\S*)/.exec(line)?.[1] ?? '';
+    const pid = /^aimicromind:[^:]+:(\d+)$/.exec(name)?.[1] ?? (name.startsWith('bench') ? undefined : 'unnamed');
+    if (pid) counts[pid] = (counts[pid] ?? 0) + 1;
+  }
+  return counts;
+}

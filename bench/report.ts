@@ -1,0 +1,159 @@
+import fs from 'node:fs';
+import type { Percentiles } from './load-generator.js';
+import type { MeasuredLoad } from './scenarios.js';
+import type { StackSpec } from './stack.js';
+
+export interface StackResult extends StackSpec {
+  startupMs: Record<string, number>;
+  idleRssMiB: Record<string, number>;
+  afterLoadRssMiB: Record<string, number>;
+  peakRssMiB: Record<string, number>;
+  redisConnections: Record<string, number>;
+  json: MeasuredLoad[];
+  stream: MeasuredLoad;
+}
+
+export interface SoakResult {
+  streams: number;
+  ok: number;
+  errors: number;
+  wrong: number;
+  errorSamples: string[];
+  maxInFlight: number;
+  seconds: number;
+  ttftMs?: Percentiles;
+  latencyMs: Percentiles;
+  peakRssMiB: { server: number; worker: number };
+  leak: { workerRssAfter1kMiB: number; workerRssAfter10kMiB: number; errors: number };
+  redisCommandsPerStream?: number;
+}
+
+export interface BenchResults {
+  date: string;
+  command: string;
+  machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string };
+  stacks: StackResult[];
+  soak?: SoakResult;
+}
+
+const at = (stack: StackResult | undefined, concurrency: number) => stack?.json.find((j) => j.concurrency === concurrency);
+const fmt = (n: number | undefined, digits = 1) => (n === undefined ? '–' : n.toFixed(digits));
+const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || b === 0 ? undefined : a / b);
+
+interface Target {
+  what: string;
+  goal: string;
+  measured: string;
+  met: boolean | undefined;
+}
+
+function targets(results: BenchResults): Target[] {
+  const find = (name: string) => results.stacks.find((s) => s.name === name);
+  const mainSqlite = find('main-sqlite');
+  const queue1 = find('queue-1w-postgres');
+  const list: Target[] = [];
+  const q100 = at(queue1, 100);
+  if (q100) list.push({ what: 'queue, 1 worker, c=100, PostgreSQL', goal: '≥ 650 predictions/s', measured: `${fmt(q100.throughput)}/s`, met: q100.throughput >= 650 });
+  const m100 = at(mainSqlite, 100);
+  if (m100 && q100) list.push({ what: 'main, SQLite, c=100', goal: '≥ queue 1 worker', measured: `${fmt(m100.throughput)}/s (${fmt(ratio(m100.throughput, q100.throughput), 2)}× queue)`, met: m100.throughput >= q100.throughput });
+  const m1 = at(mainSqlite, 1);
+  const q1 = at(queue1, 1);
+  if (m1) list.push({ what: 'main p50 at c=1', goal: '≤ 4 ms', measured: `${fmt(m1.latencyMs.p50, 2)} ms`, met: m1.latencyMs.p50 <= 4 });
+  if (m1 && q1) list.push({ what: 'queue p50 − main p50 at c=1', goal: '≤ 3 ms', measured: `${fmt(q1.latencyMs.p50 - m1.latencyMs.p50, 2)} ms`, met: q1.latencyMs.p50 - m1.latencyMs.p50 <= 3 });
+  const idle = results.stacks.flatMap((s) => Object.values(s.idleRssMiB));
+  if (idle.length) list.push({ what: 'idle RSS per process', goal: '≤ 150 MiB', measured: `max ${fmt(Math.max(...idle))} MiB`, met: Math.max(...idle) <= 150 });
+  const startup = results.stacks.flatMap((s) => Object.values(s.startupMs));
+  if (startup.length) list.push({ what: 'start-up to ready', goal: '≤ 1.5 s', measured: `max ${Math.max(...startup)} ms`, met: Math.max(...startup) <= 1500 });
+  if (q1?.redis) {
+    list.push({ what: 'Redis commands per JSON prediction (c=1)', goal: '≤ 60', measured: fmt(q1.redis.commandsPerPrediction), met: q1.redis.commandsPerPrediction <= 60 });
+    list.push({ what: 'Redis CPU per JSON prediction (c=1)', goal: '≤ 200 µs', measured: `${fmt(q1.redis.usecPerPrediction)} µs`, met: q1.redis.usecPerPrediction <= 200 });
+  }
+  const soak = results.soak;
+  if (soak) {
+    list.push({ what: `${soak.streams} concurrent streams`, goal: '0 errors', measured: `${soak.errors + soak.wrong} errors, ${soak.ok} complete`, met: soak.errors + soak.wrong === 0 && soak.ok === soak.streams });
+    list.push({ what: 'soak peak RSS, server', goal: '≤ 1024 MiB', measured: `${fmt(soak.peakRssMiB.server)} MiB`, met: soak.peakRssMiB.server <= 1024 });
+    list.push({ what: 'soak peak RSS, worker', goal: '≤ 1536 MiB', measured: `${fmt(soak.peakRssMiB.worker)} MiB`, met: soak.peakRssMiB.worker <= 1536 });
+    const growth = ratio(soak.leak.workerRssAfter10kMiB, soak.leak.workerRssAfter1kMiB);
+    list.push({ what: 'worker RSS after 10,000 vs 1,000 runs', goal: 'within 10%', measured: `${fmt(soak.leak.workerRssAfter1kMiB)} → ${fmt(soak.leak.workerRssAfter10kMiB)} MiB (${fmt(((growth ?? 1) - 1) * 100)}%)`, met: growth !== undefined && growth <= 1.1 });
+  }
+  return list;
+}
+
+function stackTables(results: BenchResults): string[] {
+  const lines: string[] = [];
+  const main = results.stacks.find((s) => s.name === 'main-sqlite');
+  lines.push('## Throughput and latency (JSON, 50-token answers, no LLM delay)', '');
+  lines.push('| stack | c | predictions/s | vs main-sqlite | p50 ms | p95 ms | p99 ms | errors | server CPU ms/pred | worker CPU ms/pred |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|');
+  for (const stack of results.stacks) {
+    for (const load of stack.json) {
+      const workerCpu = Object.entries(load.cpuMsPerPrediction).filter(([k]) => k.startsWith('worker')).map(([, v]) => v);
+      const vsMain = ratio(load.throughput, at(main, load.concurrency)?.throughput);
+      lines.push(
+        `| ${stack.name} | ${load.concurrency} | ${fmt(load.throughput)} | ${vsMain === undefined ? '–' : `${fmt(vsMain, 2)}×`} | ${fmt(load.latencyMs.p50, 2)} | ${fmt(load.latencyMs.p95, 2)} | ${fmt(load.latencyMs.p99, 2)} | ${load.errors + load.wrong} | ${fmt(load.cpuMsPerPrediction.server, 2)} | ${workerCpu.length ? workerCpu.map((v) => fmt(v, 2)).join(' + ') : '–'} |`,
+      );
+    }
+  }
+  lines.push('', '## Streaming (50 tokens, 20 ms apart, c=20)', '');
+  lines.push('| stack | TTFT p50 ms | TTFT p99 ms | inter-token gap p50 ms | gap p99 ms | errors |');
+  lines.push('|---|---|---|---|---|---|');
+  for (const stack of results.stacks) {
+    const s = stack.stream;
+    lines.push(`| ${stack.name} | ${fmt(s.ttftMs?.p50, 2)} | ${fmt(s.ttftMs?.p99, 2)} | ${fmt(s.gapMs?.p50, 2)} | ${fmt(s.gapMs?.p99, 2)} | ${s.errors + s.wrong} |`);
+  }
+  lines.push('', '## Redis cost (queue mode)', '');
+  lines.push('| stack | load | commands / prediction | Redis CPU µs / prediction | top commands |');
+  lines.push('|---|---|---|---|---|');
+  for (const stack of results.stacks.filter((s) => s.mode === 'queue')) {
+    for (const load of [...stack.json.filter((j) => j.concurrency !== 20), stack.stream]) {
+      if (!load.redis) continue;
+      const top = Object.entries(load.redis.byCommand).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ');
+      const what = load === stack.stream ? 'stream c=20' : `json c=${load.concurrency}`;
+      lines.push(`| ${stack.name} | ${what} | ${fmt(load.redis.commandsPerPrediction)} | ${fmt(load.redis.usecPerPrediction)} | ${top} |`);
+    }
+  }
+  lines.push('', '## Processes', '');
+  lines.push('| stack | process | start-up ms | RSS idle MiB | RSS after load MiB | peak MiB | Redis connections |');
+  lines.push('|---|---|---|---|---|---|---|');
+  for (const stack of results.stacks) {
+    for (const name of Object.keys(stack.idleRssMiB)) {
+      lines.push(`| ${stack.name} | ${name} | ${stack.startupMs[name] ?? '–'} | ${fmt(stack.idleRssMiB[name])} | ${fmt(stack.afterLoadRssMiB[name])} | ${fmt(stack.peakRssMiB[name])} | ${stack.redisConnections[name] ?? '–'} |`);
+    }
+  }
+  return lines;
+}
+
+/** Writes `<base>.json` and `<base>.md`; returns their paths. */
+export function writeReport(results: BenchResults, base: string): string[] {
+  fs.writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  const lines = [
+    `# aimicromind benchmark, ${results.date.slice(0, 16).replace('T', ' ')} UTC`,
+    '',
+    `\`${results.command}\` on ${results.machine.cpus} × ${results.machine.cpuModel}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}. ` +
+      'Every process (load generator, fake LLM, redis-server, PostgreSQL, server, workers) shares these cores, so ratios measured side by side in this one run mean more than absolute figures.',
+    '',
+    '## Targets',
+    '',
+    '| what | goal | measured | met |',
+    '|---|---|---|---|',
+    ...targets(results).map((t) => `| ${t.what} | ${t.goal} | ${t.measured} | ${t.met === undefined ? '–' : t.met ? 'yes' : 'no'} |`),
+    '',
+    ...stackTables(results),
+  ];
+  if (results.soak) {
+    const s = results.soak;
+    lines.push(
+      '',
+      '## Soak (one server, one worker, PostgreSQL)',
+      '',
+      `${s.streams} concurrent streaming predictions (20 tokens, 50 ms apart), ramped over 20 s: ${s.ok} complete, ${s.errors} errors, ${s.wrong} wrong, ` +
+        `${s.maxInFlight} in flight at most, ${fmt(s.seconds)} s. TTFT p50 ${fmt(s.ttftMs?.p50)} ms, p99 ${fmt(s.ttftMs?.p99)} ms. ` +
+        `Peak RSS: server ${fmt(s.peakRssMiB.server)} MiB, worker ${fmt(s.peakRssMiB.worker)} MiB. Redis commands per stream: ${fmt(s.redisCommandsPerStream)}.`,
+      '',
+      `Leak check: worker RSS ${fmt(s.leak.workerRssAfter1kMiB)} MiB after 1,000 runs, ${fmt(s.leak.workerRssAfter10kMiB)} MiB after 10,000 (errors ${s.leak.errors}).`,
+    );
+    if (s.errorSamples.length) lines.push('', 'Error samples:', ...s.errorSamples.map((e) => `- ${e}`));
+  }
+  fs.writeFileSync(`${base}.md`, `${lines.join('\n')}\n`);
+  return [`${base}.md`, `${base}.json`];
+}

@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { freePort } from '../test/support/free-port.js';
+import { PostgresServer } from '../test/support/postgres-server.js';
+import { RedisServer } from '../test/support/redis-server.js';
+import { BenchProcess, ROOT } from './bench-process.js';
+import { connectionsByPid } from './redis-stats.js';
+import { type BenchResults, type StackResult, writeReport } from './report.js';
+import { type MeasuredLoad, createBenchFlow, measureLoad } from './scenarios.js';
+import { Stack, type StackSpec } from './stack.js';
+import { runSoak } from './soak.js';
+
+/**
+ * `npm run bench`: starts everything itself (fake LLM, redis-server, PostgreSQL, the server in each
+ * mode, workers; all built JavaScript), runs the matrix, stops what it started and writes
+ * bench/results/<date>.md and .json. `--quick` runs a small matrix without the soak.
+ */
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    'no-soak': { type: 'boolean', default: false },
+    'soak-streams': { type: 'string', default: '10000' },
+  },
+});
+const quick = values.quick === true;
+
+const STACKS: StackSpec[] = [
+  { name: 'main-sqlite', mode: 'main', database: 'sqlite', workers: 0 },
+  { name: 'main-postgres', mode: 'main', database: 'postgres', workers: 0 },
+  { name: 'queue-1w-postgres', mode: 'queue', database: 'postgres', workers: 1 },
+  { name: 'queue-2w-postgres', mode: 'queue', database: 'postgres', workers: 2 },
+  { name: 'queue-2w-sqlite', mode: 'queue', database: 'sqlite', workers: 2 },
+];
+
+const JSON_MODEL = 'fake;tokens=50';
+const STREAM_MODEL = 'fake;tokens=50;delay=20';
+const totals = (concurrency: number) => (quick ? [200, 600, 1500] : [1000, 4000, 10000])[[1, 20, 100].indexOf(concurrency)]!;
+
+function log(message: string): void {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+async function benchStack(spec: StackSpec, services: { redisUrl: string; postgres: PostgresServer; fakeUrl: string }, inspector: Redis): Promise<StackResult> {
+  log(`${spec.name}: starting`);
+  const stack = await Stack.start(spec, services, await freePort());
+  try {
+    const jsonFlow = await createBenchFlow(stack, services.fakeUrl, JSON_MODEL);
+    const streamFlow = await createBenchFlow(stack, services.fakeUrl, STREAM_MODEL);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const idle = Object.fromEntries(stack.processes.map((p) => [p.name.split('/').pop()!, p.memory().rssMiB]));
+    const redisFor = spec.mode === 'queue' ? inspector : undefined;
+    await measureLoad(stack, jsonFlow, { mode: 'json', concurrency: 20, total: quick ? 200 : 1000 }); // warm-up
+    const json: MeasuredLoad[] = [];
+    for (const concurrency of [1, 20, 100]) {
+      const result = await measureLoad(stack, jsonFlow, { mode: 'json', concurrency, total: totals(concurrency), ...(redisFor ? { inspector: redisFor } : {}) });
+      log(`${spec.name}: json c=${concurrency}: ${result.throughput}/s p50 ${result.latencyMs.p50} ms, errors ${result.errors + result.wrong}`);
+      json.push(result);
+    }
+    const stream = await measureLoad(stack, streamFlow, { mode: 'stream', concurrency: 20, total: quick ? 100 : 400, ...(redisFor ? { inspector: redisFor } : {}) });
+    log(`${spec.name}: stream c=20: ttft p50 ${stream.ttftMs?.p50} ms, gap p50 ${stream.gapMs?.p50} ms, errors ${stream.errors + stream.wrong}`);
+    const afterLoad = Object.fromEntries(stack.processes.map((p) => [p.name.split('/').pop()!, p.memory().rssMiB]));
+    const peak = Object.fromEntries(stack.processes.map((p) => [p.name.split('/').pop()!, p.memory().peakMiB]));
+    const byPid = await connectionsByPid(inspector);
+    const connections = Object.fromEntries(stack.processes.map((p) => [p.name.split('/').pop()!, byPid[String(p.pid)] ?? 0]));
+    return {
+      ...spec,
+      startupMs: Object.fromEntries(stack.processes.map((p) => [p.name.split('/').pop()!, p.readyMs ?? 0])),
+      idleRssMiB: idle,
+      afterLoadRssMiB: afterLoad,
+      peakRssMiB: peak,
+      redisConnections: spec.mode === 'queue' ? connections : {},
+      json,
+      stream,
+    };
+  } finally {
+    await stack.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  log('starting shared services: fake LLM, redis-server, PostgreSQL');
+  const fake = BenchProcess.node('fake-llm', 'bench/fake-llm-process.js', [`--port=${await freePort()}`], {});
+  await fake.waitFor(/fake llm ready (\d+)/);
+  const fakePort = /fake llm ready (\d+)/.exec(fake.log)![1];
+  const fakeUrl = `http://127.0.0.1:${fakePort}/v1`;
+  const redis = await RedisServer.start();
+  const postgres = await PostgresServer.start();
+  const inspector = new Redis(redis.url, { connectionName: 'bench-inspector' });
+  const services = { redisUrl: redis.url, postgres, fakeUrl };
+  const results: BenchResults = {
+    date: startedAt.toISOString(),
+    command: `npm run bench${quick ? ' -- --quick' : ''}`,
+    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    stacks: [],
+  };
+  try {
+    const selected = values.only ? STACKS.filter((s) => values.only!.split(',').includes(s.name)) : STACKS;
+    for (const spec of selected) results.stacks.push(await benchStack(spec, services, inspector));
+    if (!quick && !values['no-soak']) {
+      results.soak = await runSoak(services, inspector, Number(values['soak-streams']), log);
+    }
+  } finally {
+    inspector.disconnect();
+    await fake.stop();
+    await redis.stop();
+    await postgres.stop();
+  }
+  const dir = path.join(ROOT, 'bench/results');
+  fs.mkdirSync(dir, { recursive: true });
+  const stamp = startedAt.toISOString().slice(0, 16).replace(/[:T]/g, '-');
+  const files = writeReport(results, path.join(dir, `${stamp}${quick ? '-quick' : ''}`));
+  log(`wrote ${files.join(', ')}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,77 @@
+import type { Redis } from 'ioredis';
+import { llmChainFlow } from '../test/fixtures/chatflows.js';
+import { expectedAnswer } from '../test/fixtures/fake-llm-server.js';
+import { BenchProcess } from './bench-process.js';
+import type { LoadResult } from './load-generator.js';
+import { type CommandStats, commandStats, statsDelta } from './redis-stats.js';
+import type { Stack } from './stack.js';
+
+export interface FlowHandle {
+  id: string;
+  model: string;
+  expected: string;
+}
+
+/** Creates a credential and an llmChain chatflow whose model is the fake provider with `model` behaviour. */
+export async function createBenchFlow(stack: Stack, fakeUrl: string, model: string): Promise<FlowHandle> {
+  const credential = await stack.api<{ id: string }>('POST', '/api/v1/credentials', {
+    name: 'bench',
+    credentialName: 'openAIApi',
+    plainDataObj: { openAIApiKey: 'sk-bench' },
+  });
+  // The flow's prompt does not echo the question, so every answer has the same expected text.
+  const flow = llmChainFlow({ model, basepath: fakeUrl, credential: credential.id, template: 'Say something', promptValues: '' });
+  const created = await stack.api<{ id: string }>('POST', '/api/v1/chatflows', { name: `bench ${model}`, flowData: JSON.stringify(flow) });
+  return { id: created.id, model, expected: expectedAnswer(model, '') };
+}
+
+export interface MeasuredLoad extends LoadResult {
+  concurrency: number;
+  /** CPU ms per successful prediction, per process. */
+  cpuMsPerPrediction: Record<string, number>;
+  redis?: { commandsPerPrediction: number; usecPerPrediction: number; byCommand: Record<string, number> };
+}
+
+/** Runs the load generator as its own process against a stack, measuring CPU and Redis around it. */
+export async function measureLoad(
+  stack: Stack,
+  flow: FlowHandle,
+  options: { mode: 'json' | 'stream'; concurrency: number; total: number; rampSeconds?: number; inspector?: Redis },
+): Promise<MeasuredLoad> {
+  const cpuBefore = new Map(stack.processes.map((p) => [p.name, p.cpuMs()]));
+  const redisBefore: CommandStats | undefined = options.inspector ? await commandStats(options.inspector) : undefined;
+  const load = BenchProcess.node(
+    'load',
+    'bench/load-generator.js',
+    [
+      `--url=${stack.url}`,
+      `--flow=${flow.id}`,
+      `--mode=${options.mode}`,
+      `--concurrency=${options.concurrency}`,
+      `--total=${options.total}`,
+      `--expected=${flow.expected}`,
+      `--ramp=${options.rampSeconds ?? 0}`,
+    ],
+    {},
+  );
+  const code = await new Promise<number | null>((resolve) => load.child.once('exit', resolve));
+  const line = load.log.trim().split('\n').at(-1) ?? '';
+  if (code !== 0) throw new Error(`load generator failed (${code}): ${load.log.slice(-2000)}`);
+  const result = JSON.parse(line) as LoadResult;
+  const cpuMsPerPrediction: Record<string, number> = {};
+  for (const process of stack.processes) {
+    const used = process.cpuMs() - (cpuBefore.get(process.name) ?? 0);
+    cpuMsPerPrediction[process.name.split('/').pop()!] = Math.round((used / Math.max(1, result.ok)) * 100) / 100;
+  }
+  let redis: MeasuredLoad['redis'];
+  if (options.inspector && redisBefore) {
+    const delta = statsDelta(redisBefore, await commandStats(options.inspector));
+    const per = (n: number) => Math.round((n / Math.max(1, result.ok)) * 10) / 10;
+    redis = {
+      commandsPerPrediction: per(delta.calls),
+      usecPerPrediction: per(delta.usec),
+      byCommand: Object.fromEntries(Object.entries(delta.byCommand).map(([k, v]) => [k, per(v)])),
+    };
+  }
+  return { ...result, concurrency: options.concurrency, cpuMsPerPrediction, ...(redis ? { redis } : {}) };
+}
