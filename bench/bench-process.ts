@@ -27,7 +27,9 @@ export class BenchProcess {
 
   /** Runs a built JavaScript file of this project with node (no TypeScript loader). */
   static node(name: string, script: string, args: string[], env: Record<string, string>): BenchProcess {
-    const child = spawn(process.execPath, [path.join(DIST, script), ...args], {
+    // AIM_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the product's processes.
+    const nodeArgs = script.startsWith('src/') ? (process.env.AIM_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
+    const child = spawn(process.execPath, [...nodeArgs, path.join(DIST, script), ...args], {
       cwd: env.DATABASE_PATH ?? ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -85,4 +87,18 @@ export function cpuMsOf(pid: number): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/** CPU ms used so far by every process of a command name (all PostgreSQL backends, say). */
+export function cpuMsOfCommand(command: string): number {
+  let total = 0;
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === command) total += cpuMsOf(Number(entry));
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
 }

@@ -31,6 +31,8 @@ export interface LoadResult {
   ttftMs?: Percentiles;
   gapMs?: Percentiles;
   maxInFlight: number;
+  /** CPU the load generator itself used, per successful prediction. */
+  loadCpuMsPerPrediction: number;
 }
 
 export interface Percentiles {
@@ -154,6 +156,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let inFlight = 0;
   let maxInFlight = 0;
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const lane = async (laneIndex: number) => {
     if (options.rampSeconds > 0) {
       await new Promise((resolve) => setTimeout(resolve, (laneIndex / options.concurrency) * options.rampSeconds * 1000));
@@ -179,6 +182,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
   await Promise.all(Array.from({ length: options.concurrency }, (_, i) => lane(i)));
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
   agent.destroy();
   return {
     ok,
@@ -191,6 +195,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     ...(ttfts.length > 0 ? { ttftMs: percentiles(ttfts) } : {}),
     ...(gaps.length > 0 ? { gapMs: percentiles(gaps) } : {}),
     maxInFlight,
+    loadCpuMsPerPrediction: Math.round(((cpu.user + cpu.system) / 1000 / Math.max(1, ok)) * 100) / 100,
   };
 }
 

@@ -33,14 +33,18 @@ export function statsDelta(before: CommandStats, after: CommandStats): CommandSt
   return { calls: after.calls - before.calls, usec: after.usec - before.usec, byCommand };
 }
 
-/** Redis connections by process id (the product names them `aimicromind:<role>:<pid>`). */
+/**
+ * Redis connections by process id (the product names them `aimicromind:<role>:<pid>`); BullMQ names
+ * each worker's blocking connection after the queue (`bull:<base64 name>`), counted under that name.
+ */
 export async function connectionsByPid(redis: Redis): Promise<Record<string, number>> {
   const list = (await redis.client('LIST')) as string;
   const counts: Record<string, number> = {};
   for (const line of list.split('\n').filter(Boolean)) {
     const name = /(?:^| )name=(\S*)/.exec(line)?.[1] ?? '';
-    const pid = /^aimicromind:[^:]+:(\d+)$/.exec(name)?.[1] ?? (name.startsWith('bench') ? undefined : 'unnamed');
-    if (pid) counts[pid] = (counts[pid] ?? 0) + 1;
+    if (name.startsWith('bench')) continue;
+    const key = /^aimicromind:[^:]+:(\d+)$/.exec(name)?.[1] ?? (name || 'unnamed');
+    counts[key] = (counts[key] ?? 0) + 1;
   }
   return counts;
 }

@@ -65,7 +65,11 @@ async function benchStack(spec: StackSpec, services: { redisUrl: string; postgre
     const afterLoad = Object.fromEntries(stack.processes.map((p) => [p.name.split('/').pop()!, p.memory().rssMiB]));
     const peak = Object.fromEntries(stack.processes.map((p) => [p.name.split('/').pop()!, p.memory().peakMiB]));
     const byPid = await connectionsByPid(inspector);
-    const connections = Object.fromEntries(stack.processes.map((p) => [p.name.split('/').pop()!, byPid[String(p.pid)] ?? 0]));
+    // A worker's own connections, plus its BullMQ blocking one (named after the queue, shared out evenly).
+    const blocking = (byPid[`bull:${Buffer.from(stack.env.QUEUE_NAME!).toString('base64')}`] ?? 0) / Math.max(1, stack.workers.length);
+    const connections = Object.fromEntries(
+      stack.processes.map((p) => [p.name.split('/').pop()!, (byPid[String(p.pid)] ?? 0) + (p === stack.server ? 0 : blocking)]),
+    );
     return {
       ...spec,
       startupMs: Object.fromEntries(stack.processes.map((p) => [p.name.split('/').pop()!, p.readyMs ?? 0])),

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { llmChainFlow } from '../test/fixtures/chatflows.js';
 import { expectedAnswer } from '../test/fixtures/fake-llm-server.js';
-import { BenchProcess } from './bench-process.js';
+import { BenchProcess, cpuMsOfCommand } from './bench-process.js';
 import type { LoadResult } from './load-generator.js';
 import { type CommandStats, commandStats, statsDelta } from './redis-stats.js';
 import type { Stack } from './stack.js';
@@ -25,6 +25,14 @@ export async function createBenchFlow(stack: Stack, fakeUrl: string, model: stri
   return { id: created.id, model, expected: expectedAnswer(model, '') };
 }
 
+/** CPU of the shared services (every redis-server, PostgreSQL and fake-LLM process on the machine). */
+function sharedCpu(): Record<string, number> {
+  return { redis: cpuMsOfCommand('redis-server'), postgres: cpuMsOfCommand('postgres'), fakeLlm: cpuMsOfCommand(FAKE_LLM_COMM) };
+}
+
+/** The fake LLM runs as `node`; bench/fake-llm-process sets this process title. */
+export const FAKE_LLM_COMM = 'aim-fake-llm';
+
 export interface MeasuredLoad extends LoadResult {
   concurrency: number;
   /** CPU ms per successful prediction, per process. */
@@ -39,6 +47,7 @@ export async function measureLoad(
   options: { mode: 'json' | 'stream'; concurrency: number; total: number; rampSeconds?: number; inspector?: Redis },
 ): Promise<MeasuredLoad> {
   const cpuBefore = new Map(stack.processes.map((p) => [p.name, p.cpuMs()]));
+  const sharedBefore = sharedCpu();
   const redisBefore: CommandStats | undefined = options.inspector ? await commandStats(options.inspector) : undefined;
   const load = BenchProcess.node(
     'load',
@@ -63,6 +72,11 @@ export async function measureLoad(
     const used = process.cpuMs() - (cpuBefore.get(process.name) ?? 0);
     cpuMsPerPrediction[process.name.split('/').pop()!] = Math.round((used / Math.max(1, result.ok)) * 100) / 100;
   }
+  const sharedAfter = sharedCpu();
+  for (const [name, before] of Object.entries(sharedBefore)) {
+    cpuMsPerPrediction[name] = Math.round(((sharedAfter[name]! - before) / Math.max(1, result.ok)) * 100) / 100;
+  }
+  cpuMsPerPrediction.load = result.loadCpuMsPerPrediction;
   let redis: MeasuredLoad['redis'];
   if (options.inspector && redisBefore) {
     const delta = statsDelta(redisBefore, await commandStats(options.inspector));

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import type { AppConfig } from '../config/app-config.js';
 import type { RunJobData } from '../runner/queue/job-schema.js';
 import { QueueRunner } from '../runner/queue/queue-runner.js';
-import { closeRedis, createRedis } from '../runner/queue/redis-connection.js';
+import { closeRedis, createRedis, waitUntilReady } from '../runner/queue/redis-connection.js';
 import { RunEventHub } from '../runner/queue/run-event-hub.js';
 import { RunStreamKeys } from '../runner/queue/run-stream-keys.js';
 import { registerQueueDashboard } from '../server/plugins/queue-dashboard.js';
@@ -27,17 +27,22 @@ export async function composeQueueRunner(
   const redis = createRedis(config.redis, 'fail-fast', logger, 'server');
   const subscriber = createRedis(config.redis, 'patient', logger, 'server-events');
   const keys = new RunStreamKeys(config.queue.name);
+  const ready = await Promise.all([waitUntilReady(redis, 10000), waitUntilReady(subscriber, 10000)]);
+  if (!ready.every(Boolean)) {
+    logger.warn('Redis is not reachable yet: predictions answer 503 until it is (server and workers reconnect by themselves)');
+  }
   const queue = new Queue<RunJobData>(config.queue.name, {
     connection: redis,
     streams: { events: { maxLen: config.queue.eventStreamMaxLen } },
     defaultJobOptions: jobOptions(config),
   });
   queue.on('error', (error) => logger.child({ module: 'queue' }).warn({ reason: error.message }, 'queue error'));
+  const hub = new RunEventHub(subscriber, keys, logger);
   const runner = new QueueRunner({
     repos: core.repos,
     queue,
     redis,
-    hub: new RunEventHub(subscriber, keys, logger),
+    hub,
     keys,
     options: {
       predictionTimeoutMs: config.runs.predictionTimeoutMs,
@@ -52,6 +57,7 @@ export async function composeQueueRunner(
     // The runner closes the queue; the connections go last.
     async close(drainMs) {
       await runner.close(drainMs);
+      hub.close();
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
     },
     readiness: [{ name: 'redis', check: () => runner.ping() }],

@@ -1,14 +1,36 @@
 import type { EngineServices } from '../engine/nodes/node-definition.js';
 import { FlowValidationError } from '../engine/errors.js';
+import { InstanceCache } from '../engine/run/instance-cache.js';
 import type { CredentialCipher } from '../security/credential-cipher.js';
 import type { Repositories } from '../storage/repositories.js';
+import type { CredentialRecord } from '../storage/repositories/credential-repository.js';
+
+/**
+ * How long a decrypted credential is reused. A run would otherwise read and decrypt it every time; a
+ * changed or deleted credential takes effect within this time.
+ */
+const CREDENTIAL_TTL_MS = 2000;
 
 /** The engine's view of the outside world, backed by the repositories and the credential cipher. */
 export function createEngineServices(repos: Repositories, cipher: CredentialCipher, llmMaxRetries: number): EngineServices {
+  const credentials = new Map<string, { record: CredentialRecord; data: Record<string, unknown>; expires: number }>();
+  const loadDecrypted = async (credentialId: string) => {
+    const now = Date.now();
+    const held = credentials.get(credentialId);
+    if (held && held.expires > now) return held;
+    credentials.delete(credentialId);
+    const record = await repos.credentials.get(credentialId);
+    if (!record) return undefined;
+    const entry = { record, data: cipher.decrypt(record.encryptedData, credentialId), expires: now + CREDENTIAL_TTL_MS };
+    if (credentials.size > 1000) credentials.clear();
+    credentials.set(credentialId, entry);
+    return entry;
+  };
   return {
     loadHistory: (chatflowId, sessionId) => repos.messages.history(chatflowId, sessionId),
     async loadCredential(credentialId, acceptedNames, nodeId) {
-      const record = await repos.credentials.get(credentialId);
+      const loaded = await loadDecrypted(credentialId);
+      const record = loaded?.record;
       if (!record) throw new FlowValidationError(`Node ${nodeId}: credential ${credentialId} not found`, nodeId);
       if (!acceptedNames.includes(record.credentialName)) {
         throw new FlowValidationError(
@@ -16,8 +38,9 @@ export function createEngineServices(repos: Repositories, cipher: CredentialCiph
           nodeId,
         );
       }
-      return cipher.decrypt(record.encryptedData, credentialId);
+      return loaded.data;
     },
     llm: { maxRetries: llmMaxRetries },
+    instances: new InstanceCache(),
   };
 }

@@ -6,6 +6,8 @@ import type { RunInput } from './run-input.js';
 
 export interface StartRunRequest {
   chatflowId: string;
+  /** The chatflow version the request was validated against (lets executors reuse a cached chatflow). */
+  chatflowVersion?: number;
   chatId: string;
   sessionId: string;
   input: RunInput;

@@ -19,6 +19,8 @@ export function serializeEvent(id: number, event: RunEvent): StoredEvent {
 
 export interface RunEventTransport {
   write(events: StoredEvent[]): Promise<void> | void;
+  /** Told once the run is known (claimed): a transport may keep streaming runs' events only. */
+  describeRun?(run: { streaming: boolean }): void;
 }
 
 /**
@@ -58,6 +60,10 @@ export class RunEventWriter implements RunEventSink {
       this.scheduled = true;
       setImmediate(() => this.drain());
     }
+  }
+
+  describeRun(run: { streaming: boolean }): void {
+    this.transport.describeRun?.(run);
   }
 
   /** Resolves once every event emitted so far has been written; rejects if a write failed. */

@@ -10,6 +10,7 @@ import type { Metrics } from '../shared/metrics.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { NewChatMessage } from '../storage/repositories/chat-message-repository.js';
 import type { RunRecord, TerminalRunStatus } from '../storage/repositories/run-repository.js';
+import { ChatflowVersions } from './chatflow-versions.js';
 import type { PlanCache } from './plan-cache.js';
 import { answerContent, predictionResponse, runMetadata } from './prediction-response.js';
 import type { RunEventWriter } from './run-events.js';
@@ -59,14 +60,17 @@ function classify(error: unknown): Failure {
  */
 export class RunExecutor {
   private readonly log: Logger;
+  private readonly chatflows: ChatflowVersions;
 
   constructor(private readonly deps: RunExecutorDeps) {
     this.log = deps.logger.child({ module: 'run-executor' });
+    this.chatflows = new ChatflowVersions(deps.repos.chatflows);
   }
 
   async execute(runId: string, events: RunEventWriter, signal: AbortSignal): Promise<ExecutionReport> {
     const run = await this.deps.repos.runs.claim(runId);
     if (!run) return this.unclaimed(runId, events);
+    events.describeRun(run);
     if (run.attempt > 1) events.emit({ event: 'restart', data: `attempt ${run.attempt}` });
     const maxAttempts = this.deps.maxAttempts;
     if (maxAttempts !== undefined && run.attempt > maxAttempts) {
@@ -107,6 +111,7 @@ export class RunExecutor {
     if (!run || !run.cancelRequested || (run.status !== 'queued' && run.status !== 'running')) {
       return { status: 'skipped', attempt: run?.attempt ?? 0 };
     }
+    events.describeRun(run);
     return this.fail(run, { status: 'aborted', message: 'Run aborted', code: 'RUN_ABORTED' }, events, false);
   }
 
@@ -115,7 +120,7 @@ export class RunExecutor {
     let memoryType: string | undefined;
     try {
       input = runInputSchema.parse(run.input);
-      const chatflow = await this.deps.repos.chatflows.get(run.chatflowId);
+      const chatflow = await this.chatflows.get(run.chatflowId, run.chatflowVersion);
       if (!chatflow) throw notFound('CHATFLOW_NOT_FOUND', 'Chatflow', run.chatflowId);
       const plan = this.deps.plans.get(chatflow.id, chatflow.flowData);
       memoryType = plan.memoryNode?.label;

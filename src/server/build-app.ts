@@ -13,6 +13,7 @@ import { predictionRoutes } from './routes/prediction.routes.js';
 import { publicRoutes } from './routes/public.routes.js';
 import { runRoutes } from './routes/runs.routes.js';
 import { healthRoutes, infoRoutes, metricsRoutes } from './routes/system.routes.js';
+import { ChatflowCache } from './services/chatflow-cache.js';
 import { PredictionService } from './services/prediction-service.js';
 
 function corsOrigin(setting: string): boolean | string[] {
@@ -54,7 +55,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(multipart, { limits: { fileSize: deps.config.server.bodyLimitBytes } });
 
   const auth = new Authenticator(deps.config, deps.repos.apiKeys);
-  const predictions = new PredictionService(deps.repos, deps.plans, auth);
+  const chatflows = new ChatflowCache(deps.repos.chatflows);
+  const predictions = new PredictionService(chatflows, deps.plans, auth);
 
   await app.register(async (open) => {
     await healthRoutes(open, deps);
@@ -62,14 +64,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await publicRoutes(open, deps, predictions);
     await predictionRoutes(open, deps, predictions);
     await publicFeedbackRoutes(open, deps);
-    await runRoutes(open, deps, predictions, auth);
+    await runRoutes(open, deps, predictions, auth, chatflows);
   });
 
   await app.register(async (managed) => {
     managed.addHook('onRequest', async (request) => {
       await auth.requireManagement(request);
     });
-    await chatflowRoutes(managed, deps);
+    await chatflowRoutes(managed, deps, chatflows);
     await credentialRoutes(managed, deps);
     await apiKeyRoutes(managed, deps);
     await chatMessageRoutes(managed, deps);

@@ -1,4 +1,5 @@
-import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { createHash } from 'node:crypto';
+import { Kysely, Migrator, PostgresDialect, type PostgresPool, type PostgresPoolClient, sql } from 'kysely';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/app-config.js';
 import type { Logger } from '../shared/logger.js';
@@ -60,7 +61,7 @@ export async function openDatabase(config: DatabaseConfig, logger: Logger): Prom
     };
   }
   const pool = postgresPool(config, log);
-  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool: withPreparedStatements(pool) }) });
   return {
     db,
     dialect: 'postgres',
@@ -74,6 +75,34 @@ export async function openDatabase(config: DatabaseConfig, logger: Logger): Prom
       closed = true;
       await db.destroy();
     },
+  };
+}
+
+/**
+ * Runs every query as a named prepared statement (named after its SQL text): PostgreSQL parses and
+ * plans each distinct query once per connection instead of on every call, which on the prediction
+ * path is most of the database's work.
+ */
+function withPreparedStatements(pool: pg.Pool): PostgresPool {
+  const names = new Map<string, string>();
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (name === undefined) {
+      name = `aim_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`;
+      if (names.size < 5000) names.set(text, name);
+    }
+    return name;
+  };
+  return {
+    async connect() {
+      const client = await pool.connect();
+      const wrapped = {
+        query: (text: string, values: readonly unknown[]) => client.query({ name: nameOf(text), text, values: values as unknown[] }),
+        release: (destroy?: boolean) => client.release(destroy),
+      };
+      return wrapped as unknown as PostgresPoolClient;
+    },
+    end: () => pool.end(),
   };
 }
 

@@ -15,13 +15,13 @@ export interface Repositories {
   runs: RunRepository;
 }
 
-export function createRepositories(db: Db): Repositories {
+export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres'): Repositories {
   return {
     chatflows: new ChatFlowRepository(db),
     messages: new ChatMessageRepository(db),
     feedback: new FeedbackRepository(db),
     credentials: new CredentialRepository(db),
     apiKeys: new ApiKeyRepository(db),
-    runs: new RunRepository(db),
+    runs: new RunRepository(db, dialect),
   };
 }

@@ -18,6 +18,8 @@ export interface ChatFlowTable {
   followUpPrompts: string | null;
   category: string | null;
   type: string;
+  /** Bumped by every update, so caches can tell a changed chatflow from the one they hold. */
+  version: number;
   createdDate: string;
   updatedDate: string;
 }
@@ -89,6 +91,8 @@ export interface RunTable {
   cancelRequested: number;
   idempotencyKey: string | null;
   apiMessageId: string;
+  /** The chatflow version the server validated; workers reuse a cached chatflow of that version. */
+  chatflowVersion: number | null;
   createdDate: string;
   startedDate: string | null;
   finishedDate: string | null;

@@ -42,7 +42,7 @@ describe('PostgreSQL outage', () => {
     for (const response of [
       await h.anon.post(`/api/v1/prediction/${id}`, { question: 'down' }),
       await h.admin.get('/api/v1/chatflows'),
-      await h.anon.get(`/api/v1/chatflows-streaming/${id}`),
+      await h.admin.get('/api/v1/credentials'),
     ]) {
       expect(response.status).toBe(503);
       expect(response.body).toMatchObject({ statusCode: 503, success: false, error: 'DATABASE_UNAVAILABLE' });

@@ -20,6 +20,7 @@ describe('waiting runs', () => {
   it('is removed when aborted, and no worker ever runs it', async () => {
     const id = await createFlow(h, (credential) => llmChainFlow({ model: 'fake;tokens=3', basepath: h.fake.url, credential }));
     const stream = await h.anon.openStream('POST', `/api/v1/prediction/${id}`, { question: 'never', chatId: 'wait-1', streaming: true });
+    expect(stream.status).toBe(200);
     const runId = stream.headers.get('x-run-id')!;
     const queued = await h.anon.post('/api/v1/runs', { chatflowId: id, question: 'never either', chatId: 'wait-1' });
     expect((await h.anon.get(`/api/v1/runs/${runId}`)).body.status).toBe('queued');

@@ -30,7 +30,7 @@ describe.each(dialects)('repositories on %s', (_name, makeConfig) => {
     database = await openDatabase(await makeConfig(), testLogger);
     await database.migrate();
     await database.migrate(); // a second run finds nothing to do
-    repos = createRepositories(database.db);
+    repos = createRepositories(database.db, database.dialect);
   });
   afterAll(async () => database.close());
 

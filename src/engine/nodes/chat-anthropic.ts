@@ -1,16 +1,11 @@
 import type { MessageContent } from '@langchain/core/messages';
-import { ChatAnthropic } from '@langchain/anthropic';
+import type { ChatAnthropic } from '@langchain/anthropic';
 import { FlowValidationError } from '../errors.js';
 import { CHAT_MODEL_BASE_CLASSES, COMMON_CHAT_MODEL_INPUTS, credentialField } from './chat-model-inputs.js';
 import { asBoolean, asNumber, asString } from './input-values.js';
 import type { NodeDefinition } from './node-definition.js';
 import { approximateTokenCount } from './offline-token-count.js';
 
-class OfflineChatAnthropic extends ChatAnthropic {
-  override async getNumTokens(content: MessageContent): Promise<number> {
-    return approximateTokenCount(content);
-  }
-}
 
 const ADAPTIVE_THINKING_MODELS = new Set(['claude-opus-4-7', 'claude-opus-4-6', 'claude-sonnet-4-6']);
 
@@ -25,6 +20,21 @@ function hasNoSamplingParams(model: string): boolean {
 
 type AnthropicFields = ConstructorParameters<typeof ChatAnthropic>[0] & {};
 
+let modelClass: Promise<new (fields: AnthropicFields) => ChatAnthropic> | undefined;
+
+/** Loaded on first use (start-up time and memory), with offline token counting. */
+function offlineChatAnthropic() {
+  modelClass ??= import('@langchain/anthropic').then(
+    ({ ChatAnthropic }) =>
+      class OfflineChatAnthropic extends ChatAnthropic {
+        override async getNumTokens(content: MessageContent): Promise<number> {
+          return approximateTokenCount(content);
+        }
+      },
+  );
+  return modelClass;
+}
+
 export const chatAnthropic: NodeDefinition = {
   name: 'chatAnthropic',
   label: 'Anthropic Claude',
@@ -32,6 +42,7 @@ export const chatAnthropic: NodeDefinition = {
   baseClasses: ['ChatAnthropic', 'ChatAnthropicMessages', ...CHAT_MODEL_BASE_CLASSES],
   credential: { names: ['anthropicApi'], fields: ['anthropicApiKey'], optional: false },
   streamCapable: true,
+  reusable: true,
   inputs: [
     ...COMMON_CHAT_MODEL_INPUTS,
     { name: 'extendedThinking', kind: 'param', type: 'boolean', optional: true },
@@ -84,6 +95,6 @@ export const chatAnthropic: NodeDefinition = {
       fields.temperature = null as unknown as number;
       fields.topP = null;
     }
-    return new OfflineChatAnthropic(fields);
+    return new (await offlineChatAnthropic())(fields);
   },
 };

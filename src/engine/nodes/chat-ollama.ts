@@ -1,14 +1,23 @@
 import type { MessageContent } from '@langchain/core/messages';
-import { ChatOllama, type ChatOllamaInput } from '@langchain/ollama';
+import type { ChatOllama, ChatOllamaInput } from '@langchain/ollama';
 import { CHAT_MODEL_BASE_CLASSES, COMMON_CHAT_MODEL_INPUTS, credentialField } from './chat-model-inputs.js';
 import { asBoolean, asNumber, asString } from './input-values.js';
 import type { NodeDefinition } from './node-definition.js';
 import { approximateTokenCount } from './offline-token-count.js';
 
-class OfflineChatOllama extends ChatOllama {
-  override async getNumTokens(content: MessageContent): Promise<number> {
-    return approximateTokenCount(content);
-  }
+let modelClass: Promise<new (fields: ChatOllamaInput) => ChatOllama> | undefined;
+
+/** Loaded on first use (start-up time and memory), with offline token counting. */
+function offlineChatOllama() {
+  modelClass ??= import('@langchain/ollama').then(
+    ({ ChatOllama }) =>
+      class OfflineChatOllama extends ChatOllama {
+        override async getNumTokens(content: MessageContent): Promise<number> {
+          return approximateTokenCount(content);
+        }
+      },
+  );
+  return modelClass;
 }
 
 const NUMBER_OPTIONS = [
@@ -32,6 +41,7 @@ export const chatOllama: NodeDefinition = {
   baseClasses: ['ChatOllama', ...CHAT_MODEL_BASE_CLASSES],
   credential: { names: ['ollamaApi'], fields: ['ollamaApiKey'], optional: true },
   streamCapable: true,
+  reusable: true,
   inputs: [
     ...COMMON_CHAT_MODEL_INPUTS.filter((spec) => spec.name !== 'modelName'),
     { name: 'baseUrl', kind: 'param', type: 'string', optional: true },
@@ -61,6 +71,6 @@ export const chatOllama: NodeDefinition = {
       if (value !== undefined) (fields as Record<string, unknown>)[name] = value;
     }
     // `stop` is deliberately not applied: Flowise's implementation ignores it too (flowise-nodes.md §3.1).
-    return new OfflineChatOllama(fields);
+    return new (await offlineChatOllama())(fields);
   },
 };

@@ -1,15 +1,24 @@
 import type { MessageContent } from '@langchain/core/messages';
-import { ChatOpenAI, type ChatOpenAIFields } from '@langchain/openai';
+import type { ChatOpenAI, ChatOpenAIFields } from '@langchain/openai';
 import { FlowValidationError } from '../errors.js';
 import { CHAT_MODEL_BASE_CLASSES, COMMON_CHAT_MODEL_INPUTS, credentialField } from './chat-model-inputs.js';
 import { asCommaList, asJsonObject, asNumber, asString } from './input-values.js';
 import type { NodeDefinition } from './node-definition.js';
 import { approximateTokenCount } from './offline-token-count.js';
 
-class OfflineChatOpenAI extends ChatOpenAI {
-  override async getNumTokens(content: MessageContent): Promise<number> {
-    return approximateTokenCount(content);
-  }
+let modelClass: Promise<new (fields: ChatOpenAIFields) => ChatOpenAI> | undefined;
+
+/** Loaded on first use (start-up time and memory), with offline token counting. */
+function offlineChatOpenAI() {
+  modelClass ??= import('@langchain/openai').then(
+    ({ ChatOpenAI }) =>
+      class OfflineChatOpenAI extends ChatOpenAI {
+        override async getNumTokens(content: MessageContent): Promise<number> {
+          return approximateTokenCount(content);
+        }
+      },
+  );
+  return modelClass;
 }
 
 /** o1/o3/o4, codex-mini and gpt-5 (not -chat) take no temperature or stop, and accept reasoning options. */
@@ -24,6 +33,7 @@ export const chatOpenAI: NodeDefinition = {
   baseClasses: ['ChatOpenAI', ...CHAT_MODEL_BASE_CLASSES],
   credential: { names: ['openAIApi'], fields: ['openAIApiKey'], optional: false },
   streamCapable: true,
+  reusable: true,
   inputs: [
     ...COMMON_CHAT_MODEL_INPUTS,
     { name: 'reasoning', kind: 'param', type: 'boolean', optional: true },
@@ -90,6 +100,6 @@ export const chatOpenAI: NodeDefinition = {
         };
       }
     }
-    return new OfflineChatOpenAI(fields);
+    return new (await offlineChatOpenAI())(fields);
   },
 };

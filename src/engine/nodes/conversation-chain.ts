@@ -1,8 +1,8 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { type BaseMessage, HumanMessage, SystemMessage } from '@langchain/core/messages';
+import type { BaseMessage } from '@langchain/core/messages';
 import { FlowValidationError } from '../errors.js';
 import type { FlowResult } from '../events/run-event.js';
-import { turnsToMessages } from '../prompts/messages.js';
+import { messageClasses, turnsToMessages } from '../prompts/messages.js';
 import { parseTemplate, renderTemplate, type ParsedTemplate } from '../prompts/template.js';
 import { callChatModel } from '../run/call-model.js';
 import { asString } from './input-values.js';
@@ -77,10 +77,11 @@ export const conversationChain: NodeDefinition = {
   async run(instance, ctx): Promise<FlowResult> {
     const chain = instance as ConversationChainInstance;
     const history = await chain.memory.loadTurns(ctx);
+    const { HumanMessage, SystemMessage } = await messageClasses();
     const values = { ...chain.constants, input: ctx.question };
     const messages: BaseMessage[] = [
       new SystemMessage(render(chain.nodeId, chain.system, values)),
-      ...turnsToMessages(history),
+      ...(await turnsToMessages(history)),
       new HumanMessage(render(chain.nodeId, chain.human, values)),
     ];
     return { text: await callChatModel(chain.model, messages, ctx, ctx.streaming) };

@@ -16,7 +16,7 @@ interface LlmChainInstance {
 
 async function runChain(chain: LlmChainInstance, ctx: RunContext, stream: boolean): Promise<string> {
   const values = fillPromptVariables(chain.prompt, ctx.question, chain.nodeId);
-  return callChatModel(chain.model, promptToMessages(chain.prompt, values), ctx, stream);
+  return callChatModel(chain.model, await promptToMessages(chain.prompt, values), ctx, stream);
 }
 
 export const llmChain: NodeDefinition = {

@@ -1,4 +1,5 @@
 import type { FlowResult, RunEventSink } from '../events/run-event.js';
+import type { InstanceCache } from '../run/instance-cache.js';
 
 export type NodeCategory = 'Chat Models' | 'Prompts' | 'Chains' | 'Memory' | 'Agents' | 'Tools' | 'Utilities';
 
@@ -26,6 +27,8 @@ export interface EngineServices {
   /** Decrypted fields of a stored credential; fails (FlowValidationError) when it is missing or of another type. */
   loadCredential(credentialId: string, acceptedNames: string[], nodeId: string): Promise<Record<string, unknown>>;
   llm: { maxRetries: number };
+  /** Where reusable node instances (chat models) are kept between runs; none means build every time. */
+  instances?: InstanceCache;
 }
 
 /** Everything about the current run that nodes may read. */
@@ -68,6 +71,8 @@ export interface NodeDefinition {
   credential?: { names: string[]; fields: string[]; optional: boolean };
   /** Chat models: counts for the streaming rule (§2.6) when the node has no `streaming` input. */
   streamCapable?: boolean;
+  /** The built instance depends only on inputs and credential, and may serve many runs at once. */
+  reusable?: boolean;
   build(ctx: BuildContext): Promise<unknown>;
   /** Ending-capable nodes (chains): runs the built instance with the question. */
   run?(instance: unknown, ctx: RunContext): Promise<FlowResult>;

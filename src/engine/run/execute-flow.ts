@@ -6,6 +6,7 @@ import { asJsonObject, asString } from '../nodes/input-values.js';
 import { historyAsText, isMemoryInstance } from '../nodes/memory-instance.js';
 import type { RunContext } from '../nodes/node-definition.js';
 import { abortReason } from './call-model.js';
+import { InstanceCache } from './instance-cache.js';
 import { type OverrideSettings, applyOverrides } from './override-config.js';
 import { type VariableScope, referencedNodeIds, resolveInputValue, resolveVariableText } from './variables.js';
 
@@ -65,6 +66,13 @@ export async function executeFlow(plan: FlowPlan, input: FlowInput, ctx: RunCont
     const inputs = inputsOf(node);
     const resolved = await resolveInputs(node, inputs, scope);
     const credential = await loadCredential(node, inputs, ctx);
+    const cache = node.definition.reusable ? ctx.services.instances : undefined;
+    const key = cache ? InstanceCache.key(node.name, resolved, credential) : undefined;
+    const held = key ? cache!.get(key) : undefined;
+    if (held !== undefined) {
+      instances.set(node.id, held);
+      return held;
+    }
     try {
       const instance = await node.definition.build({
         nodeId: node.id,
@@ -75,6 +83,7 @@ export async function executeFlow(plan: FlowPlan, input: FlowInput, ctx: RunCont
         run: ctx,
       });
       instances.set(node.id, instance);
+      if (key) cache!.set(key, instance);
       return instance;
     } catch (error) {
       if (ctx.signal.aborted) throw abortReason(ctx.signal);

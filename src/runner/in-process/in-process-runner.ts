@@ -46,6 +46,7 @@ export class InProcessRunner implements FlowRunner {
       id: randomUUID(),
       apiMessageId: randomUUID(),
       chatflowId: request.chatflowId,
+      chatflowVersion: request.chatflowVersion,
       chatId: request.chatId,
       sessionId: request.sessionId,
       input: request.input,

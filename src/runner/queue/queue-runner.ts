@@ -60,24 +60,36 @@ export class QueueRunner implements FlowRunner {
   async start(request: StartRunRequest): Promise<StartedRun> {
     this.assertAvailable();
     const { repos, queue, hub } = this.deps;
-    const started = await repos.runs.create({
-      id: randomUUID(),
-      apiMessageId: randomUUID(),
-      chatflowId: request.chatflowId,
-      chatId: request.chatId,
-      sessionId: request.sessionId,
-      input: request.input,
-      streaming: request.streaming,
-      detachable: request.detachable,
-      idempotencyKey: request.idempotencyKey,
-    });
-    if (!started.created) return started;
-    const runId = started.run.id;
+    const runId = randomUUID();
+    // Subscribe while the row is written (both before the job exists, so not even the fastest
+    // worker's first event is missed); a JSON or streaming caller reads this run's events next.
+    const subscribing = request.watch ? withDeadline(RunEventReader.open(hub, runId, 0), 3000, 'subscribe') : undefined;
+    subscribing?.catch(() => undefined);
+    const started = await repos.runs
+      .create({
+        id: runId,
+        apiMessageId: randomUUID(),
+        chatflowId: request.chatflowId,
+        chatflowVersion: request.chatflowVersion,
+        chatId: request.chatId,
+        sessionId: request.sessionId,
+        input: request.input,
+        streaming: request.streaming,
+        detachable: request.detachable,
+        idempotencyKey: request.idempotencyKey,
+      })
+      .catch(async (error: unknown) => {
+        await subscribing?.then((reader) => reader.close()).catch(() => undefined);
+        throw error;
+      });
+    if (!started.created) {
+      await subscribing?.then((reader) => reader.close()).catch(() => undefined);
+      return started;
+    }
     let reader: RunEventReader | undefined;
     try {
-      // Subscribe before the job exists, so not even the fastest worker's first event is missed.
-      if (request.watch) {
-        reader = await withDeadline(RunEventReader.open(hub, runId, 0), 3000, 'subscribe');
+      if (subscribing) {
+        reader = await subscribing;
         this.watches.set(runId, reader);
         const unclaimed = reader;
         setTimeout(() => {

@@ -23,6 +23,8 @@ export function createRedis(config: RedisConfig, role: RedisRole, logger: Logger
     connectTimeout: 5000,
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
     enableOfflineQueue: role === 'patient',
+    // Commands issued in the same event-loop turn (many runs at once) go out in one write.
+    enableAutoPipelining: true,
     maxRetriesPerRequest: role === 'patient' ? null : 1,
     ...(tls ? { tls } : {}),
   };
@@ -59,4 +61,22 @@ export async function closeRedis(redis: Redis, ms = 2000): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Waits (at most `ms`) for a connection to be ready, so a freshly started server does not answer its
+ * first requests with 503 while Redis is merely still connecting. False when Redis did not answer.
+ */
+export async function waitUntilReady(redis: Redis, ms: number): Promise<boolean> {
+  if (redis.status === 'ready') return true;
+  return new Promise((resolve) => {
+    const done = (ready: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(ready);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), ms);
+    redis.on('ready', onReady);
+  });
 }

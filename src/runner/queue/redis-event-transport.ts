@@ -10,9 +10,13 @@ export const RUN_STREAM_MAX_LEN = 20000;
  * Writes a run's event batches to its Redis stream (ordered, replayable) and publishes each batch on
  * the run's channel (live readers). The stream expires: after the terminal event in RUN_EVENTS_TTL,
  * and from the first batch on in case no one ever ends the run.
+ *
+ * Only streaming runs keep a stream: a JSON run's events are its result, metadata and end, which the
+ * database already holds (readers rebuild them from the run row), so publishing is enough.
  */
 export class RedisEventTransport implements RunEventTransport {
   private first = true;
+  private persist = true;
 
   constructor(
     private readonly redis: Redis,
@@ -21,9 +25,17 @@ export class RedisEventTransport implements RunEventTransport {
     private readonly ttl: { eventsMs: number; safetyMs: number },
   ) {}
 
+  describeRun(run: { streaming: boolean }): void {
+    this.persist = run.streaming;
+  }
+
   async write(events: StoredEvent[]): Promise<void> {
-    const stream = this.keys.stream(this.runId);
     const payload = encodeBatch(events);
+    if (!this.persist) {
+      await this.redis.publish(this.keys.channel(this.runId), payload);
+      return;
+    }
+    const stream = this.keys.stream(this.runId);
     const terminal = events.some((e) => e.name === 'end');
     const pipeline = this.redis.pipeline();
     pipeline.xadd(stream, 'MAXLEN', '~', RUN_STREAM_MAX_LEN, '*', 'd', payload);

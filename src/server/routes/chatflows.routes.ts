@@ -2,13 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import { AppError, notFound } from '../../shared/app-error.js';
 import type { ChatFlowFields } from '../../storage/repositories/chatflow-repository.js';
 import type { AppDeps } from '../app-deps.js';
+import type { ChatflowCache } from '../services/chatflow-cache.js';
 import { createChatflowSchema, updateChatflowSchema } from '../schemas/chatflow-body.js';
 import { parseInput } from '../schemas/parse.js';
 
 type IdParams = { id: string };
 
 /** Chatflows CRUD (management API). PUT merges the given fields. */
-export async function chatflowRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+export async function chatflowRoutes(app: FastifyInstance, deps: AppDeps, cache: ChatflowCache): Promise<void> {
   const { chatflows } = deps.repos;
 
   app.get('/api/v1/chatflows', async () => chatflows.list());
@@ -49,12 +50,14 @@ export async function chatflowRoutes(app: FastifyInstance, deps: AppDeps): Promi
       if (patch[key] !== undefined) (known as Record<string, unknown>)[key] = patch[key];
     }
     const updated = await chatflows.update(request.params.id, known);
+    cache.invalidate(request.params.id);
     if (!updated) throw notFound('CHATFLOW_NOT_FOUND', 'Chatflow', request.params.id);
     return updated;
   });
 
   app.delete<{ Params: IdParams }>('/api/v1/chatflows/:id', async (request) => {
     const deleted = await chatflows.delete(request.params.id);
+    cache.invalidate(request.params.id);
     if (!deleted) throw notFound('CHATFLOW_NOT_FOUND', 'Chatflow', request.params.id);
     await deps.repos.messages.deleteByChatflow(request.params.id);
     return { id: request.params.id, deleted: true };

@@ -4,6 +4,7 @@ import { AppError, notFound } from '../../shared/app-error.js';
 import type { RunRecord } from '../../storage/repositories/run-repository.js';
 import type { AppDeps } from '../app-deps.js';
 import type { Authenticator } from '../auth/authenticator.js';
+import type { ChatflowCache } from '../services/chatflow-cache.js';
 import type { PredictionService } from '../services/prediction-service.js';
 import { streamRun } from './prediction-reply.js';
 
@@ -39,13 +40,14 @@ export async function runRoutes(
   deps: AppDeps,
   predictions: PredictionService,
   auth: Authenticator,
+  chatflows: ChatflowCache,
 ): Promise<void> {
   const log = deps.logger.child({ module: 'runs' });
 
   const loadRun = async (request: FastifyRequest<{ Params: RunParams }>): Promise<RunRecord> => {
     const run = await deps.repos.runs.get(request.params.runId);
     if (!run) throw notFound('RUN_NOT_FOUND', 'Run', request.params.runId);
-    await auth.requireRunAccess(await deps.repos.chatflows.get(run.chatflowId), request);
+    await auth.requireRunAccess(await chatflows.get(run.chatflowId), request);
     return run;
   };
 

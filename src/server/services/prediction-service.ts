@@ -6,7 +6,7 @@ import type { StartRunRequest } from '../../runner/flow-runner.js';
 import type { PlanCache } from '../../runner/plan-cache.js';
 import { AppError, notFound } from '../../shared/app-error.js';
 import type { ChatFlow } from '../../storage/repositories/chatflow-repository.js';
-import type { Repositories } from '../../storage/repositories.js';
+import type { ChatflowCache } from './chatflow-cache.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { type PredictionBody, predictionBodySchema } from '../schemas/prediction-body.js';
 import { zodMessage } from '../plugins/error-handler.js';
@@ -63,13 +63,13 @@ export function parsePredictionBody(body: unknown): PredictionBody {
  */
 export class PredictionService {
   constructor(
-    private readonly repos: Repositories,
+    private readonly chatflows: ChatflowCache,
     private readonly plans: PlanCache,
     private readonly auth: Authenticator,
   ) {}
 
   async loadChatflow(chatflowId: string): Promise<ChatFlow> {
-    const chatflow = await this.repos.chatflows.get(chatflowId);
+    const chatflow = await this.chatflows.get(chatflowId);
     if (!chatflow) throw notFound('CHATFLOW_NOT_FOUND', 'Chatflow', chatflowId);
     return chatflow;
   }
@@ -103,6 +103,7 @@ export class PredictionService {
       question,
       request: {
         chatflowId: chatflow.id,
+        chatflowVersion: chatflow.version,
         chatId,
         sessionId,
         streaming: shouldStream(plan, chatflow.chatbotConfig, body.streaming),

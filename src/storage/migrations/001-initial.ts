@@ -17,6 +17,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('followUpPrompts', 'text')
     .addColumn('category', 'text')
     .addColumn('type', 'text', (c) => c.notNull().defaultTo('CHATFLOW'))
+    .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('createdDate', 'text', (c) => c.notNull())
     .addColumn('updatedDate', 'text', (c) => c.notNull())
     .execute();
@@ -53,7 +54,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('chat_message')
     .columns(['chatflowid', 'chatId', 'createdDate'])
     .execute();
-  await db.schema.createIndex('chat_message_run_idx').on('chat_message').column('runId').execute();
 
   await db.schema
     .createTable('chat_message_feedback')
@@ -108,18 +108,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('cancelRequested', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('idempotencyKey', 'text')
     .addColumn('apiMessageId', 'text', (c) => c.notNull())
+    .addColumn('chatflowVersion', 'integer')
     .addColumn('createdDate', 'text', (c) => c.notNull())
     .addColumn('startedDate', 'text')
     .addColumn('finishedDate', 'text')
     .execute();
-  await db.schema.createIndex('run_chat_idx').on('run').columns(['chatflowId', 'chatId', 'status']).execute();
+  // No index holds `status` or `attempt`: every run changes them twice, and PostgreSQL can then update
+  // the row in place (HOT) instead of touching every index.
+  await db.schema.createIndex('run_chat_idx').on('run').columns(['chatflowId', 'chatId']).execute();
   await db.schema
     .createIndex('run_idempotency_idx')
     .on('run')
     .columns(['chatflowId', 'idempotencyKey'])
     .unique()
     .execute();
-  await db.schema.createIndex('run_status_idx').on('run').columns(['status', 'createdDate']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -21,11 +21,12 @@ export interface ChatFlow {
   followUpPrompts: string | null;
   category: string | null;
   type: ChatflowType;
+  version: number;
   createdDate: string;
   updatedDate: string;
 }
 
-export type ChatFlowFields = Omit<ChatFlow, 'id' | 'createdDate' | 'updatedDate'>;
+export type ChatFlowFields = Omit<ChatFlow, 'id' | 'version' | 'createdDate' | 'updatedDate'>;
 
 function toChatFlow(row: Selectable<ChatFlowTable>): ChatFlow {
   return {
@@ -33,6 +34,7 @@ function toChatFlow(row: Selectable<ChatFlowTable>): ChatFlow {
     deployed: fromFlag(row.deployed),
     isPublic: fromFlag(row.isPublic),
     type: row.type as ChatflowType,
+    version: Number(row.version),
   };
 }
 
@@ -78,6 +80,7 @@ export class ChatFlowRepository {
       followUpPrompts: fields.followUpPrompts,
       category: fields.category,
       type: fields.type,
+      version: 1,
       createdDate: now,
       updatedDate: now,
     };
@@ -87,10 +90,9 @@ export class ChatFlowRepository {
 
   /** Merges the given fields into the stored chatflow (PUT semantics of api-contract.md §8.2). */
   async update(id: string, patch: Partial<ChatFlowFields>): Promise<ChatFlow | undefined> {
-    const row = { ...toRow(patch), updatedDate: nowIso() };
     const updated = await this.db
       .updateTable('chat_flow')
-      .set(row)
+      .set((eb) => ({ ...toRow(patch), version: eb('version', '+', 1), updatedDate: nowIso() }))
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirst();

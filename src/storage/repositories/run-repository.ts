@@ -1,6 +1,6 @@
-import type { Selectable } from 'kysely';
+import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import type { Db } from '../database.js';
-import type { RunTable } from '../schema.js';
+import type { DatabaseSchema, RunTable } from '../schema.js';
 import { type NewChatMessage, toMessageRow } from './chat-message-repository.js';
 import { fromJsonColumn, nowIso } from './json-columns.js';
 
@@ -25,6 +25,7 @@ export interface RunRecord {
   cancelRequested: boolean;
   idempotencyKey?: string;
   apiMessageId: string;
+  chatflowVersion?: number;
   createdDate: string;
   startedDate?: string;
   finishedDate?: string;
@@ -40,6 +41,7 @@ export interface NewRun {
   detachable: boolean;
   idempotencyKey?: string;
   apiMessageId: string;
+  chatflowVersion?: number;
 }
 
 export interface RunOutcome {
@@ -66,13 +68,17 @@ function toRun(row: Selectable<RunTable>): RunRecord {
   if (row.result !== null) run.result = fromJsonColumn(row.result);
   if (row.error !== null) run.error = row.error;
   if (row.idempotencyKey !== null) run.idempotencyKey = row.idempotencyKey;
+  if (row.chatflowVersion !== null) run.chatflowVersion = Number(row.chatflowVersion);
   if (row.startedDate !== null) run.startedDate = row.startedDate;
   if (row.finishedDate !== null) run.finishedDate = row.finishedDate;
   return run;
 }
 
 export class RunRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: 'sqlite' | 'postgres',
+  ) {}
 
   /**
    * Inserts a queued run. With an idempotency key already used for this chatflow, nothing is inserted
@@ -94,6 +100,7 @@ export class RunRepository {
       cancelRequested: 0,
       idempotencyKey: input.idempotencyKey ?? null,
       apiMessageId: input.apiMessageId,
+      chatflowVersion: input.chatflowVersion ?? null,
       createdDate: nowIso(),
       startedDate: null,
       finishedDate: null,
@@ -156,21 +163,36 @@ export class RunRepository {
    * stored answer even when a stalled worker wakes up after another took over.
    */
   async finish(id: string, outcome: RunOutcome, messages: NewChatMessage[] = [], attempt?: number): Promise<boolean> {
+    const values = {
+      status: outcome.status,
+      result: outcome.result === undefined ? null : JSON.stringify(outcome.result),
+      error: outcome.error ?? null,
+      finishedDate: nowIso(),
+    };
+    const fence = (eb: ExpressionBuilder<DatabaseSchema, 'run'>) =>
+      eb.and([
+        eb('id', '=', id),
+        eb('status', 'in', ACTIVE_STATUSES),
+        ...(attempt !== undefined ? [eb('attempt', '=', attempt)] : []),
+      ]);
+    if (messages.length === 0) {
+      const result = await this.db.updateTable('run').set(values).where(fence).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    }
+    const rows = messages.map(toMessageRow);
+    if (this.dialect === 'postgres') {
+      // One statement, one round trip: the insert happens only if the fenced update matched.
+      const columns = Object.keys(rows[0]!) as Array<keyof (typeof rows)[0]>;
+      const refs = sql.join(columns.map((c) => sql.ref(c)));
+      const tuples = sql.join(rows.map((row) => sql`(${sql.join(columns.map((c) => row[c]))})`));
+      const done = this.db.updateTable('run').set(values).where(fence).returning('id');
+      const result = await sql`with done as (${done}) insert into chat_message (${refs}) select * from (values ${tuples}) as v (${refs}) where exists (select 1 from done)`.execute(this.db);
+      return Number(result.numAffectedRows ?? 0n) > 0;
+    }
     return this.db.transaction().execute(async (trx) => {
-      let update = trx
-        .updateTable('run')
-        .set({
-          status: outcome.status,
-          result: outcome.result === undefined ? null : JSON.stringify(outcome.result),
-          error: outcome.error ?? null,
-          finishedDate: nowIso(),
-        })
-        .where('id', '=', id)
-        .where('status', 'in', ACTIVE_STATUSES);
-      if (attempt !== undefined) update = update.where('attempt', '=', attempt);
-      const result = await update.executeTakeFirst();
+      const result = await trx.updateTable('run').set(values).where(fence).executeTakeFirst();
       if (Number(result.numUpdatedRows) === 0) return false;
-      if (messages.length > 0) await trx.insertInto('chat_message').values(messages.map(toMessageRow)).execute();
+      await trx.insertInto('chat_message').values(rows).execute();
       return true;
     });
   }
