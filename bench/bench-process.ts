@@ -26,9 +26,9 @@ export class BenchProcess {
   }
 
   /** Runs a built JavaScript file of this project with node (no TypeScript loader). */
-  static node(name: string, script: string, args: string[], env: Record<string, string>): BenchProcess {
+  static node(name: string, script: string, args: string[], env: Record<string, string>, extraNodeArgs: string[] = []): BenchProcess {
     // AIM_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the product's processes.
-    const nodeArgs = script.startsWith('src/') ? (process.env.AIM_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
+    const nodeArgs = [...(script.startsWith('src/') ? (process.env.AIM_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean) : []), ...extraNodeArgs];
     const child = spawn(process.execPath, [...nodeArgs, path.join(DIST, script), ...args], {
       cwd: env.DATABASE_PATH ?? ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
@@ -63,6 +63,29 @@ export class BenchProcess {
   /** User + system CPU time used so far, in ms. */
   cpuMs(): number {
     return cpuMsOf(this.pid);
+  }
+
+  /**
+   * RSS after a full garbage collection: the process (started with --heapsnapshot-signal=SIGUSR2)
+   * writes a heap snapshot, which V8 precedes with a full GC; the snapshot file is then deleted.
+   */
+  async memoryAfterGc(directory: string): Promise<number> {
+    const before = new Set(fs.readdirSync(directory));
+    this.child.kill('SIGUSR2');
+    const deadline = Date.now() + 60000;
+    let file: string | undefined;
+    let lastSize = -1;
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      file ??= fs.readdirSync(directory).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+      if (!file) continue;
+      const size = fs.statSync(path.join(directory, file)).size;
+      if (size > 0 && size === lastSize) break;
+      lastSize = size;
+    }
+    const rss = this.memory().rssMiB;
+    if (file) fs.rmSync(path.join(directory, file), { force: true });
+    return rss;
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {

@@ -17,15 +17,19 @@ export async function runSoak(
   log: (message: string) => void,
 ): Promise<SoakResult> {
   log(`soak: starting one server and one worker for ${streams} concurrent streams`);
-  const stack = await Stack.start({ name: 'soak', mode: 'queue', database: 'postgres', workers: 1 }, services, await freePort());
+  const stack = await Stack.start({ name: 'soak', mode: 'queue', database: 'postgres', workers: 1 }, services, await freePort(), {}, [
+    '--heapsnapshot-signal=SIGUSR2',
+  ]);
   try {
     const worker = stack.workers[0]!;
     const quickFlow = await createBenchFlow(stack, services.fakeUrl, 'fake;tokens=20');
     await measureLoad(stack, quickFlow, { mode: 'json', concurrency: 50, total: 1000 });
     const after1k = worker.memory().rssMiB;
+    const after1kGc = await worker.memoryAfterGc(stack.directory);
     const leak = await measureLoad(stack, quickFlow, { mode: 'json', concurrency: 50, total: 9000 });
     const after10k = worker.memory().rssMiB;
-    log(`soak: worker RSS ${after1k} MiB after 1,000 runs, ${after10k} MiB after 10,000 (errors ${leak.errors + leak.wrong})`);
+    const after10kGc = await worker.memoryAfterGc(stack.directory);
+    log(`soak: worker RSS after 1,000 runs ${after1k} MiB (${after1kGc} after GC), after 10,000 ${after10k} MiB (${after10kGc} after GC), errors ${leak.errors + leak.wrong}`);
 
     const slowFlow = await createBenchFlow(stack, services.fakeUrl, 'fake;tokens=20;delay=50');
     const before = { server: stack.server.memory().rssMiB, worker: worker.memory().rssMiB };
@@ -49,7 +53,13 @@ export async function runSoak(
       ttftMs: soak.ttftMs,
       latencyMs: soak.latencyMs,
       peakRssMiB: { server: peakServer, worker: peakWorker },
-      leak: { workerRssAfter1kMiB: after1k, workerRssAfter10kMiB: after10k, errors: leak.errors + leak.wrong },
+      leak: {
+        workerRssAfter1kMiB: after1k,
+        workerRssAfter10kMiB: after10k,
+        workerRssAfter1kGcMiB: after1kGc,
+        workerRssAfter10kGcMiB: after10kGc,
+        errors: leak.errors + leak.wrong,
+      },
       redisCommandsPerStream: soak.redis?.commandsPerPrediction,
     };
   } finally {

@@ -33,7 +33,13 @@ export class Stack {
     return [this.server, ...this.workers];
   }
 
-  static async start(spec: StackSpec, shared: SharedServices, port: number, extraEnv: Record<string, string> = {}): Promise<Stack> {
+  static async start(
+    spec: StackSpec,
+    shared: SharedServices,
+    port: number,
+    extraEnv: Record<string, string> = {},
+    workerNodeArgs: string[] = [],
+  ): Promise<Stack> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `aim-bench-${spec.name}-`));
     const database: Record<string, string> =
       spec.database === 'postgres'
@@ -60,7 +66,7 @@ export class Stack {
     await server.waitFor(/aimicromind server ready/);
     const workers: BenchProcess[] = [];
     for (let i = 0; i < (spec.mode === 'queue' ? spec.workers : 0); i += 1) {
-      const worker = BenchProcess.node(`${spec.name}/worker${i + 1}`, 'src/cli/main.js', ['worker'], { ...env, LOG_LEVEL: 'info' });
+      const worker = BenchProcess.node(`${spec.name}/worker${i + 1}`, 'src/cli/main.js', ['worker'], { ...env, LOG_LEVEL: 'info' }, workerNodeArgs);
       await worker.waitFor(/aimicromind worker ready/);
       workers.push(worker);
     }
@@ -83,6 +89,11 @@ export class Stack {
     const text = await response.text();
     if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${text}`);
     return JSON.parse(text) as T;
+  }
+
+  /** Where the processes run (heap snapshots land here). */
+  get directory(): string {
+    return this.env.DATABASE_PATH!;
   }
 
   async stop(): Promise<void> {

@@ -7,6 +7,7 @@ import type { EngineServices, RunContext } from '../engine/nodes/node-definition
 import { type ErrorCode, errorMessage, isAppError, notFound } from '../shared/app-error.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
+import { isDatabaseUnavailable } from '../storage/database.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { NewChatMessage } from '../storage/repositories/chat-message-repository.js';
 import type { RunRecord, TerminalRunStatus } from '../storage/repositories/run-repository.js';
@@ -46,6 +47,9 @@ interface Failure {
 
 function classify(error: unknown): Failure {
   if (error instanceof RunAbortedError) return { status: 'aborted', message: error.message, code: error.code };
+  if (isDatabaseUnavailable(error)) {
+    return { status: 'failed', message: 'The database is unavailable; the run could not go on', code: 'DATABASE_UNAVAILABLE' };
+  }
   if (isAppError(error)) {
     // 5xx bodies hide internals, except for errors whose message we wrote for the user.
     const message = error.status >= 500 && error.code === 'INTERNAL' ? 'Internal error while running the flow' : error.message;

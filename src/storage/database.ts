@@ -32,7 +32,9 @@ function postgresPool(config: Extract<DatabaseConfig, { type: 'postgres' }>, log
         }),
     ssl: config.ssl ? { rejectUnauthorized: false } : undefined,
     max: 20,
-    connectionTimeoutMillis: 5000,
+    // The wait for a free pooled connection counts too: thousands of runs at once must queue, not fail.
+    // An unreachable database still fails at once (connection refused).
+    connectionTimeoutMillis: 60000,
     idleTimeoutMillis: 30000,
   });
   // An idle client losing its connection (database restart) must not crash the process.

@@ -49,8 +49,9 @@ describe('queue dashboard, health and metrics', () => {
   it('reports queue depth, run latency and active streams on the server /metrics', async () => {
     const metrics = await h.admin.get('/metrics');
     expect(metrics.status).toBe(200);
-    expect(metrics.text).toMatch(/aimicromind_queue_jobs\{state="waiting",role="server"\} \d+/);
-    expect(metrics.text).toMatch(/aimicromind_queue_jobs\{state="completed",role="server"\} \d+/);
+    expect(metrics.text).toMatch(/aimicromind_queue_jobs\{[^}]*state="waiting"[^}]*\} \d+/);
+    expect(metrics.text).toMatch(/aimicromind_queue_jobs\{[^}]*state="completed"[^}]*\} \d+/);
+    expect(metrics.text).toMatch(/aimicromind_queue_jobs\{[^}]*role="server"[^}]*\}/);
     expect(metrics.text).toContain('aimicromind_active_streams');
     const ready = await h.anon.get('/readyz');
     expect(ready.body).toEqual({ status: 'ok', checks: { database: 'ok', redis: 'ok' } });

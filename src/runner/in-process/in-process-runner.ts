@@ -67,7 +67,7 @@ export class InProcessRunner implements FlowRunner {
     try {
       const report = await this.executor.execute(live.runId, writer, live.controller.signal);
       if (report.status === 'skipped') live.push(eventsFromRecord((await this.repos.runs.get(live.runId))!));
-      if (this.live.size > (this.options.maxRetainedRuns ?? 10000)) this.sweep();
+      if (this.live.size > this.retainCap) this.evictOldest();
     } catch (error) {
       this.log.error({ err: error, runId: live.runId }, 'run could not be finished');
       writer.emit({ event: 'error', data: 'Internal error while finishing the run', code: 'INTERNAL' });
@@ -138,18 +138,25 @@ export class InProcessRunner implements FlowRunner {
 
   async ping(): Promise<void> {}
 
-  /** Drops finished runs past RUN_EVENTS_TTL, and the oldest beyond the retention cap. */
+  private get retainCap(): number {
+    return this.options.maxRetainedRuns ?? 10000;
+  }
+
+  /** Drops finished runs past RUN_EVENTS_TTL (every 30 s). */
   private sweep(): void {
     const expiry = Date.now() - this.options.eventsTtlSeconds * 1000;
-    const cap = this.options.maxRetainedRuns ?? 10000;
-    let finished = 0;
-    for (const live of this.live.values()) if (live.finished) finished += 1;
+    for (const [runId, live] of this.live) if (live.finished && live.finishedAt < expiry) this.live.delete(runId);
+  }
+
+  /**
+   * Over the retention cap: drops the oldest finished runs (the map keeps insertion order) down to 90%
+   * of the cap, so the cost is paid once per tenth of the cap rather than on every run.
+   */
+  private evictOldest(): void {
+    const target = Math.floor(this.retainCap * 0.9);
     for (const [runId, live] of this.live) {
-      if (!live.finished) continue;
-      if (live.finishedAt < expiry || finished > cap) {
-        this.live.delete(runId);
-        finished -= 1;
-      }
+      if (this.live.size <= target) break;
+      if (live.finished) this.live.delete(runId);
     }
   }
 
