@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 export interface CommandStats {
   calls: number;
   usec: number;
+  /** used_cpu_user + used_cpu_sys of the Redis process, in µs (INFO cpu). */
+  cpuUsec: number;
   byCommand: Record<string, number>;
 }
 
@@ -12,7 +14,9 @@ const IGNORED = new Set(['info', 'client', 'ping', 'config', 'hello', 'select'])
 /** INFO commandstats: calls and CPU µs per command (commands inside Lua scripts included). */
 export async function commandStats(redis: Redis): Promise<CommandStats> {
   const text = await redis.info('commandstats');
-  const stats: CommandStats = { calls: 0, usec: 0, byCommand: {} };
+  const cpu = await redis.info('cpu');
+  const seconds = (field: string) => Number(new RegExp(`${field}:([\\d.]+)`).exec(cpu)?.[1] ?? 0);
+  const stats: CommandStats = { calls: 0, usec: 0, cpuUsec: Math.round((seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1e6), byCommand: {} };
   for (const line of text.split('\n')) {
     const match = /^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/.exec(line.trim());
     if (!match || IGNORED.has(match[1]!)) continue;
@@ -30,7 +34,7 @@ export function statsDelta(before: CommandStats, after: CommandStats): CommandSt
     const delta = calls - (before.byCommand[command] ?? 0);
     if (delta > 0) byCommand[command] = delta;
   }
-  return { calls: after.calls - before.calls, usec: after.usec - before.usec, byCommand };
+  return { calls: after.calls - before.calls, usec: after.usec - before.usec, cpuUsec: after.cpuUsec - before.cpuUsec, byCommand };
 }
 
 /**

@@ -67,7 +67,12 @@ function targets(results: BenchResults): Target[] {
   if (startup.length) list.push({ what: 'start-up to ready', goal: '≤ 1.5 s', measured: `max ${Math.max(...startup)} ms`, met: Math.max(...startup) <= 1500 });
   if (q1?.redis) {
     list.push({ what: 'Redis commands per JSON prediction (c=1)', goal: '≤ 60', measured: fmt(q1.redis.commandsPerPrediction), met: q1.redis.commandsPerPrediction <= 60 });
-    list.push({ what: 'Redis CPU per JSON prediction (c=1)', goal: '≤ 200 µs', measured: `${fmt(q1.redis.usecPerPrediction)} µs`, met: q1.redis.usecPerPrediction <= 200 });
+    list.push({
+      what: 'Redis CPU per JSON prediction (c=1)',
+      goal: '≤ 200 µs',
+      measured: `${fmt(q1.redis.usecPerPrediction)} µs by commandstats, ${fmt(q1.redis.cpuUsecPerPrediction)} µs of Redis process CPU`,
+      met: q1.redis.usecPerPrediction <= 200,
+    });
   }
   const soak = results.soak;
   if (soak) {
@@ -109,14 +114,14 @@ function stackTables(results: BenchResults): string[] {
     lines.push(`| ${stack.name} | ${fmt(s.ttftMs?.p50, 2)} | ${fmt(s.ttftMs?.p99, 2)} | ${fmt(s.gapMs?.p50, 2)} | ${fmt(s.gapMs?.p99, 2)} | ${s.errors + s.wrong} |`);
   }
   lines.push('', '## Redis cost (queue mode)', '');
-  lines.push('| stack | load | commands / prediction | Redis CPU µs / prediction | top commands |');
-  lines.push('|---|---|---|---|---|');
+  lines.push('| stack | load | commands / prediction | commandstats µs / prediction | Redis process CPU µs / prediction | top commands |');
+  lines.push('|---|---|---|---|---|---|');
   for (const stack of results.stacks.filter((s) => s.mode === 'queue')) {
     for (const load of [...stack.json.filter((j) => j.concurrency !== 20), stack.stream]) {
       if (!load.redis) continue;
       const top = Object.entries(load.redis.byCommand).sort((a, b) => b[1] - a[1]).slice(0, 6).map(([k, v]) => `${k} ${v}`).join(', ');
       const what = load === stack.stream ? 'stream c=20' : `json c=${load.concurrency}`;
-      lines.push(`| ${stack.name} | ${what} | ${fmt(load.redis.commandsPerPrediction)} | ${fmt(load.redis.usecPerPrediction)} | ${top} |`);
+      lines.push(`| ${stack.name} | ${what} | ${fmt(load.redis.commandsPerPrediction)} | ${fmt(load.redis.usecPerPrediction)} | ${fmt(load.redis.cpuUsecPerPrediction)} | ${top} |`);
     }
   }
   lines.push('', '## Processes', '');

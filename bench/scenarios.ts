@@ -37,7 +37,12 @@ export interface MeasuredLoad extends LoadResult {
   concurrency: number;
   /** CPU ms per successful prediction, per process. */
   cpuMsPerPrediction: Record<string, number>;
-  redis?: { commandsPerPrediction: number; usecPerPrediction: number; byCommand: Record<string, number> };
+  /**
+   * Commands (INFO commandstats, which counts the commands run inside Lua scripts too), the µs those
+   * commands report (a script's time is counted for the script and again for its commands), and the
+   * CPU the Redis process really used (INFO cpu), per prediction.
+   */
+  redis?: { commandsPerPrediction: number; usecPerPrediction: number; cpuUsecPerPrediction: number; byCommand: Record<string, number> };
 }
 
 /** Runs the load generator as its own process against a stack, measuring CPU and Redis around it. */
@@ -84,6 +89,7 @@ export async function measureLoad(
     redis = {
       commandsPerPrediction: per(delta.calls),
       usecPerPrediction: per(delta.usec),
+      cpuUsecPerPrediction: per(delta.cpuUsec),
       byCommand: Object.fromEntries(Object.entries(delta.byCommand).map(([k, v]) => [k, per(v)])),
     };
   }

@@ -1,6 +1,7 @@
 import type { FlowResult } from '../engine/events/run-event.js';
 import type { ErrorCode } from '../shared/app-error.js';
-import type { RunRecord } from '../storage/repositories/run-repository.js';
+import { randomUUID } from 'node:crypto';
+import type { NewRun, RunRecord } from '../storage/repositories/run-repository.js';
 import type { StoredEvent } from './run-events.js';
 import type { RunInput } from './run-input.js';
 
@@ -55,4 +56,20 @@ export interface FlowRunner {
   ping(): Promise<void>;
   /** Stops intake and waits up to `drainMs` for in-flight work. Idempotent. */
   close(drainMs?: number): Promise<void>;
+}
+
+/** The run row a request becomes (both runners store it before anything runs). */
+export function newRun(request: StartRunRequest, id: string = randomUUID()): NewRun {
+  return {
+    id,
+    apiMessageId: randomUUID(),
+    chatflowId: request.chatflowId,
+    chatflowVersion: request.chatflowVersion,
+    chatId: request.chatId,
+    sessionId: request.sessionId,
+    input: request.input,
+    streaming: request.streaming,
+    detachable: request.detachable,
+    idempotencyKey: request.idempotencyKey,
+  };
 }

@@ -71,8 +71,9 @@ export class RunExecutor {
     this.chatflows = new ChatflowVersions(deps.repos.chatflows);
   }
 
-  async execute(runId: string, events: RunEventWriter, signal: AbortSignal): Promise<ExecutionReport> {
-    const run = await this.deps.repos.runs.claim(runId);
+  /** Runs a run; `claimed` is the row when the caller stored it already running (in-process runs). */
+  async execute(runId: string, events: RunEventWriter, signal: AbortSignal, claimed?: RunRecord): Promise<ExecutionReport> {
+    const run = claimed ?? (await this.deps.repos.runs.claim(runId));
     if (!run) return this.unclaimed(runId, events);
     events.describeRun(run);
     if (run.attempt > 1) events.emit({ event: 'restart', data: `attempt ${run.attempt}` });

@@ -1,40 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { llmChainFlow } from '../fixtures/chatflows.js';
-import { FakeLlmServer } from '../fixtures/fake-llm-server.js';
-import { ApiClient } from '../support/api-client.js';
-import { type ApiHarness, createFlow, eventually } from '../support/api-harness.js';
+import { type ApiHarness, createFlow, eventually, startMainHarness } from '../support/api-harness.js';
 import { PostgresServer } from '../support/postgres-server.js';
-import { type RunningServer, TEST_ADMIN_KEY, startServer, testEnv } from '../support/test-server.js';
 
 /** A database outage is a 503 with a message, never a crash or a hang; the server recovers by itself. */
 describe('PostgreSQL outage', () => {
   let postgres: PostgresServer;
-  let server: RunningServer;
-  const fake = new FakeLlmServer();
   let h: ApiHarness;
   beforeAll(async () => {
     postgres = await PostgresServer.start();
-    await fake.start();
-    server = await startServer(testEnv({ DATABASE_TYPE: 'postgres', DATABASE_URL: postgres.url() }));
-    h = {
-      mode: 'main',
-      url: server.url,
-      fake,
-      admin: new ApiClient(server.url, { authorization: `Bearer ${TEST_ADMIN_KEY}` }),
-      anon: new ApiClient(server.url),
-      repos: server.handle.core.repos,
-      env: server.env,
-      close: async () => undefined,
-    };
+    h = await startMainHarness({ DATABASE_TYPE: 'postgres', DATABASE_URL: postgres.url() });
   });
   afterAll(async () => {
-    await server?.close();
-    await fake.stop();
+    await h?.close();
     await postgres?.stop();
   });
 
   it('answers 503 DATABASE_UNAVAILABLE while the database is down, and recovers', async () => {
-    const id = await createFlow(h, (credential) => llmChainFlow({ model: 'fake;tokens=2', basepath: fake.url, credential }));
+    const id = await createFlow(h, (credential) => llmChainFlow({ model: 'fake;tokens=2', basepath: h.fake.url, credential }));
     expect((await h.anon.post(`/api/v1/prediction/${id}`, { question: 'up' })).status).toBe(200);
     await postgres.pause();
 

@@ -1,10 +1,9 @@
-import type { MessageContent } from '@langchain/core/messages';
 import type { ChatAnthropic } from '@langchain/anthropic';
 import { FlowValidationError } from '../errors.js';
 import { CHAT_MODEL_BASE_CLASSES, COMMON_CHAT_MODEL_INPUTS, credentialField } from './chat-model-inputs.js';
 import { asBoolean, asNumber, asString } from './input-values.js';
 import type { NodeDefinition } from './node-definition.js';
-import { approximateTokenCount } from './offline-token-count.js';
+import { lazyOfflineModel } from './offline-token-count.js';
 
 
 const ADAPTIVE_THINKING_MODELS = new Set(['claude-opus-4-7', 'claude-opus-4-6', 'claude-sonnet-4-6']);
@@ -20,20 +19,8 @@ function hasNoSamplingParams(model: string): boolean {
 
 type AnthropicFields = ConstructorParameters<typeof ChatAnthropic>[0] & {};
 
-let modelClass: Promise<new (fields: AnthropicFields) => ChatAnthropic> | undefined;
-
 /** Loaded on first use (start-up time and memory), with offline token counting. */
-function offlineChatAnthropic() {
-  modelClass ??= import('@langchain/anthropic').then(
-    ({ ChatAnthropic }) =>
-      class OfflineChatAnthropic extends ChatAnthropic {
-        override async getNumTokens(content: MessageContent): Promise<number> {
-          return approximateTokenCount(content);
-        }
-      },
-  );
-  return modelClass;
-}
+const offlineChatAnthropic = lazyOfflineModel<new (fields: AnthropicFields) => ChatAnthropic>(async () => (await import('@langchain/anthropic')).ChatAnthropic);
 
 export const chatAnthropic: NodeDefinition = {
   name: 'chatAnthropic',

@@ -1,24 +1,11 @@
-import type { MessageContent } from '@langchain/core/messages';
 import type { ChatOllama, ChatOllamaInput } from '@langchain/ollama';
 import { CHAT_MODEL_BASE_CLASSES, COMMON_CHAT_MODEL_INPUTS, credentialField } from './chat-model-inputs.js';
 import { asBoolean, asNumber, asString } from './input-values.js';
 import type { NodeDefinition } from './node-definition.js';
-import { approximateTokenCount } from './offline-token-count.js';
-
-let modelClass: Promise<new (fields: ChatOllamaInput) => ChatOllama> | undefined;
+import { lazyOfflineModel } from './offline-token-count.js';
 
 /** Loaded on first use (start-up time and memory), with offline token counting. */
-function offlineChatOllama() {
-  modelClass ??= import('@langchain/ollama').then(
-    ({ ChatOllama }) =>
-      class OfflineChatOllama extends ChatOllama {
-        override async getNumTokens(content: MessageContent): Promise<number> {
-          return approximateTokenCount(content);
-        }
-      },
-  );
-  return modelClass;
-}
+const offlineChatOllama = lazyOfflineModel<new (fields: ChatOllamaInput) => ChatOllama>(async () => (await import('@langchain/ollama')).ChatOllama);
 
 const NUMBER_OPTIONS = [
   'topP',

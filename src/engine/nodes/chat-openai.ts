@@ -1,25 +1,12 @@
-import type { MessageContent } from '@langchain/core/messages';
 import type { ChatOpenAI, ChatOpenAIFields } from '@langchain/openai';
 import { FlowValidationError } from '../errors.js';
 import { CHAT_MODEL_BASE_CLASSES, COMMON_CHAT_MODEL_INPUTS, credentialField } from './chat-model-inputs.js';
 import { asCommaList, asJsonObject, asNumber, asString } from './input-values.js';
 import type { NodeDefinition } from './node-definition.js';
-import { approximateTokenCount } from './offline-token-count.js';
-
-let modelClass: Promise<new (fields: ChatOpenAIFields) => ChatOpenAI> | undefined;
+import { lazyOfflineModel } from './offline-token-count.js';
 
 /** Loaded on first use (start-up time and memory), with offline token counting. */
-function offlineChatOpenAI() {
-  modelClass ??= import('@langchain/openai').then(
-    ({ ChatOpenAI }) =>
-      class OfflineChatOpenAI extends ChatOpenAI {
-        override async getNumTokens(content: MessageContent): Promise<number> {
-          return approximateTokenCount(content);
-        }
-      },
-  );
-  return modelClass;
-}
+const offlineChatOpenAI = lazyOfflineModel<new (fields: ChatOpenAIFields) => ChatOpenAI>(async () => (await import('@langchain/openai')).ChatOpenAI);
 
 /** o1/o3/o4, codex-mini and gpt-5 (not -chat) take no temperature or stop, and accept reasoning options. */
 export function isReasoningModel(model: string): boolean {

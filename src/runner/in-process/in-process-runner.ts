@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RunAbortedError } from '../../engine/errors.js';
 import type { Logger } from '../../shared/logger.js';
@@ -6,7 +5,7 @@ import type { Repositories } from '../../storage/repositories.js';
 import { ACTIVE_STATUSES, type RunRecord } from '../../storage/repositories/run-repository.js';
 import { awaitOutcome } from '../await-outcome.js';
 import { eventsFromRecord } from '../events-from-record.js';
-import type { EventReadOptions, FlowRunner, RunOutcome, StartRunRequest, StartedRun } from '../flow-runner.js';
+import { type EventReadOptions, type FlowRunner, type RunOutcome, type StartRunRequest, type StartedRun, newRun } from '../flow-runner.js';
 import type { RunExecutor } from '../run-executor.js';
 import { RunEventWriter, type StoredEvent } from '../run-events.js';
 import { LiveRun } from './live-run.js';
@@ -42,30 +41,20 @@ export class InProcessRunner implements FlowRunner {
   }
 
   async start(request: StartRunRequest): Promise<StartedRun> {
-    const started = await this.repos.runs.create({
-      id: randomUUID(),
-      apiMessageId: randomUUID(),
-      chatflowId: request.chatflowId,
-      chatflowVersion: request.chatflowVersion,
-      chatId: request.chatId,
-      sessionId: request.sessionId,
-      input: request.input,
-      streaming: request.streaming,
-      detachable: request.detachable,
-      idempotencyKey: request.idempotencyKey,
-    });
+    // Stored already running: this process runs it at once, so no separate claim is needed.
+    const started = await this.repos.runs.create(newRun(request), { claimed: true });
     if (!started.created) return started;
     const live = new LiveRun(started.run.id, request.detachable);
     this.live.set(live.runId, live);
-    const execution = this.execute(live).finally(() => this.running.delete(execution));
+    const execution = this.execute(live, started.run).finally(() => this.running.delete(execution));
     this.running.add(execution);
     return started;
   }
 
-  private async execute(live: LiveRun): Promise<void> {
+  private async execute(live: LiveRun, run: RunRecord): Promise<void> {
     const writer = new RunEventWriter({ write: (batch) => live.push(batch) }, 1, false);
     try {
-      const report = await this.executor.execute(live.runId, writer, live.controller.signal);
+      const report = await this.executor.execute(live.runId, writer, live.controller.signal, run);
       if (report.status === 'skipped') live.push(eventsFromRecord((await this.repos.runs.get(live.runId))!));
       if (this.live.size > this.retainCap) this.evictOldest();
     } catch (error) {

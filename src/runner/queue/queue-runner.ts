@@ -8,7 +8,7 @@ import type { Repositories } from '../../storage/repositories.js';
 import { ACTIVE_STATUSES, type RunRecord } from '../../storage/repositories/run-repository.js';
 import { awaitOutcome } from '../await-outcome.js';
 import { eventsFromRecord } from '../events-from-record.js';
-import type { EventReadOptions, FlowRunner, RunOutcome, StartRunRequest, StartedRun } from '../flow-runner.js';
+import { type EventReadOptions, type FlowRunner, type RunOutcome, type StartRunRequest, type StartedRun, newRun } from '../flow-runner.js';
 import { RunEventWriter, type StoredEvent } from '../run-events.js';
 import { RUN_JOB_NAME, type RunJobData } from './job-schema.js';
 import { RedisEventTransport, lastEventId, readStream } from './redis-event-transport.js';
@@ -66,18 +66,7 @@ export class QueueRunner implements FlowRunner {
     const subscribing = request.watch ? withDeadline(RunEventReader.open(hub, runId, 0), 3000, 'subscribe') : undefined;
     subscribing?.catch(() => undefined);
     const started = await repos.runs
-      .create({
-        id: runId,
-        apiMessageId: randomUUID(),
-        chatflowId: request.chatflowId,
-        chatflowVersion: request.chatflowVersion,
-        chatId: request.chatId,
-        sessionId: request.sessionId,
-        input: request.input,
-        streaming: request.streaming,
-        detachable: request.detachable,
-        idempotencyKey: request.idempotencyKey,
-      })
+      .create(newRun(request, runId))
       .catch(async (error: unknown) => {
         await subscribing?.then((reader) => reader.close()).catch(() => undefined);
         throw error;

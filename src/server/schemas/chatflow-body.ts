@@ -44,17 +44,4 @@ export const createChatflowSchema = z.looseObject({
 });
 
 /** PUT merges: every field optional, only the given ones change (api-contract.md §8.2). */
-export const updateChatflowSchema = z.looseObject({
-  name: fields.name.optional(),
-  flowData: fields.flowData.optional(),
-  deployed: fields.deployed.optional(),
-  isPublic: fields.isPublic.optional(),
-  apikeyid: fields.apikeyid.optional(),
-  chatbotConfig: fields.chatbotConfig.optional(),
-  apiConfig: fields.apiConfig.optional(),
-  analytic: fields.analytic.optional(),
-  speechToText: fields.speechToText.optional(),
-  followUpPrompts: fields.followUpPrompts.optional(),
-  category: fields.category.optional(),
-  type: fields.type.optional(),
-});
+export const updateChatflowSchema = createChatflowSchema.omit({ id: true }).partial();

@@ -82,16 +82,18 @@ export class RunRepository {
 
   /**
    * Inserts a queued run. With an idempotency key already used for this chatflow, nothing is inserted
-   * and the existing run is returned with `created: false`.
+   * and the existing run is returned with `created: false`. `claimed` stores it already running as its
+   * first attempt (a runner that executes it at once saves the separate claim).
    */
-  async create(input: NewRun): Promise<{ run: RunRecord; created: boolean }> {
+  async create(input: NewRun, options: { claimed?: boolean } = {}): Promise<{ run: RunRecord; created: boolean }> {
+    const now = nowIso();
     const row: RunTable = {
       id: input.id,
       chatflowId: input.chatflowId,
       chatId: input.chatId,
       sessionId: input.sessionId,
-      status: 'queued',
-      attempt: 0,
+      status: options.claimed ? 'running' : 'queued',
+      attempt: options.claimed ? 1 : 0,
       input: JSON.stringify(input.input),
       result: null,
       error: null,
@@ -101,8 +103,8 @@ export class RunRepository {
       idempotencyKey: input.idempotencyKey ?? null,
       apiMessageId: input.apiMessageId,
       chatflowVersion: input.chatflowVersion ?? null,
-      createdDate: nowIso(),
-      startedDate: null,
+      createdDate: now,
+      startedDate: options.claimed ? now : null,
       finishedDate: null,
     };
     if (input.idempotencyKey === undefined) {
