@@ -22,9 +22,3 @@ export function secretsEqual(given: string, expected: string): boolean {
   const b = createHash('sha256').update(expected, 'utf8').digest();
   return timingSafeEqual(a, b);
 }
-
-export function hashesEqual(hexA: string, hexB: string): boolean {
-  const a = Buffer.from(hexA, 'hex');
-  const b = Buffer.from(hexB, 'hex');
-  return a.length === b.length && timingSafeEqual(a, b);
-}

@@ -76,8 +76,6 @@ export const isAppError = (error: unknown): error is AppError => error instanceo
 export const notFound = (code: ErrorCode, what: string, id: string) =>
   new AppError(code, 404, `${what} ${id} not found`);
 
-export const badRequest = (message: string, code: ErrorCode = 'BAD_REQUEST') => new AppError(code, 400, message);
-
 /** The message of any thrown value, for logs and error events. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;

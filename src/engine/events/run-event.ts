@@ -41,9 +41,6 @@ export type RunEvent =
 
 export type RunEventName = RunEvent['event'];
 
-/** Events after which nothing but `end` may follow. */
-export const TERMINAL_EVENTS: ReadonlySet<RunEventName> = new Set(['error', 'abort', 'end']);
-
 /** Receives a run's events in order. The engine never awaits a sink: emitting must be cheap. */
 export interface RunEventSink {
   emit(event: RunEvent): void;

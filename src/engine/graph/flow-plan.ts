@@ -24,3 +24,6 @@ export interface FlowPlan {
   /** All nodes by id, including the unbuilt ones (overrideConfig targets nodes by label and id). */
   allNodes: ReadonlyMap<string, PlanNode>;
 }
+
+/** How errors name a node: `Node llmChain_0 (llmChain)`. */
+export const describeNode = (node: { id: string; name: string }) => `Node ${node.id} (${node.name})`;

@@ -4,12 +4,10 @@ import type { InputSpec, NodeDefinition } from '../nodes/node-definition.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
 import { referencedNodeIds } from '../run/variables.js';
 import { type FlowData, type FlowNode, isStickyNote } from './flow-definition.js';
-import type { FlowPlan, PlanNode } from './flow-plan.js';
+import { type FlowPlan, type PlanNode, describeNode } from './flow-plan.js';
 
 const ENDING_CATEGORIES = new Set(['Chains', 'Agents', 'Engine', 'Multi Agents', 'Sequential Agents']);
 const NON_STREAMING_CHAINS = new Set(['openApiChain', 'vectaraQAChain']);
-
-const describe = (node: { id: string; name: string }) => `Node ${node.id} (${node.name})`;
 
 function toPlanNode(node: FlowNode, definition: NodeDefinition): PlanNode {
   const credential = node.data.credential ?? undefined;
@@ -32,7 +30,7 @@ function checkInputs(node: PlanNode, nodes: ReadonlyMap<string, PlanNode>): void
   for (const spec of node.definition.inputs) {
     const value = node.inputs[spec.name];
     if (isUnset(value)) {
-      if (!spec.optional) throw new FlowValidationError(`${describe(node)}: missing required input "${spec.name}"`, node.id);
+      if (!spec.optional) throw new FlowValidationError(`${describeNode(node)}: missing required input "${spec.name}"`, node.id);
       continue;
     }
     if (spec.kind === 'anchor') checkAnchor(node, spec, value, nodes);
@@ -41,7 +39,7 @@ function checkInputs(node: PlanNode, nodes: ReadonlyMap<string, PlanNode>): void
   if (credential && !credential.optional && !node.credentialId && isUnset(node.inputs.credentialId)) {
     if (credential.fields.every((field) => isUnset(node.inputs[field]))) {
       throw new FlowValidationError(
-        `${describe(node)}: no credential; create a ${credential.names.join(' or ')} credential and set the node's data.credential to its id`,
+        `${describeNode(node)}: no credential; create a ${credential.names.join(' or ')} credential and set the node's data.credential to its id`,
         node.id,
       );
     }
@@ -52,14 +50,14 @@ function checkInputs(node: PlanNode, nodes: ReadonlyMap<string, PlanNode>): void
 function checkAnchor(node: PlanNode, spec: InputSpec, value: unknown, nodes: ReadonlyMap<string, PlanNode>): void {
   const refs = [...referencedNodeIds(value)];
   if (refs.length === 0) {
-    throw new FlowValidationError(`${describe(node)}: input "${spec.name}" must be connected to a node`, node.id);
+    throw new FlowValidationError(`${describeNode(node)}: input "${spec.name}" must be connected to a node`, node.id);
   }
   for (const ref of refs) {
     const source = nodes.get(ref);
     if (!source) continue; // reported as a dangling reference
     if (!source.definition.baseClasses.includes(spec.type)) {
       throw new FlowValidationError(
-        `${describe(node)}: input "${spec.name}" needs a ${spec.type}, but ${describe(source)} is not one`,
+        `${describeNode(node)}: input "${spec.name}" needs a ${spec.type}, but ${describeNode(source)} is not one`,
         node.id,
       );
     }
@@ -110,7 +108,7 @@ function findEndingNode(nodes: Map<string, PlanNode>, downstream: Map<string, Se
   const ending = candidates.filter((n) => ENDING_CATEGORIES.has(n.category) && n.definition.run);
   if (ending.length === 0) {
     throw new FlowValidationError(
-      `Ending node must be either a Chain or Agent or Engine (found ${candidates.map(describe).join(', ')})`,
+      `Ending node must be either a Chain or Agent or Engine (found ${candidates.map(describeNode).join(', ')})`,
       candidates[0]?.id,
     );
   }
@@ -123,7 +121,7 @@ function findEndingNode(nodes: Map<string, PlanNode>, downstream: Map<string, Se
   const node = ending[0]!;
   if (node.name === 'llmChain' && node.outputs.output === 'outputPrediction') {
     throw new FlowValidationError(
-      `${describe(node)}: Output of LLM Chain must be LLM Chain, can't be an Output Prediction`,
+      `${describeNode(node)}: Output of LLM Chain must be LLM Chain, can't be an Output Prediction`,
       node.id,
     );
   }
@@ -188,10 +186,10 @@ export function resolveGraph(flow: FlowData, registry: NodeRegistry): FlowPlan {
   for (const node of nodes.values()) {
     for (const ref of referencedNodeIds(node.inputs)) {
       if (!nodes.has(ref)) {
-        throw new FlowValidationError(`${describe(node)}: input refers to missing node ${ref}`, node.id);
+        throw new FlowValidationError(`${describeNode(node)}: input refers to missing node ${ref}`, node.id);
       }
       if (!upstream.get(node.id)?.has(ref)) {
-        throw new FlowValidationError(`${describe(node)}: input refers to node ${ref} but no edge connects them`, node.id);
+        throw new FlowValidationError(`${describeNode(node)}: input refers to node ${ref} but no edge connects them`, node.id);
       }
     }
   }

@@ -1,7 +1,7 @@
 import { isAppError } from '../../shared/app-error.js';
 import { FlowValidationError } from '../errors.js';
 import type { FlowResult } from '../events/run-event.js';
-import type { FlowPlan, PlanNode } from '../graph/flow-plan.js';
+import { type FlowPlan, type PlanNode, describeNode } from '../graph/flow-plan.js';
 import { asJsonObject, asString } from '../nodes/input-values.js';
 import { historyAsText, isMemoryInstance } from '../nodes/memory-instance.js';
 import type { RunContext } from '../nodes/node-definition.js';
@@ -17,15 +17,13 @@ export interface FlowInput {
   fileAttachment?: string;
 }
 
-const describe = (node: PlanNode) => `Node ${node.id} (${node.name})`;
-
 /** `acceptVariable` params hold JSON whose string values may contain `{{…}}`; parse, then substitute. */
 async function resolveVariableParam(node: PlanNode, value: unknown, scope: VariableScope): Promise<Record<string, unknown>> {
   let object: Record<string, unknown> | undefined;
   try {
     object = asJsonObject(value, 'promptValues');
   } catch (error) {
-    throw new FlowValidationError(`${describe(node)}: ${(error as Error).message}`, node.id);
+    throw new FlowValidationError(`${describeNode(node)}: ${(error as Error).message}`, node.id);
   }
   const resolved: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(object ?? {})) {
@@ -88,7 +86,7 @@ export async function executeFlow(plan: FlowPlan, input: FlowInput, ctx: RunCont
     } catch (error) {
       if (ctx.signal.aborted) throw abortReason(ctx.signal);
       if (isAppError(error)) throw error;
-      throw new FlowValidationError(`${describe(node)}: ${(error as Error).message}`, node.id);
+      throw new FlowValidationError(`${describeNode(node)}: ${(error as Error).message}`, node.id);
     }
   };
 

@@ -15,7 +15,7 @@ import { RedisEventTransport, lastEventId, readStream } from './redis-event-tran
 import type { RunEventHub } from './run-event-hub.js';
 import { RunEventReader } from './run-event-reader.js';
 import type { RunStreamKeys } from './run-stream-keys.js';
-import { withDeadline } from './with-deadline.js';
+import { withDeadline } from '../../shared/with-deadline.js';
 
 export interface QueueRunnerDeps {
   repos: Repositories;

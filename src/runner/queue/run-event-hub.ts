@@ -77,11 +77,6 @@ export class RunEventHub {
     };
   }
 
-  /** Channels currently subscribed (a small number: the runs this process relays right now). */
-  get size(): number {
-    return this.channels.size;
-  }
-
   close(): void {
     clearInterval(this.sweeper);
   }

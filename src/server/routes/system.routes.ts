@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { errorMessage } from '../../shared/app-error.js';
+import { withDeadline } from '../../shared/with-deadline.js';
 import type { AppDeps } from '../app-deps.js';
 
 /** Liveness and readiness (api-contract.md §8.7), open to anyone. */
@@ -12,7 +13,7 @@ export async function healthRoutes(app: FastifyInstance, deps: Pick<AppDeps, 're
     await Promise.all(
       deps.readiness.map(async ({ name, check }) => {
         try {
-          await withTimeout(check(), 2000);
+          await withDeadline(check(), 2000, name);
           checks[name] = 'ok';
         } catch (error) {
           checks[name] = `failed: ${errorMessage(error)}`;
@@ -29,18 +30,6 @@ export async function healthRoutes(app: FastifyInstance, deps: Pick<AppDeps, 're
       checks,
     });
   });
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export async function infoRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {

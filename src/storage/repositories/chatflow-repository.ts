@@ -59,11 +59,6 @@ export class ChatFlowRepository {
     return row ? toChatFlow(row) : undefined;
   }
 
-  async findByApiKeyId(apikeyid: string): Promise<ChatFlow[]> {
-    const rows = await this.db.selectFrom('chat_flow').selectAll().where('apikeyid', '=', apikeyid).execute();
-    return rows.map(toChatFlow);
-  }
-
   async create(fields: ChatFlowFields, id: string = randomUUID()): Promise<ChatFlow> {
     const now = nowIso();
     const row: ChatFlowTable = {

@@ -19,11 +19,6 @@ export class CredentialRepository {
     return this.db.selectFrom('credential').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async getMany(ids: string[]): Promise<CredentialRecord[]> {
-    if (ids.length === 0) return [];
-    return this.db.selectFrom('credential').selectAll().where('id', 'in', ids).execute();
-  }
-
   async create(input: { name: string; credentialName: string; encryptedData: string }): Promise<CredentialRecord> {
     const now = nowIso();
     const row: CredentialTable = { id: randomUUID(), createdDate: now, updatedDate: now, ...input };
