@@ -6,19 +6,28 @@ import { freePort, waitForPort } from './free-port.js';
  * A real redis-server on a free loopback port, started by the tests themselves (Debian's redis-server
  * package; `.ci/run` installs it). No persistence; `restart()` keeps the port, as a Redis restart does.
  */
+export interface RedisTlsFiles {
+  cert: string;
+  key: string;
+  ca: string;
+}
+
 export class RedisServer {
   private child: ChildProcess | undefined;
   port = 0;
+  /** With TLS, the only port is a TLS one and clients must present a certificate signed by `ca`. */
+  private tls: RedisTlsFiles | undefined;
 
-  static async start(): Promise<RedisServer> {
+  static async start(options: { tls?: RedisTlsFiles } = {}): Promise<RedisServer> {
     const server = new RedisServer();
     server.port = await freePort();
+    server.tls = options.tls;
     await server.spawn();
     return server;
   }
 
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    return `${this.tls ? 'rediss' : 'redis'}://127.0.0.1:${this.port}`;
   }
 
   get pid(): number | undefined {
@@ -26,9 +35,12 @@ export class RedisServer {
   }
 
   private async spawn(): Promise<void> {
+    const ports = this.tls
+      ? ['--port', '0', '--tls-port', String(this.port), '--tls-cert-file', this.tls.cert, '--tls-key-file', this.tls.key, '--tls-ca-cert-file', this.tls.ca, '--tls-auth-clients', 'yes']
+      : ['--port', String(this.port)];
     const child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'],
+      [...ports, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'],
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );
     this.child = child;
