@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/app-config.js';
 import type { FlowRunner } from '../runner/flow-runner.js';
@@ -71,10 +72,13 @@ export async function composeServer(config: AppConfig, logger: Logger): Promise<
   const close = () => {
     closing ??= (async () => {
       const drainMs = config.queue.gracefulShutdownTimeoutMs;
+      // Stops accepting connections; requests in flight (streams included) go on.
       const stopped = app.close();
       await parts.close(drainMs);
-      // Runs have ended, so their streams have too; cut whatever is still open (idle keep-alives, stuck readers).
-      app.server.closeAllConnections?.();
+      // Runs have ended; give their responses a moment to write their last events, then cut whatever is
+      // still open (keep-alive sockets, readers of runs that were aborted at the deadline).
+      await Promise.race([stopped, sleep(1000)]);
+      app.server.closeAllConnections();
       await stopped;
       await core.database.close();
     })();

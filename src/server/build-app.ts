@@ -33,7 +33,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     bodyLimit: deps.config.server.bodyLimitBytes,
     // Long SSE responses must not be cut by Node's default request timeout.
     requestTimeout: 0,
-    forceCloseConnections: true,
+    // On close only idle keep-alive sockets are cut; streams in flight finish (the CLI ends the rest after draining).
+    forceCloseConnections: 'idle',
   });
 
   // Clients (the embed's abort PUT, the SDK's GETs) send Content-Type: application/json with no body.
