@@ -1,52 +1,27 @@
 import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { conversationFlow, llmChainFlow } from '../fixtures/chatflows.js';
-import { FakeLlmServer, expectedAnswer } from '../fixtures/fake-llm-server.js';
-import { ApiClient } from '../support/api-client.js';
-import { freePort } from '../support/free-port.js';
-import { PROJECT_ROOT, type SpawnedProcess, spawnCli } from '../support/processes.js';
+import { expectedAnswer } from '../fixtures/fake-llm-server.js';
+import { type ApiHarness, createFlow, spawnMainHarness } from '../support/api-harness.js';
+import { PROJECT_ROOT, type SpawnedProcess } from '../support/processes.js';
 import { streamedText } from '../support/sse.js';
-import { TEST_ADMIN_KEY, testEnv } from '../support/test-server.js';
-import { createFlow, type ApiHarness } from '../support/api-harness.js';
 
 /**
  * The product must never need the internet beyond the LLM endpoint a flow names: LangChain would try
  * to download tokenizer files. The server runs with every non-loopback connection and DNS lookup
  * refused and reported; predictions must complete quickly and nothing may even try.
  */
-let server: SpawnedProcess;
-const fake = new FakeLlmServer();
-let h: ApiHarness;
+let h: ApiHarness & { server: SpawnedProcess };
 
 beforeAll(async () => {
-  await fake.start();
-  const port = await freePort();
-  server = spawnCli('start', testEnv({ PORT: String(port), LOG_LEVEL: 'info' }), [
-    '--import',
-    path.join(PROJECT_ROOT, 'test/support/deny-network.mjs'),
-  ]);
-  await server.waitFor(/aimicromind server ready/);
-  const url = `http://127.0.0.1:${port}`;
-  h = {
-    mode: 'main',
-    url,
-    fake,
-    admin: new ApiClient(url, { authorization: `Bearer ${TEST_ADMIN_KEY}` }),
-    anon: new ApiClient(url),
-    repos: undefined as never,
-    env: {},
-    close: async () => undefined,
-  };
+  h = await spawnMainHarness({}, ['--import', path.join(PROJECT_ROOT, 'test/support/deny-network.mjs')]);
 });
-afterAll(async () => {
-  await server?.stop();
-  await fake.stop();
-});
+afterAll(async () => h?.close());
 
 it('completes streaming and JSON predictions with no network, and never tries to reach it', async () => {
   const model = 'fake;tokens=20';
-  const id = await createFlow(h, (credential) => llmChainFlow({ model, basepath: fake.url, credential }));
-  const memoryId = await createFlow(h, (credential) => conversationFlow({ model, basepath: fake.url, credential }));
+  const id = await createFlow(h, (credential) => llmChainFlow({ model, basepath: h.fake.url, credential }));
+  const memoryId = await createFlow(h, (credential) => conversationFlow({ model, basepath: h.fake.url, credential }));
   const started = Date.now();
   const json = await h.anon.post(`/api/v1/prediction/${id}`, { question: 'offline' });
   expect(json.body.text).toBe(expectedAnswer(model, 'offline'));
@@ -55,7 +30,7 @@ it('completes streaming and JSON predictions with no network, and never tries to
   const second = await h.anon.stream('POST', `/api/v1/prediction/${memoryId}`, { question: 'again', chatId: 'net-1', streaming: true });
   expect(streamedText(second.events)).toBe(expectedAnswer(model, 'again'));
   expect(Date.now() - started).toBeLessThan(5000);
-  expect(server.output()).not.toContain('NETWORK-BLOCKED');
+  expect(h.server.output()).not.toContain('NETWORK-BLOCKED');
 });
 
 it('is really offline: a flow naming a remote endpoint fails fast with a clear error', async () => {
@@ -65,5 +40,5 @@ it('is really offline: a flow naming a remote endpoint fails fast with a clear e
   expect(response.status).toBe(502);
   expect(response.body.error).toBe('LLM_ERROR');
   expect(Date.now() - started).toBeLessThan(5000);
-  expect(server.output()).toContain('NETWORK-BLOCKED dns api.example.invalid');
+  expect(h.server.output()).toContain('NETWORK-BLOCKED dns api.example.invalid');
 });

@@ -1,54 +1,34 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { llmChainFlow } from '../fixtures/chatflows.js';
-import { FakeLlmServer, expectedAnswer } from '../fixtures/fake-llm-server.js';
+import { expectedAnswer } from '../fixtures/fake-llm-server.js';
 import { ApiClient } from '../support/api-client.js';
-import { type ApiHarness, createFlow } from '../support/api-harness.js';
+import { type ApiHarness, createFlow, spawnMainHarness } from '../support/api-harness.js';
 import { exitOf } from '../support/child-process.js';
 import { freePort } from '../support/free-port.js';
 import { type SpawnedProcess, spawnCli } from '../support/processes.js';
 import { type QueueHarness, startQueueHarness } from '../support/queue-harness.js';
 import { streamedText } from '../support/sse.js';
-import { TEST_ADMIN_KEY, testEnv } from '../support/test-server.js';
 
 /** SIGTERM on a main-mode server: no new connections, in-flight runs finish, then exit 0. */
 describe('main-mode server shutdown', () => {
-  const fake = new FakeLlmServer();
-  let server: SpawnedProcess;
-  let h: ApiHarness;
+  let h: ApiHarness & { server: SpawnedProcess };
   beforeAll(async () => {
-    await fake.start();
-    const port = await freePort();
-    server = spawnCli('start', testEnv({ PORT: String(port), LOG_LEVEL: 'info', GRACEFUL_SHUTDOWN_TIMEOUT: '10000' }));
-    await server.waitFor(/aimicromind server ready/);
-    const url = `http://127.0.0.1:${port}`;
-    h = {
-      mode: 'main',
-      url,
-      fake,
-      admin: new ApiClient(url, { authorization: `Bearer ${TEST_ADMIN_KEY}` }),
-      anon: new ApiClient(url),
-      repos: undefined as never,
-      env: {},
-      close: async () => undefined,
-    };
+    h = await spawnMainHarness({ GRACEFUL_SHUTDOWN_TIMEOUT: '10000' });
   });
-  afterAll(async () => {
-    await server?.stop('SIGKILL');
-    await fake.stop();
-  });
+  afterAll(async () => h?.close());
 
   it('lets in-flight streams finish, refuses new connections, and exits 0', async () => {
     const model = 'fake;tokens=30;delay=40';
-    const id = await createFlow(h, (credential) => llmChainFlow({ model, basepath: fake.url, credential }));
+    const id = await createFlow(h, (credential) => llmChainFlow({ model, basepath: h.fake.url, credential }));
     const stream = await h.anon.openStream('POST', `/api/v1/prediction/${id}`, { question: 'finish me', streaming: true });
     await stream.until((events) => events.some((e) => e.event === 'token'));
-    server.child.kill('SIGTERM');
-    await server.waitFor(/shutting down/);
+    h.server.child.kill('SIGTERM');
+    await h.server.waitFor(/shutting down/);
     await expect(fetch(`${h.url}/api/v1/ping`)).rejects.toThrow();
     const events = await stream.untilEnd();
     expect(streamedText(events)).toBe(expectedAnswer(model, 'finish me'));
     expect(events.at(-1)!.event).toBe('end');
-    expect(await exitOf(server.child)).toBe(0);
+    expect(await exitOf(h.server.child)).toBe(0);
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileFlow, isFlowStreamable, resolveSessionId } from '../../src/engine/graph/compile-flow.js';
 import { applyOverrides, parseOverrideSettings } from '../../src/engine/run/override-config.js';
+import { parseChatbotConfig, postProcessingEnabled } from '../../src/server/services/chatbot-config.js';
 import { conversationFlow, llmChainFlow } from '../fixtures/chatflows.js';
 import { registry } from './engine-harness.js';
 
@@ -41,17 +42,18 @@ describe('graph resolution', () => {
 
   it('decides streaming from the models, the ending node and chatbotConfig (§2.6)', () => {
     const base = () => llmChainFlow({ model: 'm', basepath: 'http://x', credential: 'c' });
-    expect(isFlowStreamable(compile(base()), null)).toBe(true);
-    expect(isFlowStreamable(compile(base()), '{"postProcessing":{"enabled":true}}')).toBe(false);
+    expect(isFlowStreamable(compile(base()), false)).toBe(true);
+    expect(isFlowStreamable(compile(base()), postProcessingEnabled(parseChatbotConfig('{"postProcessing":{"enabled":true}}')))).toBe(false);
+    expect(postProcessingEnabled(parseChatbotConfig('not json'))).toBe(false);
     const off = base();
     (off.nodes[0] as MutableNode).data.inputs.streaming = 'false';
-    expect(isFlowStreamable(compile(off), null)).toBe(false);
+    expect(isFlowStreamable(compile(off), false)).toBe(false);
     const legacy = base();
     delete (legacy.nodes[0] as MutableNode).data.inputs.streaming;
-    expect(isFlowStreamable(compile(legacy), null)).toBe(true);
+    expect(isFlowStreamable(compile(legacy), false)).toBe(true);
     const unset = base();
     (unset.nodes[0] as MutableNode).data.inputs.streaming = '';
-    expect(isFlowStreamable(compile(unset), null)).toBe(false);
+    expect(isFlowStreamable(compile(unset), false)).toBe(false);
   });
 
   it('resolves the session id in the documented order', () => {

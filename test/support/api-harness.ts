@@ -2,6 +2,8 @@ import type { Repositories } from '../../src/storage/repositories.js';
 import { FakeLlmServer } from '../fixtures/fake-llm-server.js';
 import { type FlowJson, stringify } from '../fixtures/chatflows.js';
 import { ApiClient } from './api-client.js';
+import { freePort } from './free-port.js';
+import { type SpawnedProcess, spawnCli } from './processes.js';
 import { TEST_ADMIN_KEY, startServer, testEnv } from './test-server.js';
 
 /** A running aimicromind (in either mode) plus a fake LLM, as the shared API suites see it. */
@@ -67,4 +69,34 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * Main mode as a real process of the built CLI (for what only a process shows: signals, exit codes,
+ * node flags). `repos` is not available across the process boundary.
+ */
+export async function spawnMainHarness(
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<ApiHarness & { server: SpawnedProcess }> {
+  const fake = new FakeLlmServer();
+  await fake.start();
+  const port = await freePort();
+  const server = spawnCli('start', testEnv({ PORT: String(port), LOG_LEVEL: 'info', ...env }), nodeArgs);
+  await server.waitFor(/aimicromind server ready/);
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    mode: 'main',
+    url,
+    fake,
+    server,
+    admin: new ApiClient(url, { authorization: `Bearer ${TEST_ADMIN_KEY}` }),
+    anon: new ApiClient(url),
+    repos: undefined as never,
+    env,
+    async close() {
+      await server.stop('SIGKILL');
+      await fake.stop();
+    },
+  };
 }

@@ -9,24 +9,15 @@ export function compileFlow(flowData: string, registry: NodeRegistry): FlowPlan 
   return resolveGraph(parseFlowData(flowData), registry);
 }
 
-/** §2.6: whether a prediction streams, given the plan, the chatflow's chatbotConfig and the request. */
-export function shouldStream(plan: FlowPlan, chatbotConfig: string | null | undefined, requested: unknown): boolean {
+/** §2.6: whether a prediction streams, given the plan, chatbotConfig's post-processing and the request. */
+export function shouldStream(plan: FlowPlan, postProcessing: boolean, requested: unknown): boolean {
   if (requested !== true && requested !== 'true') return false;
-  return isFlowStreamable(plan, chatbotConfig);
+  return isFlowStreamable(plan, postProcessing);
 }
 
 /** The chatflows-streaming answer: true exactly when a streaming request would get SSE. */
-export function isFlowStreamable(plan: FlowPlan, chatbotConfig: string | null | undefined): boolean {
-  if (!plan.streamCapable) return false;
-  if (chatbotConfig) {
-    try {
-      const config = JSON.parse(chatbotConfig) as { postProcessing?: { enabled?: unknown } };
-      if (config?.postProcessing?.enabled === true) return false;
-    } catch {
-      // an unreadable chatbotConfig does not change the decision
-    }
-  }
-  return true;
+export function isFlowStreamable(plan: FlowPlan, postProcessing: boolean): boolean {
+  return plan.streamCapable && !postProcessing;
 }
 
 /**

@@ -3,6 +3,7 @@ import { isFlowStreamable } from '../../engine/graph/compile-flow.js';
 import { hashApiKey } from '../../security/api-key-hash.js';
 import { AppError } from '../../shared/app-error.js';
 import type { AppDeps } from '../app-deps.js';
+import { parseChatbotConfig, postProcessingEnabled } from '../services/chatbot-config.js';
 import type { PredictionService } from '../services/prediction-service.js';
 
 /** The whitelisted Flowise routes the embed and the SDK call anonymously (api-contract.md §4). */
@@ -12,7 +13,7 @@ export async function publicRoutes(app: FastifyInstance, deps: AppDeps, predicti
     const chatflow = await predictions.loadChatflow(request.params.id);
     let isStreaming = false;
     try {
-      isStreaming = isFlowStreamable(predictions.planFor(chatflow), chatflow.chatbotConfig);
+      isStreaming = isFlowStreamable(predictions.planFor(chatflow), postProcessingEnabled(parseChatbotConfig(chatflow.chatbotConfig)));
     } catch {
       // An invalid flow does not stream; its prediction answers 400 before any SSE.
     }
@@ -21,15 +22,7 @@ export async function publicRoutes(app: FastifyInstance, deps: AppDeps, predicti
 
   app.get<{ Params: { id: string } }>('/api/v1/public-chatbotConfig/:id', async (request) => {
     const chatflow = await predictions.loadChatflow(request.params.id);
-    let config: Record<string, unknown> = {};
-    if (chatflow.chatbotConfig) {
-      try {
-        const parsed = JSON.parse(chatflow.chatbotConfig) as unknown;
-        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) config = parsed as Record<string, unknown>;
-      } catch {
-        config = {};
-      }
-    }
+    const config = parseChatbotConfig(chatflow.chatbotConfig);
     const { allowedOrigins: _origins, allowedOriginsError: _error, flowData: _flowData, ...visible } = config;
     return {
       ...visible,

@@ -6,6 +6,7 @@ import type { StartRunRequest } from '../../runner/flow-runner.js';
 import type { PlanCache } from '../../runner/plan-cache.js';
 import { AppError, notFound } from '../../shared/app-error.js';
 import type { ChatFlow } from '../../storage/repositories/chatflow-repository.js';
+import { type ChatbotConfig, parseChatbotConfig, postProcessingEnabled } from './chatbot-config.js';
 import type { ChatflowCache } from './chatflow-cache.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { type PredictionBody, predictionBodySchema } from '../schemas/prediction-body.js';
@@ -18,24 +19,8 @@ export interface PreparedPrediction {
   request: StartRunRequest;
 }
 
-interface ChatbotConfig {
-  allowedOrigins?: unknown;
-  allowedOriginsError?: unknown;
-}
-
-function parseChatbotConfig(text: string | null): ChatbotConfig {
-  if (!text) return {};
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    return parsed && typeof parsed === 'object' ? (parsed as ChatbotConfig) : {};
-  } catch {
-    return {};
-  }
-}
-
 /** Flowise's per-chatflow origin allow-list (chatbotConfig.allowedOrigins). */
-function checkOrigin(chatflow: ChatFlow, origin: string | undefined): void {
-  const config = parseChatbotConfig(chatflow.chatbotConfig);
+function checkOrigin(config: ChatbotConfig, origin: string | undefined): void {
   const allowed = Array.isArray(config.allowedOrigins)
     ? config.allowedOrigins.filter((o): o is string => typeof o === 'string' && o.trim() !== '')
     : [];
@@ -86,7 +71,8 @@ export class PredictionService {
   ): Promise<PreparedPrediction> {
     const chatflow = await this.loadChatflow(chatflowId);
     await this.auth.requireChatflowKey(chatflow, httpRequest);
-    checkOrigin(chatflow, httpRequest.headers.origin);
+    const chatbotConfig = parseChatbotConfig(chatflow.chatbotConfig);
+    checkOrigin(chatbotConfig, httpRequest.headers.origin);
     const body = parsePredictionBody(rawBody);
     const plan = this.planFor(chatflow);
 
@@ -106,7 +92,7 @@ export class PredictionService {
         chatflowVersion: chatflow.version,
         chatId,
         sessionId,
-        streaming: shouldStream(plan, chatflow.chatbotConfig, body.streaming),
+        streaming: shouldStream(plan, postProcessingEnabled(chatbotConfig), body.streaming),
         detachable: options.detachable,
         ...(options.idempotencyKey ? { idempotencyKey: options.idempotencyKey } : {}),
         input: {
