@@ -20,36 +20,43 @@ describe('workers joining and leaving under load', () => {
   it('serves every request while a worker joins and another stops gracefully', async () => {
     const model = 'fake;tokens=10;delay=15';
     const id = await createFlow(h, (credential) => llmChainFlow({ model, basepath: h.fake.url, credential }));
-    const total = 120;
-    let next = 0;
     const failures: string[] = [];
-    const lane = async () => {
-      while (next < total) {
-        const i = next++;
-        const question = `elastic ${i}`;
-        if (i % 2 === 0) {
-          const r = await h.anon.stream('POST', `/api/v1/prediction/${id}`, { question, streaming: true });
-          if (streamedText(r.events) !== expectedAnswer(model, question)) failures.push(`${i}: ${r.status} ${r.raw.slice(-200)}`);
-        } else {
-          const r = await h.anon.post(`/api/v1/prediction/${id}`, { question });
-          if (r.body.text !== expectedAnswer(model, question)) failures.push(`${i}: ${r.status} ${r.text.slice(0, 200)}`);
-        }
+    const ask = async (i: number) => {
+      const question = `elastic ${i}`;
+      if (i % 2 === 0) {
+        const r = await h.anon.stream('POST', `/api/v1/prediction/${id}`, { question, streaming: true });
+        if (streamedText(r.events) !== expectedAnswer(model, question)) failures.push(`${i}: ${r.status} ${r.raw.slice(-200)}`);
+      } else {
+        const r = await h.anon.post(`/api/v1/prediction/${id}`, { question });
+        if (r.body.text !== expectedAnswer(model, question)) failures.push(`${i}: ${r.status} ${r.text.slice(0, 200)}`);
       }
     };
-    const load = Promise.all(Array.from({ length: 12 }, lane));
+    /** Keeps 12 requests in flight until `stop` resolves. */
+    const steadyLoad = (from: number, stop: Promise<unknown>) => {
+      let next = from;
+      let stopped = false;
+      void stop.then(() => (stopped = true));
+      const lane = async () => {
+        while (!stopped) await ask(next++);
+      };
+      return Promise.all(Array.from({ length: 12 }, lane)).then(() => next - from);
+    };
     const first = h.workers[0]!;
-    await new Promise((resolve) => setTimeout(resolve, 400));
     const port = await freePort();
-    await h.addWorker({ WORKER_PORT: String(port) });
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // A worker joins while load runs...
+    const joined = h.addWorker({ WORKER_PORT: String(port) });
+    const before = await steadyLoad(0, joined);
+    // ...then the first one leaves while load goes on, so the rest is served by the one that joined.
     first.child.kill('SIGTERM');
-    await load;
+    await first.waitFor(/stopping: no new jobs/);
+    const after = await steadyLoad(1000, new Promise((resolve) => setTimeout(resolve, 1500)));
     expect(failures).toEqual([]);
+    expect(before).toBeGreaterThan(0);
+    expect(after).toBeGreaterThan(0);
     expect(await exitOf(first.child)).toBe(0);
-    expect((await h.admin.get(`/api/v1/chatmessage/${id}`)).body.length).toBe(total * 2);
-    // The worker that joined took part of the load.
+    expect((await h.admin.get(`/api/v1/chatmessage/${id}`)).body.length).toBe((before + after) * 2);
     const metrics = await new ApiClient(`http://127.0.0.1:${port}`).get('/metrics', { authorization: `Bearer ${TEST_ADMIN_KEY}` });
     const completed = /aimicromind_run_duration_seconds_count\{[^}]*status="completed"[^}]*\} (\d+)/.exec(metrics.text);
-    expect(Number(completed?.[1] ?? 0)).toBeGreaterThan(0);
+    expect(Number(completed?.[1] ?? 0)).toBeGreaterThanOrEqual(after);
   });
 });

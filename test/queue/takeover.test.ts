@@ -20,14 +20,15 @@ describe('worker crashes and shutdowns', () => {
   }
 
   it('SIGKILL mid-stream: another worker takes over, the client sees restart, one answer is stored', async () => {
-    const model = 'fake;tokens=40;delay=50';
+    const model = 'fake;tokens=60;delay=50';
     const id = await createFlow(h, slow(model));
     const victim = h.workers.at(-1)!;
     const stream = await h.anon.openStream('POST', `/api/v1/prediction/${id}`, { question: 'survive', chatId: 'kill-1', streaming: true });
     await stream.until((events) => events.filter((e) => e.event === 'token').length >= 3);
     const runId = stream.headers.get('x-run-id')!;
-    await h.addWorker();
+    // Killed first (the only worker holds the run), then a fresh worker starts and takes over.
     await victim.stop('SIGKILL');
+    await h.addWorker();
     const events = await stream.untilEnd();
     const names = events.map((e) => e.event);
     expect(names).toContain('restart');
@@ -54,8 +55,8 @@ describe('worker crashes and shutdowns', () => {
       await eventually(async () => (await h.repos.runs.get(runId))?.attempt === attempt, 15000, `attempt ${attempt}`);
       await stream.until((events) => events.filter((e) => e.event === 'token').length >= attempt * 2);
       const holder = h.workers.at(-1)!;
-      await h.addWorker();
       await holder.stop('SIGKILL');
+      await h.addWorker();
     }
     const events = await stream.untilEnd();
     expect(events.slice(-2).map((e) => e.event)).toEqual(['error', 'end']);
