@@ -29,7 +29,8 @@ describe('Redis restarts', () => {
 
     const started = Date.now();
     const down = await h.anon.post(`/api/v1/prediction/${id}`, { question: 'while down' });
-    expect(Date.now() - started).toBeLessThan(1000);
+    // At once (no waiting on Redis); the margin is for a loaded CI machine.
+    expect(Date.now() - started).toBeLessThan(2000);
     expect(down.status).toBe(503);
     expect(down.body).toMatchObject({ error: 'QUEUE_UNAVAILABLE', message: expect.stringContaining('Redis') });
     const streaming = await h.anon.stream('POST', `/api/v1/prediction/${id}`, { question: 'while down', streaming: true });

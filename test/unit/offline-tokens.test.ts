@@ -24,5 +24,6 @@ it.each([
   if (model.getNumTokensFromMessages) {
     expect((await model.getNumTokensFromMessages([new HumanMessage('hello there')])).totalCount).toBeGreaterThan(0);
   }
-  expect(Date.now() - started).toBeLessThan(200);
+  // A tokenizer download would take seconds (minutes offline); the margin is for a loaded machine.
+  expect(Date.now() - started).toBeLessThan(1000);
 });
