@@ -10,7 +10,7 @@ import type { Metrics } from '../shared/metrics.js';
 import { isDatabaseUnavailable } from '../storage/database.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { NewChatMessage } from '../storage/repositories/chat-message-repository.js';
-import type { RunRecord, TerminalRunStatus } from '../storage/repositories/run-repository.js';
+import { ACTIVE_STATUSES, type RunRecord, type TerminalRunStatus } from '../storage/repositories/run-repository.js';
 import { ChatflowVersions } from './chatflow-versions.js';
 import type { PlanCache } from './plan-cache.js';
 import { answerContent, predictionResponse, runMetadata } from './prediction-response.js';
@@ -113,7 +113,7 @@ export class RunExecutor {
   /** Not claimable: already ended (nothing to do), or an abort was requested before it started. */
   private async unclaimed(runId: string, events: RunEventWriter): Promise<ExecutionReport> {
     const run = await this.deps.repos.runs.get(runId);
-    if (!run || !run.cancelRequested || (run.status !== 'queued' && run.status !== 'running')) {
+    if (!run || !run.cancelRequested || !ACTIVE_STATUSES.includes(run.status)) {
       return { status: 'skipped', attempt: run?.attempt ?? 0 };
     }
     events.describeRun(run);
@@ -121,14 +121,12 @@ export class RunExecutor {
   }
 
   private async attempt(run: RunRecord, events: RunEventWriter, signal: AbortSignal): Promise<ExecutionReport> {
-    let input: RunInput | undefined;
-    let memoryType: string | undefined;
     try {
-      input = runInputSchema.parse(run.input);
+      const input = runInputSchema.parse(run.input);
       const chatflow = await this.chatflows.get(run.chatflowId, run.chatflowVersion);
       if (!chatflow) throw notFound('CHATFLOW_NOT_FOUND', 'Chatflow', run.chatflowId);
       const plan = this.deps.plans.get(chatflow.id, chatflow.flowData);
-      memoryType = plan.memoryNode?.label;
+      const memoryType = plan.memoryNode?.label;
       const ctx: RunContext = {
         runId: run.id,
         chatflowId: run.chatflowId,
