@@ -5,6 +5,10 @@ import type { NodeDefinition } from './node-definition.js';
 export const bufferMemory: NodeDefinition = {
   name: 'bufferMemory',
   label: 'Buffer Memory',
+  version: 2,
+  type: 'BufferMemory',
+  description: "The whole conversation of the chat's session, read from the database.",
+  icon: 'memory',
   category: 'Memory',
   baseClasses: ['BufferMemory', ...MEMORY_BASE_CLASSES],
   inputs: MEMORY_INPUTS,

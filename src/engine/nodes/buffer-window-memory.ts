@@ -5,9 +5,25 @@ import type { NodeDefinition } from './node-definition.js';
 export const bufferWindowMemory: NodeDefinition = {
   name: 'bufferWindowMemory',
   label: 'Buffer Window Memory',
+  version: 2,
+  type: 'BufferWindowMemory',
+  description: 'The last k exchanges of the conversation, read from the database.',
+  icon: 'memory',
   category: 'Memory',
   baseClasses: ['BufferWindowMemory', ...MEMORY_BASE_CLASSES],
-  inputs: [...MEMORY_INPUTS, { name: 'k', kind: 'param', type: 'number', optional: true }],
+  inputs: [
+    ...MEMORY_INPUTS,
+    {
+      name: 'k',
+      kind: 'param',
+      type: 'number',
+      label: 'Size',
+      optional: true,
+      default: 4,
+      step: 1,
+      description: 'How many question-and-answer pairs to keep; empty keeps them all',
+    },
+  ],
   async build(ctx): Promise<MemoryInstance> {
     // As in Flowise, an empty or non-numeric k keeps the whole history.
     const k = asNumber(ctx.inputs.k);

@@ -1,6 +1,6 @@
 import type { ChatAnthropic } from '@langchain/anthropic';
 import { FlowValidationError } from '../errors.js';
-import { CHAT_MODEL_BASE_CLASSES, COMMON_CHAT_MODEL_INPUTS, credentialField } from './chat-model-inputs.js';
+import { CHAT_MODEL_BASE_CLASSES, chatModelInputs, credentialField, extraNumber, plainOptions } from './chat-model-inputs.js';
 import { asBoolean, asNumber, asString } from './input-values.js';
 import type { NodeDefinition } from './node-definition.js';
 import { lazyOfflineModel } from './offline-token-count.js';
@@ -25,22 +25,60 @@ const offlineChatAnthropic = lazyOfflineModel<new (fields: AnthropicFields) => C
 export const chatAnthropic: NodeDefinition = {
   name: 'chatAnthropic',
   label: 'Anthropic Claude',
+  version: 8,
+  type: 'ChatAnthropic',
+  description: "Anthropic's Claude chat models, with extended or adaptive thinking.",
+  icon: 'anthropic',
   category: 'Chat Models',
   baseClasses: ['ChatAnthropic', 'ChatAnthropicMessages', ...CHAT_MODEL_BASE_CLASSES],
   credential: { names: ['anthropicApi'], fields: ['anthropicApiKey'], optional: false },
   streamCapable: true,
   reusable: true,
   inputs: [
-    ...COMMON_CHAT_MODEL_INPUTS,
-    { name: 'extendedThinking', kind: 'param', type: 'boolean', optional: true },
-    { name: 'budgetTokens', kind: 'param', type: 'number', optional: true },
-    { name: 'adaptiveThinking', kind: 'param', type: 'boolean', optional: true },
-    { name: 'thinkingEffort', kind: 'param', type: 'options', optional: true },
-    { name: 'maxTokensToSample', kind: 'param', type: 'number', optional: true },
-    { name: 'topP', kind: 'param', type: 'number', optional: true },
-    { name: 'topK', kind: 'param', type: 'number', optional: true },
+    ...chatModelInputs({ default: 'claude-haiku-4-5', placeholder: 'claude-haiku-4-5' }),
+    {
+      name: 'extendedThinking',
+      kind: 'param',
+      type: 'boolean',
+      label: 'Extended Thinking',
+      optional: true,
+      additionalParams: true,
+      description: 'Let the model think before it answers, within the budget below',
+    },
+    { ...extraNumber('budgetTokens', 'Thinking Budget Tokens'), default: 1024 },
+    {
+      name: 'adaptiveThinking',
+      kind: 'param',
+      type: 'boolean',
+      label: 'Adaptive Thinking',
+      optional: true,
+      default: false,
+      additionalParams: true,
+      description: 'The model decides how much to think (newest models only)',
+    },
+    {
+      name: 'thinkingEffort',
+      kind: 'param',
+      type: 'options',
+      label: 'Thinking Effort',
+      optional: true,
+      additionalParams: true,
+      options: plainOptions('low', 'medium', 'high', 'max'),
+    },
+    extraNumber('maxTokensToSample', 'Max Tokens', 'Longest answer, in tokens'),
+    { ...extraNumber('topP', 'Top Probability'), step: 0.1 },
+    extraNumber('topK', 'Top K'),
     // aimicromind addition: an Anthropic-compatible endpoint (proxies, gateways).
-    { name: 'baseUrl', kind: 'param', type: 'string', optional: true },
+    {
+      name: 'baseUrl',
+      kind: 'param',
+      type: 'string',
+      label: 'Base URL',
+      optional: true,
+      additionalParams: true,
+      placeholder: 'https://api.anthropic.com',
+      description: 'An Anthropic-compatible endpoint such as a gateway',
+    },
   ],
   async build(ctx) {
     const { inputs } = ctx;

@@ -22,14 +22,35 @@ async function runChain(chain: LlmChainInstance, ctx: RunContext, stream: boolea
 export const llmChain: NodeDefinition = {
   name: 'llmChain',
   label: 'LLM Chain',
+  version: 3,
+  type: 'LLMChain',
+  description: 'Fills a prompt and sends it to a model; ends the flow, or passes its answer to another prompt.',
+  icon: 'chain',
   category: 'Chains',
   baseClasses: ['LLMChain', 'BaseChain', 'Runnable'],
   inputs: [
-    { name: 'model', kind: 'anchor', type: 'BaseLanguageModel' },
-    { name: 'prompt', kind: 'anchor', type: 'BasePromptTemplate' },
-    { name: 'outputParser', kind: 'anchor', type: 'BaseLLMOutputParser', optional: true },
-    { name: 'inputModeration', kind: 'anchor', type: 'Moderation', optional: true, list: true },
-    { name: 'chainName', kind: 'param', type: 'string', optional: true },
+    { name: 'model', kind: 'anchor', type: 'BaseLanguageModel', label: 'Language Model' },
+    { name: 'prompt', kind: 'anchor', type: 'BasePromptTemplate', label: 'Prompt' },
+    { name: 'outputParser', kind: 'anchor', type: 'BaseLLMOutputParser', label: 'Output Parser', optional: true },
+    {
+      name: 'inputModeration',
+      kind: 'anchor',
+      type: 'Moderation',
+      label: 'Input Moderation',
+      optional: true,
+      list: true,
+      description: 'Checks the question before the model sees it',
+    },
+    { name: 'chainName', kind: 'param', type: 'string', label: 'Chain Name', optional: true, placeholder: 'Name Your Chain' },
+  ],
+  outputs: [
+    { label: 'LLM Chain', name: 'llmChain', baseClasses: ['LLMChain', 'BaseChain', 'Runnable'] },
+    {
+      label: 'Output Prediction',
+      name: 'outputPrediction',
+      baseClasses: ['string', 'json'],
+      description: "The chain's answer, for another prompt's values",
+    },
   ],
   async build(ctx) {
     const { model, prompt } = ctx.inputs;

@@ -1,4 +1,4 @@
-import type { ChatTurn, RunContext } from './node-definition.js';
+import type { ChatTurn, InputSpec, RunContext } from './node-definition.js';
 
 /** What memory nodes build. They only read: the server writes the conversation after each run. */
 export interface MemoryInstance {
@@ -20,7 +20,23 @@ export function historyAsText(turns: ChatTurn[]): string {
   return turns.map((t) => `${t.role === 'userMessage' ? 'Human' : 'Assistant'}: ${t.content}`).join('\n');
 }
 
-export const MEMORY_INPUTS = [
-  { name: 'sessionId', kind: 'param' as const, type: 'string', optional: true },
-  { name: 'memoryKey', kind: 'param' as const, type: 'string', optional: true },
+export const MEMORY_INPUTS: InputSpec[] = [
+  {
+    name: 'sessionId',
+    kind: 'param',
+    type: 'string',
+    label: 'Session Id',
+    optional: true,
+    additionalParams: true,
+    description: "Used only when a request names no session; by default each chat's id is its session",
+  },
+  {
+    name: 'memoryKey',
+    kind: 'param',
+    type: 'string',
+    label: 'Memory Key',
+    optional: true,
+    default: 'chat_history',
+    additionalParams: true,
+  },
 ];

@@ -1,18 +1,69 @@
 import type { FlowResult, RunEventSink } from '../events/run-event.js';
 import type { InstanceCache } from '../run/instance-cache.js';
 
-export type NodeCategory = 'Chat Models' | 'Prompts' | 'Chains' | 'Memory' | 'Agents' | 'Tools' | 'Utilities';
+/** Flowise's category names; the editor groups its palette by them and the engine's rules read them. */
+export type NodeCategory =
+  | 'Chat Models'
+  | 'Prompts'
+  | 'Chains'
+  | 'Memory'
+  | 'Agents'
+  | 'Tools'
+  | 'Output Parsers'
+  | 'Moderation'
+  | 'Document Loaders'
+  | 'Text Splitters'
+  | 'Embeddings'
+  | 'Vector Stores'
+  | 'Retrievers'
+  | 'Utilities';
 
-/** One entry of a node's interface (flowise-nodes.md §3): a connectable anchor or a typed param. */
+/** One choice of an `options` param (Flowise `INodeOptionsValue`): `name` is the stored value. */
+export interface ParamOption {
+  label: string;
+  name: string;
+  description?: string;
+}
+
+/**
+ * One entry of a node's interface (flowise-nodes.md §3): a connectable anchor or a typed param.
+ * The engine reads `name`, `kind`, `type`, `optional`, `list` and `acceptVariable`; the other fields are
+ * the node catalogue (`GET /api/v1/nodes`, Flowise's `INodeParams` shape) that the editor renders.
+ */
 export interface InputSpec {
   name: string;
   kind: 'anchor' | 'param';
-  /** Anchor: accepted class (BaseChatModel, BasePromptTemplate, …); param: UI type. */
+  /** Anchor: accepted class (BaseChatModel, BasePromptTemplate, …); param: UI type (string, number, boolean, password, options, json, …). */
   type: string;
+  /** Editor label (our own wording). */
+  label: string;
   optional?: boolean;
   list?: boolean;
   /** `{{question}}`, `{{chat_history}}` and node references are inserted as text here. */
   acceptVariable?: boolean;
+  /** One sentence for the editor's tooltip. */
+  description?: string;
+  /** The value a new node starts with (Flowise stores it in `data.inputs`). */
+  default?: string | number | boolean;
+  placeholder?: string;
+  /** Choices of an `options` param. */
+  options?: ParamOption[];
+  /** Text areas: visible lines. */
+  rows?: number;
+  /** Numbers: the editor's increment. */
+  step?: number;
+  /** Shown in the "Additional Parameters" dialog instead of on the node card. */
+  additionalParams?: boolean;
+  /** Kept in flowData but not shown in the editor (Flowise's hidden params). */
+  hidden?: boolean;
+}
+
+/** An alternative output of a multi-output node (Flowise `INodeOutputsValue`; llmChain's `outputPrediction`). */
+export interface OutputSpec {
+  label: string;
+  name: string;
+  baseClasses: string[];
+  description?: string;
 }
 
 /** A message of a session's conversation as memory returns it. */
@@ -60,13 +111,28 @@ export interface BuildContext {
   run: RunContext;
 }
 
+/**
+ * A node type: its interface (what validation reads), its catalogue entry (what `GET /api/v1/nodes`
+ * serves, in Flowise's `INode` shape) and its build/run, in one place so editor, validation and
+ * execution never disagree.
+ */
 export interface NodeDefinition {
   name: string;
   label: string;
+  /** Catalogue version; a saved node with a lower `data.version` is offered an upgrade in the editor. */
+  version: number;
+  /** Main class name (Flowise's `type`, e.g. `ChatOpenAI`, `LLMChain`). */
+  type: string;
+  /** One or two sentences for the palette (our own wording). */
+  description: string;
+  /** Icon file name under the catalogue's icon set; defaults to the category's icon. */
+  icon?: string;
   category: NodeCategory;
   /** Classes this node's instance satisfies; an anchor accepts a node whose list holds its type. */
   baseClasses: string[];
   inputs: InputSpec[];
+  /** Alternative outputs (the editor shows an options anchor and stores the choice in `data.outputs.output`). */
+  outputs?: OutputSpec[];
   /** Accepted credential types and the fields a node may take from its inputs instead. */
   credential?: { names: string[]; fields: string[]; optional: boolean };
   /** Chat models: counts for the streaming rule (§2.6) when the node has no `streaming` input. */

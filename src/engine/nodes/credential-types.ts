@@ -1,0 +1,48 @@
+/**
+ * Credential types (Flowise's `INodeCredential`: `GET /api/v1/components-credentials`): the fields a
+ * stored credential of each type holds. Nodes name the types they accept in `credential.names`; the
+ * editor builds the "Create New" form from these fields; `password` fields are masked when shown.
+ */
+
+export interface CredentialField {
+  label: string;
+  name: string;
+  type: 'string' | 'password' | 'number' | 'boolean' | 'json';
+  optional?: boolean;
+  description?: string;
+  placeholder?: string;
+  default?: string;
+}
+
+export interface CredentialType {
+  /** Flowise's credential name, e.g. `openAIApi`; the `credentialName` of stored credentials. */
+  name: string;
+  label: string;
+  description?: string;
+  inputs: CredentialField[];
+}
+
+export const CREDENTIAL_TYPES: readonly CredentialType[] = [
+  {
+    name: 'openAIApi',
+    label: 'OpenAI API',
+    description: 'An API key from platform.openai.com, or from any OpenAI-compatible server.',
+    inputs: [{ label: 'OpenAI API Key', name: 'openAIApiKey', type: 'password' }],
+  },
+  {
+    name: 'anthropicApi',
+    label: 'Anthropic API',
+    description: 'An API key from console.anthropic.com.',
+    inputs: [{ label: 'Anthropic API Key', name: 'anthropicApiKey', type: 'password' }],
+  },
+  {
+    name: 'ollamaApi',
+    label: 'Ollama API',
+    description: 'A bearer key for an Ollama server behind an authenticating proxy; leave unset for a plain Ollama.',
+    inputs: [{ label: 'Ollama API Key', name: 'ollamaApiKey', type: 'password', optional: true }],
+  },
+];
+
+export function credentialType(name: string): CredentialType | undefined {
+  return CREDENTIAL_TYPES.find((type) => type.name === name);
+}
