@@ -1,4 +1,5 @@
 import type { FlowResult, RunEventSink } from '../events/run-event.js';
+import type { FileStore } from '../files/file-store.js';
 import type { InstanceCache } from '../run/instance-cache.js';
 
 /** Flowise's category names; the editor groups its palette by them and the engine's rules read them. */
@@ -80,6 +81,8 @@ export interface EngineServices {
   llm: { maxRetries: number };
   /** Where reusable node instances (chat models) are kept between runs; none means build every time. */
   instances?: InstanceCache;
+  /** Uploaded files (loaders' `FILE-STORAGE::` inputs, prediction uploads); absent where none are stored. */
+  files?: FileStore;
 }
 
 /** Everything about the current run that nodes may read. */
