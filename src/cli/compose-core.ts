@@ -4,6 +4,7 @@ import { createEngineServices } from '../runner/engine-services.js';
 import { PlanCache } from '../runner/plan-cache.js';
 import { RunExecutor } from '../runner/run-executor.js';
 import { CredentialCipher } from '../security/credential-cipher.js';
+import { OutboundPolicy } from '../security/outbound-policy.js';
 import { resolveCredentialKey } from '../security/secret-key.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
@@ -17,6 +18,8 @@ export interface Core {
   cipher: CredentialCipher;
   plans: PlanCache;
   executor: RunExecutor;
+  /** Closes what the core owns: outbound connections, then the database (idempotent). */
+  close(): Promise<void>;
 }
 
 export async function composeCore(
@@ -35,14 +38,23 @@ export async function composeCore(
   }
   const repos = createRepositories(database.db, database.dialect);
   const plans = new PlanCache(createNodeRegistry());
+  const outbound = new OutboundPolicy(config.outbound);
   const executor = new RunExecutor({
     repos,
     plans,
-    services: createEngineServices(repos, cipher, config.runs.llmMaxRetries),
+    services: createEngineServices(repos, cipher, config.runs.llmMaxRetries, { outbound }),
     predictionTimeoutMs: config.runs.predictionTimeoutMs,
     logger,
     metrics,
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
   });
-  return { database, repos, cipher, plans, executor };
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await outbound.close();
+      await database.close();
+    })();
+    return closing;
+  };
+  return { database, repos, cipher, plans, executor, close };
 }

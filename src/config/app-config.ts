@@ -1,3 +1,5 @@
+import type { OutboundPolicyConfig } from '../security/outbound-policy.js';
+
 /** The validated configuration every component receives; built once by `loadConfig`. */
 
 export type RunMode = 'main' | 'queue';
@@ -65,6 +67,8 @@ export interface AppConfig {
   };
   queue: QueueConfig;
   redis: RedisConfig;
+  /** Requests to user-chosen URLs (tools, the sandbox's fetch, web loaders): security/outbound-policy.ts. */
+  outbound: OutboundPolicyConfig;
   /** Package version, for `/api/v1/version`. */
   version: string;
 }

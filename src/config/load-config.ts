@@ -116,6 +116,13 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       ca: redisCa,
       keepAliveMs: env.REDIS_KEEP_ALIVE,
     },
+    outbound: {
+      allowList: env.HTTP_ALLOW_LIST,
+      denyList: env.HTTP_DENY_LIST,
+      maxResponseBytes: env.HTTP_MAX_RESPONSE_BYTES,
+      timeoutMs: env.HTTP_TIMEOUT,
+      maxRedirects: env.HTTP_MAX_REDIRECTS,
+    },
     version: packageVersion(),
   };
 }

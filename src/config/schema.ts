@@ -6,6 +6,7 @@ import {
   integer,
   oneOf,
   optionalString,
+  hostRuleList,
   stringWithDefault,
 } from './env-parsers.js';
 
@@ -69,6 +70,12 @@ export function buildEnvSchema(cwd: string) {
       WORKER_STALLED_INTERVAL: integer(30000, { min: 100 }),
       WORKER_MAX_STALLED_COUNT: integer(1, { min: 0 }),
       WORKER_PORT: integer(5566, { min: 0, max: 65535 }),
+
+      HTTP_ALLOW_LIST: hostRuleList(),
+      HTTP_DENY_LIST: hostRuleList(),
+      HTTP_MAX_RESPONSE_BYTES: byteSize('10mb'),
+      HTTP_TIMEOUT: integer(30000, { min: 1 }),
+      HTTP_MAX_REDIRECTS: integer(5, { min: 0, max: 20 }),
     });
 }
 

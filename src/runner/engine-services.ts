@@ -11,8 +11,16 @@ import type { CredentialRecord } from '../storage/repositories/credential-reposi
  */
 const CREDENTIAL_TTL_MS = 2000;
 
+/** Services built elsewhere (they own processes or connections) and handed to the engine as they are. */
+export type ComposedServices = Pick<EngineServices, 'outbound'>;
+
 /** The engine's view of the outside world, backed by the repositories and the credential cipher. */
-export function createEngineServices(repos: Repositories, cipher: CredentialCipher, llmMaxRetries: number): EngineServices {
+export function createEngineServices(
+  repos: Repositories,
+  cipher: CredentialCipher,
+  llmMaxRetries: number,
+  composed: ComposedServices = {},
+): EngineServices {
   const credentials = new Map<string, { record: CredentialRecord; data: Record<string, unknown>; expires: number }>();
   const loadDecrypted = async (credentialId: string) => {
     const now = Date.now();
@@ -42,5 +50,6 @@ export function createEngineServices(repos: Repositories, cipher: CredentialCiph
     },
     llm: { maxRetries: llmMaxRetries },
     instances: new InstanceCache(),
+    ...composed,
   };
 }

@@ -1,6 +1,7 @@
 import type { FlowResult, RunEventSink } from '../events/run-event.js';
 import type { FileStore } from '../files/file-store.js';
 import type { InstanceCache } from '../run/instance-cache.js';
+import type { OutboundFetch } from '../../security/outbound-policy.js';
 
 /** Flowise's category names; the editor groups its palette by them and the engine's rules read them. */
 export type NodeCategory =
@@ -83,6 +84,11 @@ export interface EngineServices {
   instances?: InstanceCache;
   /** Uploaded files (loaders' `FILE-STORAGE::` inputs, prediction uploads); absent where none are stored. */
   files?: FileStore;
+  /**
+   * HTTP to user-chosen URLs under the outbound policy (security/outbound-policy.ts): requestsGet/Post,
+   * web loaders. Nodes never fetch such URLs any other way; absent means they refuse to fetch.
+   */
+  outbound?: OutboundFetch;
 }
 
 /** Everything about the current run that nodes may read. */
