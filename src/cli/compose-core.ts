@@ -4,6 +4,7 @@ import { createEngineServices } from '../runner/engine-services.js';
 import { PlanCache } from '../runner/plan-cache.js';
 import { RunExecutor } from '../runner/run-executor.js';
 import { CredentialCipher } from '../security/credential-cipher.js';
+import { SandboxPool } from '../sandbox/sandbox-pool.js';
 import { OutboundPolicy } from '../security/outbound-policy.js';
 import { resolveCredentialKey } from '../security/secret-key.js';
 import type { Logger } from '../shared/logger.js';
@@ -18,7 +19,7 @@ export interface Core {
   cipher: CredentialCipher;
   plans: PlanCache;
   executor: RunExecutor;
-  /** Closes what the core owns: outbound connections, then the database (idempotent). */
+  /** Closes what the core owns: sandbox workers, outbound connections, then the database (idempotent). */
   close(): Promise<void>;
 }
 
@@ -39,10 +40,11 @@ export async function composeCore(
   const repos = createRepositories(database.db, database.dialect);
   const plans = new PlanCache(createNodeRegistry());
   const outbound = new OutboundPolicy(config.outbound);
+  const sandbox = new SandboxPool(config.sandbox, config.outbound, logger);
   const executor = new RunExecutor({
     repos,
     plans,
-    services: createEngineServices(repos, cipher, config.runs.llmMaxRetries, { outbound }),
+    services: createEngineServices(repos, cipher, config.runs.llmMaxRetries, { outbound, sandbox }),
     predictionTimeoutMs: config.runs.predictionTimeoutMs,
     logger,
     metrics,
@@ -51,6 +53,7 @@ export async function composeCore(
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      await sandbox.close();
       await outbound.close();
       await database.close();
     })();

@@ -1,3 +1,4 @@
+import type { SandboxConfig } from '../sandbox/code-sandbox.js';
 import type { OutboundPolicyConfig } from '../security/outbound-policy.js';
 
 /** The validated configuration every component receives; built once by `loadConfig`. */
@@ -69,6 +70,8 @@ export interface AppConfig {
   redis: RedisConfig;
   /** Requests to user-chosen URLs (tools, the sandbox's fetch, web loaders): security/outbound-policy.ts. */
   outbound: OutboundPolicyConfig;
+  /** The custom-code sandbox's limits (sandbox/code-sandbox.ts). */
+  sandbox: SandboxConfig;
   /** Package version, for `/api/v1/version`. */
   version: string;
 }

@@ -123,6 +123,12 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       timeoutMs: env.HTTP_TIMEOUT,
       maxRedirects: env.HTTP_MAX_REDIRECTS,
     },
+    sandbox: {
+      timeoutMs: env.SANDBOX_TIMEOUT,
+      memoryLimitBytes: env.SANDBOX_MEMORY_LIMIT,
+      stackLimitBytes: env.SANDBOX_STACK_LIMIT,
+      poolSize: env.SANDBOX_POOL_SIZE,
+    },
     version: packageVersion(),
   };
 }

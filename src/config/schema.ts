@@ -76,6 +76,11 @@ export function buildEnvSchema(cwd: string) {
       HTTP_MAX_RESPONSE_BYTES: byteSize('10mb'),
       HTTP_TIMEOUT: integer(30000, { min: 1 }),
       HTTP_MAX_REDIRECTS: integer(5, { min: 0, max: 20 }),
+
+      SANDBOX_TIMEOUT: integer(30000, { min: 1 }),
+      SANDBOX_MEMORY_LIMIT: byteSize('64mb', { min: '1mb', max: '2gb' }),
+      SANDBOX_STACK_LIMIT: byteSize('512kb', { min: '64kb', max: '8mb' }),
+      SANDBOX_POOL_SIZE: integer(4, { min: 1, max: 256 }),
     });
 }
 

@@ -12,7 +12,7 @@ import type { CredentialRecord } from '../storage/repositories/credential-reposi
 const CREDENTIAL_TTL_MS = 2000;
 
 /** Services built elsewhere (they own processes or connections) and handed to the engine as they are. */
-export type ComposedServices = Pick<EngineServices, 'outbound'>;
+export type ComposedServices = Pick<EngineServices, 'outbound' | 'sandbox'>;
 
 /** The engine's view of the outside world, backed by the repositories and the credential cipher. */
 export function createEngineServices(

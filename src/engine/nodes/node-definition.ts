@@ -1,6 +1,7 @@
 import type { FlowResult, RunEventSink } from '../events/run-event.js';
 import type { FileStore } from '../files/file-store.js';
 import type { InstanceCache } from '../run/instance-cache.js';
+import type { CodeSandbox } from '../../sandbox/code-sandbox.js';
 import type { OutboundFetch } from '../../security/outbound-policy.js';
 
 /** Flowise's category names; the editor groups its palette by them and the engine's rules read them. */
@@ -89,6 +90,8 @@ export interface EngineServices {
    * web loaders. Nodes never fetch such URLs any other way; absent means they refuse to fetch.
    */
   outbound?: OutboundFetch;
+  /** Runs user-written JavaScript (customTool) in the QuickJS worker pool; absent means such nodes refuse to run. */
+  sandbox?: CodeSandbox;
 }
 
 /** Everything about the current run that nodes may read. */

@@ -1,0 +1,27 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import * as releaseSync from '@jitl/quickjs-wasmfile-release-sync';
+import { type QuickJSSyncVariant, newQuickJSWASMModuleFromVariant } from 'quickjs-emscripten-core';
+import { OutboundPolicy } from '../security/outbound-policy.js';
+import type { ReadyMessage, ReplyMessage, SandboxWorkerData, TaskMessage } from './sandbox-protocol.js';
+import { runQuickJsTask } from './quickjs-task.js';
+
+/**
+ * A sandbox worker thread (started by sandbox-pool.ts with an empty environment): loads QuickJS once,
+ * then runs the tasks it is sent, one at a time, each in a fresh QuickJS runtime. After a fatal outcome
+ * it stops taking tasks; the pool terminates and replaces it.
+ */
+const data = workerData as SandboxWorkerData;
+const port = parentPort!;
+const outbound = new OutboundPolicy(data.outbound);
+// The package's types describe its CommonJS face; under ESM the variant is the default export.
+const variant = (releaseSync as unknown as { default: QuickJSSyncVariant }).default;
+const quickjs = await newQuickJSWASMModuleFromVariant(variant);
+
+port.on('message', (message: TaskMessage) => {
+  void runQuickJsTask(quickjs, message.task, { ...data, timeoutMs: message.timeoutMs }, outbound).then((outcome) => {
+    const reply: ReplyMessage = { id: message.id, ...outcome };
+    port.postMessage(reply);
+  });
+});
+const ready: ReadyMessage = { ready: true };
+port.postMessage(ready);
