@@ -26,7 +26,9 @@ export type ErrorCode =
   | 'QUEUE_UNAVAILABLE'
   | 'DATABASE_UNAVAILABLE'
   | 'SHUTTING_DOWN'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  // agents branch
+  | 'OUTPUT_PARSER_FAILED';
 
 /** The HTTP status of each code, so a code that crossed a process boundary maps back to its status. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -54,6 +56,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   DATABASE_UNAVAILABLE: 503,
   SHUTTING_DOWN: 503,
   INTERNAL: 500,
+  // agents branch: the model's answer did not have the shape an output parser asked for
+  OUTPUT_PARSER_FAILED: 502,
 };
 
 export const isErrorCode = (value: unknown): value is ErrorCode =>

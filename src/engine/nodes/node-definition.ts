@@ -1,5 +1,6 @@
 import type { FlowResult, RunEventSink } from '../events/run-event.js';
 import type { FileStore } from '../files/file-store.js';
+import type { SummaryStore } from '../memory/summary-store.js';
 import type { InstanceCache } from '../run/instance-cache.js';
 import type { CodeSandbox } from '../../sandbox/code-sandbox.js';
 import type { OutboundFetch } from '../../security/outbound-policy.js';
@@ -92,6 +93,25 @@ export interface EngineServices {
   outbound?: OutboundFetch;
   /** Runs user-written JavaScript (customTool) in the QuickJS worker pool; absent means such nodes refuse to run. */
   sandbox?: CodeSandbox;
+  /** Base URLs of the web APIs tools and moderation call (configured; absent: the public hosts). */
+  endpoints?: ServiceEndpoints;
+  /** Summary memories' running summaries, per session (absent: a summary is recomputed on every run). */
+  summaries?: SummaryStore;
+}
+
+/**
+ * Base URLs (no trailing slash) of third-party APIs nodes call, set by configuration so tests and
+ * private deployments can point them elsewhere (README: SERPAPI_BASE_URL and the others).
+ */
+export interface ServiceEndpoints {
+  /** SerpAPI, e.g. `https://serpapi.com` (the tool calls `<base>/search`). */
+  serpApi: string;
+  /** Serper, e.g. `https://google.serper.dev` (`<base>/search`). */
+  serper: string;
+  /** Google Custom Search, e.g. `https://www.googleapis.com/customsearch/v1`. */
+  googleCustomSearch: string;
+  /** OpenAI's API for inputModerationOpenAI, e.g. `https://api.openai.com/v1` (`<base>/moderations`). */
+  openAIModeration: string;
 }
 
 /** Everything about the current run that nodes may read. */

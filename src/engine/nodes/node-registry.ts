@@ -7,6 +7,11 @@ import { chatPromptTemplate } from './chat-prompt-template.js';
 import { conversationChain } from './conversation-chain.js';
 import { llmChain } from './llm-chain.js';
 import type { NodeDefinition } from './node-definition.js';
+// agents branch
+import { calculator } from './calculator.js';
+import { inputModerationOpenAI, inputModerationSimple } from './moderation-nodes.js';
+import { advancedStructuredOutputParser, csvOutputParser, structuredOutputParser } from './output-parser-nodes.js';
+import { toolAgent } from './tool-agent.js';
 import { promptTemplate } from './prompt-template.js';
 
 export type NodeRegistry = ReadonlyMap<string, NodeDefinition>;
@@ -22,6 +27,14 @@ export const SUPPORTED_NODES: readonly NodeDefinition[] = [
   conversationChain,
   bufferMemory,
   bufferWindowMemory,
+  // agents branch: agents, tools, output parsers, moderation
+  toolAgent,
+  calculator,
+  csvOutputParser,
+  structuredOutputParser,
+  advancedStructuredOutputParser,
+  inputModerationSimple,
+  inputModerationOpenAI,
 ];
 
 export function createNodeRegistry(nodes: readonly NodeDefinition[] = SUPPORTED_NODES): NodeRegistry {
