@@ -1,6 +1,6 @@
 import type { AppConfig } from '../config/app-config.js';
 import { createNodeRegistry } from '../engine/nodes/node-registry.js';
-import { createEngineServices } from '../runner/engine-services.js';
+import { createEngineServices, variableSource } from '../runner/engine-services.js';
 import { PlanCache } from '../runner/plan-cache.js';
 import { RunExecutor } from '../runner/run-executor.js';
 import { CredentialCipher } from '../security/credential-cipher.js';
@@ -44,7 +44,11 @@ export async function composeCore(
   const executor = new RunExecutor({
     repos,
     plans,
-    services: createEngineServices(repos, cipher, config.runs.llmMaxRetries, { outbound, sandbox }),
+    services: createEngineServices(repos, cipher, config.runs.llmMaxRetries, {
+      outbound,
+      sandbox,
+      variables: variableSource(repos, config.variables),
+    }),
     predictionTimeoutMs: config.runs.predictionTimeoutMs,
     logger,
     metrics,

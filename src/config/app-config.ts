@@ -47,6 +47,13 @@ export interface QueueConfig {
   workerPort: number;
 }
 
+export interface RuntimeVariablesConfig {
+  /** RUNTIME_VARIABLES_ALLOW_LIST: the names a runtime variable may have (and so read). */
+  allowList: readonly string[];
+  /** Their values at start-up (unset ones are absent). The only environment values the engine sees. */
+  values: Readonly<Record<string, string>>;
+}
+
 export interface AppConfig {
   mode: RunMode;
   logLevel: LogLevel;
@@ -72,6 +79,8 @@ export interface AppConfig {
   outbound: OutboundPolicyConfig;
   /** The custom-code sandbox's limits (sandbox/code-sandbox.ts). */
   sandbox: SandboxConfig;
+  /** Runtime variables (`type: runtime`) read only these environment variables. */
+  variables: RuntimeVariablesConfig;
   /** Package version, for `/api/v1/version`. */
   version: string;
 }

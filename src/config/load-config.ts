@@ -129,6 +129,12 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       stackLimitBytes: env.SANDBOX_STACK_LIMIT,
       poolSize: env.SANDBOX_POOL_SIZE,
     },
+    variables: {
+      allowList: env.RUNTIME_VARIABLES_ALLOW_LIST,
+      values: Object.fromEntries(
+        env.RUNTIME_VARIABLES_ALLOW_LIST.filter((name) => merged[name] !== undefined).map((name) => [name, merged[name]!]),
+      ),
+    },
     version: packageVersion(),
   };
 }

@@ -7,6 +7,7 @@ import {
   oneOf,
   optionalString,
   hostRuleList,
+  nameList,
   stringWithDefault,
 } from './env-parsers.js';
 
@@ -81,6 +82,8 @@ export function buildEnvSchema(cwd: string) {
       SANDBOX_MEMORY_LIMIT: byteSize('64mb', { min: '1mb', max: '2gb' }),
       SANDBOX_STACK_LIMIT: byteSize('512kb', { min: '64kb', max: '8mb' }),
       SANDBOX_POOL_SIZE: integer(4, { min: 1, max: 256 }),
+
+      RUNTIME_VARIABLES_ALLOW_LIST: nameList(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names'),
     });
 }
 

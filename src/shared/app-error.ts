@@ -28,7 +28,10 @@ export type ErrorCode =
   | 'SHUTTING_DOWN'
   | 'INTERNAL'
   // agents branch
-  | 'OUTPUT_PARSER_FAILED';
+  | 'OUTPUT_PARSER_FAILED'
+  // sandbox branch
+  | 'TOOL_NOT_FOUND'
+  | 'VARIABLE_NOT_FOUND';
 
 /** The HTTP status of each code, so a code that crossed a process boundary maps back to its status. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -58,6 +61,9 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   INTERNAL: 500,
   // agents branch: the model's answer did not have the shape an output parser asked for
   OUTPUT_PARSER_FAILED: 502,
+  // sandbox branch
+  TOOL_NOT_FOUND: 404,
+  VARIABLE_NOT_FOUND: 404,
 };
 
 export const isErrorCode = (value: unknown): value is ErrorCode =>

@@ -5,6 +5,8 @@ import { ChatMessageRepository } from './repositories/chat-message-repository.js
 import { CredentialRepository } from './repositories/credential-repository.js';
 import { FeedbackRepository } from './repositories/feedback-repository.js';
 import { RunRepository } from './repositories/run-repository.js';
+import { ToolRepository } from './repositories/tool-repository.js';
+import { VariableRepository } from './repositories/variable-repository.js';
 
 export interface Repositories {
   chatflows: ChatFlowRepository;
@@ -13,6 +15,8 @@ export interface Repositories {
   credentials: CredentialRepository;
   apiKeys: ApiKeyRepository;
   runs: RunRepository;
+  tools: ToolRepository;
+  variables: VariableRepository;
 }
 
 export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres'): Repositories {
@@ -23,5 +27,7 @@ export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres'): Repo
     credentials: new CredentialRepository(db),
     apiKeys: new ApiKeyRepository(db),
     runs: new RunRepository(db, dialect),
+    tools: new ToolRepository(db),
+    variables: new VariableRepository(db),
   };
 }

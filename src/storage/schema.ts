@@ -98,6 +98,29 @@ export interface RunTable {
   finishedDate: string | null;
 }
 
+/** A custom tool (Flowise's Tool): `schema` is JSON text of `[{property, type, description, required}]`, `func` JS text. */
+export interface ToolTable {
+  id: string;
+  name: string;
+  description: string;
+  color: string;
+  iconSrc: string | null;
+  schema: string | null;
+  func: string | null;
+  createdDate: string;
+  updatedDate: string;
+}
+
+/** A variable (Flowise's Variable): `type` is `static` (its `value`) or `runtime` (read from the environment). */
+export interface VariableTable {
+  id: string;
+  name: string;
+  value: string | null;
+  type: string;
+  createdDate: string;
+  updatedDate: string;
+}
+
 export interface DatabaseSchema {
   chat_flow: ChatFlowTable;
   chat_message: ChatMessageTable;
@@ -105,4 +128,6 @@ export interface DatabaseSchema {
   credential: CredentialTable;
   apikey: ApiKeyTable;
   run: RunTable;
+  tool: ToolTable;
+  variable: VariableTable;
 }

@@ -13,6 +13,9 @@ import { inputModerationOpenAI, inputModerationSimple } from './moderation-nodes
 import { advancedStructuredOutputParser, csvOutputParser, structuredOutputParser } from './output-parser-nodes.js';
 import { toolAgent } from './tool-agent.js';
 import { promptTemplate } from './prompt-template.js';
+// sandbox branch
+import { customTool } from './custom-tool.js';
+import { requestsGet, requestsPost } from './request-nodes.js';
 
 export type NodeRegistry = ReadonlyMap<string, NodeDefinition>;
 
@@ -35,6 +38,10 @@ export const SUPPORTED_NODES: readonly NodeDefinition[] = [
   advancedStructuredOutputParser,
   inputModerationSimple,
   inputModerationOpenAI,
+  // sandbox branch: sandboxed custom tools, HTTP request tools
+  customTool,
+  requestsGet,
+  requestsPost,
 ];
 
 export function createNodeRegistry(nodes: readonly NodeDefinition[] = SUPPORTED_NODES): NodeRegistry {
