@@ -8,7 +8,7 @@ import type { OutboundFetch } from '../security/outbound-policy.js';
 import type { SandboxFailure, SandboxResult, SandboxTask } from './code-sandbox.js';
 import { GUEST_PRELUDE, wrapUserCode } from './guest-prelude.js';
 
-/** Requests one task may have in flight at once; more wait inside the guest's promise chain. */
+/** Requests one task may have in flight at once; one more fails (a fan-out of requests is not what tools are for). */
 const MAX_PARALLEL_FETCHES = 8;
 
 export interface TaskLimits {

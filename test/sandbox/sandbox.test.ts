@@ -83,6 +83,22 @@ describe('sandbox: running code', () => {
     expect(axiosError).toEqual({ kind: 'string', text: 'Request failed with status code 418 / short and stout' });
   });
 
+  it('has setTimeout, and allows 8 requests in flight per call (a ninth fails)', async () => {
+    expect(await pool.run(task('const t0 = Date.now(); await new Promise((r) => setTimeout(r, 20)); return Date.now() - t0 >= 20'))).toEqual({
+      kind: 'json',
+      text: 'true',
+    });
+    const waiting: Array<() => void> = [];
+    target.route('/gate', (_req, res) => {
+      waiting.push(() => res.writeHead(200).end('open'));
+      if (waiting.length === 8) for (const open of waiting.splice(0)) open();
+    });
+    const code = `const calls = Array.from({ length: 9 }, () => fetch("${target.url}/gate").then((r) => r.text(), (e) => e.message)); return await Promise.all(calls)`;
+    const results = JSON.parse(((await allowing.run(task(code))) as { text: string }).text) as string[];
+    expect(results.slice(0, 8)).toEqual(Array(8).fill('open'));
+    expect(results[8]).toBe('At most 8 requests may run at once');
+  });
+
   it('refuses every other module with a clear error', async () => {
     for (const name of ['fs', 'child_process', 'crypto', 'lodash']) {
       const error = await failure(pool.run(task(`require('${name}'); return 'loaded'`)));
