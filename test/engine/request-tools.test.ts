@@ -3,7 +3,7 @@ import type { EngineServices } from '../../src/engine/nodes/node-definition.js';
 import { OutboundPolicy, type OutboundPolicyConfig } from '../../src/security/outbound-policy.js';
 import { modelPart, toolAgentFlow } from '../fixtures/agent-flows.js';
 import { FakeLlmServer } from '../fixtures/fake-llm-server.js';
-import { requestsGetPart, requestsPostPart } from '../fixtures/sandbox-flows.js';
+import { firstTool, requestsGetPart, requestsPostPart } from '../fixtures/sandbox-flows.js';
 import { HttpTarget } from '../support/http-target.js';
 import { runEngine } from './engine-harness.js';
 
@@ -15,13 +15,6 @@ const allowing = new OutboundPolicy({ ...BASE, allowList: ['127.0.0.1'] });
 const defaults = new OutboundPolicy(BASE);
 const credentials = { openai: { openAIApiKey: 'sk-test' } };
 
-interface UsedTool {
-  tool: string;
-  toolInput: unknown;
-  toolOutput: string;
-  error?: string;
-}
-const firstTool = (result: { usedTools?: unknown[] }) => (result.usedTools as UsedTool[])[0]!;
 
 function services(outbound: OutboundPolicy, vars: Record<string, string> = {}): Partial<EngineServices> {
   return { outbound, variables: { load: async () => vars } };

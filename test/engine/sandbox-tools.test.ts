@@ -6,7 +6,7 @@ import { SandboxPool } from '../../src/sandbox/sandbox-pool.js';
 import { type OutboundPolicyConfig, OutboundPolicy } from '../../src/security/outbound-policy.js';
 import { modelPart, toolAgentFlow, toolPart } from '../fixtures/agent-flows.js';
 import { FakeLlmServer } from '../fixtures/fake-llm-server.js';
-import { WEATHER_TOOL, customToolPart, promptChainFlow } from '../fixtures/sandbox-flows.js';
+import { WEATHER_TOOL, customToolPart, firstTool, promptChainFlow } from '../fixtures/sandbox-flows.js';
 import { runEngine } from './engine-harness.js';
 
 const fake = new FakeLlmServer();
@@ -32,13 +32,6 @@ const model = (behaviour: string) => modelPart('chatOpenAI', { model: `fake;${be
 const agentFlow = (behaviour: string, toolInputs: Record<string, unknown> = {}, withCalculator = false) =>
   toolAgentFlow(model(behaviour), [...(withCalculator ? [toolPart('calculator')] : []), customToolPart('weather', toolInputs)]);
 
-interface UsedTool {
-  tool: string;
-  toolInput: unknown;
-  toolOutput: string;
-  error?: string;
-}
-const firstTool = (result: { usedTools?: unknown[] }) => (result.usedTools as UsedTool[])[0]!;
 
 const OVERRIDE_UNIT = parseOverrideSettings(JSON.stringify({ overrideConfig: { status: true, nodes: {}, variables: [{ name: 'unit', enabled: true }] } }));
 

@@ -3,6 +3,7 @@ import { type SandboxConfig, SandboxError, type SandboxTask } from '../../src/sa
 import { SandboxPool } from '../../src/sandbox/sandbox-pool.js';
 import type { OutboundPolicyConfig } from '../../src/security/outbound-policy.js';
 import { HttpTarget } from '../support/http-target.js';
+import { rejectionOf } from '../support/rejection.js';
 
 const target = new HttpTarget();
 const LIMITS: SandboxConfig = { timeoutMs: 20000, memoryLimitBytes: 32 * 1024 * 1024, stackLimitBytes: 512 * 1024, poolSize: 2 };
@@ -14,14 +15,7 @@ let allowing: SandboxPool;
 
 const task = (code: string, globals: Record<string, unknown> = {}): SandboxTask => ({ code, globals });
 
-async function failure(promise: Promise<unknown>): Promise<SandboxError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SandboxError);
-  return error as SandboxError;
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, SandboxError);
 
 beforeAll(async () => {
   await target.start();

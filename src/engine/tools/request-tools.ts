@@ -2,6 +2,7 @@ import type { RunnableConfig } from '@langchain/core/runnables';
 import { StructuredTool } from '@langchain/core/tools';
 import { z } from 'zod';
 import type { OutboundFetch } from '../../security/outbound-policy.js';
+import { callSignal } from './call-signal.js';
 
 /**
  * Flowise's requestsGet / requestsPost tools (nodes/tools/RequestsGet|RequestsPost/core.ts): fixed URL
@@ -111,7 +112,7 @@ abstract class RequestTool extends StructuredTool {
 
   protected async send(method: 'GET' | 'POST', url: string, headers: Record<string, string>, body: string | undefined, config?: RunnableConfig) {
     const { outbound, signal, maxOutputLength } = this.fields;
-    const combined = config?.signal && config.signal !== signal ? AbortSignal.any([config.signal, signal]) : signal;
+    const combined = callSignal(config, signal);
     let text: string;
     try {
       const response = await outbound.fetch(url, { method, headers, body, signal: combined });

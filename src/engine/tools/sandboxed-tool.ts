@@ -2,6 +2,7 @@ import type { RunnableConfig } from '@langchain/core/runnables';
 import { StructuredTool } from '@langchain/core/tools';
 import type { CodeSandbox } from '../../sandbox/code-sandbox.js';
 import { flowContextOf } from './agent-tool.js';
+import { callSignal } from './call-signal.js';
 import type { z } from 'zod';
 
 export interface SandboxedToolFields {
@@ -58,8 +59,7 @@ export class SandboxedTool extends StructuredTool {
     const globals: Record<string, unknown> = { $vars: vars, $flow: flow };
     for (const [name, value] of Object.entries(args)) globals[`$${name}`] = value;
     const dateGlobals = dateProperties.map((property) => `$${property}`);
-    const runSignal = config?.signal && config.signal !== signal ? AbortSignal.any([config.signal, signal]) : signal;
-    const result = await sandbox.run({ code, globals, dateGlobals }, runSignal);
+    const result = await sandbox.run({ code, globals, dateGlobals }, callSignal(config, signal));
     return result.kind === 'undefined' ? '' : result.text;
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../database.js';
 import type { ToolTable } from '../schema.js';
 import { nowIso } from './json-columns.js';
+import { type Page, pageOf } from './paging.js';
 
 /** A stored custom tool, as Flowise's API shows it (`schema` and `func` are text). */
 export type ToolRecord = ToolTable;
@@ -11,15 +12,10 @@ export type ToolFields = Pick<ToolTable, 'name' | 'description' | 'color' | 'ico
 export class ToolRepository {
   constructor(private readonly db: Db) {}
 
-  /** Newest change first (Flowise's order); a page when both `page` (from 1) and `limit` are given. */
-  async list(page?: { page: number; limit: number }): Promise<{ data: ToolRecord[]; total: number }> {
-    let query = this.db.selectFrom('tool').selectAll().orderBy('updatedDate', 'desc').orderBy('id');
-    if (page) query = query.limit(page.limit).offset((page.page - 1) * page.limit);
-    const [data, count] = await Promise.all([
-      query.execute(),
-      this.db.selectFrom('tool').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return { data, total: Number(count.n) };
+  /** Newest change first (Flowise's order); one page when `page` is given. */
+  async list(page?: Page): Promise<{ data: ToolRecord[]; total: number }> {
+    const query = this.db.selectFrom('tool').selectAll().orderBy('updatedDate', 'desc').orderBy('id');
+    return pageOf(this.db, 'tool', query, page);
   }
 
   async get(id: string): Promise<ToolRecord | undefined> {

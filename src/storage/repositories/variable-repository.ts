@@ -3,6 +3,7 @@ import { AppError } from '../../shared/app-error.js';
 import type { Db } from '../database.js';
 import type { VariableTable } from '../schema.js';
 import { nowIso } from './json-columns.js';
+import { type Page, pageOf } from './paging.js';
 import { isUniqueViolation } from './unique-violation.js';
 
 /** A stored variable; `type` is `static` or `runtime`. */
@@ -15,15 +16,10 @@ const duplicate = (name: string) => new AppError('CONFLICT', 409, `A variable na
 export class VariableRepository {
   constructor(private readonly db: Db) {}
 
-  /** Newest change first (Flowise's order); a page when both `page` (from 1) and `limit` are given. */
-  async list(page?: { page: number; limit: number }): Promise<{ data: VariableRecord[]; total: number }> {
-    let query = this.db.selectFrom('variable').selectAll().orderBy('updatedDate', 'desc').orderBy('id');
-    if (page) query = query.limit(page.limit).offset((page.page - 1) * page.limit);
-    const [data, count] = await Promise.all([
-      query.execute(),
-      this.db.selectFrom('variable').select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return { data, total: Number(count.n) };
+  /** Newest change first (Flowise's order); one page when `page` is given. */
+  async list(page?: Page): Promise<{ data: VariableRecord[]; total: number }> {
+    const query = this.db.selectFrom('variable').selectAll().orderBy('updatedDate', 'desc').orderBy('id');
+    return pageOf(this.db, 'variable', query, page);
   }
 
   /** Every variable, for a run ($vars); name and how to get its value only. */
