@@ -38,7 +38,7 @@ export async function composeCore(
   const executor = new RunExecutor({
     repos,
     plans,
-    services: createEngineServices(repos, cipher, config.runs.llmMaxRetries),
+    services: createEngineServices(repos, cipher, config.runs.llmMaxRetries, config.endpoints),
     predictionTimeoutMs: config.runs.predictionTimeoutMs,
     logger,
     metrics,

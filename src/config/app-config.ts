@@ -65,6 +65,8 @@ export interface AppConfig {
   };
   queue: QueueConfig;
   redis: RedisConfig;
+  /** Base URLs of third-party APIs nodes call (no trailing slash); the engine gets them as ServiceEndpoints. */
+  endpoints: { serpApi: string; serper: string; googleCustomSearch: string; openAIModeration: string };
   /** Package version, for `/api/v1/version`. */
   version: string;
 }

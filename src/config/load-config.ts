@@ -116,6 +116,12 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       ca: redisCa,
       keepAliveMs: env.REDIS_KEEP_ALIVE,
     },
+    endpoints: {
+      serpApi: env.SERPAPI_BASE_URL,
+      serper: env.SERPER_BASE_URL,
+      googleCustomSearch: env.GOOGLE_CUSTOM_SEARCH_BASE_URL,
+      openAIModeration: env.OPENAI_MODERATION_BASE_URL,
+    },
     version: packageVersion(),
   };
 }

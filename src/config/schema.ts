@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  baseUrl,
   boolean,
   byteSize,
   directory,
@@ -69,6 +70,12 @@ export function buildEnvSchema(cwd: string) {
       WORKER_STALLED_INTERVAL: integer(30000, { min: 100 }),
       WORKER_MAX_STALLED_COUNT: integer(1, { min: 0 }),
       WORKER_PORT: integer(5566, { min: 0, max: 65535 }),
+
+      // agents branch: hosts of the APIs search tools and OpenAI moderation call
+      SERPAPI_BASE_URL: baseUrl('https://serpapi.com'),
+      SERPER_BASE_URL: baseUrl('https://google.serper.dev'),
+      GOOGLE_CUSTOM_SEARCH_BASE_URL: baseUrl('https://www.googleapis.com/customsearch/v1'),
+      OPENAI_MODERATION_BASE_URL: baseUrl('https://api.openai.com/v1'),
     });
 }
 

@@ -1,4 +1,4 @@
-import type { EngineServices } from '../engine/nodes/node-definition.js';
+import type { EngineServices, ServiceEndpoints } from '../engine/nodes/node-definition.js';
 import { FlowValidationError } from '../engine/errors.js';
 import { InstanceCache } from '../engine/run/instance-cache.js';
 import type { CredentialCipher } from '../security/credential-cipher.js';
@@ -12,7 +12,12 @@ import type { CredentialRecord } from '../storage/repositories/credential-reposi
 const CREDENTIAL_TTL_MS = 2000;
 
 /** The engine's view of the outside world, backed by the repositories and the credential cipher. */
-export function createEngineServices(repos: Repositories, cipher: CredentialCipher, llmMaxRetries: number): EngineServices {
+export function createEngineServices(
+  repos: Repositories,
+  cipher: CredentialCipher,
+  llmMaxRetries: number,
+  endpoints?: ServiceEndpoints,
+): EngineServices {
   const credentials = new Map<string, { record: CredentialRecord; data: Record<string, unknown>; expires: number }>();
   const loadDecrypted = async (credentialId: string) => {
     const now = Date.now();
@@ -42,5 +47,7 @@ export function createEngineServices(repos: Repositories, cipher: CredentialCiph
     },
     llm: { maxRetries: llmMaxRetries },
     instances: new InstanceCache(),
+    ...(endpoints ? { endpoints } : {}),
+    summaries: repos.summaries,
   };
 }

@@ -98,6 +98,19 @@ export interface RunTable {
   finishedDate: string | null;
 }
 
+/** agents branch: a summary memory's running summary of one session (migration 004-agents). */
+export interface SessionSummaryTable {
+  chatflowid: string;
+  sessionId: string;
+  nodeId: string;
+  summary: string;
+  /** How many of the session's stored messages (oldest first) the summary covers. */
+  coveredCount: number;
+  /** sha256 of those messages, to notice when some were deleted. */
+  coveredDigest: string;
+  updatedDate: string;
+}
+
 export interface DatabaseSchema {
   chat_flow: ChatFlowTable;
   chat_message: ChatMessageTable;
@@ -105,4 +118,5 @@ export interface DatabaseSchema {
   credential: CredentialTable;
   apikey: ApiKeyTable;
   run: RunTable;
+  session_summary: SessionSummaryTable;
 }

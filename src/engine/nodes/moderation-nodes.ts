@@ -7,6 +7,7 @@ import { callChatModel } from '../run/call-model.js';
 import { credentialField } from './chat-model-inputs.js';
 import { asString } from './input-values.js';
 import type { NodeDefinition } from './node-definition.js';
+import { DEFAULT_ENDPOINTS } from './service-endpoints.js';
 
 const MODERATION_BASE_CLASSES = ['Moderation'];
 
@@ -104,7 +105,7 @@ export const inputModerationOpenAI: NodeDefinition = {
       throw new FlowValidationError(`Node ${ctx.nodeId} (inputModerationOpenAI): no OpenAI API key; connect an openAIApi credential`, ctx.nodeId);
     }
     const message = asString(ctx.inputs.moderationErrorMessage) ?? OPENAI_MODERATION_MESSAGE;
-    const baseUrl = ctx.run.services.endpoints?.openAIModeration ?? 'https://api.openai.com/v1';
+    const baseUrl = ctx.run.services.endpoints?.openAIModeration ?? DEFAULT_ENDPOINTS.openAIModeration;
     return {
       kind: 'moderation',
       async check(input, run) {

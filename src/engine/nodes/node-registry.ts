@@ -9,8 +9,12 @@ import { llmChain } from './llm-chain.js';
 import type { NodeDefinition } from './node-definition.js';
 // agents branch
 import { calculator } from './calculator.js';
+import { chainTool } from './chain-tool.js';
+import { googleCustomSearch, serpAPI, serper } from './search-tool-nodes.js';
 import { inputModerationOpenAI, inputModerationSimple } from './moderation-nodes.js';
 import { advancedStructuredOutputParser, csvOutputParser, structuredOutputParser } from './output-parser-nodes.js';
+import { conversationSummaryBufferMemory, conversationSummaryMemory } from './summary-memory-nodes.js';
+import { conversationalAgent, reactAgentChat } from './text-agents.js';
 import { toolAgent } from './tool-agent.js';
 import { promptTemplate } from './prompt-template.js';
 
@@ -29,12 +33,20 @@ export const SUPPORTED_NODES: readonly NodeDefinition[] = [
   bufferWindowMemory,
   // agents branch: agents, tools, output parsers, moderation
   toolAgent,
+  conversationalAgent,
+  reactAgentChat,
   calculator,
+  chainTool,
+  serpAPI,
+  serper,
+  googleCustomSearch,
   csvOutputParser,
   structuredOutputParser,
   advancedStructuredOutputParser,
   inputModerationSimple,
   inputModerationOpenAI,
+  conversationSummaryMemory,
+  conversationSummaryBufferMemory,
 ];
 
 export function createNodeRegistry(nodes: readonly NodeDefinition[] = SUPPORTED_NODES): NodeRegistry {
