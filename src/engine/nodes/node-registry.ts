@@ -8,7 +8,11 @@ import { conversationChain } from './conversation-chain.js';
 import { llmChain } from './llm-chain.js';
 import type { NodeDefinition } from './node-definition.js';
 // agents branch
+import { azureChatOpenAI } from './azure-chat-openai.js';
 import { calculator } from './calculator.js';
+import { chatGoogleGenerativeAI } from './chat-google-generative-ai.js';
+import { chatMistralAI } from './chat-mistral-ai.js';
+import { chatDeepseek, groqChat } from './groq-deepseek.js';
 import { chainTool } from './chain-tool.js';
 import { googleCustomSearch, serpAPI, serper } from './search-tool-nodes.js';
 import { inputModerationOpenAI, inputModerationSimple } from './moderation-nodes.js';
@@ -47,6 +51,11 @@ export const SUPPORTED_NODES: readonly NodeDefinition[] = [
   inputModerationOpenAI,
   conversationSummaryMemory,
   conversationSummaryBufferMemory,
+  azureChatOpenAI,
+  chatMistralAI,
+  chatGoogleGenerativeAI,
+  groqChat,
+  chatDeepseek,
 ];
 
 export function createNodeRegistry(nodes: readonly NodeDefinition[] = SUPPORTED_NODES): NodeRegistry {
