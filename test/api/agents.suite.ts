@@ -10,6 +10,7 @@ import {
   moderationPart,
   outputParserPart,
   promptPart,
+  summaryMemoryPart,
   toolAgentFlow,
   toolPart,
 } from '../fixtures/agent-flows.js';
@@ -177,6 +178,33 @@ export function agentsSuite(factory: HarnessFactory): void {
       const id = await create(chain(openai(`fake;text=${enc(answer)}`), 'Movies about {topic}', { parts: [parser], links: [[parser.id, 'llmChain_0', 'outputParser', 'BaseLLMOutputParser']] }));
       const response = await h.anon.post(`/api/v1/prediction/${id}`, { question: 'space' });
       expect(response.body.json).toEqual([{ title: 'Alien', year: 1979 }]);
+    });
+
+    it('Conversation Summary Memory keeps one running summary in the database that every run continues', async () => {
+      const agentModel = openai('fake;tokens=2');
+      const summarizer = modelPart('chatOpenAI', { model: 'fake;text=running summary', root: h.fake.rootUrl, credential: credentials.openAIApi, id: 'chatOpenAI_1' });
+      const memory = summaryMemoryPart('conversationSummaryMemory');
+      const id = await create(
+        buildFlow(
+          [agentModel, summarizer, memory, toolPart('calculator'), agentPart('toolAgent')],
+          [
+            [agentModel.id, 'toolAgent_0', 'model', 'BaseChatModel'],
+            ['chatOpenAI_1', memory.id, 'model', 'BaseChatModel'],
+            [memory.id, 'toolAgent_0', 'memory', 'BaseChatMemory'],
+            ['calculator_0', 'toolAgent_0', 'tools', 'Tool'],
+          ],
+        ),
+      );
+      const key = { chatflowId: id, sessionId: 'sum-1', nodeId: memory.id };
+      for (const [turn, covered] of [[1, undefined], [2, 2], [3, 4]] as const) {
+        h.fake.reset();
+        const response = await h.anon.post(`/api/v1/prediction/${id}`, { question: `turn ${turn}`, chatId: 'sum-1' });
+        expect(response.body.text).toBe('t1 t2');
+        expect(h.fake.requests.filter((r) => r.body.model === 'fake;text=running summary')).toHaveLength(turn === 1 ? 0 : 1);
+        expect((await h.repos.summaries.get(key))?.coveredCount).toBe(covered);
+      }
+      const last = h.fake.requests.find((r) => r.body.model === 'fake;tokens=2')!;
+      expect(JSON.stringify(last.body.messages)).toContain('running summary');
     });
 
     it('LLM Chain on Azure: the deployment URL, API version and key from the azureOpenAIApi credential', async () => {
