@@ -1,7 +1,7 @@
 import type { AzureChatOpenAI } from '@langchain/openai';
 import { FlowValidationError } from '../errors.js';
-import { isReasoningModel } from './chat-openai.js';
-import { CHAT_MODEL_BASE_CLASSES, chatModelInputs, credentialField, extraNumber, plainOptions } from './chat-model-inputs.js';
+import { applyReasoning, isReasoningModel } from './chat-openai.js';
+import { CHAT_MODEL_BASE_CLASSES, OPENAI_STYLE_NUMBER_INPUTS, chatModelInputs, credentialField, extraNumber, reasoningInputs } from './chat-model-inputs.js';
 import { asJsonObject, asNumber, asString } from './input-values.js';
 import type { NodeDefinition } from './node-definition.js';
 import { lazyOfflineModel } from './offline-token-count.js';
@@ -28,13 +28,8 @@ export const azureChatOpenAI: NodeDefinition = {
   inputs: [
     ...chatModelInputs({ placeholder: 'gpt-4o-mini', optional: false }),
     extraNumber('maxTokens', 'Max Tokens', 'Longest answer, in tokens'),
-    { name: 'reasoning', kind: 'param', type: 'boolean', label: 'Reasoning', optional: true, default: false, additionalParams: true, description: 'Reasoning models (o-series, gpt-5): set the effort and summary below' },
-    { name: 'reasoningEffort', kind: 'param', type: 'options', label: 'Reasoning Effort', optional: true, additionalParams: true, options: plainOptions('low', 'medium', 'high') },
-    { name: 'reasoningSummary', kind: 'param', type: 'options', label: 'Reasoning Summary', optional: true, additionalParams: true, options: plainOptions('auto', 'concise', 'detailed') },
-    { ...extraNumber('topP', 'Top Probability'), step: 0.1 },
-    { ...extraNumber('frequencyPenalty', 'Frequency Penalty'), step: 0.1 },
-    { ...extraNumber('presencePenalty', 'Presence Penalty'), step: 0.1 },
-    extraNumber('timeout', 'Timeout', 'Milliseconds before a call to the model is given up'),
+    ...reasoningInputs('low', 'medium', 'high'),
+    ...OPENAI_STYLE_NUMBER_INPUTS,
     {
       name: 'basepath',
       kind: 'param',
@@ -83,11 +78,7 @@ export const azureChatOpenAI: NodeDefinition = {
       const value = asNumber(inputs[name]);
       if (value !== undefined) fields[name] = value;
     }
-    if (reasoning) {
-      const effort = asString(inputs.reasoningEffort);
-      const summary = asString(inputs.reasoningSummary);
-      if (effort || summary) fields.reasoning = { ...(effort ? { effort: effort as 'low' } : {}), ...(summary ? { summary: summary as 'auto' } : {}) };
-    }
+    if (reasoning) applyReasoning(fields, inputs);
     return new (await offlineAzureChatOpenAI())(fields);
   },
 };

@@ -1,7 +1,7 @@
 import type { ChatDeepSeek, ChatDeepSeekInput } from '@langchain/deepseek';
 import type { ChatGroq, ChatGroqInput } from '@langchain/groq';
 import { FlowValidationError } from '../errors.js';
-import { CHAT_MODEL_BASE_CLASSES, chatModelInputs, credentialField, extraNumber } from './chat-model-inputs.js';
+import { CHAT_MODEL_BASE_CLASSES, OPENAI_STYLE_NUMBER_INPUTS, chatModelInputs, credentialField, extraNumber } from './chat-model-inputs.js';
 import { asBoolean, asCommaList, asJsonObject, asNumber, asString } from './input-values.js';
 import type { InputSpec, NodeDefinition } from './node-definition.js';
 import { lazyOfflineModel } from './offline-token-count.js';
@@ -70,10 +70,7 @@ export const chatDeepseek: NodeDefinition = {
       .filter((spec) => spec.name !== 'allowImageUploads')
       .map((spec) => (spec.name === 'temperature' ? { ...spec, default: 0.7 } : spec)),
     extraNumber('maxTokens', 'Max Tokens', 'Longest answer, in tokens'),
-    { ...extraNumber('topP', 'Top Probability'), step: 0.1 },
-    { ...extraNumber('frequencyPenalty', 'Frequency Penalty'), step: 0.1 },
-    { ...extraNumber('presencePenalty', 'Presence Penalty'), step: 0.1 },
-    extraNumber('timeout', 'Timeout', 'Milliseconds before a call to the model is given up'),
+    ...OPENAI_STYLE_NUMBER_INPUTS,
     { name: 'stopSequence', kind: 'param', type: 'string', label: 'Stop Sequence', optional: true, additionalParams: true, description: 'Comma-separated texts that end the answer' },
     { name: 'thinking', kind: 'param', type: 'boolean', label: 'Thinking', optional: true, default: false, additionalParams: true, description: 'Turn on thinking for models that offer it' },
     { name: 'baseOptions', kind: 'param', type: 'json', label: 'Base Options', optional: true, additionalParams: true, description: 'Extra HTTP headers sent with every call, as a JSON object' },

@@ -1,19 +1,11 @@
-import { FlowValidationError } from '../errors.js';
 import { TOOL_BASE_CLASSES } from '../tools/agent-tool.js';
-import { credentialField } from './chat-model-inputs.js';
-import type { BuildContext, NodeDefinition } from './node-definition.js';
+import { requireCredentialField } from './chat-model-inputs.js';
+import type { NodeDefinition } from './node-definition.js';
 import { DEFAULT_ENDPOINTS } from './service-endpoints.js';
 
 
 const searchTools = async () => import('../tools/search-tools.js');
 
-function requireField(ctx: BuildContext, field: string, credentialName: string): string {
-  const value = credentialField(ctx, field);
-  if (!value) {
-    throw new FlowValidationError(`Node ${ctx.nodeId}: no ${field}; connect a ${credentialName} credential`, ctx.nodeId);
-  }
-  return value;
-}
 
 export const serpAPI: NodeDefinition = {
   name: 'serpAPI',
@@ -27,7 +19,7 @@ export const serpAPI: NodeDefinition = {
   credential: { names: ['serpApi'], fields: ['serpApiKey'], optional: false },
   inputs: [],
   async build(ctx) {
-    const key = requireField(ctx, 'serpApiKey', 'serpApi');
+    const key = requireCredentialField(ctx, 'serpApiKey', 'serpApi');
     return new (await searchTools()).SerpAPI(key, ctx.run.services.endpoints?.serpApi ?? DEFAULT_ENDPOINTS.serpApi);
   },
 };
@@ -44,7 +36,7 @@ export const serper: NodeDefinition = {
   credential: { names: ['serperApi'], fields: ['serperApiKey'], optional: false },
   inputs: [],
   async build(ctx) {
-    const key = requireField(ctx, 'serperApiKey', 'serperApi');
+    const key = requireCredentialField(ctx, 'serperApiKey', 'serperApi');
     return new (await searchTools()).Serper(key, ctx.run.services.endpoints?.serper ?? DEFAULT_ENDPOINTS.serper);
   },
 };
@@ -61,8 +53,8 @@ export const googleCustomSearch: NodeDefinition = {
   credential: { names: ['googleCustomSearchApi'], fields: ['googleCustomSearchApiKey', 'googleCustomSearchApiId'], optional: false },
   inputs: [],
   async build(ctx) {
-    const key = requireField(ctx, 'googleCustomSearchApiKey', 'googleCustomSearchApi');
-    const engine = requireField(ctx, 'googleCustomSearchApiId', 'googleCustomSearchApi');
+    const key = requireCredentialField(ctx, 'googleCustomSearchApiKey', 'googleCustomSearchApi');
+    const engine = requireCredentialField(ctx, 'googleCustomSearchApiId', 'googleCustomSearchApi');
     const base = ctx.run.services.endpoints?.googleCustomSearch ?? DEFAULT_ENDPOINTS.googleCustomSearch;
     return new (await searchTools()).GoogleCustomSearch(key, engine, base);
   },

@@ -10,7 +10,7 @@ import { AGENT_BASE_CLASSES, type AgentParts, MAX_ITERATIONS_INPUT, TOOLS_INPUT,
 import { asString } from './input-values.js';
 import { historyAsText } from './memory-instance.js';
 import type { NodeDefinition, RunContext } from './node-definition.js';
-import { INPUT_MODERATION_INPUT } from './shared-inputs.js';
+import { INPUT_MODERATION_INPUT, systemMessageInput } from './shared-inputs.js';
 
 interface TextAgentInstance extends AgentParts {
   nodeId: string;
@@ -39,16 +39,7 @@ export const conversationalAgent: NodeDefinition = {
     { ...TOOLS_INPUT, label: 'Allowed Tools' },
     MODEL_INPUT,
     MEMORY_INPUT,
-    {
-      name: 'systemMessage',
-      kind: 'param',
-      type: 'string',
-      label: 'System Message',
-      optional: true,
-      rows: 4,
-      additionalParams: true,
-      default: DEFAULT_CONVERSATIONAL_SYSTEM_MESSAGE,
-    },
+    systemMessageInput('systemMessage', DEFAULT_CONVERSATIONAL_SYSTEM_MESSAGE),
     INPUT_MODERATION_INPUT,
     MAX_ITERATIONS_INPUT,
   ],
