@@ -44,7 +44,7 @@ export async function composeCore(
   const executor = new RunExecutor({
     repos,
     plans,
-    services: createEngineServices(repos, cipher, config.runs.llmMaxRetries, {
+    services: createEngineServices(repos, cipher, config.runs.llmMaxRetries, config.endpoints, {
       outbound,
       sandbox,
       variables: variableSource(repos, config.variables),

@@ -81,6 +81,8 @@ export interface AppConfig {
   sandbox: SandboxConfig;
   /** Runtime variables (`type: runtime`) read only these environment variables. */
   variables: RuntimeVariablesConfig;
+  /** Base URLs of third-party APIs nodes call (no trailing slash); the engine gets them as ServiceEndpoints. */
+  endpoints: { serpApi: string; serper: string; googleCustomSearch: string; openAIModeration: string };
   /** Package version, for `/api/v1/version`. */
   version: string;
 }

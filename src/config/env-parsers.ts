@@ -124,3 +124,14 @@ export const hostRuleList = () =>
         }
       }),
   );
+
+/** An http(s) base URL with a default; a trailing slash is dropped so callers can append paths. */
+export const baseUrl = (fallback: string) =>
+  z.preprocess(
+    unsetToUndefined,
+    z
+      .string()
+      .refine((value) => /^https?:\/\/[^\s]+$/.test(value.trim()), 'must be an http:// or https:// URL')
+      .transform((value) => value.trim().replace(/\/+$/, ''))
+      .default(fallback),
+  );

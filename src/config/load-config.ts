@@ -135,6 +135,12 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
         env.RUNTIME_VARIABLES_ALLOW_LIST.filter((name) => merged[name] !== undefined).map((name) => [name, merged[name]!]),
       ),
     },
+    endpoints: {
+      serpApi: env.SERPAPI_BASE_URL,
+      serper: env.SERPER_BASE_URL,
+      googleCustomSearch: env.GOOGLE_CUSTOM_SEARCH_BASE_URL,
+      openAIModeration: env.OPENAI_MODERATION_BASE_URL,
+    },
     version: packageVersion(),
   };
 }

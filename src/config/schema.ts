@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  baseUrl,
   boolean,
   byteSize,
   directory,
@@ -72,6 +73,7 @@ export function buildEnvSchema(cwd: string) {
       WORKER_MAX_STALLED_COUNT: integer(1, { min: 0 }),
       WORKER_PORT: integer(5566, { min: 0, max: 65535 }),
 
+      // sandbox branch: outbound requests, the custom-code sandbox, runtime variables
       HTTP_ALLOW_LIST: hostRuleList(),
       HTTP_DENY_LIST: hostRuleList(),
       HTTP_MAX_RESPONSE_BYTES: byteSize('10mb'),
@@ -84,6 +86,12 @@ export function buildEnvSchema(cwd: string) {
       SANDBOX_POOL_SIZE: integer(4, { min: 1, max: 256 }),
 
       RUNTIME_VARIABLES_ALLOW_LIST: nameList(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names'),
+
+      // agents branch: hosts of the APIs search tools and OpenAI moderation call
+      SERPAPI_BASE_URL: baseUrl('https://serpapi.com'),
+      SERPER_BASE_URL: baseUrl('https://google.serper.dev'),
+      GOOGLE_CUSTOM_SEARCH_BASE_URL: baseUrl('https://www.googleapis.com/customsearch/v1'),
+      OPENAI_MODERATION_BASE_URL: baseUrl('https://api.openai.com/v1'),
     });
 }
 

@@ -1,5 +1,5 @@
 import type { RuntimeVariablesConfig } from '../config/app-config.js';
-import type { EngineServices, VariableSource } from '../engine/nodes/node-definition.js';
+import type { EngineServices, ServiceEndpoints, VariableSource } from '../engine/nodes/node-definition.js';
 import { FlowValidationError } from '../engine/errors.js';
 import { InstanceCache } from '../engine/run/instance-cache.js';
 import type { CredentialCipher } from '../security/credential-cipher.js';
@@ -39,6 +39,7 @@ export function createEngineServices(
   repos: Repositories,
   cipher: CredentialCipher,
   llmMaxRetries: number,
+  endpoints?: ServiceEndpoints,
   composed: ComposedServices = {},
 ): EngineServices {
   const credentials = new Map<string, { record: CredentialRecord; data: Record<string, unknown>; expires: number }>();
@@ -70,6 +71,8 @@ export function createEngineServices(
     },
     llm: { maxRetries: llmMaxRetries },
     instances: new InstanceCache(),
+    ...(endpoints ? { endpoints } : {}),
+    summaries: repos.summaries,
     customTools: { get: (id) => repos.tools.get(id) },
     ...composed,
   };

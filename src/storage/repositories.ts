@@ -7,6 +7,7 @@ import { FeedbackRepository } from './repositories/feedback-repository.js';
 import { RunRepository } from './repositories/run-repository.js';
 import { ToolRepository } from './repositories/tool-repository.js';
 import { VariableRepository } from './repositories/variable-repository.js';
+import { SummaryRepository } from './repositories/summary-repository.js';
 
 export interface Repositories {
   chatflows: ChatFlowRepository;
@@ -17,6 +18,7 @@ export interface Repositories {
   runs: RunRepository;
   tools: ToolRepository;
   variables: VariableRepository;
+  summaries: SummaryRepository;
 }
 
 export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres'): Repositories {
@@ -29,5 +31,6 @@ export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres'): Repo
     runs: new RunRepository(db, dialect),
     tools: new ToolRepository(db),
     variables: new VariableRepository(db),
+    summaries: new SummaryRepository(db),
   };
 }

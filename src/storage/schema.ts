@@ -121,6 +121,19 @@ export interface VariableTable {
   updatedDate: string;
 }
 
+/** agents branch: a summary memory's running summary of one session (migration 004-agents). */
+export interface SessionSummaryTable {
+  chatflowid: string;
+  sessionId: string;
+  nodeId: string;
+  summary: string;
+  /** How many of the session's stored messages (oldest first) the summary covers. */
+  coveredCount: number;
+  /** sha256 of those messages, to notice when some were deleted. */
+  coveredDigest: string;
+  updatedDate: string;
+}
+
 export interface DatabaseSchema {
   chat_flow: ChatFlowTable;
   chat_message: ChatMessageTable;
@@ -130,4 +143,5 @@ export interface DatabaseSchema {
   run: RunTable;
   tool: ToolTable;
   variable: VariableTable;
+  session_summary: SessionSummaryTable;
 }

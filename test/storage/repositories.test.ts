@@ -146,4 +146,15 @@ describe.each(dialects)('repositories on %s', (_name, makeConfig) => {
     const credential = await repos.credentials.create({ name: 'c', credentialName: 'openAIApi', encryptedData: 'v1:x' });
     expect(await repos.credentials.list(['openAIApi'])).toEqual([credential]);
   });
+
+  it('keeps one running summary per chatflow, session and memory node, replaced in place', async () => {
+    const key = { chatflowId: 'cf-sum', sessionId: 's1', nodeId: 'conversationSummaryMemory_0' };
+    expect(await repos.summaries.get(key)).toBeUndefined();
+    await repos.summaries.put(key, { summary: 'first', coveredCount: 2, coveredDigest: 'd1' });
+    await repos.summaries.put(key, { summary: 'second', coveredCount: 4, coveredDigest: 'd2' });
+    await repos.summaries.put({ ...key, sessionId: 's2' }, { summary: 'other', coveredCount: 2, coveredDigest: 'd3' });
+    expect(await repos.summaries.get(key)).toEqual({ summary: 'second', coveredCount: 4, coveredDigest: 'd2' });
+    await repos.summaries.deleteByChatflow('cf-sum');
+    expect(await repos.summaries.get({ ...key, sessionId: 's2' })).toBeUndefined();
+  });
 });

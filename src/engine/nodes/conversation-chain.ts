@@ -7,7 +7,7 @@ import { callChatModel } from '../run/call-model.js';
 import { asString } from './input-values.js';
 import { isMemoryInstance, type MemoryInstance } from './memory-instance.js';
 import type { NodeDefinition, RunContext } from './node-definition.js';
-import { INPUT_MODERATION_INPUT } from './shared-inputs.js';
+import { CHAT_PROMPT_TEMPLATE_INPUT, INPUT_MODERATION_INPUT, systemMessageInput } from './shared-inputs.js';
 
 export const DEFAULT_CONVERSATION_SYSTEM_MESSAGE =
   'The following is a friendly conversation between a human and an AI. The AI is talkative and provides lots of specific details from its context. If the AI does not know the answer to a question, it truthfully says it does not know.';
@@ -43,25 +43,9 @@ export const conversationChain: NodeDefinition = {
   inputs: [
     { name: 'model', kind: 'anchor', type: 'BaseChatModel', label: 'Chat Model' },
     { name: 'memory', kind: 'anchor', type: 'BaseMemory', label: 'Memory' },
-    {
-      name: 'chatPromptTemplate',
-      kind: 'anchor',
-      type: 'ChatPromptTemplate',
-      label: 'Chat Prompt Template',
-      optional: true,
-      description: 'Replaces the system message; its human message must contain {input}',
-    },
+    CHAT_PROMPT_TEMPLATE_INPUT,
     INPUT_MODERATION_INPUT,
-    {
-      name: 'systemMessagePrompt',
-      kind: 'param',
-      type: 'string',
-      label: 'System Message',
-      optional: true,
-      rows: 4,
-      additionalParams: true,
-      default: DEFAULT_CONVERSATION_SYSTEM_MESSAGE,
-    },
+    systemMessageInput('systemMessagePrompt', DEFAULT_CONVERSATION_SYSTEM_MESSAGE),
   ],
   async build(ctx) {
     const { model, memory, chatPromptTemplate } = ctx.inputs;

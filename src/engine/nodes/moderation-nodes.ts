@@ -1,14 +1,25 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { FlowValidationError } from '../errors.js';
 import { type ModerationInstance, ModerationRejection } from '../moderation/check-input-moderation.js';
 import { openAIModerationFlags } from '../moderation/openai-moderation.js';
 import { messageClasses } from '../prompts/messages.js';
 import { callChatModel } from '../run/call-model.js';
-import { credentialField } from './chat-model-inputs.js';
+import { requireCredentialField } from './chat-model-inputs.js';
 import { asString } from './input-values.js';
-import type { NodeDefinition } from './node-definition.js';
+import type { InputSpec, NodeDefinition } from './node-definition.js';
+import { DEFAULT_ENDPOINTS } from './service-endpoints.js';
 
 const MODERATION_BASE_CLASSES = ['Moderation'];
+
+const errorMessageInput = (fallback: string): InputSpec => ({
+  name: 'moderationErrorMessage',
+  kind: 'param',
+  type: 'string',
+  label: 'Error Message',
+  rows: 2,
+  optional: true,
+  default: fallback,
+  description: 'The answer a refused question gets',
+});
 
 export const SIMPLE_MODERATION_MESSAGE = 'Cannot Process! Input violates content moderation policies.';
 export const OPENAI_MODERATION_MESSAGE = "Cannot Process! Input violates OpenAI's content moderation policies.";
@@ -44,15 +55,7 @@ export const inputModerationSimple: NodeDefinition = {
       optional: true,
       description: 'Instead of matching text, ask this model whether the question resembles each phrase (one call per phrase)',
     },
-    {
-      name: 'moderationErrorMessage',
-      kind: 'param',
-      type: 'string',
-      label: 'Error Message',
-      rows: 2,
-      optional: true,
-      default: SIMPLE_MODERATION_MESSAGE,
-    },
+    errorMessageInput(SIMPLE_MODERATION_MESSAGE),
   ],
   async build(ctx): Promise<ModerationInstance> {
     const denied = (asString(ctx.inputs.denyList) ?? '').split('\n').map((line) => line.trim()).filter((line) => line !== '');
@@ -88,23 +91,12 @@ export const inputModerationOpenAI: NodeDefinition = {
   baseClasses: MODERATION_BASE_CLASSES,
   credential: { names: ['openAIApi'], fields: ['openAIApiKey'], optional: false },
   inputs: [
-    {
-      name: 'moderationErrorMessage',
-      kind: 'param',
-      type: 'string',
-      label: 'Error Message',
-      rows: 2,
-      optional: true,
-      default: OPENAI_MODERATION_MESSAGE,
-    },
+    errorMessageInput(OPENAI_MODERATION_MESSAGE),
   ],
   async build(ctx): Promise<ModerationInstance> {
-    const apiKey = credentialField(ctx, 'openAIApiKey');
-    if (!apiKey) {
-      throw new FlowValidationError(`Node ${ctx.nodeId} (inputModerationOpenAI): no OpenAI API key; connect an openAIApi credential`, ctx.nodeId);
-    }
+    const apiKey = requireCredentialField(ctx, 'openAIApiKey', 'openAIApi');
     const message = asString(ctx.inputs.moderationErrorMessage) ?? OPENAI_MODERATION_MESSAGE;
-    const baseUrl = ctx.run.services.endpoints?.openAIModeration ?? 'https://api.openai.com/v1';
+    const baseUrl = ctx.run.services.endpoints?.openAIModeration ?? DEFAULT_ENDPOINTS.openAIModeration;
     return {
       kind: 'moderation',
       async check(input, run) {

@@ -8,9 +8,17 @@ import { conversationChain } from './conversation-chain.js';
 import { llmChain } from './llm-chain.js';
 import type { NodeDefinition } from './node-definition.js';
 // agents branch
+import { azureChatOpenAI } from './azure-chat-openai.js';
 import { calculator } from './calculator.js';
+import { chatGoogleGenerativeAI } from './chat-google-generative-ai.js';
+import { chatMistralAI } from './chat-mistral-ai.js';
+import { chatDeepseek, groqChat } from './groq-deepseek.js';
+import { chainTool } from './chain-tool.js';
+import { googleCustomSearch, serpAPI, serper } from './search-tool-nodes.js';
 import { inputModerationOpenAI, inputModerationSimple } from './moderation-nodes.js';
 import { advancedStructuredOutputParser, csvOutputParser, structuredOutputParser } from './output-parser-nodes.js';
+import { conversationSummaryBufferMemory, conversationSummaryMemory } from './summary-memory-nodes.js';
+import { conversationalAgent, reactAgentChat } from './text-agents.js';
 import { toolAgent } from './tool-agent.js';
 import { promptTemplate } from './prompt-template.js';
 // sandbox branch
@@ -32,12 +40,25 @@ export const SUPPORTED_NODES: readonly NodeDefinition[] = [
   bufferWindowMemory,
   // agents branch: agents, tools, output parsers, moderation
   toolAgent,
+  conversationalAgent,
+  reactAgentChat,
   calculator,
+  chainTool,
+  serpAPI,
+  serper,
+  googleCustomSearch,
   csvOutputParser,
   structuredOutputParser,
   advancedStructuredOutputParser,
   inputModerationSimple,
   inputModerationOpenAI,
+  conversationSummaryMemory,
+  conversationSummaryBufferMemory,
+  azureChatOpenAI,
+  chatMistralAI,
+  chatGoogleGenerativeAI,
+  groqChat,
+  chatDeepseek,
   // sandbox branch: sandboxed custom tools, HTTP request tools
   customTool,
   requestsGet,

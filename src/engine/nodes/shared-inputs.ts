@@ -10,3 +10,26 @@ export const INPUT_MODERATION_INPUT: InputSpec = {
   list: true,
   description: 'Checks the question before the model sees it; a refused question gets the moderation message as its answer',
 };
+
+/** conversationChain's and toolAgent's optional chat prompt template. */
+export const CHAT_PROMPT_TEMPLATE_INPUT: InputSpec = {
+  name: 'chatPromptTemplate',
+  kind: 'anchor',
+  type: 'ChatPromptTemplate',
+  label: 'Chat Prompt Template',
+  optional: true,
+  description: 'Replaces the system message; its human message must contain {input}',
+};
+
+/** A system message param under "Additional Parameters". */
+export const systemMessageInput = (name: string, fallback: string, description?: string): InputSpec => ({
+  name,
+  kind: 'param',
+  type: 'string',
+  label: 'System Message',
+  optional: true,
+  rows: 4,
+  additionalParams: true,
+  default: fallback,
+  ...(description ? { description } : {}),
+});

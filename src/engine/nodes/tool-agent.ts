@@ -6,7 +6,7 @@ import { type ConversationPrompt, conversationPrompt, memoryMessages, renderConv
 import { AGENT_BASE_CLASSES, type AgentParts, MAX_ITERATIONS_INPUT, TOOLS_INPUT, agentParts } from './agent-inputs.js';
 import { asString } from './input-values.js';
 import type { NodeDefinition, RunContext } from './node-definition.js';
-import { INPUT_MODERATION_INPUT } from './shared-inputs.js';
+import { CHAT_PROMPT_TEMPLATE_INPUT, INPUT_MODERATION_INPUT, systemMessageInput } from './shared-inputs.js';
 
 export const DEFAULT_TOOL_AGENT_SYSTEM_MESSAGE = 'You are a helpful AI assistant.';
 
@@ -34,25 +34,8 @@ export const toolAgent: NodeDefinition = {
       label: 'Tool Calling Chat Model',
       description: 'A chat model that can call tools: OpenAI, Azure OpenAI, Anthropic, Ollama, Mistral, Gemini, Groq, DeepSeek',
     },
-    {
-      name: 'chatPromptTemplate',
-      kind: 'anchor',
-      type: 'ChatPromptTemplate',
-      label: 'Chat Prompt Template',
-      optional: true,
-      description: 'Replaces the system message; its human message must contain {input}',
-    },
-    {
-      name: 'systemMessage',
-      kind: 'param',
-      type: 'string',
-      label: 'System Message',
-      optional: true,
-      rows: 4,
-      additionalParams: true,
-      default: DEFAULT_TOOL_AGENT_SYSTEM_MESSAGE,
-      description: 'Ignored when a chat prompt template is connected',
-    },
+    CHAT_PROMPT_TEMPLATE_INPUT,
+    systemMessageInput('systemMessage', DEFAULT_TOOL_AGENT_SYSTEM_MESSAGE, 'Ignored when a chat prompt template is connected'),
     INPUT_MODERATION_INPUT,
     MAX_ITERATIONS_INPUT,
     {

@@ -1,5 +1,6 @@
 import type { StructuredToolInterface } from '@langchain/core/tools';
 import type { RunnableConfig } from '@langchain/core/runnables';
+import type { FlowResult } from '../events/run-event.js';
 import type { RunContext } from '../nodes/node-definition.js';
 
 /**
@@ -66,3 +67,15 @@ export function flattenTools(value: unknown): unknown[] {
 
 /** Tool nodes' base classes (what agents' `tools` anchor, typed `Tool`, accepts). */
 export const TOOL_BASE_CLASSES = ['Tool', 'StructuredTool', 'Runnable'];
+
+/**
+ * A chain node's instance that can run with any question, for chainTool: llmChain and
+ * conversationChain implement it (retrieval chains should too). It never streams.
+ */
+export interface InvokableChain {
+  invokeChain(question: string, ctx: RunContext): Promise<FlowResult>;
+}
+
+export function isInvokableChain(value: unknown): value is InvokableChain {
+  return typeof value === 'object' && value !== null && typeof (value as { invokeChain?: unknown }).invokeChain === 'function';
+}
