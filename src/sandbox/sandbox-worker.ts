@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as releaseSync from '@jitl/quickjs-wasmfile-release-sync';
 import { type QuickJSSyncVariant, newQuickJSWASMModuleFromVariant } from 'quickjs-emscripten-core';
-import { OutboundPolicy } from '../security/outbound-policy.js';
+import type { OutboundFetch } from '../security/outbound-policy.js';
 import type { ReadyMessage, ReplyMessage, SandboxWorkerData, TaskMessage } from './sandbox-protocol.js';
 import { runQuickJsTask } from './quickjs-task.js';
 
@@ -12,7 +12,14 @@ import { runQuickJsTask } from './quickjs-task.js';
  */
 const data = workerData as SandboxWorkerData;
 const port = parentPort!;
-const outbound = new OutboundPolicy(data.outbound);
+// The HTTP client loads with the first fetch: most tools never fetch, and start-up stays short.
+let policy: Promise<OutboundFetch> | undefined;
+const outbound: OutboundFetch = {
+  fetch: async (url, init) => {
+    policy ??= import('../security/outbound-policy.js').then(({ OutboundPolicy }) => new OutboundPolicy(data.outbound));
+    return (await policy).fetch(url, init);
+  },
+};
 // The package's types describe its CommonJS face; under ESM the variant is the default export.
 const variant = (releaseSync as unknown as { default: QuickJSSyncVariant }).default;
 const quickjs = await newQuickJSWASMModuleFromVariant(variant);
