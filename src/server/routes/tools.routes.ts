@@ -20,7 +20,8 @@ const fields = {
   schema: z.unknown().optional(),
   func: z.string().nullable().optional(),
 };
-const createSchema = z.object(fields);
+/** `id` is our addition: a Flowise tool keeps its id, so flows that select it by id run unchanged. */
+const createSchema = z.object({ ...fields, id: z.uuid('must be a UUID').optional() });
 const updateSchema = z.object({ ...fields, name: fields.name.optional(), description: fields.description.optional() });
 
 /** The schema as stored: the submitted JSON text once it parsed, or the array as JSON text. */
@@ -55,14 +56,17 @@ export async function toolRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
 
   app.post('/api/v1/tools', async (request) => {
     const body = parseInput(createSchema, request.body);
-    return tools.create({
-      name: body.name,
-      description: body.description,
-      color: body.color ?? DEFAULT_COLOR,
-      iconSrc: body.iconSrc ?? null,
-      schema: storedSchema(body.schema),
-      func: body.func ?? null,
-    });
+    return tools.create(
+      {
+        name: body.name,
+        description: body.description,
+        color: body.color ?? DEFAULT_COLOR,
+        iconSrc: body.iconSrc ?? null,
+        schema: storedSchema(body.schema),
+        func: body.func ?? null,
+      },
+      body.id,
+    );
   });
 
   app.put<{ Params: { id: string } }>('/api/v1/tools/:id', async (request) => {

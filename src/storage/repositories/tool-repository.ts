@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../database.js';
 import type { ToolTable } from '../schema.js';
+import { AppError } from '../../shared/app-error.js';
 import { nowIso } from './json-columns.js';
 import { type Page, pageOf } from './paging.js';
+import { isUniqueViolation } from './unique-violation.js';
 
 /** A stored custom tool, as Flowise's API shows it (`schema` and `func` are text). */
 export type ToolRecord = ToolTable;
@@ -22,10 +24,16 @@ export class ToolRepository {
     return this.db.selectFrom('tool').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  async create(fields: ToolFields): Promise<ToolRecord> {
+  /** `id` keeps a tool's id from another installation (flows refer to tools by id); 409 CONFLICT when taken. */
+  async create(fields: ToolFields, id: string = randomUUID()): Promise<ToolRecord> {
     const now = nowIso();
-    const row: ToolTable = { id: randomUUID(), ...fields, createdDate: now, updatedDate: now };
-    await this.db.insertInto('tool').values(row).execute();
+    const row: ToolTable = { id, ...fields, createdDate: now, updatedDate: now };
+    try {
+      await this.db.insertInto('tool').values(row).execute();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError('CONFLICT', 409, `A tool with id ${id} already exists`);
+      throw error;
+    }
     return row;
   }
 

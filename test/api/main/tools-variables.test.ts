@@ -43,6 +43,18 @@ describe('tools and variables API', () => {
     expect((await h.admin.delete(`/api/v1/tools/${id}`)).status).toBe(404);
   });
 
+  it('keeps the id of a tool brought from Flowise, so flows selecting it by id run unchanged', async () => {
+    const id = '3f0f4c52-8a3e-4d5b-9a2c-0c1d2e3f4a5b';
+    const created = await h.admin.post('/api/v1/tools', { id, name: 'imported', description: 'From Flowise', schema, func: 'return 1' });
+    expect(created.body.id).toBe(id);
+    expect((await h.admin.get(`/api/v1/tools/${id}`)).body.name).toBe('imported');
+    const again = await h.admin.post('/api/v1/tools', { id, name: 'imported', description: 'again' });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toBe(`A tool with id ${id} already exists`);
+    expect((await h.admin.post('/api/v1/tools', { id: 'not-a-uuid', name: 'x', description: 'd' })).body.message).toMatch(/id: must be a UUID/);
+    await h.admin.delete(`/api/v1/tools/${id}`);
+  });
+
   it('rejects bad tools with a message naming the field', async () => {
     const cases: Array<[Record<string, unknown>, RegExp]> = [
       [{ description: 'd' }, /name/],
