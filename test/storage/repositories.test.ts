@@ -157,4 +157,26 @@ describe.each(dialects)('repositories on %s', (_name, makeConfig) => {
     await repos.summaries.deleteByChatflow('cf-sum');
     expect(await repos.summaries.get({ ...key, sessionId: 's2' })).toBeUndefined();
   });
+
+  // sandbox branch
+  it('stores tools and variables, pages them, and answers 409 for a taken tool id or variable name', async () => {
+    const tool = await repos.tools.create({ name: 't', description: 'd', color: 'c', iconSrc: null, schema: '[]', func: 'return 1' });
+    const kept = await repos.tools.create({ name: 'u', description: 'd', color: 'c', iconSrc: null, schema: null, func: null }, '11111111-2222-4333-8444-555555555555');
+    await expect(repos.tools.create({ name: 'v', description: 'd', color: 'c', iconSrc: null, schema: null, func: null }, kept.id)).rejects.toMatchObject({ status: 409 });
+    expect((await repos.tools.update(tool.id, { func: 'return 2' }))?.func).toBe('return 2');
+    const page = await repos.tools.list({ page: 1, limit: 1 });
+    expect(page.total).toBe(2);
+    expect(page.data).toHaveLength(1);
+    expect(await repos.tools.delete(tool.id)).toBe(true);
+    expect(await repos.tools.get(tool.id)).toBeUndefined();
+
+    const region = await repos.variables.create({ name: 'region', value: 'eu', type: 'static' });
+    await repos.variables.create({ name: 'KEY', value: null, type: 'runtime' });
+    await expect(repos.variables.create({ name: 'region', value: 'us', type: 'static' })).rejects.toMatchObject({ status: 409 });
+    await expect(repos.variables.update(region.id, { name: 'KEY' })).rejects.toMatchObject({ status: 409 });
+    expect((await repos.variables.all()).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+      { name: 'KEY', value: null, type: 'runtime' },
+      { name: 'region', value: 'eu', type: 'static' },
+    ]);
+  });
 });
