@@ -86,6 +86,15 @@ describe('toolAgent', () => {
     expect(probe.calls[0]!.flow).toMatchObject({ chatflowId: 'flow-1', chatId: 'chat-1', sessionId: 'chat-1', input: 'find cats' });
   });
 
+  it('streams sourceDocuments, then usedTools, after the answer', async () => {
+    const { events } = await runEngine(testToolFlow('fake;tool=test_tool:{"text":"cats"}', 'docs'), { question: 'find', credentials, registry: testRegistry, streaming: true });
+    expect(events.slice(-2)).toEqual([
+      { event: 'sourceDocuments', data: [{ pageContent: 'doc', metadata: { source: 's' } }] },
+      { event: 'usedTools', data: [{ tool: 'test_tool', toolInput: { text: 'cats' }, toolOutput: 'found cats' }] },
+    ]);
+    expect(events.filter((e) => e.event === 'token').map((e) => e.data).join('')).toBe('Tool said: found cats');
+  });
+
   it('ends with a returnDirect tool output, streamed as a token', async () => {
     const flow = testToolFlow('fake;tool=test_tool:{"text":"direct"}', 'echo', { returnDirect: true });
     const { result, events } = await runEngine(flow, { question: 'go', credentials, registry: testRegistry, streaming: true });
