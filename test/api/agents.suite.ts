@@ -16,6 +16,7 @@ import {
 } from '../fixtures/agent-flows.js';
 import { type FlowJson, stringify } from '../fixtures/chatflows.js';
 import { FakeLlmServer } from '../fixtures/fake-llm-server.js';
+import { FLAGGED_WORD } from '../fixtures/fake-llm/moderation-route.js';
 import { searchSnippet } from '../fixtures/fake-llm/search-routes.js';
 import { type ApiHarness, type HarnessFactory, eventually } from '../support/api-harness.js';
 import { streamedText } from '../support/sse.js';
@@ -158,6 +159,15 @@ export function agentsSuite(factory: HarnessFactory): void {
       expect(h.fake.requests).toHaveLength(0);
       const fine = await h.anon.post(`/api/v1/prediction/${id}`, { question: 'hello' });
       expect(fine.body.text).toBe('t1 t2 t3');
+    });
+
+    it('OpenAI Moderation: the configured moderation endpoint decides, with the credential\'s key', async () => {
+      const moderation = moderationPart('inputModerationOpenAI', {}, credentials.openAIApi);
+      const id = await create(chain(openai('fake;tokens=3'), 'Answer: {q}', { parts: [moderation], links: [[moderation.id, 'llmChain_0', 'inputModeration', 'Moderation']] }));
+      const refused = await h.anon.post(`/api/v1/prediction/${id}`, { question: `please ${FLAGGED_WORD}`, chatId: 'mod-2' });
+      expect(refused.body.text).toBe("Cannot Process! Input violates OpenAI's content moderation policies.");
+      expect(web.requests.some((r) => r.path === '/v1/moderations' && r.headers.authorization === 'Bearer sk-fake')).toBe(true);
+      expect((await h.anon.post(`/api/v1/prediction/${id}`, { question: 'hello' })).body.text).toBe('t1 t2 t3');
     });
 
     it('List Output Parser answers {json}, never streams, and stores the json fence', async () => {

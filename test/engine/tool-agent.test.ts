@@ -51,6 +51,18 @@ describe('toolAgent', () => {
     expect(fake.requests.every((r) => r.completed)).toBe(true);
   });
 
+  it.each(['chatOpenAI', 'chatAnthropic'] as const)('%s: text written next to tool calls is part of the answer, streamed or not', async (kind) => {
+    const model = `fake;${CALC};say=${encodeURIComponent('Let me work it out.')}`;
+    const json = await runEngine(calculatorFlow(kind, model), { question: '2+2?', credentials });
+    expect(json.result.text).toBe('Let me work it out.\n\nTool said: 4');
+    fake.reset();
+    const streamed = await runEngine(calculatorFlow(kind, model), { question: '2+2?', credentials, streaming: true });
+    const tokens = streamed.events.filter((e) => e.event === 'token').map((e) => e.data as string);
+    expect(tokens.join('')).toBe(streamed.result.text);
+    expect(streamed.result.text).toBe('Let me work it out.\n\nTool said: 4');
+    expect(tokens.some((t) => t.includes('2+2'))).toBe(false);
+  });
+
   it('runs parallel tool calls and returns every used tool', async () => {
     const model = 'fake;tool=calculator:{"input":"2+2"};tool=calculator:{"input":"3*3"}';
     const { result } = await runEngine(calculatorFlow('chatOpenAI', model), { question: 'sums', credentials });
@@ -84,6 +96,15 @@ describe('toolAgent', () => {
     expect(result.sourceDocuments).toEqual([{ pageContent: 'doc', metadata: { source: 's' } }]);
     expect(result.usedTools).toEqual([{ tool: 'test_tool', toolInput: { text: 'cats' }, toolOutput: 'found cats' }]);
     expect(probe.calls[0]!.flow).toMatchObject({ chatflowId: 'flow-1', chatId: 'chat-1', sessionId: 'chat-1', input: 'find cats' });
+  });
+
+  it('streams sourceDocuments, then usedTools, after the answer', async () => {
+    const { events } = await runEngine(testToolFlow('fake;tool=test_tool:{"text":"cats"}', 'docs'), { question: 'find', credentials, registry: testRegistry, streaming: true });
+    expect(events.slice(-2)).toEqual([
+      { event: 'sourceDocuments', data: [{ pageContent: 'doc', metadata: { source: 's' } }] },
+      { event: 'usedTools', data: [{ tool: 'test_tool', toolInput: { text: 'cats' }, toolOutput: 'found cats' }] },
+    ]);
+    expect(events.filter((e) => e.event === 'token').map((e) => e.data).join('')).toBe('Tool said: found cats');
   });
 
   it('ends with a returnDirect tool output, streamed as a token', async () => {

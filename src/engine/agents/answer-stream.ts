@@ -26,6 +26,7 @@ export class AnswerStream {
   private pending = '';
   private inThinking = false;
   private started = false;
+  private turnStarted = false;
   text = '';
 
   constructor(private readonly ctx: RunContext, private readonly streaming: boolean) {}
@@ -61,9 +62,18 @@ export class AnswerStream {
     this.emit(out);
   }
 
+  /**
+   * A new model turn (or a tool's direct answer) begins: its first text is set apart from what earlier
+   * turns wrote by a blank line, so "I'll look that up." and the answer do not run together.
+   */
+  nextTurn(): void {
+    this.flush();
+    this.turnStarted = false;
+  }
+
   /** Whole text that is not model output (a tool's direct answer, a fixed message): emitted as one token. */
   pushVerbatim(text: string): void {
-    this.flush();
+    this.nextTurn();
     this.emit(text);
   }
 
@@ -82,8 +92,13 @@ export class AnswerStream {
     this.pending = '';
   }
 
-  private emit(piece: string): void {
-    if (piece === '') return;
+  private emit(text: string): void {
+    if (text === '') return;
+    let piece = text;
+    if (!this.turnStarted) {
+      this.turnStarted = true;
+      if (this.text !== '' && !/\s$/.test(this.text)) piece = `\n\n${piece}`;
+    }
     this.text += piece;
     if (!this.streaming) return;
     if (!this.started) {

@@ -73,7 +73,8 @@ async function modelTurn(model: ToolBoundModel, messages: BaseMessage[], ctx: Ru
  * `returnDirect` tool (the last call of a turn) ends the run with its output as the answer.
  *
  * Text the model writes next to tool calls is part of the answer (streamed as it comes, and kept in the
- * text, so the tokens always add up to the stored answer); tool-call chunks never are.
+ * text, so the tokens always add up to the stored answer), set apart from later turns' text by a blank
+ * line; tool-call chunks never are.
  */
 export async function runToolCallingLoop(input: ToolLoopInput): Promise<AgentOutcome> {
   const { ctx } = input;
@@ -88,6 +89,7 @@ export async function runToolCallingLoop(input: ToolLoopInput): Promise<AgentOut
   const outcome = (): AgentOutcome => ({ text: answer.finish(), usedTools, sourceDocuments, artifacts });
 
   for (let iteration = 0; iteration < input.maxIterations; iteration += 1) {
+    answer.nextTurn();
     const reply = await modelTurn(model, [...input.messages, ...scratchpad], ctx, answer, input.stream);
     const calls = reply.tool_calls ?? [];
     if (calls.length === 0) return outcome();

@@ -7,6 +7,7 @@ import { chatPromptTemplate } from './chat-prompt-template.js';
 import { conversationChain } from './conversation-chain.js';
 import { llmChain } from './llm-chain.js';
 import type { NodeDefinition } from './node-definition.js';
+import { promptTemplate } from './prompt-template.js';
 // agents branch
 import { azureChatOpenAI } from './azure-chat-openai.js';
 import { calculator } from './calculator.js';
@@ -20,7 +21,6 @@ import { advancedStructuredOutputParser, csvOutputParser, structuredOutputParser
 import { conversationSummaryBufferMemory, conversationSummaryMemory } from './summary-memory-nodes.js';
 import { conversationalAgent, reactAgentChat } from './text-agents.js';
 import { toolAgent } from './tool-agent.js';
-import { promptTemplate } from './prompt-template.js';
 // sandbox branch
 import { customTool } from './custom-tool.js';
 import { requestsGet, requestsPost } from './request-nodes.js';
@@ -38,7 +38,7 @@ export const SUPPORTED_NODES: readonly NodeDefinition[] = [
   conversationChain,
   bufferMemory,
   bufferWindowMemory,
-  // agents branch: agents, tools, output parsers, moderation
+  // agents branch: agents, tools, output parsers, moderation, summary memories, more chat models
   toolAgent,
   conversationalAgent,
   reactAgentChat,
