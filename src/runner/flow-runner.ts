@@ -29,7 +29,7 @@ export interface StartedRun {
 
 export type RunOutcome =
   | { status: 'completed'; result: FlowResult }
-  | { status: 'failed'; error: string; code: ErrorCode }
+  | { status: 'failed'; error: string; code: ErrorCode; nodeId?: string }
   | { status: 'aborted'; error: string };
 
 export interface EventReadOptions {

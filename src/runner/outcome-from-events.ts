@@ -13,9 +13,10 @@ export async function outcomeFromEvents(events: AsyncIterable<StoredEvent>): Pro
     if (event.name === 'result') {
       result = (JSON.parse(event.json) as { data: FlowResult }).data;
     } else if (event.name === 'error') {
-      const parsed = JSON.parse(event.json) as { data: string; code?: unknown };
+      const parsed = JSON.parse(event.json) as { data: string; code?: unknown; nodeId?: unknown };
       const code: ErrorCode = isErrorCode(parsed.code) ? parsed.code : 'INTERNAL';
-      return { status: 'failed', error: parsed.data, code };
+      const nodeId = typeof parsed.nodeId === 'string' ? parsed.nodeId : undefined;
+      return { status: 'failed', error: parsed.data, code, ...(nodeId ? { nodeId } : {}) };
     } else if (event.name === 'abort') {
       return { status: 'aborted', error: 'Run aborted' };
     } else if (event.name === 'end') {

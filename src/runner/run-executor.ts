@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FlowResult } from '../engine/events/run-event.js';
-import { RunAbortedError, RunTimeoutError } from '../engine/errors.js';
+import { FlowValidationError, RunAbortedError, RunTimeoutError } from '../engine/errors.js';
 import { executeFlow } from '../engine/run/execute-flow.js';
 import { parseOverrideSettings } from '../engine/run/override-config.js';
 import type { EngineServices, RunContext } from '../engine/nodes/node-definition.js';
@@ -43,6 +43,8 @@ interface Failure {
   status: 'failed' | 'aborted';
   message: string;
   code: ErrorCode;
+  /** The node of the flow the failure is about (an invalid flow found while running). */
+  nodeId?: string;
 }
 
 function classify(error: unknown): Failure {
@@ -53,7 +55,8 @@ function classify(error: unknown): Failure {
   if (isAppError(error)) {
     // 5xx bodies hide internals, except for errors whose message we wrote for the user.
     const message = error.status >= 500 && error.code === 'INTERNAL' ? 'Internal error while running the flow' : error.message;
-    return { status: 'failed', message, code: error.code };
+    const nodeId = error instanceof FlowValidationError ? error.nodeId : undefined;
+    return { status: 'failed', message, code: error.code, ...(nodeId ? { nodeId } : {}) };
   }
   return { status: 'failed', message: 'Internal error while running the flow', code: 'INTERNAL' };
 }
@@ -206,7 +209,7 @@ export class RunExecutor {
     const stored = await this.deps.repos.runs.finish(run.id, outcome, [], fenced ? run.attempt : undefined);
     if (!stored) return { status: 'superseded', attempt: run.attempt };
     if (failure.status === 'aborted') events.emit({ event: 'abort', data: '[DONE]' });
-    else events.emit({ event: 'error', data: failure.message, code: failure.code });
+    else events.emit({ event: 'error', data: failure.message, code: failure.code, ...(failure.nodeId ? { nodeId: failure.nodeId } : {}) });
     events.emit({ event: 'end', data: '[DONE]' });
     return {
       status: failure.status,

@@ -37,7 +37,7 @@ export function abortSuite(factory: HarnessFactory): void {
       await h.anon.put(`/api/v1/chatmessage/abort/${id}/abort-2`);
       const response = await pending;
       expect(response.status).toBe(409);
-      expect(response.body).toMatchObject({ success: false, error: 'RUN_ABORTED' });
+      expect(response.body).toMatchObject({ success: false, code: 'RUN_ABORTED' });
       expect(response.body.text).toBeUndefined();
     });
 

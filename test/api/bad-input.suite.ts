@@ -16,7 +16,9 @@ export function badInputSuite(factory: HarnessFactory): void {
 
     async function expectError(response: { status: number; body: any }, status: number, code: string, mentions: string[] = []) {
       expect(response.status).toBe(status);
-      expect(response.body).toMatchObject({ statusCode: status, success: false, error: code });
+      expect(response.body).toMatchObject({ statusCode: status, success: false, code });
+      // No `error` field: flowise-embed would show it instead of the message (api-contract §8.4).
+      expect(response.body).not.toHaveProperty('error');
       expect(typeof response.body.message).toBe('string');
       expect(response.body.text).toBeUndefined();
       for (const word of mentions) expect(response.body.message).toContain(word);
@@ -34,7 +36,7 @@ export function badInputSuite(factory: HarnessFactory): void {
       await expectError(await h.anon.post(`/api/v1/prediction/${id}`), 400, 'VALIDATION_FAILED');
       const wrongType = await h.anon.request('POST', `/api/v1/prediction/${id}`, { rawBody: 'question=hi', headers: { 'content-type': 'text/xml' } });
       expect(wrongType.status).toBe(415);
-      expect(wrongType.body.error).toBe('UNSUPPORTED_MEDIA_TYPE');
+      expect(wrongType.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
       expect(await h.repos.runs.countForChatflow(id)).toBe(0);
     });
 
@@ -66,13 +68,14 @@ export function badInputSuite(factory: HarnessFactory): void {
     });
 
     describe('invalid graphs answer 400 naming the node', () => {
-      const cases: Array<[string, (f: FlowJson) => void, string[]]> = [
+      const cases: Array<[string, (f: FlowJson) => void, string[], string]> = [
         [
           'unknown node type',
           (f) => {
             f.nodes.push({ id: 'mystery_0', type: 'customNode', data: { id: 'mystery_0', name: 'mysteryNode', inputs: {} } });
           },
           ['mystery_0', 'mysteryNode'],
+          'mystery_0',
         ],
         [
           'missing required input',
@@ -80,6 +83,7 @@ export function badInputSuite(factory: HarnessFactory): void {
             ((f.nodes[1] as { data: { inputs: Record<string, unknown> } }).data.inputs).template = '';
           },
           ['promptTemplate_0', 'template'],
+          'promptTemplate_0',
         ],
         [
           'dangling reference',
@@ -87,6 +91,7 @@ export function badInputSuite(factory: HarnessFactory): void {
             ((f.nodes[2] as { data: { inputs: Record<string, unknown> } }).data.inputs).model = '{{ghost_0.data.instance}}';
           },
           ['llmChain_0', 'ghost_0'],
+          'llmChain_0',
         ],
         [
           'reference without an edge',
@@ -94,6 +99,7 @@ export function badInputSuite(factory: HarnessFactory): void {
             f.edges.splice(0, 1);
           },
           ['llmChain_0', 'chatOpenAI_0'],
+          'llmChain_0',
         ],
         [
           'cycle',
@@ -101,6 +107,7 @@ export function badInputSuite(factory: HarnessFactory): void {
             f.edges.push({ id: 'back', source: 'llmChain_0', target: 'promptTemplate_0', sourceHandle: 'x', targetHandle: 'y', type: 'buttonedge' });
           },
           ['cycle', 'llmChain_0', 'promptTemplate_0'],
+          'llmChain_0',
         ],
         [
           'no ending node',
@@ -109,6 +116,7 @@ export function badInputSuite(factory: HarnessFactory): void {
             f.edges.length = 0;
           },
           ['Ending node', 'chatOpenAI_0'],
+          'chatOpenAI_0',
         ],
         [
           'anchor fed by the wrong kind of node',
@@ -118,6 +126,7 @@ export function badInputSuite(factory: HarnessFactory): void {
             f.edges.push({ id: 'wrong', source: 'chatOpenAI_1', target: 'llmChain_0', sourceHandle: 'a', targetHandle: 'b', type: 'buttonedge' });
           },
           ['llmChain_0', 'prompt', 'chatOpenAI_1'],
+          'llmChain_0',
         ],
         [
           'model without a credential',
@@ -125,21 +134,35 @@ export function badInputSuite(factory: HarnessFactory): void {
             (f.nodes[0] as { data: { credential?: string } }).data.credential = '';
           },
           ['chatOpenAI_0', 'credential'],
+          'chatOpenAI_0',
         ],
       ];
 
-      it.each(cases)('%s', async (_name, breakIt, mentions) => {
+      it.each(cases)('%s', async (_name, breakIt, mentions, nodeId) => {
         const id = await createFlow(h, (credential) => {
           const f = llmChainFlow({ model: 'fake;tokens=3', basepath: h.fake.url, credential });
           breakIt(f);
           return f;
         });
-        await expectError(await h.anon.post(`/api/v1/prediction/${id}`, { question: 'q' }), 400, 'INVALID_FLOW', mentions);
+        const json = await h.anon.post(`/api/v1/prediction/${id}`, { question: 'q' });
+        await expectError(json, 400, 'INVALID_FLOW', mentions);
+        // The node the error is about, for a UI to point at.
+        expect(json.body.nodeId).toBe(nodeId);
         const streaming = await h.anon.stream('POST', `/api/v1/prediction/${id}`, { question: 'q', streaming: true });
         expect(streaming.status).toBe(400);
         expect((await h.anon.get(`/api/v1/chatflows-streaming/${id}`)).body).toEqual({ isStreaming: false });
         expect(await h.repos.runs.countForChatflow(id)).toBe(0);
       });
+    });
+
+    it('a node whose credential is gone fails the run with the node named, in JSON and in the stream', async () => {
+      const id = await createFlow(h, () => llmChainFlow({ model: 'fake;tokens=3', basepath: h.fake.url, credential: 'no-such-credential' }));
+      const json = await h.anon.post(`/api/v1/prediction/${id}`, { question: 'q' });
+      await expectError(json, 400, 'INVALID_FLOW', ['chatOpenAI_0', 'no-such-credential']);
+      expect(json.body.nodeId).toBe('chatOpenAI_0');
+      const stream = await h.anon.stream('POST', `/api/v1/prediction/${id}`, { question: 'q', streaming: true });
+      const error = stream.events.find((e) => e.event === 'error')!;
+      expect(error.envelope).toMatchObject({ code: 'INVALID_FLOW', nodeId: 'chatOpenAI_0' });
     });
 
     describe('upstream LLM failures become a clear error, for the client and in the run', () => {

@@ -38,7 +38,7 @@ export function managementSuite(factory: HarnessFactory): void {
       expect((await h.admin.delete(`/api/v1/chatflows/${id}`)).status).toBe(200);
       const gone = await h.admin.get(`/api/v1/chatflows/${id}`);
       expect(gone.status).toBe(404);
-      expect(gone.body).toEqual({ statusCode: 404, success: false, message: `Chatflow ${id} not found`, error: 'CHATFLOW_NOT_FOUND' });
+      expect(gone.body).toEqual({ statusCode: 404, success: false, message: `Chatflow ${id} not found`, code: 'CHATFLOW_NOT_FOUND' });
       expect((await h.admin.put(`/api/v1/chatflows/${id}`, { name: 'x' })).status).toBe(404);
     });
 
@@ -51,7 +51,7 @@ export function managementSuite(factory: HarnessFactory): void {
       ]) {
         const response = await h.admin.post('/api/v1/chatflows', body);
         expect(response.status).toBe(400);
-        expect(response.body.error).toBe('VALIDATION_FAILED');
+        expect(response.body.code).toBe('VALIDATION_FAILED');
       }
     });
 
@@ -105,7 +105,7 @@ export function managementSuite(factory: HarnessFactory): void {
     it('guards the management API and leaves the Flowise public routes open', async () => {
       const denied = await h.anon.get('/api/v1/chatflows');
       expect(denied.status).toBe(401);
-      expect(denied.body).toMatchObject({ statusCode: 401, success: false, error: 'UNAUTHORIZED' });
+      expect(denied.body).toMatchObject({ statusCode: 401, success: false, code: 'UNAUTHORIZED' });
       expect((await h.anon.get('/api/v1/chatflows', { authorization: 'Bearer wrong' })).status).toBe(401);
       expect((await h.anon.get('/api/v1/credentials', { authorization: basic(TEST_BASIC_USER, TEST_BASIC_PASSWORD) })).status).toBe(200);
       expect((await h.anon.get('/api/v1/credentials', { authorization: basic(TEST_BASIC_USER, 'nope') })).status).toBe(401);

@@ -167,7 +167,7 @@ export function runsSuite(factory: HarnessFactory): void {
 
       const missing = await h.anon.get('/api/v1/runs/00000000-0000-0000-0000-000000000000');
       expect(missing.status).toBe(404);
-      expect(missing.body).toMatchObject({ statusCode: 404, success: false, error: 'RUN_NOT_FOUND' });
+      expect(missing.body).toMatchObject({ statusCode: 404, success: false, code: 'RUN_NOT_FOUND' });
       const noFlow = await h.anon.post('/api/v1/runs', { question: 'q' });
       expect(noFlow.status).toBe(400);
       expect(noFlow.body.message).toContain('chatflowId');

@@ -28,7 +28,7 @@ describe('PostgreSQL outage', () => {
       await h.admin.get('/api/v1/credentials'),
     ]) {
       expect(response.status).toBe(503);
-      expect(response.body).toMatchObject({ statusCode: 503, success: false, error: 'DATABASE_UNAVAILABLE' });
+      expect(response.body).toMatchObject({ statusCode: 503, success: false, code: 'DATABASE_UNAVAILABLE' });
       expect(response.body.message).toMatch(/database is unavailable/i);
     }
     expect(Date.now() - started).toBeLessThan(20000);

@@ -38,7 +38,7 @@ it('is really offline: a flow naming a remote endpoint fails fast with a clear e
   const started = Date.now();
   const response = await h.anon.post(`/api/v1/prediction/${id}`, { question: 'remote' });
   expect(response.status).toBe(502);
-  expect(response.body.error).toBe('LLM_ERROR');
+  expect(response.body.code).toBe('LLM_ERROR');
   expect(Date.now() - started).toBeLessThan(5000);
   expect(h.server.output()).toContain('NETWORK-BLOCKED dns api.example.invalid');
 });

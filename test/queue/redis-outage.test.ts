@@ -24,7 +24,7 @@ describe('Redis restarts', () => {
     await redis.stop(true);
     await eventually(async () => (await h.anon.get('/readyz')).status === 503, 5000, 'readyz to notice');
     const ready = await h.anon.get('/readyz');
-    expect(ready.body).toMatchObject({ success: false, error: 'QUEUE_UNAVAILABLE', checks: { database: 'ok' } });
+    expect(ready.body).toMatchObject({ success: false, code: 'QUEUE_UNAVAILABLE', checks: { database: 'ok' } });
     expect(ready.body.checks.redis).toMatch(/^failed/);
 
     const started = Date.now();
@@ -32,7 +32,7 @@ describe('Redis restarts', () => {
     // At once (no waiting on Redis); the margin is for a loaded CI machine.
     expect(Date.now() - started).toBeLessThan(2000);
     expect(down.status).toBe(503);
-    expect(down.body).toMatchObject({ error: 'QUEUE_UNAVAILABLE', message: expect.stringContaining('Redis') });
+    expect(down.body).toMatchObject({ code: 'QUEUE_UNAVAILABLE', message: expect.stringContaining('Redis') });
     const streaming = await h.anon.stream('POST', `/api/v1/prediction/${id}`, { question: 'while down', streaming: true });
     expect(streaming.status).toBe(503);
     expect((await h.anon.post('/api/v1/runs', { chatflowId: id, question: 'x' })).status).toBe(503);
@@ -57,7 +57,7 @@ describe('Redis restarts', () => {
     const response = await pending;
     expect(Date.now() - started).toBeLessThan(9000);
     expect(response.status).toBe(504);
-    expect(response.body).toMatchObject({ error: 'PREDICTION_TIMEOUT' });
+    expect(response.body).toMatchObject({ code: 'PREDICTION_TIMEOUT' });
     const run = (await h.anon.get(`/api/v1/runs/${response.headers.get('x-run-id')}`)).body;
     expect(run.status).toBe('failed');
     await redis.restart();

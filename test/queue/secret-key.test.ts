@@ -17,7 +17,7 @@ describe('a worker with the wrong secret key', () => {
     const id = await createFlow(h, (credential) => llmChainFlow({ model: 'fake;tokens=2', basepath: h.fake.url, credential }));
     const json = await h.anon.post(`/api/v1/prediction/${id}`, { question: 'q' });
     expect(json.status).toBe(500);
-    expect(json.body).toMatchObject({ error: 'CREDENTIAL_DECRYPT_FAILED' });
+    expect(json.body).toMatchObject({ code: 'CREDENTIAL_DECRYPT_FAILED' });
     expect(json.body.message).toMatch(/could not be decrypted: the secret key differs/);
     const stream = await h.anon.stream('POST', `/api/v1/prediction/${id}`, { question: 'q', streaming: true });
     expect(stream.events.map((e) => e.event)).toEqual(['error', 'end']);

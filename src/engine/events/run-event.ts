@@ -35,7 +35,7 @@ export type RunEvent =
   | { event: 'restart'; data: string }
   | { event: 'result'; data: FlowResult }
   | { event: 'metadata'; data: RunMetadata }
-  | { event: 'error'; data: string; code?: ErrorCode }
+  | { event: 'error'; data: string; code?: ErrorCode; nodeId?: string }
   | { event: 'abort'; data: '[DONE]' }
   | { event: 'end'; data: '[DONE]' };
 

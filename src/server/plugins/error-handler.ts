@@ -1,22 +1,29 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { ZodError } from 'zod';
+import { FlowValidationError } from '../../engine/errors.js';
 import { AppError, type ErrorCode, isAppError } from '../../shared/app-error.js';
 import { isDatabaseUnavailable } from '../../storage/database.js';
 
-/** The one error body (api-contract.md §8.4). */
+/**
+ * The one error body (api-contract.md §8.4). There is deliberately no field named `error`:
+ * flowise-embed shows `body.error` instead of `body.message` when it exists, so the stable code lives
+ * in `code` and `message` is what a chat widget shows. `nodeId` names the node of the flow the error is
+ * about (an invalid flow), so a UI can point at it.
+ */
 export interface ErrorBody {
   statusCode: number;
   success: false;
   message: string;
-  error: ErrorCode;
+  code: ErrorCode;
+  nodeId?: string;
 }
 
-export function errorBody(status: number, code: ErrorCode, message: string): ErrorBody {
-  return { statusCode: status, success: false, message, error: code };
+export function errorBody(status: number, code: ErrorCode, message: string, nodeId?: string): ErrorBody {
+  return { statusCode: status, success: false, message, code, ...(nodeId ? { nodeId } : {}) };
 }
 
-export function sendError(reply: FastifyReply, status: number, code: ErrorCode, message: string): FastifyReply {
-  return reply.code(status).type('application/json; charset=utf-8').send(errorBody(status, code, message));
+export function sendError(reply: FastifyReply, status: number, code: ErrorCode, message: string, nodeId?: string): FastifyReply {
+  return reply.code(status).type('application/json; charset=utf-8').send(errorBody(status, code, message, nodeId));
 }
 
 export function zodMessage(error: ZodError): string {
@@ -35,10 +42,17 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 };
 
 /** Maps any thrown error to HTTP, in exactly one place. 5xx bodies never carry internals. */
-export function toHttpError(error: unknown): { status: number; code: ErrorCode; message: string; internal: boolean } {
+export function toHttpError(error: unknown): { status: number; code: ErrorCode; message: string; internal: boolean; nodeId?: string } {
   if (isAppError(error)) {
     const internal = error.status >= 500 && error.code === 'INTERNAL';
-    return { status: error.status, code: error.code, message: internal ? 'Internal server error' : error.message, internal };
+    const nodeId = error instanceof FlowValidationError ? error.nodeId : undefined;
+    return {
+      status: error.status,
+      code: error.code,
+      message: internal ? 'Internal server error' : error.message,
+      internal,
+      ...(nodeId ? { nodeId } : {}),
+    };
   }
   if (error instanceof ZodError) return { status: 400, code: 'VALIDATION_FAILED', message: zodMessage(error), internal: false };
   if (isDatabaseUnavailable(error)) {
@@ -64,7 +78,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.debug({ code: mapped.code, reason: mapped.message }, 'request rejected');
     if (reply.sent || reply.raw.headersSent) return;
-    return sendError(reply, mapped.status, mapped.code, mapped.message);
+    return sendError(reply, mapped.status, mapped.code, mapped.message, mapped.nodeId);
   });
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 404, 'NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`),

@@ -20,7 +20,7 @@ export function sendOutcome(
   reply.header('X-Run-Id', run.id);
   if (outcome.status === 'completed') return reply.send(predictionResponse(run, question, outcome.result, memoryType));
   if (outcome.status === 'aborted') return sendError(reply, ERROR_STATUS.RUN_ABORTED, 'RUN_ABORTED', outcome.error);
-  return sendError(reply, ERROR_STATUS[outcome.code], outcome.code, outcome.error);
+  return sendError(reply, ERROR_STATUS[outcome.code], outcome.code, outcome.error, outcome.nodeId);
 }
 
 /** Opens the SSE response of a run and relays its events from `afterId` until `end`. */

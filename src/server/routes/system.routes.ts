@@ -26,7 +26,7 @@ export async function healthRoutes(app: FastifyInstance, deps: Pick<AppDeps, 're
       statusCode: 503,
       success: false,
       message: `Not ready: ${failing.sort().join(', ')} unreachable`,
-      error: failing.includes('database') ? 'DATABASE_UNAVAILABLE' : 'QUEUE_UNAVAILABLE',
+      code: failing.includes('database') ? 'DATABASE_UNAVAILABLE' : 'QUEUE_UNAVAILABLE',
       checks,
     });
   });
