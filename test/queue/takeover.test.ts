@@ -2,32 +2,45 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { llmChainFlow } from '../fixtures/chatflows.js';
 import { expectedAnswer } from '../fixtures/fake-llm-server.js';
 import { createFlow, eventually } from '../support/api-harness.js';
-import { type QueueHarness, startQueueHarness } from '../support/queue-harness.js';
-import { streamedText } from '../support/sse.js';
+import { exitOf } from '../support/child-process.js';
+import { type QueueHarness, fastTakeoverEnv, startQueueHarness } from '../support/queue-harness.js';
+import { hasWords, streamedText } from '../support/sse.js';
 
-/** queue-mode.md 1 and 2: workers killed mid-run, and stopped with SIGTERM. */
+/**
+ * queue-mode.md 1 and 2: workers killed mid-run, and stopped with SIGTERM. Every run a test acts on is
+ * held by a fake-LLM gate while the test kills or stops its worker, so the run is in flight whatever
+ * the machine's speed; the gate opens only when the test says so.
+ */
 describe('worker crashes and shutdowns', () => {
   let h: QueueHarness;
   beforeAll(async () => {
-    h = await startQueueHarness({ GRACEFUL_SHUTDOWN_TIMEOUT: '1500' }, { workers: 1 });
+    h = await startQueueHarness(fastTakeoverEnv(), { workers: 1 });
   });
   afterAll(async () => h?.close());
 
-  const slow = (model: string) => (credential: string) => llmChainFlow({ model, basepath: h.fake.url, credential });
+  const flowWith = (model: string) => (credential: string) => llmChainFlow({ model, basepath: h.fake.url, credential });
 
   async function messagesOf(chatflowId: string, chatId: string) {
     return (await h.admin.get(`/api/v1/chatmessage/${chatflowId}?chatId=${chatId}`)).body as Array<{ role: string; content: string }>;
   }
 
+  /** Stops every worker of the harness, then starts the one worker a test needs (with its own env). */
+  async function onlyWorker(extra: Record<string, string> = {}) {
+    await Promise.all(h.workers.map((w) => w.stop()));
+    return h.addWorker(extra);
+  }
+
   it('SIGKILL mid-stream: another worker takes over, the client sees restart, one answer is stored', async () => {
-    const model = 'fake;tokens=60;delay=50';
-    const id = await createFlow(h, slow(model));
-    const victim = h.workers.at(-1)!;
+    const model = 'fake;tokens=20;gate=kill-1;gateAt=3';
+    const id = await createFlow(h, flowWith(model));
+    const victim = await onlyWorker();
     const stream = await h.anon.openStream('POST', `/api/v1/prediction/${id}`, { question: 'survive', chatId: 'kill-1', streaming: true });
-    await stream.until((events) => events.filter((e) => e.event === 'token').length >= 3);
+    await stream.until((events) => hasWords(events, 3));
     const runId = stream.headers.get('x-run-id')!;
-    // Killed first (the only worker holds the run), then a fresh worker starts and takes over.
+    // The run is held at the gate on the victim (the only worker); it dies, then a fresh worker takes
+    // over once the lock expires, and its attempt passes the gate.
     await victim.stop('SIGKILL');
+    h.fake.openGate('kill-1');
     await h.addWorker();
     const events = await stream.untilEnd();
     const names = events.map((e) => e.event);
@@ -48,14 +61,15 @@ describe('worker crashes and shutdowns', () => {
   });
 
   it('a run that keeps killing its workers ends failed with a reason, not running forever', async () => {
-    const id = await createFlow(h, slow('fake;tokens=100;delay=50'));
+    // The gate never opens: every attempt is held mid-answer until its worker is killed.
+    const id = await createFlow(h, flowWith('fake;tokens=20;gate=doomed;gateAt=2'));
+    await onlyWorker();
     const stream = await h.anon.openStream('POST', `/api/v1/prediction/${id}`, { question: 'doomed', chatId: 'kill-2', streaming: true });
     const runId = stream.headers.get('x-run-id')!;
     for (let attempt = 1; attempt <= 2; attempt += 1) {
-      await eventually(async () => (await h.repos.runs.get(runId))?.attempt === attempt, 15000, `attempt ${attempt}`);
-      await stream.until((events) => events.filter((e) => e.event === 'token').length >= attempt * 2);
-      const holder = h.workers.at(-1)!;
-      await holder.stop('SIGKILL');
+      await h.fake.gateReached('doomed', attempt);
+      expect((await h.repos.runs.get(runId))?.attempt).toBe(attempt);
+      await h.workers.at(-1)!.stop('SIGKILL');
       await h.addWorker();
     }
     const events = await stream.untilEnd();
@@ -65,21 +79,25 @@ describe('worker crashes and shutdowns', () => {
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(/interrupted/);
     expect(await messagesOf(id, 'kill-2')).toEqual([]);
+    expect(h.fake.gateArrivals('doomed')).toBe(2);
   });
 
   it('SIGTERM: the worker takes no new job, finishes its run, and exits 0', async () => {
-    const model = 'fake;tokens=10;delay=100';
-    const id = await createFlow(h, slow(model));
-    const worker = h.workers.at(-1)!;
+    const model = 'fake;tokens=10;gate=term-1;gateAt=2';
+    const id = await createFlow(h, flowWith(model));
+    // A timeout far longer than the test: finishing must not depend on how fast this machine is.
+    const worker = await onlyWorker({ GRACEFUL_SHUTDOWN_TIMEOUT: '600000' });
     const first = await h.anon.post('/api/v1/runs', { chatflowId: id, question: 'finish me', streaming: true });
-    await eventually(async () => (await h.repos.runs.get(first.body.runId))?.status === 'running');
+    await h.fake.gateReached('term-1');
     worker.child.kill('SIGTERM');
     await worker.waitFor(/stopping: no new jobs/);
     const second = await h.anon.post('/api/v1/runs', { chatflowId: id, question: 'later' });
-    const code = await new Promise<number | null>((resolve) => worker.child.once('exit', resolve));
-    expect(code).toBe(0);
+    // The stopping worker holds the first run; let it finish.
+    h.fake.openGate('term-1');
+    expect(await exitOf(worker.child)).toBe(0);
     expect((await h.anon.get(`/api/v1/runs/${first.body.runId}`)).body).toMatchObject({ status: 'completed', attempt: 1 });
     expect((await h.anon.get(`/api/v1/runs/${second.body.runId}`)).body.status).toBe('queued');
+    expect(h.fake.gateArrivals('term-1')).toBe(1);
     await h.addWorker();
     const done = await eventually(async () => {
       const run = (await h.anon.get(`/api/v1/runs/${second.body.runId}`)).body;
@@ -89,17 +107,18 @@ describe('worker crashes and shutdowns', () => {
   });
 
   it('SIGTERM past GRACEFUL_SHUTDOWN_TIMEOUT: the unfinished run goes back to the queue, not lost', async () => {
-    const model = 'fake;tokens=60;delay=60';
-    const id = await createFlow(h, slow(model));
-    const worker = h.workers.at(-1)!;
+    const model = 'fake;tokens=20;gate=term-2;gateAt=2';
+    const id = await createFlow(h, flowWith(model));
+    // The answer stays held until this worker has exited, so the deadline always passes first.
+    const worker = await onlyWorker({ GRACEFUL_SHUTDOWN_TIMEOUT: '500' });
     const stream = await h.anon.openStream('POST', `/api/v1/prediction/${id}`, { question: 'requeue', chatId: 'term-2', streaming: true });
-    await stream.until((events) => events.filter((e) => e.event === 'token').length >= 2);
+    await stream.until((events) => hasWords(events, 2));
     const runId = stream.headers.get('x-run-id')!;
     worker.child.kill('SIGTERM');
-    const code = await new Promise<number | null>((resolve) => worker.child.once('exit', resolve));
-    expect(code).toBe(0);
+    expect(await exitOf(worker.child)).toBe(0);
     expect(worker.output()).toContain('handing unfinished runs back to the queue');
     expect((await h.repos.runs.get(runId))?.status).toBe('running');
+    h.fake.openGate('term-2');
     await h.addWorker();
     const events = await stream.untilEnd();
     expect(events.map((e) => e.event)).toContain('restart');

@@ -3,6 +3,7 @@ import { FakeLlmServer } from '../fixtures/fake-llm-server.js';
 import { type FlowJson, stringify } from '../fixtures/chatflows.js';
 import { ApiClient } from './api-client.js';
 import { freePort } from './free-port.js';
+import { scaled } from './machine.js';
 import { type SpawnedProcess, spawnCli } from './processes.js';
 import { TEST_ADMIN_KEY, startServer, testEnv } from './test-server.js';
 
@@ -22,10 +23,13 @@ export interface ApiHarness {
 
 export type HarnessFactory = (env?: Record<string, string>) => Promise<ApiHarness>;
 
-/** Settings every API suite runs with (short heartbeats and grace so tests can observe them). */
+/**
+ * Settings every API suite runs with: short heartbeats and grace so tests can observe them. A client
+ * that reattaches must do so within the grace, so it grows with the machine's slowness.
+ */
 export const SUITE_ENV = {
   SSE_HEARTBEAT_INTERVAL: '300',
-  STREAM_DETACH_GRACE: '1500',
+  STREAM_DETACH_GRACE: String(scaled(1500)),
 };
 
 export const startMainHarness: HarnessFactory = async (env = {}) => {
@@ -41,6 +45,7 @@ export const startMainHarness: HarnessFactory = async (env = {}) => {
     repos: server.handle.core.repos,
     env: server.env,
     async close() {
+      fake.openAllGates();
       await server.close();
       await fake.stop();
     },
@@ -60,9 +65,12 @@ export async function createFlow(h: ApiHarness, flow: (credentialId: string) => 
   return created.body.id as string;
 }
 
-/** Polls until `check` returns a value (or throws after `timeoutMs`). */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Polls until `check` returns a value. `timeoutMs` only bounds a failure (the wait ends as soon as the
+ * condition holds), so it is generous and grows with the machine's slowness.
+ */
+export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + scaled(timeoutMs);
   for (;;) {
     const value = await check();
     if (value !== undefined && value !== false) return value;

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stopChild } from './child-process.js';
+import { scaled } from './machine.js';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Child processes run the built CLI, as `npm start` does (`npm test` builds first). */
@@ -10,7 +11,7 @@ export const CLI = path.join(PROJECT_ROOT, 'dist/src/cli/main.js');
 export interface SpawnedProcess {
   child: ChildProcess;
   output: () => string;
-  /** Resolves when a line matching `pattern` has been printed (stdout or stderr). */
+  /** Resolves when a line matching `pattern` has been printed (stdout or stderr); `timeoutMs` bounds a failure. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -39,7 +40,8 @@ export function spawnCli(command: 'start' | 'worker', env: Record<string, string
   return {
     child,
     output: () => output,
-    waitFor(pattern, timeoutMs = 20000) {
+    waitFor(pattern, timeoutMs = 30000) {
+      timeoutMs = scaled(timeoutMs);
       const existing = output.split('\n').find((l) => pattern.test(l));
       if (existing !== undefined) return Promise.resolve(existing);
       return new Promise((resolve, reject) => {

@@ -3,15 +3,19 @@ import { FakeLlmServer } from '../fixtures/fake-llm-server.js';
 import { ApiClient } from './api-client.js';
 import { type ApiHarness, type HarnessFactory, SUITE_ENV } from './api-harness.js';
 import { freePort } from './free-port.js';
+import { scaled } from './machine.js';
 import { type SpawnedProcess, spawnCli } from './processes.js';
 import { createTestDatabase } from './test-postgres.js';
 import { TEST_ADMIN_KEY, startServer, testEnv } from './test-server.js';
 
-/** Lock and stall times short enough for takeover tests to run in seconds. */
-export const FAST_TAKEOVER_ENV = {
-  WORKER_LOCK_DURATION: '2000',
-  WORKER_STALLED_INTERVAL: '1000',
-};
+/**
+ * Lock and stall times short enough for takeover tests to run in seconds (only those tests use them:
+ * a worker must renew its lock within the duration, so everywhere else BullMQ's defaults keep a busy
+ * worker on a loaded machine from losing its runs). They grow with the machine's slowness.
+ */
+export function fastTakeoverEnv(): Record<string, string> {
+  return { WORKER_LOCK_DURATION: String(scaled(2000)), WORKER_STALLED_INTERVAL: String(scaled(1000)) };
+}
 
 export interface QueueHarness extends ApiHarness {
   workers: SpawnedProcess[];
@@ -36,8 +40,7 @@ export async function startQueueHarness(
     MODE: 'queue',
     REDIS_URL: inject('redisUrl'),
     QUEUE_NAME: `q-${Math.random().toString(36).slice(2, 10)}`,
-    ...FAST_TAKEOVER_ENV,
-    GRACEFUL_SHUTDOWN_TIMEOUT: '5000',
+    GRACEFUL_SHUTDOWN_TIMEOUT: String(scaled(5000)),
     ...database,
     ...env,
   });
@@ -46,7 +49,7 @@ export async function startQueueHarness(
   const addWorker = async (extra: Record<string, string> = {}) => {
     const worker = spawnCli('worker', { ...base, WORKER_PORT: String(await freePort()), LOG_LEVEL: 'info', ...extra });
     workers.push(worker);
-    await worker.waitFor(/aimicromind worker ready/, 30000);
+    await worker.waitFor(/aimicromind worker ready/, 60000);
     return worker;
   };
   await Promise.all(Array.from({ length: options.workers ?? 2 }, () => addWorker()));
@@ -61,6 +64,7 @@ export async function startQueueHarness(
     workers,
     addWorker,
     async close() {
+      fake.openAllGates();
       await Promise.all(workers.map((w) => w.stop()));
       await server.close();
       await fake.stop();

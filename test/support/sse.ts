@@ -48,3 +48,8 @@ export function streamedText(events: SseEvent[]): string {
     .map((e) => e.data as string)
     .join('');
 }
+
+/** True once the answer streamed so far has at least `count` words (queue mode may join tokens into fewer events). */
+export function hasWords(events: SseEvent[], count: number): boolean {
+  return streamedText(events).split(' ').filter(Boolean).length >= count;
+}
