@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { llmChainFlow } from '../fixtures/chatflows.js';
 import { type ApiHarness, type HarnessFactory, createFlow, eventually } from '../support/api-harness.js';
+import { hasWords } from '../support/sse.js';
 
 /** The Flowise stop button: `PUT /api/v1/chatmessage/abort/:chatflowid/:chatid`. */
 export function abortSuite(factory: HarnessFactory): void {
@@ -11,20 +12,21 @@ export function abortSuite(factory: HarnessFactory): void {
     });
     afterAll(async () => h?.close());
 
-    const slowFlow = (credential: string) => llmChainFlow({ model: 'fake;tokens=300;delay=40', basepath: h.fake.url, credential });
+    // Every run here is held mid-answer by a gate that never opens: only an abort can end it.
+    const slowFlow = (credential: string) => llmChainFlow({ model: 'fake;tokens=10;gate=held;gateAt=2', basepath: h.fake.url, credential });
 
     it('stops a streaming run mid-stream: abort then end, the LLM call cancelled, nothing stored', async () => {
       const id = await createFlow(h, slowFlow);
       h.fake.reset();
       const stream = await h.anon.openStream('POST', `/api/v1/prediction/${id}`, { question: 'stop me', chatId: 'abort-1', streaming: true });
-      await stream.until((events) => events.filter((e) => e.event === 'token').length >= 2);
+      await stream.until((events) => hasWords(events, 2));
       const response = await h.anon.request('PUT', `/api/v1/chatmessage/abort/${id}/abort-1`, { headers: { 'content-type': 'application/json' } });
       expect(response.status).toBe(200);
       expect(response.body).toEqual({ status: 200, message: 'Chat message aborted' });
       const events = await stream.untilEnd();
       expect(events.slice(-2)).toMatchObject([{ event: 'abort', data: '[DONE]' }, { event: 'end', data: '[DONE]' }]);
       expect(stream.ended || events.at(-1)!.event === 'end').toBe(true);
-      await eventually(() => h.fake.requests.some((r) => r.aborted), 5000, 'the LLM request to be cancelled');
+      await eventually(() => h.fake.requests.some((r) => r.aborted), undefined, 'the LLM request to be cancelled');
       const runId = stream.headers.get('x-run-id')!;
       expect((await h.anon.get(`/api/v1/runs/${runId}`)).body.status).toBe('aborted');
       expect((await h.admin.get(`/api/v1/chatmessage/${id}?chatId=abort-1`)).body).toEqual([]);
@@ -46,10 +48,11 @@ export function abortSuite(factory: HarnessFactory): void {
       const a = await h.anon.post('/api/v1/runs', { chatflowId: id, question: 'a', chatId: 'abort-3', streaming: true });
       const b = await h.anon.post('/api/v1/runs', { chatflowId: id, question: 'b', chatId: 'abort-3', streaming: true });
       const c = await h.anon.post('/api/v1/runs', { chatflowId: id, question: 'c', chatId: 'abort-other', streaming: true });
-      await eventually(async () => (await h.repos.runs.activeFor(id, 'abort-3')).every((r) => r.status === 'running'));
+      const running = async (chatId: string) => (await h.repos.runs.activeFor(id, chatId)).filter((r) => r.status === 'running').length;
+      await eventually(async () => (await running('abort-3')) === 2 && (await running('abort-other')) === 1, undefined, 'all three runs to start');
       await h.anon.put(`/api/v1/chatmessage/abort/${id}/abort-3`);
       for (const runId of [a.body.runId, b.body.runId]) {
-        await eventually(async () => (await h.anon.get(`/api/v1/runs/${runId}`)).body.status === 'aborted', 8000, `run ${runId} aborted`);
+        await eventually(async () => (await h.anon.get(`/api/v1/runs/${runId}`)).body.status === 'aborted', undefined, `run ${runId} aborted`);
       }
       expect((await h.anon.get(`/api/v1/runs/${c.body.runId}`)).body.status).toBe('running');
       await h.anon.post(`/api/v1/runs/${c.body.runId}/abort`);

@@ -94,11 +94,15 @@ export function predictionSuite(factory: HarnessFactory): void {
     });
 
     it('sends heartbeat comments while the model is slow', async () => {
-      const id = await createFlow(h, flow({ model: 'fake;tokens=2;first=900' }));
-      const response = await h.anon.stream('POST', `/api/v1/prediction/${id}`, { question: 'slow', streaming: 'true' });
-      expect(response.heartbeats).toBeGreaterThan(0);
-      expect(response.raw).toContain(':heartbeat\n\n');
-      expect(streamedText(response.events)).toBe('t1 t2');
+      // The model says nothing until a heartbeat has reached the client.
+      const id = await createFlow(h, flow({ model: 'fake;tokens=2;gate=heartbeat' }));
+      const stream = await h.anon.openStream('POST', `/api/v1/prediction/${id}`, { question: 'slow', streaming: 'true' });
+      await stream.until(() => stream.heartbeats > 0);
+      expect(stream.events).toEqual([]);
+      h.fake.openGate('heartbeat');
+      const events = await stream.untilEnd();
+      expect(stream.raw).toMatch(/^(:heartbeat\n\n)+id:/);
+      expect(streamedText(events)).toBe('t1 t2');
     });
 
     it('answers JSON when the flow cannot stream, and says so on chatflows-streaming', async () => {

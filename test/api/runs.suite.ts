@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { llmChainFlow } from '../fixtures/chatflows.js';
 import { expectedAnswer } from '../fixtures/fake-llm-server.js';
 import { type ApiHarness, type HarnessFactory, createFlow, eventually } from '../support/api-harness.js';
-import { streamedText } from '../support/sse.js';
+import { hasWords, streamedText } from '../support/sse.js';
 
 const RUN_VIEW_KEYS = ['attempt', 'chatId', 'chatflowId', 'createdDate', 'error', 'finishedDate', 'result', 'runId', 'status'];
 
@@ -20,6 +20,15 @@ export function runsSuite(factory: HarnessFactory): void {
     async function runStatus(runId: string): Promise<string> {
       return (await h.anon.get(`/api/v1/runs/${runId}`)).body.status as string;
     }
+
+    /** SSE responses the server has open (it has noticed a client that left once this drops). */
+    async function activeStreams(): Promise<number> {
+      const metrics = await h.admin.get('/metrics');
+      return Number(/^aimicromind_active_streams(?:\{[^}]*\})? (\d+)$/m.exec(metrics.text)?.[1] ?? Number.NaN);
+    }
+
+    /** Longest a run may stay without a reader before it is aborted, plus room to notice. */
+    const detachBound = () => Number(h.env.STREAM_DETACH_GRACE) + 20000;
 
     it('shows a run, and replays its events with the same ids, from any Last-Event-ID', async () => {
       const id = await createFlow(h, flowWith('fake;tokens=8'));
@@ -48,15 +57,19 @@ export function runsSuite(factory: HarnessFactory): void {
     });
 
     it('starts asynchronous runs with 202, and a late reader still gets every event', async () => {
-      const model = 'fake;tokens=10;delay=30';
+      const model = 'fake;tokens=10;gate=late-reader;gateAt=3';
       const id = await createFlow(h, flowWith(model));
       const started = await h.anon.post('/api/v1/runs', { chatflowId: id, question: 'async', streaming: true });
       expect(started.status).toBe(202);
       // Queued for a worker in queue mode; main mode starts it at once.
       expect(started.body).toEqual({ runId: expect.any(String), status: h.mode === 'queue' ? 'queued' : 'running' });
       expect(started.headers.get('location')).toBe(`/api/v1/runs/${started.body.runId}`);
-      await new Promise((resolve) => setTimeout(resolve, 120)); // the run is well under way
-      const events = await h.anon.stream('GET', `/api/v1/runs/${started.body.runId}/events`);
+      // Three tokens are out before anyone reads; the rest is held until the reader has caught up.
+      await h.fake.gateReached('late-reader');
+      const reader = await h.anon.openStream('GET', `/api/v1/runs/${started.body.runId}/events`);
+      await reader.until((events) => hasWords(events, 3));
+      h.fake.openGate('late-reader');
+      const events = { events: await reader.untilEnd() };
       expect(events.events[0]!.event).toBe('start');
       expect(events.events.at(-1)!.event).toBe('end');
       const text = streamedText(events.events);
@@ -92,10 +105,11 @@ export function runsSuite(factory: HarnessFactory): void {
     });
 
     it('aborts one run by id: the stream ends with abort then end, the LLM call stops', async () => {
-      const id = await createFlow(h, flowWith('fake;tokens=200;delay=40'));
+      // Held mid-answer until aborted (the gate never opens).
+      const id = await createFlow(h, flowWith('fake;tokens=10;gate=abort-by-id;gateAt=3'));
       h.fake.reset();
       const stream = await h.anon.openStream('POST', `/api/v1/prediction/${id}`, { question: 'long', streaming: true });
-      await stream.until((events) => events.filter((e) => e.event === 'token').length >= 3);
+      await stream.until((events) => hasWords(events, 3));
       const runId = stream.headers.get('x-run-id')!;
       const abort = await h.anon.post(`/api/v1/runs/${runId}/abort`);
       expect(abort.body).toEqual({ runId, aborted: true });
@@ -103,21 +117,24 @@ export function runsSuite(factory: HarnessFactory): void {
       expect(events.slice(-2).map((e) => e.event)).toEqual(['abort', 'end']);
       expect(events.at(-2)!.data).toBe('[DONE]');
       expect(await runStatus(runId)).toBe('aborted');
-      await eventually(() => h.fake.requests.some((r) => r.aborted), 5000, 'the LLM request to be cancelled');
+      await eventually(() => h.fake.requests.some((r) => r.aborted), undefined, 'the LLM request to be cancelled');
       expect((await h.anon.post(`/api/v1/runs/${runId}/abort`)).body.aborted).toBe(false);
     });
 
     it('lets a disconnected streaming client reattach within the grace period', async () => {
-      const model = 'fake;tokens=40;delay=60';
+      const model = 'fake;tokens=10;gate=reattach;gateAt=3';
       const id = await createFlow(h, flowWith(model));
       const stream = await h.anon.openStream('POST', `/api/v1/prediction/${id}`, { question: 'reattach', streaming: true });
-      const seen = await stream.until((events) => events.filter((e) => e.event === 'token').length >= 3);
+      const seen = await stream.until((events) => hasWords(events, 3));
       const runId = stream.headers.get('x-run-id')!;
       const lastId = seen.at(-1)!.id!;
       const before = seen.map((e) => ({ id: e.id, event: e.event, data: e.data }));
       stream.disconnect();
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const rest = await h.anon.stream('GET', `/api/v1/runs/${runId}/events`, undefined, { 'last-event-id': lastId });
+      // The server has seen the client go (its grace period runs from there); the run is still held.
+      await eventually(async () => (await activeStreams()) === 0, undefined, 'the server to notice the disconnect');
+      const reader = await h.anon.openStream('GET', `/api/v1/runs/${runId}/events`, undefined, { 'last-event-id': lastId });
+      h.fake.openGate('reattach');
+      const rest = { events: await reader.untilEnd() };
       expect(rest.events.at(-1)!.event).toBe('end');
       const all = [...before, ...rest.events.map((e) => ({ id: e.id, event: e.event, data: e.data }))];
       expect(streamedText(all as never)).toBe(expectedAnswer(model, 'reattach'));
@@ -125,30 +142,40 @@ export function runsSuite(factory: HarnessFactory): void {
     });
 
     it('aborts a streaming run whose client left and did not come back', async () => {
-      const id = await createFlow(h, flowWith('fake;tokens=200;delay=50'));
+      // Held mid-answer (the gate never opens), so only the detach can end it.
+      const id = await createFlow(h, flowWith('fake;tokens=10;gate=gone;gateAt=1'));
       const stream = await h.anon.openStream('POST', `/api/v1/prediction/${id}`, { question: 'gone', streaming: true });
-      await stream.until((events) => events.some((e) => e.event === 'token'));
+      await stream.until((events) => hasWords(events, 1));
       const runId = stream.headers.get('x-run-id')!;
       stream.disconnect();
       expect(await runStatus(runId)).toBe('running');
       const status = await eventually(async () => {
         const s = await runStatus(runId);
         return s === 'running' ? undefined : s;
-      }, 8000);
+      }, detachBound());
       expect(status).toBe('aborted');
     });
 
     it('never aborts runs started with POST /api/v1/runs for lack of a reader', async () => {
-      const model = 'fake;tokens=30;delay=80';
+      const model = 'fake;tokens=6;gate=keep-going;gateAt=1';
       const id = await createFlow(h, flowWith(model));
       const started = await h.anon.post('/api/v1/runs', { chatflowId: id, question: 'keep going', streaming: true });
       const reader = await h.anon.openStream('GET', `/api/v1/runs/${started.body.runId}/events`);
-      await reader.until((events) => events.some((e) => e.event === 'token'));
+      await reader.until((events) => hasWords(events, 1));
       reader.disconnect();
+      // A control: a streaming prediction whose client leaves after that reader did. Once the grace
+      // period has aborted it, the run without a reader has waited at least as long.
+      const control = await h.anon.openStream('POST', `/api/v1/prediction/${id}`, { question: 'control', streaming: true });
+      await control.until((events) => hasWords(events, 1));
+      control.disconnect();
+      const controlId = control.headers.get('x-run-id')!;
+      await eventually(async () => (await runStatus(controlId)) === 'aborted', detachBound(), 'the control run to be aborted');
+      expect(await runStatus(started.body.runId)).toBe('running');
+      h.fake.openGate('keep-going');
       const done = await eventually(async () => {
         const run = await h.anon.get(`/api/v1/runs/${started.body.runId}`);
         return run.body.status === 'running' ? undefined : run.body;
-      }, 10000);
+      });
       expect(done.status).toBe('completed');
       expect(done.result.text).toBe(expectedAnswer(model, 'keep going'));
     });

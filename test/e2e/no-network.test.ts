@@ -22,23 +22,22 @@ it('completes streaming and JSON predictions with no network, and never tries to
   const model = 'fake;tokens=20';
   const id = await createFlow(h, (credential) => llmChainFlow({ model, basepath: h.fake.url, credential }));
   const memoryId = await createFlow(h, (credential) => conversationFlow({ model, basepath: h.fake.url, credential }));
-  const started = Date.now();
   const json = await h.anon.post(`/api/v1/prediction/${id}`, { question: 'offline' });
   expect(json.body.text).toBe(expectedAnswer(model, 'offline'));
   const stream = await h.anon.stream('POST', `/api/v1/prediction/${memoryId}`, { question: 'offline', chatId: 'net-1', streaming: true });
   expect(streamedText(stream.events)).toBe(expectedAnswer(model, 'offline'));
   const second = await h.anon.stream('POST', `/api/v1/prediction/${memoryId}`, { question: 'again', chatId: 'net-1', streaming: true });
   expect(streamedText(second.events)).toBe(expectedAnswer(model, 'again'));
-  expect(Date.now() - started).toBeLessThan(5000);
+  // Nothing even tried (a tokenizer download would be reported here, whatever the machine's speed).
   expect(h.server.output()).not.toContain('NETWORK-BLOCKED');
 });
 
 it('is really offline: a flow naming a remote endpoint fails fast with a clear error', async () => {
   const id = await createFlow(h, (credential) => llmChainFlow({ model: 'gpt-4o-mini', basepath: 'http://api.example.invalid/v1', credential }));
-  const started = Date.now();
   const response = await h.anon.post(`/api/v1/prediction/${id}`, { question: 'remote' });
   expect(response.status).toBe(502);
   expect(response.body.code).toBe('LLM_ERROR');
-  expect(Date.now() - started).toBeLessThan(5000);
-  expect(h.server.output()).toContain('NETWORK-BLOCKED dns api.example.invalid');
+  // Fast: one attempt (LLM_MAX_RETRIES=0 in tests), no retries with back-off.
+  const attempts = h.server.output().split('\n').filter((line) => line === 'NETWORK-BLOCKED dns api.example.invalid');
+  expect(attempts).toHaveLength(1);
 });

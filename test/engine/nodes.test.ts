@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FlowJson, conversationFlow, llmChainFlow } from '../fixtures/chatflows.js';
 import { FakeLlmServer } from '../fixtures/fake-llm-server.js';
+import { eventually } from '../support/api-harness.js';
 import { runEngine } from './engine-harness.js';
 
 const fake = new FakeLlmServer();
@@ -128,14 +129,14 @@ describe('chains', () => {
   });
 
   it('stops the LLM call when the run is aborted', async () => {
-    const flow = llmChainFlow({ model: 'fake;tokens=500;delay=20', basepath: fake.url, credential: 'openai' });
+    // The answer is held mid-stream until the run is aborted (the gate never opens).
+    const flow = llmChainFlow({ model: 'fake;tokens=10;gate=engine-abort;gateAt=2', basepath: fake.url, credential: 'openai' });
     const controller = new AbortController();
     fake.reset();
     const running = runEngine(flow, { question: 'q', credentials, streaming: true, signal: controller.signal });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await fake.gateReached('engine-abort');
     controller.abort();
     await expect(running).rejects.toThrow(/abort/i);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(fake.requests[0]!.aborted).toBe(true);
+    await eventually(() => fake.requests[0]!.aborted, undefined, 'the LLM request to be cancelled');
   });
 });

@@ -31,7 +31,7 @@ describe('workers joining and leaving under load', () => {
         if (r.body.text !== expectedAnswer(model, question)) failures.push(`${i}: ${r.status} ${r.text.slice(0, 200)}`);
       }
     };
-    /** Keeps 12 requests in flight until `stop` resolves. */
+    /** Keeps 12 requests in flight until `stop` resolves (each lane asks at least once). */
     const steadyLoad = (from: number, stop: Promise<unknown>) => {
       let next = from;
       let stopped = false;
@@ -46,10 +46,11 @@ describe('workers joining and leaving under load', () => {
     // A worker joins while load runs...
     const joined = h.addWorker({ WORKER_PORT: String(port) });
     const before = await steadyLoad(0, joined);
-    // ...then the first one leaves while load goes on, so the rest is served by the one that joined.
+    // ...then the first one leaves while load goes on (until it has exited), so the rest is served by
+    // the one that joined.
     first.child.kill('SIGTERM');
     await first.waitFor(/stopping: no new jobs/);
-    const after = await steadyLoad(1000, new Promise((resolve) => setTimeout(resolve, 1500)));
+    const after = await steadyLoad(1000, exitOf(first.child));
     expect(failures).toEqual([]);
     expect(before).toBeGreaterThan(0);
     expect(after).toBeGreaterThan(0);

@@ -30,19 +30,22 @@ describe('server replicas read only their own runs', () => {
       const line = ((await inspector.client('LIST')) as string).split('\n').find((l) => l.includes(`name=aimicromind:server-events:${pid} `));
       return { sub: Number(/ sub=(\d+)/.exec(line ?? '')?.[1] ?? -1), psub: Number(/ psub=(\d+)/.exec(line ?? '')?.[1] ?? -1) };
     };
-    const id = await createFlow(h, (credential) => llmChainFlow({ model: 'fake;tokens=20;delay=40', basepath: h.fake.url, credential }));
+    // Every run is held after its first token until all ten are being relayed.
+    const id = await createFlow(h, (credential) => llmChainFlow({ model: 'fake;tokens=20;gate=isolation;gateAt=1', basepath: h.fake.url, credential }));
     const streams = Array.from({ length: 10 }, (_, i) =>
       h.anon.stream('POST', `/api/v1/prediction/${id}`, { question: `iso ${i}`, streaming: true }),
     );
+    await h.fake.gateReached('isolation', 10);
     const during = await eventually(async () => {
       const mine = await subscriptions(process.pid);
-      return mine.sub >= 5 ? mine : undefined;
+      return mine.sub >= 10 ? mine : undefined;
     });
     expect(during.psub).toBe(0);
     expect(await subscriptions(replica.child.pid!)).toEqual({ sub: 0, psub: 0 });
+    h.fake.openGate('isolation');
     for (const stream of await Promise.all(streams)) expect(streamedText(stream.events)).toMatch(/^t1 .* t20$/);
     // Ended runs are unsubscribed in a batch shortly after.
-    await eventually(async () => (await subscriptions(process.pid)).sub === 0, 5000, 'subscriptions released');
+    await eventually(async () => (await subscriptions(process.pid)).sub === 0, undefined, 'subscriptions released');
     expect(await subscriptions(replica.child.pid!)).toEqual({ sub: 0, psub: 0 });
     await inspector.quit();
   });

@@ -6,7 +6,7 @@ import { createFlow, eventually } from '../support/api-harness.js';
 import { freePort } from '../support/free-port.js';
 import { type SpawnedProcess, spawnCli } from '../support/processes.js';
 import { type QueueHarness, startQueueHarness } from '../support/queue-harness.js';
-import { streamedText } from '../support/sse.js';
+import { hasWords, streamedText } from '../support/sse.js';
 import { TEST_ADMIN_KEY } from '../support/test-server.js';
 
 /** queue-mode.md 4: a server dies with runs in flight; workers finish them; clients resume elsewhere. */
@@ -27,15 +27,17 @@ describe('server restarted while runs are in flight', () => {
   });
 
   it('the run completes, its result is fetchable and its stream resumes on another replica, exactly', async () => {
-    const model = 'fake;tokens=30;delay=60';
+    // Held after three tokens until the replica is dead, so the run is in flight when it dies.
+    const model = 'fake;tokens=10;gate=replica-dies;gateAt=3';
     const id = await createFlow(h, (credential) => llmChainFlow({ model, basepath: h.fake.url, credential }));
     // The client streams from the replica process, which then dies without a word.
     const stream = await replicaApi.openStream('POST', `/api/v1/prediction/${id}`, { question: 'keep it', chatId: 'crash-1', streaming: true });
-    const seen = await stream.until((events) => events.filter((e) => e.event === 'token').length >= 3);
+    const seen = await stream.until((events) => hasWords(events, 3));
     const runId = stream.headers.get('x-run-id')!;
     const lastSeen = seen.at(-1)!.id!;
     const copy = seen.map((e) => ({ id: e.id, event: e.event, data: e.data }));
     await replica.stop('SIGKILL');
+    h.fake.openGate('replica-dies');
 
     // Another server picks up where the client left off: exactly the missed events.
     const rest = await h.anon.stream('GET', `/api/v1/runs/${runId}/events`, undefined, { 'last-event-id': lastSeen });

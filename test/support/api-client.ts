@@ -84,6 +84,8 @@ export class ApiClient {
     const decoder = new TextDecoder();
     let buffer = '';
     const events: SseEvent[] = [];
+    let heartbeats = 0;
+    let raw = '';
     let done = false;
     /** Reads until `predicate` holds for the events so far (or the stream ends). */
     const until = async (predicate: (events: SseEvent[]) => boolean): Promise<SseEvent[]> => {
@@ -93,10 +95,14 @@ export class ApiClient {
           done = true;
           break;
         }
-        buffer += decoder.decode(chunk.value, { stream: true });
+        const text = decoder.decode(chunk.value, { stream: true });
+        buffer += text;
+        raw += text;
         const cut = buffer.lastIndexOf('\n\n');
         if (cut === -1) continue;
-        events.push(...parseSse(buffer.slice(0, cut + 2)).events);
+        const parsed = parseSse(buffer.slice(0, cut + 2));
+        events.push(...parsed.events);
+        heartbeats += parsed.heartbeats;
         buffer = buffer.slice(cut + 2);
       }
       return events;
@@ -109,6 +115,14 @@ export class ApiClient {
       untilEnd: () => until((list) => list.some((e) => e.event === 'end')),
       get ended() {
         return done;
+      },
+      /** Heartbeat comments received so far. */
+      get heartbeats() {
+        return heartbeats;
+      },
+      /** The bytes received so far. */
+      get raw() {
+        return raw;
       },
       /** Drops the connection like a closed browser tab. */
       disconnect: () => controller.abort(),
