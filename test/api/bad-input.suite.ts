@@ -9,7 +9,7 @@ export function badInputSuite(factory: HarnessFactory): void {
   describe('bad input and upstream failures', () => {
     let h: ApiHarness;
     // Short enough to test, long enough for every ordinary prediction of this suite on a slow machine.
-    const predictionTimeout = scaled(4000);
+    const predictionTimeout = scaled(2500);
     beforeAll(async () => {
       h = await factory({ BODY_LIMIT: '1mb', PREDICTION_TIMEOUT: String(predictionTimeout) });
     });

@@ -10,7 +10,7 @@ describe('Redis restarts', () => {
   let redis: RedisServer;
   let h: QueueHarness;
   // Long enough for an ordinary prediction on a slow machine, short enough to wait for once.
-  const predictionTimeout = scaled(4000);
+  const predictionTimeout = scaled(2500);
   beforeAll(async () => {
     redis = await RedisServer.start();
     h = await startQueueHarness({ REDIS_URL: redis.url, PREDICTION_TIMEOUT: String(predictionTimeout) }, { workers: 1 });

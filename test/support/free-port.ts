@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { scaled } from './machine.js';
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -14,8 +15,8 @@ export async function freePort(): Promise<number> {
 }
 
 /** Resolves when something accepts TCP connections on the port, or rejects after `timeoutMs`. */
-export async function waitForPort(port: number, timeoutMs = 20000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+export async function waitForPort(port: number, timeoutMs = 30000): Promise<void> {
+  const deadline = Date.now() + scaled(timeoutMs);
   for (;;) {
     const open = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, '127.0.0.1');

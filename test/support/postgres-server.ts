@@ -5,6 +5,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { stopChild } from './child-process.js';
 import { freePort, waitForPort } from './free-port.js';
+import { scaled } from './machine.js';
 
 /** Debian keeps initdb and postgres in a versioned folder off the PATH. */
 function postgresBinDir(): string {
@@ -69,7 +70,7 @@ export class PostgresServer {
   }
 
   private async waitReady(): Promise<void> {
-    const deadline = Date.now() + 30000;
+    const deadline = Date.now() + scaled(30000);
     for (;;) {
       const client = new pg.Client({ connectionString: this.url() });
       try {
