@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import type { AppDeps } from './app-deps.js';
 import { Authenticator } from './auth/authenticator.js';
 import { registerErrorHandling, sendError, toHttpError } from './plugins/error-handler.js';
+import { registerUnreadBodyDrain, unreadBodyLimits } from './plugins/unread-body.js';
 import { apiKeyRoutes } from './routes/apikey.routes.js';
 import { chatflowRoutes } from './routes/chatflows.routes.js';
 import { chatMessageRoutes } from './routes/chatmessage.routes.js';
@@ -49,6 +50,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   registerErrorHandling(app);
+  registerUnreadBodyDrain(app, unreadBodyLimits(deps.config.server.bodyLimitBytes));
   await app.register(cors, {
     origin: corsOrigin(deps.config.server.corsOrigins),
     methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
