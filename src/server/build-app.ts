@@ -5,6 +5,7 @@ import type { AppDeps } from './app-deps.js';
 import { Authenticator } from './auth/authenticator.js';
 import { registerErrorHandling, sendError, toHttpError } from './plugins/error-handler.js';
 import { registerUnreadBodyDrain, unreadBodyLimits } from './plugins/unread-body.js';
+import { multipartLimits } from './schemas/multipart-body.js';
 import { apiKeyRoutes } from './routes/apikey.routes.js';
 import { chatflowRoutes } from './routes/chatflows.routes.js';
 import { chatMessageRoutes } from './routes/chatmessage.routes.js';
@@ -57,7 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     allowedHeaders: ['Content-Type', 'Authorization', 'Accept', 'Last-Event-ID', 'Idempotency-Key'],
     exposedHeaders: ['X-Run-Id', 'Location'],
   });
-  await app.register(multipart, { limits: { fileSize: deps.config.server.bodyLimitBytes } });
+  await app.register(multipart, { limits: multipartLimits(deps.config.server.bodyLimitBytes) });
 
   const auth = new Authenticator(deps.config, deps.repos.apiKeys);
   const chatflows = new ChatflowCache(deps.repos.chatflows);

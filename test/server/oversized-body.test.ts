@@ -127,9 +127,10 @@ interface RawExchange {
 /**
  * A POST over a bare socket, to see exactly what the server does: it announces `contentLength` body
  * bytes and writes `send` of them (1 MiB at a time, as fast as the server reads), then waits until the
- * server ends the connection.
+ * server ends the connection. With `thenSmallPost`, a small valid POST follows on the same connection
+ * (with `Connection: close`, so the server ends the connection after answering it).
  */
-function rawPost(port: number, contentLength: number, send: number): Promise<RawExchange> {
+function rawPost(port: number, contentLength: number, send: number, thenSmallPost = false, connection = 'keep-alive'): Promise<RawExchange> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
     const exchange: RawExchange = { response: '', written: 0, ending: '', lingeredMs: 0 };
@@ -148,13 +149,18 @@ function rawPost(port: number, contentLength: number, send: number): Promise<Raw
     socket.on('end', () => finish('end'));
     socket.on('error', (error: NodeJS.ErrnoException) => finish(error.code ?? error.message));
     socket.on('close', () => finish('close'));
-    socket.write(`POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${contentLength}\r\n\r\n`);
+    socket.write(
+      `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: ${connection}\r\nContent-Type: application/json\r\nContent-Length: ${contentLength}\r\n\r\n`,
+    );
     const piece = Buffer.alloc(1024 * 1024, 'a');
     const writeMore = () => {
       while (exchange.written < send && !exchange.ending) {
         const size = Math.min(piece.length, send - exchange.written);
         exchange.written += size;
         if (!socket.write(piece.subarray(0, size))) return void socket.once('drain', writeMore);
+      }
+      if (thenSmallPost && !exchange.ending) {
+        socket.write('POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}');
       }
     };
     writeMore();
@@ -174,11 +180,21 @@ describe('reading the rest of a refused body is bounded', () => {
   });
   afterAll(async () => app?.close());
 
-  it('reads and discards a rest within the bound, answers 413, then closes gracefully', async () => {
+  it('reads and discards a rest within the bound, answers 413, and keeps the connection usable', async () => {
     const size = 2 * 1024 * 1024;
-    const exchange = await rawPost(port, size, size);
+    const exchange = await rawPost(port, size, size, true);
+    const [refused, next] = exchange.response.split(/(?=HTTP\/1\.1 )/);
+    expect(refused).toMatch(/^HTTP\/1\.1 413 /);
+    expect(refused).not.toMatch(/connection: close/i);
+    expect(exchange.written).toBe(size);
+    // The next request on the same connection is answered.
+    expect(next).toMatch(/^HTTP\/1\.1 200 OK[^]*\{"ok":true\}$/);
+  });
+
+  it('closes the connection after the body when the client asked for it', async () => {
+    const size = 2 * 1024 * 1024;
+    const exchange = await rawPost(port, size, size, false, 'close');
     expect(exchange.response).toMatch(/^HTTP\/1\.1 413 /);
-    expect(exchange.response).not.toMatch(/connection: close/i);
     expect(exchange.written).toBe(size);
     expect(exchange.ending).toBe('end');
   });

@@ -39,6 +39,11 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
   FST_ERR_VALIDATION: 'VALIDATION_FAILED',
+  // @fastify/multipart's limits (a file, or the number of parts, fields or files)
+  FST_REQ_FILE_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_PARTS_LIMIT: 'PAYLOAD_TOO_LARGE',
+  FST_FILES_LIMIT: 'PAYLOAD_TOO_LARGE',
+  FST_FIELDS_LIMIT: 'PAYLOAD_TOO_LARGE',
 };
 
 /** Maps any thrown error to HTTP, in exactly one place. 5xx bodies never carry internals. */
@@ -65,6 +70,9 @@ export function toHttpError(error: unknown): { status: number; code: ErrorCode; 
     if (code === 'INVALID_JSON') message = `Request body is not valid JSON: ${message}`;
     if (code === 'PAYLOAD_TOO_LARGE') message = 'Request body is larger than BODY_LIMIT allows';
     return { status: fastifyError.statusCode ?? 400, code, message, internal: false };
+  }
+  if (fastifyError.statusCode === 413) {
+    return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Request body is larger than BODY_LIMIT allows', internal: false };
   }
   if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return { status: fastifyError.statusCode, code: 'BAD_REQUEST', message: fastifyError.message ?? 'Bad request', internal: false };

@@ -25,9 +25,10 @@ export function unreadBodyLimits(bodyLimitBytes: number): UnreadBodyLimits {
  * whole body before they read the answer. Fastify answers such a request with `Connection: close`, and
  * Node then closes the socket with the rest of the body unread, which makes the kernel reset the
  * connection: the client gets a broken pipe and never sees the 413. Instead the answer goes out
- * without `Connection: close`, the rest of the body is read and discarded (up to `limits.maxBytes`,
- * within `limits.deadlineMs`, after which the connection is destroyed), and the connection is closed
- * once the body has ended.
+ * without `Connection: close` and the rest of the body is read and discarded, up to `limits.maxBytes`
+ * within `limits.deadlineMs` (past either, the connection is destroyed). Once the body has ended the
+ * connection is closed if the client asked for that (`Connection: close`), and otherwise stays a
+ * normal keep-alive connection, which HTTP framing keeps exact.
  */
 export function registerUnreadBodyDrain(app: FastifyInstance, limits: UnreadBodyLimits): void {
   app.addHook('onSend', async (request, reply, payload) => {
@@ -61,7 +62,6 @@ function drainThenClose(request: IncomingMessage, response: ServerResponse, limi
     if (!bodyEnded || !answered) return;
     socket.destroySoon = destroySoon;
     if (closeRequested) socket.destroySoon();
-    else socket.end();
   };
   // A parser that gave up (multipart) may still be attached; the bytes are only counted from here on.
   request.unpipe();
