@@ -1,8 +1,8 @@
-import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { AppDeps } from './app-deps.js';
 import { Authenticator } from './auth/authenticator.js';
+import { registerCors } from './plugins/cors.js';
 import { registerErrorHandling, sendError, toHttpError } from './plugins/error-handler.js';
 import { registerUnreadBodyDrain, unreadBodyLimits } from './plugins/unread-body.js';
 import { multipartLimits } from './schemas/multipart-body.js';
@@ -19,14 +19,6 @@ import { toolRoutes } from './routes/tools.routes.js';
 import { variableRoutes } from './routes/variables.routes.js';
 import { ChatflowCache } from './services/chatflow-cache.js';
 import { PredictionService } from './services/prediction-service.js';
-
-function corsOrigin(setting: string): boolean | string[] {
-  if (setting.trim() === '*') return true;
-  return setting
-    .split(',')
-    .map((o) => o.trim())
-    .filter(Boolean);
-}
 
 /** Builds the HTTP app; never listens (the CLI or a test does). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -52,16 +44,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   registerErrorHandling(app);
   registerUnreadBodyDrain(app, unreadBodyLimits(deps.config.server.bodyLimitBytes));
-  await app.register(cors, {
-    origin: corsOrigin(deps.config.server.corsOrigins),
-    methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Content-Type', 'Authorization', 'Accept', 'Last-Event-ID', 'Idempotency-Key'],
-    exposedHeaders: ['X-Run-Id', 'Location'],
+  const chatflows = new ChatflowCache(deps.repos.chatflows);
+  await registerCors(app, deps.config.server.corsOrigins, {
+    chatbotConfigOf: async (id) => (await chatflows.get(id))?.chatbotConfig,
+    chatflowOfFeedback: async (id) => (await deps.repos.feedback.get(id))?.chatflowid,
   });
   await app.register(multipart, { limits: multipartLimits(deps.config.server.bodyLimitBytes) });
 
   const auth = new Authenticator(deps.config, deps.repos.apiKeys);
-  const chatflows = new ChatflowCache(deps.repos.chatflows);
   const predictions = new PredictionService(chatflows, deps.plans, auth);
 
   await app.register(async (open) => {

@@ -6,6 +6,7 @@ import type { StartRunRequest } from '../../runner/flow-runner.js';
 import type { PlanCache } from '../../runner/plan-cache.js';
 import { AppError, notFound } from '../../shared/app-error.js';
 import type { ChatFlow } from '../../storage/repositories/chatflow-repository.js';
+import { chatflowOrigins } from './allowed-origins.js';
 import { type ChatbotConfig, parseChatbotConfig, postProcessingEnabled } from './chatbot-config.js';
 import type { ChatflowCache } from './chatflow-cache.js';
 import type { Authenticator } from '../auth/authenticator.js';
@@ -19,13 +20,10 @@ export interface PreparedPrediction {
   request: StartRunRequest;
 }
 
-/** Flowise's per-chatflow origin allow-list (chatbotConfig.allowedOrigins). */
+/** Flowise's per-chatflow origin allow-list (chatbotConfig.allowedOrigins): an empty list allows all. */
 function checkOrigin(config: ChatbotConfig, origin: string | undefined): void {
-  const allowed = Array.isArray(config.allowedOrigins)
-    ? config.allowedOrigins.filter((o): o is string => typeof o === 'string' && o.trim() !== '')
-    : [];
-  if (allowed.length === 0 || allowed.includes('*') || !origin) return;
-  if (allowed.some((o) => o.replace(/\/+$/, '') === origin)) return;
+  const allowed = chatflowOrigins(config);
+  if (allowed.isEmpty || !origin || allowed.allows(origin)) return;
   const message =
     typeof config.allowedOriginsError === 'string' && config.allowedOriginsError !== ''
       ? config.allowedOriginsError
