@@ -4,6 +4,7 @@ import type { RunJobData } from '../runner/queue/job-schema.js';
 import { QueueRunner } from '../runner/queue/queue-runner.js';
 import { closeRedis, createRedis, waitUntilReady } from '../runner/queue/redis-connection.js';
 import { RunEventHub } from '../runner/queue/run-event-hub.js';
+import { RedisRateLimitStore } from '../runner/queue/redis-rate-limit-store.js';
 import { RunStreamKeys } from '../runner/queue/run-stream-keys.js';
 import { registerQueueDashboard } from '../server/plugins/queue-dashboard.js';
 import type { Logger } from '../shared/logger.js';
@@ -61,6 +62,7 @@ export async function composeQueueRunner(
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
     },
     readiness: [{ name: 'redis', check: () => runner.ping() }],
+    rateLimits: new RedisRateLimitStore(redis, keys.rateLimitPrefix),
     adminPlugins: config.queue.dashboard
       ? [{ prefix: '/admin/queues', register: (app) => registerQueueDashboard(app, queue, '/admin/queues') }]
       : [],

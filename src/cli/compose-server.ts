@@ -7,6 +7,7 @@ import type { AppDeps, ReadinessCheck } from '../server/app-deps.js';
 import { buildApp } from '../server/build-app.js';
 import type { Logger } from '../shared/logger.js';
 import { Metrics } from '../shared/metrics.js';
+import { MemoryRateLimitStore, type RateLimitStore } from '../shared/rate-limit-store.js';
 import { type Core, composeCore } from './compose-core.js';
 
 export interface ServerHandle {
@@ -23,6 +24,7 @@ export interface RunnerParts {
   runner: FlowRunner;
   readiness: ReadinessCheck[];
   adminPlugins: AppDeps['adminPlugins'];
+  rateLimits: RateLimitStore;
   /** Closes the runner and whatever connections it owns. */
   close(drainMs: number): Promise<void>;
 }
@@ -43,7 +45,7 @@ async function composeRunner(config: AppConfig, core: Core, metrics: Metrics, lo
     },
     logger,
   );
-  return { runner, readiness: [], adminPlugins: [], close: (drainMs) => runner.close(drainMs) };
+  return { runner, readiness: [], adminPlugins: [], rateLimits: new MemoryRateLimitStore(), close: (drainMs) => runner.close(drainMs) };
 }
 
 export async function composeServer(config: AppConfig, logger: Logger): Promise<ServerHandle> {
@@ -66,6 +68,7 @@ export async function composeServer(config: AppConfig, logger: Logger): Promise<
     metrics,
     readiness: [{ name: 'database', check: () => core.database.ping() }, ...parts.readiness],
     adminPlugins: parts.adminPlugins,
+    rateLimits: parts.rateLimits,
   });
 
   let closing: Promise<void> | undefined;

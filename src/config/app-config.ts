@@ -62,6 +62,8 @@ export interface AppConfig {
     host: string;
     bodyLimitBytes: number;
     corsOrigins: string;
+    /** Trusted reverse proxies in front of the server (X-Forwarded-For hops); 0 trusts none. */
+    numberOfProxies: number;
     heartbeatIntervalMs: number;
   };
   database: DatabaseConfig;

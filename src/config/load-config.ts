@@ -80,6 +80,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       host: env.HOST,
       bodyLimitBytes: env.BODY_LIMIT,
       corsOrigins: env.CORS_ORIGINS,
+      numberOfProxies: env.NUMBER_OF_PROXIES,
       heartbeatIntervalMs: env.SSE_HEARTBEAT_INTERVAL,
     },
     database: databaseConfig(env),

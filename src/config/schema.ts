@@ -25,6 +25,7 @@ export function buildEnvSchema(cwd: string) {
       LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
       BODY_LIMIT: byteSize('50mb'),
       CORS_ORIGINS: stringWithDefault('*'),
+      NUMBER_OF_PROXIES: integer(0, { min: 0, max: 100 }),
       SSE_HEARTBEAT_INTERVAL: integer(30000, { min: 100 }),
 
       DATABASE_TYPE: oneOf(['sqlite', 'postgres'], 'sqlite'),

@@ -5,6 +5,7 @@ import type { PlanCache } from '../runner/plan-cache.js';
 import type { CredentialCipher } from '../security/credential-cipher.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
+import type { RateLimitStore } from '../shared/rate-limit-store.js';
 import type { Repositories } from '../storage/repositories.js';
 
 /** A dependency `/readyz` checks; `check` rejects when it is unreachable. */
@@ -23,6 +24,8 @@ export interface AppDeps {
   logger: Logger;
   readiness: ReadinessCheck[];
   metrics: Metrics;
+  /** Where per-chatflow rate limits count requests (in process, or in Redis for every replica). */
+  rateLimits: RateLimitStore;
   /** Mounts extra admin-only routes (the queue dashboard) under the given prefix. */
   adminPlugins?: Array<{ prefix: string; register: (app: FastifyInstance) => Promise<void> }>;
 }

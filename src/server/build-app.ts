@@ -19,6 +19,12 @@ import { toolRoutes } from './routes/tools.routes.js';
 import { variableRoutes } from './routes/variables.routes.js';
 import { ChatflowCache } from './services/chatflow-cache.js';
 import { PredictionService } from './services/prediction-service.js';
+import { RateLimiter } from './services/rate-limit.js';
+
+/** Trusts the `hops` nearest proxies (what a number does in Express's and Fastify's `trust proxy`). */
+function trustedHops(hops: number): false | ((address: string, hop: number) => boolean) {
+  return hops > 0 ? (_address, hop) => hop < hops : false;
+}
 
 /** Builds the HTTP app; never listens (the CLI or a test does). */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -27,6 +33,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Per-request logs cost more than the request at high rates; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.config.server.bodyLimitBytes,
+    // request.ip (rate limits) from X-Forwarded-For only through this many trusted proxies (0: the peer).
+    trustProxy: trustedHops(deps.config.server.numberOfProxies),
     // Long SSE responses must not be cut by Node's default request timeout.
     requestTimeout: 0,
     // On close only idle keep-alive sockets are cut; streams in flight finish (the CLI ends the rest after draining).
@@ -52,7 +60,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(multipart, { limits: multipartLimits(deps.config.server.bodyLimitBytes) });
 
   const auth = new Authenticator(deps.config, deps.repos.apiKeys);
-  const predictions = new PredictionService(chatflows, deps.plans, auth);
+  const predictions = new PredictionService(chatflows, deps.plans, auth, new RateLimiter(deps.rateLimits));
 
   await app.register(async (open) => {
     await healthRoutes(open, deps);

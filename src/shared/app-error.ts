@@ -31,7 +31,9 @@ export type ErrorCode =
   | 'OUTPUT_PARSER_FAILED'
   // sandbox branch
   | 'TOOL_NOT_FOUND'
-  | 'VARIABLE_NOT_FOUND';
+  | 'VARIABLE_NOT_FOUND'
+  // fixes branch: a chatflow's apiConfig.rateLimit
+  | 'RATE_LIMITED';
 
 /** The HTTP status of each code, so a code that crossed a process boundary maps back to its status. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -64,6 +66,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   // sandbox branch
   TOOL_NOT_FOUND: 404,
   VARIABLE_NOT_FOUND: 404,
+  // fixes branch
+  RATE_LIMITED: 429,
 };
 
 export const isErrorCode = (value: unknown): value is ErrorCode =>
@@ -72,12 +76,15 @@ export const isErrorCode = (value: unknown): value is ErrorCode =>
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  /** HTTP headers the answer carries (e.g. `Retry-After` with a 429). */
+  readonly headers?: Readonly<Record<string, string>>;
 
-  constructor(code: ErrorCode, status: number, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: ErrorCode, status: number, message: string, options?: { cause?: unknown; headers?: Record<string, string> }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.status = status;
+    if (options?.headers) this.headers = options.headers;
   }
 }
 

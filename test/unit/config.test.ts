@@ -12,7 +12,7 @@ describe('configuration', () => {
     expect(config).toMatchObject({
       mode: 'main',
       logLevel: 'info',
-      server: { port: 3000, host: '0.0.0.0', bodyLimitBytes: 50 * 1024 * 1024 },
+      server: { port: 3000, host: '0.0.0.0', bodyLimitBytes: 50 * 1024 * 1024, numberOfProxies: 0 },
       database: { type: 'sqlite', directory: path.join(os.homedir(), '.aimicromind'), file: path.join(os.homedir(), '.aimicromind', 'database.sqlite') },
       secrets: { keyDirectory: path.join(os.homedir(), '.aimicromind') },
       runs: { predictionTimeoutMs: 300000, streamDetachGraceMs: 30000, eventsTtlSeconds: 3600 },
@@ -57,6 +57,7 @@ describe('configuration', () => {
           REDIS_URL: 'http://x',
           WORKER_CONCURRENCY: '0',
           AIMICROMIND_USERNAME: 'admin',
+          NUMBER_OF_PROXIES: '-1',
         },
         ignoreDotEnv: true,
         cwd: tmp(),
@@ -66,10 +67,10 @@ describe('configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as ConfigError).message;
-    for (const name of ['PORT', 'MODE', 'BODY_LIMIT', 'DATABASE_TYPE', 'REDIS_TLS', 'REDIS_URL', 'WORKER_CONCURRENCY', 'AIMICROMIND_PASSWORD']) {
+    for (const name of ['PORT', 'MODE', 'BODY_LIMIT', 'DATABASE_TYPE', 'REDIS_TLS', 'REDIS_URL', 'WORKER_CONCURRENCY', 'AIMICROMIND_PASSWORD', 'NUMBER_OF_PROXIES']) {
       expect(message).toContain(name);
     }
-    expect((error as ConfigError).problems.length).toBeGreaterThanOrEqual(8);
+    expect((error as ConfigError).problems.length).toBeGreaterThanOrEqual(9);
   });
 
   it('parses sizes, directories and PostgreSQL settings', () => {

@@ -23,6 +23,11 @@ export class RunStreamKeys {
     return `aimicromind:${this.queueName}:run:${runId}:readers`;
   }
 
+  /** Prefix of the per-chatflow rate-limit counters (apiConfig.rateLimit), shared by server replicas. */
+  get rateLimitPrefix(): string {
+    return `aimicromind:${this.queueName}:ratelimit:`;
+  }
+
   /** Where servers tell workers to abort a run they hold. */
   get cancelChannel(): string {
     return `aimicromind:${this.queueName}:cancel`;

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import { FlowValidationError } from '../../engine/errors.js';
 import { AppError, type ErrorCode, isAppError } from '../../shared/app-error.js';
@@ -80,12 +80,28 @@ export function toHttpError(error: unknown): { status: number; code: ErrorCode; 
   return { status: 500, code: 'INTERNAL', message: 'Internal server error', internal: true };
 }
 
+/**
+ * flowise-embed shows the raw text of a 401, 403 or 429 answer to its streaming request (it reads
+ * `response.text()` where it expected an event stream), so to a request that asks only for
+ * `text/event-stream` these come as the plain message (the code stays in `X-Error-Code`).
+ */
+const PLAIN_FOR_STREAM_REQUESTS = new Set([401, 403, 429]);
+
+function asksForEventStreamOnly(request: FastifyRequest): boolean {
+  const accept = request.headers.accept ?? '';
+  return accept.includes('text/event-stream') && !accept.includes('application/json');
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const mapped = toHttpError(error);
     if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.debug({ code: mapped.code, reason: mapped.message }, 'request rejected');
     if (reply.sent || reply.raw.headersSent) return;
+    if (isAppError(error) && error.headers) reply.headers(error.headers);
+    if (PLAIN_FOR_STREAM_REQUESTS.has(mapped.status) && asksForEventStreamOnly(request)) {
+      return reply.code(mapped.status).header('X-Error-Code', mapped.code).type('text/plain; charset=utf-8').send(mapped.message);
+    }
     return sendError(reply, mapped.status, mapped.code, mapped.message, mapped.nodeId);
   });
   app.setNotFoundHandler((request, reply) =>

@@ -35,6 +35,11 @@ export async function healthRoutes(app: FastifyInstance, deps: Pick<AppDeps, 're
 export async function infoRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   app.get('/api/v1/ping', async (_request, reply) => reply.type('text/plain; charset=utf-8').send('pong'));
   app.get('/api/v1/version', async () => ({ version: deps.config.version }));
+  // Flowise's check for NUMBER_OF_PROXIES: the address rate limits count this client under.
+  app.get('/api/v1/ip', async (request) => ({
+    ip: request.ip,
+    msg: 'The address rate limits count you under. If it is not your own public address, set NUMBER_OF_PROXIES to the number of reverse proxies in front of this server.',
+  }));
 }
 
 /** Prometheus metrics (management auth, api-contract.md §8.3). */

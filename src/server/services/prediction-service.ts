@@ -7,6 +7,7 @@ import type { PlanCache } from '../../runner/plan-cache.js';
 import { AppError, notFound } from '../../shared/app-error.js';
 import type { ChatFlow } from '../../storage/repositories/chatflow-repository.js';
 import { chatflowOrigins } from './allowed-origins.js';
+import type { RateLimiter } from './rate-limit.js';
 import { type ChatbotConfig, parseChatbotConfig, postProcessingEnabled } from './chatbot-config.js';
 import type { ChatflowCache } from './chatflow-cache.js';
 import type { Authenticator } from '../auth/authenticator.js';
@@ -49,6 +50,7 @@ export class PredictionService {
     private readonly chatflows: ChatflowCache,
     private readonly plans: PlanCache,
     private readonly auth: Authenticator,
+    private readonly rateLimits: RateLimiter,
   ) {}
 
   async loadChatflow(chatflowId: string): Promise<ChatFlow> {
@@ -68,6 +70,8 @@ export class PredictionService {
     options: { detachable: boolean; idempotencyKey?: string },
   ): Promise<PreparedPrediction> {
     const chatflow = await this.loadChatflow(chatflowId);
+    // Before anything else is checked, as Flowise's limiter runs before its prediction handler.
+    await this.rateLimits.check(chatflow, httpRequest);
     await this.auth.requireChatflowKey(chatflow, httpRequest);
     const chatbotConfig = parseChatbotConfig(chatflow.chatbotConfig);
     checkOrigin(chatbotConfig, httpRequest.headers.origin);

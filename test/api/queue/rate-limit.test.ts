@@ -1,0 +1,4 @@
+import { queueHarness } from '../../support/queue-harness.js';
+import { rateLimitSuite } from '../rate-limit.suite.js';
+
+rateLimitSuite(queueHarness);

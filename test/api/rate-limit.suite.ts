@@ -1,0 +1,75 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { llmChainFlow } from '../fixtures/chatflows.js';
+import { type ApiHarness, type HarnessFactory, createFlow } from '../support/api-harness.js';
+
+/** A chatflow's `apiConfig`, as Flowise's UI saves it (numbers as strings). */
+export const rateLimited = (limitMax: number, seconds: number, limitMsg = '', status = true) =>
+  JSON.stringify({ rateLimit: { status, limitMax: String(limitMax), limitDuration: String(seconds), limitMsg } });
+
+/** Per-chatflow rate limits (Flowise's apiConfig.rateLimit), per client address. */
+export function rateLimitSuite(factory: HarnessFactory): void {
+  describe('rate limits', () => {
+    let h: ApiHarness;
+    beforeAll(async () => {
+      // One trusted proxy: each test client is told apart by the X-Forwarded-For it sends.
+      h = await factory({ NUMBER_OF_PROXIES: '1' });
+    });
+    afterAll(async () => h?.close());
+
+    const flow = (credential: string) => llmChainFlow({ model: 'fake;tokens=2', basepath: h.fake.url, credential });
+    const from = (address: string) => ({ 'x-forwarded-for': address });
+
+    it('answers 429 with the chatflow message and Retry-After past the limit, per client', async () => {
+      const id = await createFlow(h, flow, { apiConfig: rateLimited(2, 60, 'Slow down, please') });
+      for (let i = 0; i < 2; i += 1) {
+        expect((await h.anon.post(`/api/v1/prediction/${id}`, { question: `ok ${i}` }, from('10.0.0.1'))).status).toBe(200);
+      }
+      const limited = await h.anon.post(`/api/v1/prediction/${id}`, { question: 'one too many' }, from('10.0.0.1'));
+      expect(limited.status).toBe(429);
+      expect(limited.body).toEqual({ statusCode: 429, success: false, message: 'Slow down, please', code: 'RATE_LIMITED' });
+      const retryAfter = Number(limited.headers.get('retry-after'));
+      expect(Number.isInteger(retryAfter)).toBe(true);
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      // A chat widget's streaming request gets the message as text (what flowise-embed shows), before any SSE.
+      const streaming = await h.anon.stream('POST', `/api/v1/prediction/${id}`, { question: 'sse', streaming: true }, from('10.0.0.1'));
+      expect(streaming.status).toBe(429);
+      expect(streaming.headers.get('content-type')).toMatch(/^text\/plain/);
+      expect(streaming.raw).toBe('Slow down, please');
+      expect(streaming.headers.get('x-error-code')).toBe('RATE_LIMITED');
+      expect(streaming.headers.get('retry-after')).toBeTruthy();
+      // The asynchronous run API is a prediction too.
+      expect((await h.anon.post('/api/v1/runs', { chatflowId: id, question: 'async' }, from('10.0.0.1'))).status).toBe(429);
+      // Another client has its own count.
+      expect((await h.anon.post(`/api/v1/prediction/${id}`, { question: 'other client' }, from('10.0.0.2'))).status).toBe(200);
+      expect(await h.repos.runs.countForChatflow(id)).toBe(3);
+      expect((await h.anon.get('/api/v1/ip', from('10.0.0.1'))).body.ip).toBe('10.0.0.1');
+    });
+
+    it('leaves other chatflows, and limits that are switched off, alone', async () => {
+      const limited = await createFlow(h, flow, { apiConfig: rateLimited(1, 60) });
+      const off = await createFlow(h, flow, { apiConfig: rateLimited(1, 60, 'never', false) });
+      const none = await createFlow(h, flow);
+      expect((await h.anon.post(`/api/v1/prediction/${limited}`, { question: 'first' }, from('10.0.1.1'))).status).toBe(200);
+      const second = await h.anon.post(`/api/v1/prediction/${limited}`, { question: 'second' }, from('10.0.1.1'));
+      expect(second.status).toBe(429);
+      expect(second.body.message).toBe('Too many requests, please try again later.');
+      for (const id of [off, none]) {
+        for (let i = 0; i < 3; i += 1) {
+          expect((await h.anon.post(`/api/v1/prediction/${id}`, { question: `free ${i}` }, from('10.0.1.1'))).status).toBe(200);
+        }
+      }
+    });
+
+    it('lets a client in again when its window ends', async () => {
+      const id = await createFlow(h, flow, { apiConfig: rateLimited(1, 1) });
+      expect((await h.anon.post(`/api/v1/prediction/${id}`, { question: 'first' }, from('10.0.2.1'))).status).toBe(200);
+      const limited = await h.anon.post(`/api/v1/prediction/${id}`, { question: 'too soon' }, from('10.0.2.1'));
+      expect(limited.status).toBe(429);
+      // Waiting what the server said is enough, however slow this machine is.
+      await sleep(Number(limited.headers.get('retry-after')) * 1000);
+      expect((await h.anon.post(`/api/v1/prediction/${id}`, { question: 'again' }, from('10.0.2.1'))).status).toBe(200);
+    });
+  });
+}
