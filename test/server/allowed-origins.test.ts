@@ -111,6 +111,11 @@ describe("a chatflow's allowedOrigins grant CORS on its public routes", () => {
     const refused = await h.anon.post(`/api/v1/prediction/${listed}`, { question: 'x' }, { origin: EVIL });
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ code: 'FORBIDDEN', message: 'This chatbot lives on allowed.example only' });
+    // A widget's streaming request shows the raw text of a 403 (flowise-embed): the message alone.
+    const streaming = await h.anon.stream('POST', `/api/v1/prediction/${listed}`, { question: 'x', streaming: true }, { origin: EVIL });
+    expect(streaming.status).toBe(403);
+    expect(streaming.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(streaming.raw).toBe('This chatbot lives on allowed.example only');
     // A site CORS_ORIGINS allows can call, but the chatflow's own list still decides its predictions.
     const global = await h.anon.post(`/api/v1/prediction/${listed}`, { question: 'x' }, { origin: GLOBAL });
     expect(global.headers.get('access-control-allow-origin')).toBe(GLOBAL);
