@@ -1,0 +1,31 @@
+import http from 'node:http';
+import fs from 'node:fs';
+import { chromium } from 'playwright-core';
+import { startMainHarness, createFlow } from '../test/support/api-harness.ts';
+import { llmChainFlow } from '../test/fixtures/chatflows.ts';
+const h = await startMainHarness({ CORS_ORIGINS: 'https://other.example' });
+const page = http.createServer((req, res) => {
+  if (req.url!.startsWith('/web.js')) { res.writeHead(200, {'content-type':'text/javascript'}); res.end(fs.readFileSync('node_modules/flowise-embed/dist/web.js')); return; }
+  const q = new URL(req.url!, 'http://x').searchParams;
+  res.writeHead(200, {'content-type':'text/html'});
+  res.end(`<!doctype html><html><body><flowise-fullchatbot></flowise-fullchatbot><script type="module">import Chatbot from '/web.js'; Chatbot.initFull({ chatflowid: ${JSON.stringify(q.get('id'))}, apiHost: ${JSON.stringify(q.get('api'))} });</script></body></html>`);
+});
+await new Promise<void>((r) => page.listen(0, '127.0.0.1', r));
+const pageOrigin = `http://127.0.0.1:${(page.address() as any).port}`;
+const id = await createFlow(h, (c) => llmChainFlow({ model: 'fake;tokens=3', basepath: h.fake.url, credential: c }), { chatbotConfig: JSON.stringify({ allowedOrigins: [pageOrigin] }) });
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+const p = await browser.newPage();
+p.on('console', (m) => console.log('console', m.type(), m.text()));
+await p.route('**/*', (route) => { const u = new URL(route.request().url()); if (u.hostname === '127.0.0.1') return route.continue(); console.log('blocked', u.href); return route.abort(); });
+await p.goto(`${pageOrigin}/?id=${id}&api=${encodeURIComponent(h.url)}`);
+await p.waitForTimeout(3000);
+const html = await p.evaluate(() => document.querySelector('flowise-fullchatbot')!.shadowRoot!.innerHTML);
+fs.writeFileSync('/tmp/exp/embed.html', html);
+await p.screenshot({ path: '/tmp/exp/embed1.png' });
+const input = p.locator('textarea, input[type=text]').first();
+await input.fill('hello widget');
+await input.press('Enter');
+await p.waitForTimeout(3000);
+await p.screenshot({ path: '/tmp/exp/embed2.png' });
+fs.writeFileSync('/tmp/exp/embed2.html', await p.evaluate(() => document.querySelector('flowise-fullchatbot')!.shadowRoot!.innerHTML));
+await browser.close(); page.close(); await h.close();
