@@ -52,6 +52,7 @@ export async function startWorkerProcess(config: AppConfig): Promise<void> {
   let closing = false;
   const health = await startHealthServer({
     port: config.queue.workerPort,
+    host: config.server.host,
     metrics,
     auth: new Authenticator(config, core.repos.apiKeys),
     logger,

@@ -7,12 +7,14 @@ import { healthRoutes } from '../server/routes/system.routes.js';
 import type { Authenticator } from '../server/auth/authenticator.js';
 
 /**
- * A worker's own small HTTP server on WORKER_PORT: `/healthz`, `/readyz` (database, Redis, consuming)
- * and `/metrics` (management auth, as on the server). A busy port is a warning, not a failure: the
- * worker keeps consuming without it.
+ * A worker's own small HTTP server on WORKER_PORT, bound to HOST like the server's port:
+ * `/healthz`, `/readyz` (database, Redis, consuming) and `/metrics` (management auth, as on the
+ * server). A busy port is a warning, not a failure: the worker keeps consuming without it.
  */
 export async function startHealthServer(options: {
   port: number;
+  /** The address to listen on (HOST). */
+  host: string;
   readiness: ReadinessCheck[];
   metrics: Metrics;
   auth: Authenticator;
@@ -31,11 +33,11 @@ export async function startHealthServer(options: {
     return reply.type(options.metrics.registry.contentType).send(await options.metrics.registry.metrics());
   });
   try {
-    await app.listen({ port: options.port, host: '0.0.0.0' });
-    log.info({ port: options.port }, 'worker health server listening');
+    await app.listen({ port: options.port, host: options.host });
+    log.info({ host: options.host, port: options.port }, 'worker health server listening');
     return app;
   } catch (error) {
-    log.warn({ port: options.port, reason: (error as Error).message }, 'WORKER_PORT is not available: no /healthz, /readyz or /metrics for this worker; consuming anyway');
+    log.warn({ host: options.host, port: options.port, reason: (error as Error).message }, 'WORKER_PORT is not available: no /healthz, /readyz or /metrics for this worker; consuming anyway');
     await app.close().catch(() => undefined);
     return undefined;
   }

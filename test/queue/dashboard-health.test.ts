@@ -75,6 +75,15 @@ describe('queue dashboard, health and metrics', () => {
     await worker.stop();
   });
 
+  it("listens on HOST only, like the server (127.0.0.2: another loopback address)", async () => {
+    const port = await freePort();
+    const worker = await h.addWorker({ HOST: '127.0.0.2', WORKER_PORT: String(port) });
+    expect((await new ApiClient(`http://127.0.0.2:${port}`).get('/healthz')).body).toEqual({ status: 'ok' });
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+    expect(worker.output()).toMatch(/"host":"127\.0\.0\.2".*worker health server listening/);
+    await worker.stop();
+  });
+
   it('warns and keeps consuming when WORKER_PORT is busy; workers never bind PORT', async () => {
     const busy = Number(new URL(h.url).port);
     const worker = await h.addWorker({ WORKER_PORT: String(busy), PORT: String(busy) });
