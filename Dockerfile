@@ -4,7 +4,7 @@
 #   docker run aimicromind/aimicromind worker                 # queue worker (MODE=queue)
 # docker/docker-compose.yml runs both with Redis and PostgreSQL.
 
-FROM node:20-bookworm-slim AS builder
+FROM node:24-bookworm-slim AS builder
 # better-sqlite3 compiles from source when no prebuilt binary matches this Node and libc.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -21,7 +21,7 @@ COPY . .
 RUN npm run build \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=builder /app/package.json ./

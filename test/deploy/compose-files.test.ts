@@ -120,13 +120,13 @@ describe('Dockerfile', () => {
   it('builds in a builder stage and runs the `aimicromind` command in the runtime stage', () => {
     expect(stages).toHaveLength(2);
     const [builder = '', runtime = ''] = stages;
-    expect(builder).toMatch(/^FROM node:20-bookworm-slim AS builder$/m);
+    expect(builder).toMatch(/^FROM node:24-bookworm-slim AS builder$/m);
     expect(builder).toMatch(/apt-get install .*python3 make g\+\+/);
     expect(builder).toMatch(/npm ci/);
     expect(builder).toMatch(/npm run build/);
     expect(builder).toMatch(/npm prune --omit=dev/);
 
-    expect(runtime).toMatch(/^FROM node:20-bookworm-slim/m);
+    expect(runtime).toMatch(/^FROM node:24-bookworm-slim/m);
     expect(runtime).toMatch(/^ENV NODE_ENV=production$/m);
     expect(runtime).toMatch(/COPY --from=builder \/app\/node_modules /);
     expect(runtime).toMatch(/COPY --from=builder \/app\/dist /);
