@@ -99,7 +99,7 @@ export function predictionSuite(factory: HarnessFactory): void {
       const stream = await h.anon.openStream('POST', `/api/v1/prediction/${id}`, { question: 'slow', streaming: 'true' });
       await stream.until(() => stream.heartbeats > 0);
       expect(stream.events).toEqual([]);
-      h.fake.openGate('heartbeat');
+      h.fake.gates.open('heartbeat');
       const events = await stream.untilEnd();
       expect(stream.raw).toMatch(/^(:heartbeat\n\n)+id:/);
       expect(streamedText(events)).toBe('t1 t2');

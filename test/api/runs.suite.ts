@@ -65,10 +65,10 @@ export function runsSuite(factory: HarnessFactory): void {
       expect(started.body).toEqual({ runId: expect.any(String), status: h.mode === 'queue' ? 'queued' : 'running' });
       expect(started.headers.get('location')).toBe(`/api/v1/runs/${started.body.runId}`);
       // Three tokens are out before anyone reads; the rest is held until the reader has caught up.
-      await h.fake.gateReached('late-reader');
+      await h.fake.gates.reached('late-reader');
       const reader = await h.anon.openStream('GET', `/api/v1/runs/${started.body.runId}/events`);
       await reader.until((events) => hasWords(events, 3));
-      h.fake.openGate('late-reader');
+      h.fake.gates.open('late-reader');
       const events = { events: await reader.untilEnd() };
       expect(events.events[0]!.event).toBe('start');
       expect(events.events.at(-1)!.event).toBe('end');
@@ -133,7 +133,7 @@ export function runsSuite(factory: HarnessFactory): void {
       // The server has seen the client go (its grace period runs from there); the run is still held.
       await eventually(async () => (await activeStreams()) === 0, undefined, 'the server to notice the disconnect');
       const reader = await h.anon.openStream('GET', `/api/v1/runs/${runId}/events`, undefined, { 'last-event-id': lastId });
-      h.fake.openGate('reattach');
+      h.fake.gates.open('reattach');
       const rest = { events: await reader.untilEnd() };
       expect(rest.events.at(-1)!.event).toBe('end');
       const all = [...before, ...rest.events.map((e) => ({ id: e.id, event: e.event, data: e.data }))];
@@ -171,7 +171,7 @@ export function runsSuite(factory: HarnessFactory): void {
       const controlId = control.headers.get('x-run-id')!;
       await eventually(async () => (await runStatus(controlId)) === 'aborted', detachBound(), 'the control run to be aborted');
       expect(await runStatus(started.body.runId)).toBe('running');
-      h.fake.openGate('keep-going');
+      h.fake.gates.open('keep-going');
       const done = await eventually(async () => {
         const run = await h.anon.get(`/api/v1/runs/${started.body.runId}`);
         return run.body.status === 'running' ? undefined : run.body;

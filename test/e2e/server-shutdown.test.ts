@@ -27,7 +27,7 @@ describe('main-mode server shutdown', () => {
     await h.server.waitFor(/shutting down/);
     // The listener closes a moment after the signal; the stream stays held meanwhile.
     await eventually(() => fetch(`${h.url}/api/v1/ping`).then(() => false, () => true), undefined, 'new connections to be refused');
-    h.fake.openGate('main-drain');
+    h.fake.gates.open('main-drain');
     const events = await stream.untilEnd();
     expect(streamedText(events)).toBe(expectedAnswer(model, 'finish me'));
     expect(events.at(-1)!.event).toBe('end');
@@ -53,7 +53,7 @@ describe('queue-mode server shutdown', () => {
     await stream.until((events) => events.some((e) => e.event === 'token'));
     server.child.kill('SIGTERM');
     await server.waitFor(/shutting down/);
-    h.fake.openGate('queue-drain');
+    h.fake.gates.open('queue-drain');
     const events = await stream.untilEnd();
     expect(streamedText(events)).toBe(expectedAnswer(model, 'drain me'));
     expect(await exitOf(server.child)).toBe(0);

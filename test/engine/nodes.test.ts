@@ -134,7 +134,7 @@ describe('chains', () => {
     const controller = new AbortController();
     fake.reset();
     const running = runEngine(flow, { question: 'q', credentials, streaming: true, signal: controller.signal });
-    await fake.gateReached('engine-abort');
+    await fake.gates.reached('engine-abort');
     controller.abort();
     await expect(running).rejects.toThrow(/abort/i);
     await eventually(() => fake.requests[0]!.aborted, undefined, 'the LLM request to be cancelled');

@@ -57,7 +57,7 @@ describe('Redis restarts', () => {
     const id = await createFlow(h, (credential) => llmChainFlow({ model: 'fake;tokens=5;gate=outage', basepath: h.fake.url, credential }));
     const started = Date.now();
     const pending = h.anon.post(`/api/v1/prediction/${id}`, { question: 'in flight', chatId: 'outage-2' });
-    await h.fake.gateReached('outage');
+    await h.fake.gates.reached('outage');
     await redis.stop(true);
     const response = await pending;
     // It ends (a hang fails the test) at the timeout, not before.

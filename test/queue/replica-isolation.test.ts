@@ -35,14 +35,14 @@ describe('server replicas read only their own runs', () => {
     const streams = Array.from({ length: 10 }, (_, i) =>
       h.anon.stream('POST', `/api/v1/prediction/${id}`, { question: `iso ${i}`, streaming: true }),
     );
-    await h.fake.gateReached('isolation', 10);
+    await h.fake.gates.reached('isolation', 10);
     const during = await eventually(async () => {
       const mine = await subscriptions(process.pid);
       return mine.sub >= 10 ? mine : undefined;
     });
     expect(during.psub).toBe(0);
     expect(await subscriptions(replica.child.pid!)).toEqual({ sub: 0, psub: 0 });
-    h.fake.openGate('isolation');
+    h.fake.gates.open('isolation');
     for (const stream of await Promise.all(streams)) expect(streamedText(stream.events)).toMatch(/^t1 .* t20$/);
     // Ended runs are unsubscribed in a batch shortly after.
     await eventually(async () => (await subscriptions(process.pid)).sub === 0, undefined, 'subscriptions released');

@@ -37,7 +37,7 @@ describe('server restarted while runs are in flight', () => {
     const lastSeen = seen.at(-1)!.id!;
     const copy = seen.map((e) => ({ id: e.id, event: e.event, data: e.data }));
     await replica.stop('SIGKILL');
-    h.fake.openGate('replica-dies');
+    h.fake.gates.open('replica-dies');
 
     // Another server picks up where the client left off: exactly the missed events.
     const rest = await h.anon.stream('GET', `/api/v1/runs/${runId}/events`, undefined, { 'last-event-id': lastSeen });

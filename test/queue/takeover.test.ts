@@ -40,7 +40,7 @@ describe('worker crashes and shutdowns', () => {
     // The run is held at the gate on the victim (the only worker); it dies, then a fresh worker takes
     // over once the lock expires, and its attempt passes the gate.
     await victim.stop('SIGKILL');
-    h.fake.openGate('kill-1');
+    h.fake.gates.open('kill-1');
     await h.addWorker();
     const events = await stream.untilEnd();
     const names = events.map((e) => e.event);
@@ -67,7 +67,7 @@ describe('worker crashes and shutdowns', () => {
     const stream = await h.anon.openStream('POST', `/api/v1/prediction/${id}`, { question: 'doomed', chatId: 'kill-2', streaming: true });
     const runId = stream.headers.get('x-run-id')!;
     for (let attempt = 1; attempt <= 2; attempt += 1) {
-      await h.fake.gateReached('doomed', attempt);
+      await h.fake.gates.reached('doomed', attempt);
       expect((await h.repos.runs.get(runId))?.attempt).toBe(attempt);
       await h.workers.at(-1)!.stop('SIGKILL');
       await h.addWorker();
@@ -79,7 +79,7 @@ describe('worker crashes and shutdowns', () => {
     expect(run.status).toBe('failed');
     expect(run.error).toMatch(/interrupted/);
     expect(await messagesOf(id, 'kill-2')).toEqual([]);
-    expect(h.fake.gateArrivals('doomed')).toBe(2);
+    expect(h.fake.gates.arrivals('doomed')).toBe(2);
   });
 
   it('SIGTERM: the worker takes no new job, finishes its run, and exits 0', async () => {
@@ -88,16 +88,16 @@ describe('worker crashes and shutdowns', () => {
     // A timeout far longer than the test: finishing must not depend on how fast this machine is.
     const worker = await onlyWorker({ GRACEFUL_SHUTDOWN_TIMEOUT: '600000' });
     const first = await h.anon.post('/api/v1/runs', { chatflowId: id, question: 'finish me', streaming: true });
-    await h.fake.gateReached('term-1');
+    await h.fake.gates.reached('term-1');
     worker.child.kill('SIGTERM');
     await worker.waitFor(/stopping: no new jobs/);
     const second = await h.anon.post('/api/v1/runs', { chatflowId: id, question: 'later' });
     // The stopping worker holds the first run; let it finish.
-    h.fake.openGate('term-1');
+    h.fake.gates.open('term-1');
     expect(await exitOf(worker.child)).toBe(0);
     expect((await h.anon.get(`/api/v1/runs/${first.body.runId}`)).body).toMatchObject({ status: 'completed', attempt: 1 });
     expect((await h.anon.get(`/api/v1/runs/${second.body.runId}`)).body.status).toBe('queued');
-    expect(h.fake.gateArrivals('term-1')).toBe(1);
+    expect(h.fake.gates.arrivals('term-1')).toBe(1);
     await h.addWorker();
     const done = await eventually(async () => {
       const run = (await h.anon.get(`/api/v1/runs/${second.body.runId}`)).body;
@@ -118,7 +118,7 @@ describe('worker crashes and shutdowns', () => {
     expect(await exitOf(worker.child)).toBe(0);
     expect(worker.output()).toContain('handing unfinished runs back to the queue');
     expect((await h.repos.runs.get(runId))?.status).toBe('running');
-    h.fake.openGate('term-2');
+    h.fake.gates.open('term-2');
     await h.addWorker();
     const events = await stream.untilEnd();
     expect(events.map((e) => e.event)).toContain('restart');

@@ -45,7 +45,7 @@ export const startMainHarness: HarnessFactory = async (env = {}) => {
     repos: server.handle.core.repos,
     env: server.env,
     async close() {
-      fake.openAllGates();
+      fake.gates.openAll();
       await server.close();
       await fake.stop();
     },

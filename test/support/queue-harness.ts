@@ -64,7 +64,7 @@ export async function startQueueHarness(
     workers,
     addWorker,
     async close() {
-      fake.openAllGates();
+      fake.gates.openAll();
       await Promise.all(workers.map((w) => w.stop()));
       await server.close();
       await fake.stop();
