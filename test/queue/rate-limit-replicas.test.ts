@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rateLimited } from '../api/rate-limit.suite.js';
 import { llmChainFlow } from '../fixtures/chatflows.js';
-import { ApiClient } from '../support/api-client.js';
+import type { ApiClient } from '../support/api-client.js';
 import { createFlow } from '../support/api-harness.js';
-import { freePort } from '../support/free-port.js';
-import { type SpawnedProcess, spawnCli } from '../support/processes.js';
-import { type QueueHarness, startQueueHarness } from '../support/queue-harness.js';
+import type { SpawnedProcess } from '../support/processes.js';
+import { type QueueHarness, startQueueHarness, startReplica } from '../support/queue-harness.js';
 import { inspectRedis } from '../support/redis-inspect.js';
 
 /** A chatflow's rate limit holds across every server replica: the counts live in Redis. */
@@ -15,10 +14,7 @@ describe('rate limits across server replicas', () => {
   let replicaApi: ApiClient;
   beforeAll(async () => {
     h = await startQueueHarness({}, { workers: 1 });
-    const port = await freePort();
-    replica = spawnCli('start', { ...h.env, PORT: String(port), LOG_LEVEL: 'info' });
-    await replica.waitFor(/aimicromind server ready/);
-    replicaApi = new ApiClient(`http://127.0.0.1:${port}`);
+    ({ process: replica, api: replicaApi } = await startReplica(h));
   });
   afterAll(async () => {
     await replica?.stop();

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { llmChainFlow } from '../fixtures/chatflows.js';
 import { expectedAnswer } from '../fixtures/fake-llm-server.js';
-import { ApiClient } from '../support/api-client.js';
+import type { ApiClient } from '../support/api-client.js';
 import { createFlow, eventually } from '../support/api-harness.js';
-import { freePort } from '../support/free-port.js';
-import { type SpawnedProcess, spawnCli } from '../support/processes.js';
-import { type QueueHarness, startQueueHarness } from '../support/queue-harness.js';
+import type { SpawnedProcess } from '../support/processes.js';
+import { type QueueHarness, startQueueHarness, startReplica } from '../support/queue-harness.js';
 import { hasWords, streamedText } from '../support/sse.js';
 import { TEST_ADMIN_KEY } from '../support/test-server.js';
 
@@ -16,10 +15,7 @@ describe('server restarted while runs are in flight', () => {
   let replicaApi: ApiClient;
   beforeAll(async () => {
     h = await startQueueHarness({}, { workers: 1 });
-    const port = await freePort();
-    replica = spawnCli('start', { ...h.env, PORT: String(port), LOG_LEVEL: 'info' });
-    await replica.waitFor(/aimicromind server ready/);
-    replicaApi = new ApiClient(`http://127.0.0.1:${port}`, { authorization: `Bearer ${TEST_ADMIN_KEY}` });
+    ({ process: replica, api: replicaApi } = await startReplica(h, { authorization: `Bearer ${TEST_ADMIN_KEY}` }));
   });
   afterAll(async () => {
     await replica?.stop('SIGKILL');

@@ -72,5 +72,13 @@ export async function startQueueHarness(
   };
 }
 
+/** One more server replica of a harness: the built CLI with the harness environment, on a free port. */
+export async function startReplica(h: QueueHarness, headers: Record<string, string> = {}): Promise<{ process: SpawnedProcess; api: ApiClient }> {
+  const port = await freePort();
+  const process = spawnCli('start', { ...h.env, PORT: String(port), LOG_LEVEL: 'info' });
+  await process.waitFor(/aimicromind server ready/);
+  return { process, api: new ApiClient(`http://127.0.0.1:${port}`, headers) };
+}
+
 export const queueHarness: HarnessFactory = (env) => startQueueHarness(env);
 export const queueHarnessOnPostgres: HarnessFactory = (env) => startQueueHarness(env, { database: 'postgres' });
