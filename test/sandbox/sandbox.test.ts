@@ -3,6 +3,7 @@ import { type SandboxConfig, SandboxError, type SandboxTask } from '../../src/sa
 import { SandboxPool } from '../../src/sandbox/sandbox-pool.js';
 import type { OutboundPolicyConfig } from '../../src/security/outbound-policy.js';
 import { HttpTarget } from '../support/http-target.js';
+import { scaled } from '../support/machine.js';
 import { rejectionOf } from '../support/rejection.js';
 
 const target = new HttpTarget();
@@ -150,11 +151,13 @@ describe('sandbox: escapes fail', () => {
   });
 
   it('stops an infinite loop at the deadline and replaces the worker', async () => {
-    const short = new SandboxPool({ ...LIMITS, timeoutMs: 500, poolSize: 1 }, OUTBOUND);
+    // Short, but the tasks that must finish under it get more room on a slow machine.
+    const deadline = scaled(500);
+    const short = new SandboxPool({ ...LIMITS, timeoutMs: deadline, poolSize: 1 }, OUTBOUND);
     try {
       const spin = await failure(short.run(task('while (true) {}')));
       expect(spin.failure).toBe('TIMEOUT');
-      expect(spin.message).toContain('500 ms (SANDBOX_TIMEOUT)');
+      expect(spin.message).toContain(`${deadline} ms (SANDBOX_TIMEOUT)`);
       // A loop that catches the interrupt, or awaits forever on a timer, is killed all the same.
       expect((await failure(short.run(task('for (;;) { try { while (true) {} } catch (e) {} }')))).failure).toBe('TIMEOUT');
       expect((await failure(short.run(task('await new Promise((r) => setTimeout(r, 60000)); return 1')))).failure).toBe('TIMEOUT');
