@@ -42,5 +42,7 @@ export function createEngineServices(repos: Repositories, cipher: CredentialCiph
     },
     llm: { maxRetries: llmMaxRetries },
     instances: new InstanceCache(),
+    vectors: repos.vectors,
+    embeddingCache: repos.embeddingCache,
   };
 }

@@ -98,6 +98,62 @@ export interface RunTable {
   finishedDate: string | null;
 }
 
+// rag-engine branch: the shared vector store, the embedding cache, upsert jobs and upsert history.
+
+export interface VectorCollectionTable {
+  id: string;
+  /** e.g. `faiss:<chatflowId>:<basePath>`. */
+  key: string;
+  embedder: string;
+  dims: number;
+  createdDate: string;
+  updatedDate: string;
+}
+
+export interface VectorChunkTable {
+  id: string;
+  collectionId: string;
+  /** sha256 of content and metadata; unique within a collection (idempotent upserts). */
+  contentHash: string;
+  content: string;
+  metadata: string;
+  /** Unit-length float32: a BLOB (SQLite), `vector` (PostgreSQL with pgvector, written as '[…]' text) or `bytea`. */
+  embedding: Buffer | string;
+  createdDate: string;
+}
+
+export interface EmbeddingCacheTable {
+  embedder: string;
+  textHash: string;
+  embedding: Buffer;
+  createdDate: string;
+}
+
+export interface UpsertJobTable {
+  id: string;
+  chatflowId: string;
+  chatflowVersion: number | null;
+  chatId: string;
+  status: string;
+  attempt: number;
+  input: string;
+  result: string | null;
+  addedDocs: string | null;
+  error: string | null;
+  errorCode: string | null;
+  createdDate: string;
+  startedDate: string | null;
+  finishedDate: string | null;
+}
+
+export interface UpsertHistoryTable {
+  id: string;
+  chatflowid: string;
+  result: string;
+  flowData: string;
+  date: string;
+}
+
 export interface DatabaseSchema {
   chat_flow: ChatFlowTable;
   chat_message: ChatMessageTable;
@@ -105,4 +161,9 @@ export interface DatabaseSchema {
   credential: CredentialTable;
   apikey: ApiKeyTable;
   run: RunTable;
+  vector_collection: VectorCollectionTable;
+  vector_chunk: VectorChunkTable;
+  embedding_cache: EmbeddingCacheTable;
+  upsert_job: UpsertJobTable;
+  upsert_history: UpsertHistoryTable;
 }
