@@ -4,6 +4,7 @@ import { InstanceCache } from '../engine/run/instance-cache.js';
 import type { CredentialCipher } from '../security/credential-cipher.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { CredentialRecord } from '../storage/repositories/credential-repository.js';
+import { DatabaseFileStore } from './database-file-store.js';
 
 /**
  * How long a decrypted credential is reused. A run would otherwise read and decrypt it every time; a
@@ -42,5 +43,6 @@ export function createEngineServices(repos: Repositories, cipher: CredentialCiph
     },
     llm: { maxRetries: llmMaxRetries },
     instances: new InstanceCache(),
+    files: new DatabaseFileStore(repos.uploads),
   };
 }

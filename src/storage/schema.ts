@@ -98,6 +98,43 @@ export interface RunTable {
   finishedDate: string | null;
 }
 
+/** An uploaded file's bytes (migration 007). `chatflowId` is the owner: a chatflow or a document store. */
+export interface UploadTable {
+  id: string;
+  chatflowId: string;
+  chatId: string | null;
+  name: string;
+  mime: string;
+  size: number;
+  data: Buffer;
+  createdDate: string;
+}
+
+/** Flowise's DocumentStore entity; `loaders`, `whereUsed` and the configs are JSON text. */
+export interface DocumentStoreTable {
+  id: string;
+  name: string;
+  description: string | null;
+  loaders: string;
+  whereUsed: string;
+  status: string;
+  vectorStoreConfig: string | null;
+  embeddingConfig: string | null;
+  recordManagerConfig: string | null;
+  createdDate: string;
+  updatedDate: string;
+}
+
+/** Flowise's DocumentStoreFileChunk entity: one chunk a store's loader produced (`docId` = loader id). */
+export interface DocumentStoreFileChunkTable {
+  id: string;
+  docId: string;
+  storeId: string;
+  chunkNo: number;
+  pageContent: string;
+  metadata: string | null;
+}
+
 export interface DatabaseSchema {
   chat_flow: ChatFlowTable;
   chat_message: ChatMessageTable;
@@ -105,4 +142,7 @@ export interface DatabaseSchema {
   credential: CredentialTable;
   apikey: ApiKeyTable;
   run: RunTable;
+  upload: UploadTable;
+  document_store: DocumentStoreTable;
+  document_store_file_chunk: DocumentStoreFileChunkTable;
 }
