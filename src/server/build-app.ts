@@ -12,9 +12,12 @@ import { feedbackManagementRoutes, publicFeedbackRoutes } from './routes/feedbac
 import { predictionRoutes } from './routes/prediction.routes.js';
 import { publicRoutes } from './routes/public.routes.js';
 import { runRoutes } from './routes/runs.routes.js';
+import { uploadRoutes } from './routes/uploads.routes.js';
 import { healthRoutes, infoRoutes, metricsRoutes } from './routes/system.routes.js';
 import { ChatflowCache } from './services/chatflow-cache.js';
 import { PredictionService } from './services/prediction-service.js';
+import { PredictionUploads } from './uploads/prediction-uploads.js';
+import { UploadService } from './uploads/upload-service.js';
 
 function corsOrigin(setting: string): boolean | string[] {
   if (setting.trim() === '*') return true;
@@ -57,7 +60,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const auth = new Authenticator(deps.config, deps.repos.apiKeys);
   const chatflows = new ChatflowCache(deps.repos.chatflows);
-  const predictions = new PredictionService(chatflows, deps.plans, auth);
+  const uploads = new UploadService(deps.repos.uploads, deps.config.uploads);
+  const predictions = new PredictionService(chatflows, deps.plans, auth, new PredictionUploads(uploads));
 
   await app.register(async (open) => {
     await healthRoutes(open, deps);
@@ -65,6 +69,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await publicRoutes(open, deps, predictions);
     await predictionRoutes(open, deps, predictions);
     await publicFeedbackRoutes(open, deps);
+    await uploadRoutes(open, deps, predictions, uploads);
     await runRoutes(open, deps, predictions, auth, chatflows);
   });
 

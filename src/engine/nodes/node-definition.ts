@@ -1,5 +1,6 @@
 import type { FlowResult, RunEventSink } from '../events/run-event.js';
 import type { FileStore } from '../files/file-store.js';
+import type { FileUpload } from '../files/uploads.js';
 import type { InstanceCache } from '../run/instance-cache.js';
 
 /** Flowise's category names; the editor groups its palette by them and the engine's rules read them. */
@@ -95,6 +96,8 @@ export interface RunContext {
   question: string;
   /** The request's `history`, placed before stored messages and never saved. */
   requestHistory: ChatTurn[];
+  /** The question's uploads (images for vision models, stored and full files), as the user message records them. */
+  uploads?: FileUpload[];
   /** True when the ending node's LLM call should stream tokens into `sink`. */
   streaming: boolean;
   signal: AbortSignal;
@@ -142,6 +145,11 @@ export interface NodeDefinition {
   streamCapable?: boolean;
   /** The built instance depends only on inputs and credential, and may serve many runs at once. */
   reusable?: boolean;
+  /**
+   * Chains and agents that pass the question's uploaded images to their chat model (when the model
+   * allows image uploads; see engine/files/uploads.ts). A flow accepts image uploads only with one.
+   */
+  passesImages?: boolean;
   build(ctx: BuildContext): Promise<unknown>;
   /** Ending-capable nodes (chains): runs the built instance with the question. */
   run?(instance: unknown, ctx: RunContext): Promise<FlowResult>;

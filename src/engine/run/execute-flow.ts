@@ -2,7 +2,8 @@ import { isAppError } from '../../shared/app-error.js';
 import { FlowValidationError } from '../errors.js';
 import type { FlowResult } from '../events/run-event.js';
 import { type FlowPlan, type PlanNode, describeNode } from '../graph/flow-plan.js';
-import { asJsonObject, asString } from '../nodes/input-values.js';
+import { markImageUploads } from '../files/uploads.js';
+import { asBoolean, asJsonObject, asString } from '../nodes/input-values.js';
 import { historyAsText, isMemoryInstance } from '../nodes/memory-instance.js';
 import type { RunContext } from '../nodes/node-definition.js';
 import { abortReason } from './call-model.js';
@@ -13,8 +14,16 @@ import { type VariableScope, referencedNodeIds, resolveInputValue, resolveVariab
 export interface FlowInput {
   overrideConfig?: Record<string, unknown>;
   overrideSettings: OverrideSettings;
-  /** Extracted text of uploaded files (`{{file_attachment}}`). */
+  /**
+   * Extracted text of full-file uploads (`{{file_attachment}}`), as Flowise builds it: one
+   * `<doc name='…'>text</doc>\n\n` per file. The ending node gets it before the question.
+   */
   fileAttachment?: string;
+}
+
+/** Flowise's `<uploaded files content>\n\n<question>` for the ending node; the question alone otherwise. */
+export function questionWithAttachments(question: string, fileAttachment: string | undefined): string {
+  return fileAttachment ? `${fileAttachment}\n\n${question}` : question;
 }
 
 /** `acceptVariable` params hold JSON whose string values may contain `{{…}}`; parse, then substitute. */
@@ -80,6 +89,8 @@ export async function executeFlow(plan: FlowPlan, input: FlowInput, ctx: RunCont
         outputs: node.outputs,
         run: ctx,
       });
+      // Chains pass uploaded images only to a model built with allowImageUploads (Flowise's multiModalOption).
+      if (node.category === 'Chat Models' && asBoolean(resolved.allowImageUploads) === true) markImageUploads(instance);
       instances.set(node.id, instance);
       if (key) cache!.set(key, instance);
       return instance;
@@ -117,5 +128,7 @@ export async function executeFlow(plan: FlowPlan, input: FlowInput, ctx: RunCont
   }
   const ending = plan.endingNode;
   ctx.signal.throwIfAborted();
-  return ending.definition.run!(instances.get(ending.id), ctx);
+  // `{{question}}` above was the question alone; the ending node also reads the uploaded files' text.
+  const question = questionWithAttachments(ctx.question, input.fileAttachment);
+  return ending.definition.run!(instances.get(ending.id), question === ctx.question ? ctx : { ...ctx, question });
 }

@@ -109,9 +109,13 @@ export class UploadService {
    * a file of the same name in the same scope is replaced. Answers what was stored, in order.
    */
   async storeUploads(scope: UploadScope, files: IncomingFile[], policy: UploadPolicy = {}): Promise<UploadInfo[]> {
-    const checked = this.check(files, policy);
+    return this.store(scope, this.check(files, policy));
+  }
+
+  /** Stores files that passed `check`, under their checked MIME type. */
+  async store(scope: UploadScope, files: CheckedFile[]): Promise<UploadInfo[]> {
     const stored: UploadInfo[] = [];
-    for (const file of checked) {
+    for (const file of files) {
       stored.push(await this.repo.put(scope, { name: file.name, mime: file.type.mime, data: file.data }));
     }
     return stored;
