@@ -8,6 +8,7 @@ import { apiKeyRoutes } from './routes/apikey.routes.js';
 import { chatflowRoutes } from './routes/chatflows.routes.js';
 import { chatMessageRoutes } from './routes/chatmessage.routes.js';
 import { credentialRoutes } from './routes/credentials.routes.js';
+import { documentStoreRoutes } from './routes/document-store.routes.js';
 import { feedbackManagementRoutes, publicFeedbackRoutes } from './routes/feedback.routes.js';
 import { predictionRoutes } from './routes/prediction.routes.js';
 import { publicRoutes } from './routes/public.routes.js';
@@ -83,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await chatMessageRoutes(managed, deps);
     await feedbackManagementRoutes(managed, deps);
     await metricsRoutes(managed, deps);
+    await documentStoreRoutes(managed, deps);
   });
 
   for (const plugin of deps.adminPlugins ?? []) {

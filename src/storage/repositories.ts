@@ -6,6 +6,7 @@ import { CredentialRepository } from './repositories/credential-repository.js';
 import { FeedbackRepository } from './repositories/feedback-repository.js';
 import { RunRepository } from './repositories/run-repository.js';
 import { UploadRepository } from './repositories/upload-repository.js';
+import { DocumentStoreRepository } from './repositories/document-store-repository.js';
 
 export interface Repositories {
   chatflows: ChatFlowRepository;
@@ -15,6 +16,7 @@ export interface Repositories {
   apiKeys: ApiKeyRepository;
   runs: RunRepository;
   uploads: UploadRepository;
+  documentStores: DocumentStoreRepository;
 }
 
 export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres'): Repositories {
@@ -26,5 +28,6 @@ export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres'): Repo
     apiKeys: new ApiKeyRepository(db),
     runs: new RunRepository(db, dialect),
     uploads: new UploadRepository(db),
+    documentStores: new DocumentStoreRepository(db, dialect),
   };
 }
