@@ -44,6 +44,12 @@ export interface QueueConfig {
   workerPort: number;
 }
 
+/** Limits on uploaded files (decoded bytes), on top of BODY_LIMIT for the request as a whole. */
+export interface UploadConfig {
+  maxFileBytes: number;
+  maxRequestBytes: number;
+}
+
 export interface AppConfig {
   mode: RunMode;
   logLevel: LogLevel;
@@ -65,6 +71,7 @@ export interface AppConfig {
   };
   queue: QueueConfig;
   redis: RedisConfig;
+  uploads: UploadConfig;
   /** Package version, for `/api/v1/version`. */
   version: string;
 }

@@ -116,6 +116,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       ca: redisCa,
       keepAliveMs: env.REDIS_KEEP_ALIVE,
     },
+    uploads: { maxFileBytes: env.UPLOAD_MAX_FILE_SIZE, maxRequestBytes: env.UPLOAD_MAX_REQUEST_SIZE },
     version: packageVersion(),
   };
 }

@@ -69,6 +69,9 @@ export function buildEnvSchema(cwd: string) {
       WORKER_STALLED_INTERVAL: integer(30000, { min: 100 }),
       WORKER_MAX_STALLED_COUNT: integer(1, { min: 0 }),
       WORKER_PORT: integer(5566, { min: 0, max: 65535 }),
+
+      UPLOAD_MAX_FILE_SIZE: byteSize('20mb'),
+      UPLOAD_MAX_REQUEST_SIZE: byteSize('50mb'),
     });
 }
 

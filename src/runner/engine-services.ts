@@ -4,6 +4,7 @@ import { InstanceCache } from '../engine/run/instance-cache.js';
 import type { CredentialCipher } from '../security/credential-cipher.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { CredentialRecord } from '../storage/repositories/credential-repository.js';
+import { DatabaseFileStore } from './database-file-store.js';
 
 /**
  * How long a decrypted credential is reused. A run would otherwise read and decrypt it every time; a
@@ -44,5 +45,6 @@ export function createEngineServices(repos: Repositories, cipher: CredentialCiph
     instances: new InstanceCache(),
     vectors: repos.vectors,
     embeddingCache: repos.embeddingCache,
+    files: new DatabaseFileStore(repos.uploads),
   };
 }

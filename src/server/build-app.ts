@@ -8,13 +8,17 @@ import { apiKeyRoutes } from './routes/apikey.routes.js';
 import { chatflowRoutes } from './routes/chatflows.routes.js';
 import { chatMessageRoutes } from './routes/chatmessage.routes.js';
 import { credentialRoutes } from './routes/credentials.routes.js';
+import { documentStoreRoutes } from './routes/document-store.routes.js';
 import { feedbackManagementRoutes, publicFeedbackRoutes } from './routes/feedback.routes.js';
 import { predictionRoutes } from './routes/prediction.routes.js';
 import { publicRoutes } from './routes/public.routes.js';
 import { runRoutes } from './routes/runs.routes.js';
+import { uploadRoutes } from './routes/uploads.routes.js';
 import { healthRoutes, infoRoutes, metricsRoutes } from './routes/system.routes.js';
 import { ChatflowCache } from './services/chatflow-cache.js';
 import { PredictionService } from './services/prediction-service.js';
+import { PredictionUploads } from './uploads/prediction-uploads.js';
+import { UploadService } from './uploads/upload-service.js';
 
 function corsOrigin(setting: string): boolean | string[] {
   if (setting.trim() === '*') return true;
@@ -57,7 +61,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const auth = new Authenticator(deps.config, deps.repos.apiKeys);
   const chatflows = new ChatflowCache(deps.repos.chatflows);
-  const predictions = new PredictionService(chatflows, deps.plans, auth);
+  const uploads = new UploadService(deps.repos.uploads, deps.config.uploads);
+  const predictions = new PredictionService(chatflows, deps.plans, auth, new PredictionUploads(uploads));
 
   await app.register(async (open) => {
     await healthRoutes(open, deps);
@@ -65,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await publicRoutes(open, deps, predictions);
     await predictionRoutes(open, deps, predictions);
     await publicFeedbackRoutes(open, deps);
+    await uploadRoutes(open, deps, predictions, uploads);
     await runRoutes(open, deps, predictions, auth, chatflows);
   });
 
@@ -78,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await chatMessageRoutes(managed, deps);
     await feedbackManagementRoutes(managed, deps);
     await metricsRoutes(managed, deps);
+    await documentStoreRoutes(managed, deps);
   });
 
   for (const plugin of deps.adminPlugins ?? []) {

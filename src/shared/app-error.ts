@@ -26,7 +26,12 @@ export type ErrorCode =
   | 'QUEUE_UNAVAILABLE'
   | 'DATABASE_UNAVAILABLE'
   | 'SHUTTING_DOWN'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  | 'UPLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_FILE_TYPE'
+  | 'INVALID_UPLOAD'
+  | 'UPLOAD_NOT_FOUND'
+  | 'DOCUMENT_STORE_NOT_FOUND';
 
 /** The HTTP status of each code, so a code that crossed a process boundary maps back to its status. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -54,6 +59,11 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   DATABASE_UNAVAILABLE: 503,
   SHUTTING_DOWN: 503,
   INTERNAL: 500,
+  UPLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_FILE_TYPE: 415,
+  INVALID_UPLOAD: 400,
+  UPLOAD_NOT_FOUND: 404,
+  DOCUMENT_STORE_NOT_FOUND: 404,
 };
 
 export const isErrorCode = (value: unknown): value is ErrorCode =>

@@ -8,6 +8,8 @@ import { RunRepository } from './repositories/run-repository.js';
 import type { Logger } from '../shared/logger.js';
 import { EmbeddingCacheRepository } from './repositories/embedding-cache-repository.js';
 import { VectorRepository } from './repositories/vector-repository.js';
+import { UploadRepository } from './repositories/upload-repository.js';
+import { DocumentStoreRepository } from './repositories/document-store-repository.js';
 
 export interface Repositories {
   chatflows: ChatFlowRepository;
@@ -18,6 +20,8 @@ export interface Repositories {
   runs: RunRepository;
   vectors: VectorRepository;
   embeddingCache: EmbeddingCacheRepository;
+  uploads: UploadRepository;
+  documentStores: DocumentStoreRepository;
 }
 
 export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres', logger?: Logger): Repositories {
@@ -30,5 +34,7 @@ export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres', logge
     runs: new RunRepository(db, dialect),
     vectors: new VectorRepository(db, dialect, logger),
     embeddingCache: new EmbeddingCacheRepository(db),
+    uploads: new UploadRepository(db),
+    documentStores: new DocumentStoreRepository(db, dialect),
   };
 }

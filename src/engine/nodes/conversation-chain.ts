@@ -1,6 +1,7 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { BaseMessage } from '@langchain/core/messages';
 import { FlowValidationError } from '../errors.js';
+import { humanMessageWithImages, imageParts } from '../files/uploads.js';
 import type { FlowResult } from '../events/run-event.js';
 import { messageClasses, turnsToMessages } from '../prompts/messages.js';
 import { parseTemplate, renderTemplate, type ParsedTemplate } from '../prompts/template.js';
@@ -23,6 +24,9 @@ interface ConversationChainInstance {
   constants: Record<string, unknown>;
 }
 
+/** LangChain's ChatOpenAI (not its Azure subclass), which Flowise's ConversationChain treats apart. */
+const isOpenAiChatModel = (model: BaseChatModel) => model._llmType() === 'openai';
+
 function render(nodeId: string, template: ParsedTemplate, values: Record<string, unknown>): string {
   const missing = template.variables.filter((name) => values[name] === undefined || values[name] === null);
   if (missing.length > 0) {
@@ -40,6 +44,7 @@ export const conversationChain: NodeDefinition = {
   icon: 'chain',
   category: 'Chains',
   baseClasses: ['ConversationChain', 'LLMChain', 'BaseChain', 'Runnable'],
+  passesImages: true,
   inputs: [
     { name: 'model', kind: 'anchor', type: 'BaseChatModel', label: 'Chat Model' },
     { name: 'memory', kind: 'anchor', type: 'BaseMemory', label: 'Memory' },
@@ -107,11 +112,13 @@ export const conversationChain: NodeDefinition = {
     const history = await chain.memory.loadTurns(ctx);
     const { HumanMessage, SystemMessage } = await messageClasses();
     const values = { ...chain.constants, input: ctx.question };
-    const messages: BaseMessage[] = [
-      new SystemMessage(render(chain.nodeId, chain.system, values)),
-      ...(await turnsToMessages(history)),
-      new HumanMessage(render(chain.nodeId, chain.human, values)),
-    ];
+    const human = render(chain.nodeId, chain.human, values);
+    const images = await imageParts(chain.model, ctx);
+    const messages: BaseMessage[] = [new SystemMessage(render(chain.nodeId, chain.system, values)), ...(await turnsToMessages(history))];
+    // Flowise sends OpenAI the images as a message of their own after the question; other models get
+    // them in the question's message, after its text.
+    if (images.length > 0 && isOpenAiChatModel(chain.model)) messages.push(new HumanMessage(human), new HumanMessage({ content: images }));
+    else messages.push(await humanMessageWithImages(human, images, 'text-first'));
     return { text: await callChatModel(chain.model, messages, ctx, ctx.streaming) };
   },
 };

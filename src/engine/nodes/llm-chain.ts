@@ -1,5 +1,6 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { FlowValidationError } from '../errors.js';
+import { imageParts, withImagesOnLastMessage } from '../files/uploads.js';
 import type { FlowResult } from '../events/run-event.js';
 import { fillPromptVariables } from '../prompts/fill-variables.js';
 import { promptToMessages } from '../prompts/messages.js';
@@ -16,7 +17,9 @@ interface LlmChainInstance {
 
 async function runChain(chain: LlmChainInstance, ctx: RunContext, stream: boolean): Promise<string> {
   const values = fillPromptVariables(chain.prompt, ctx.question, chain.nodeId);
-  return callChatModel(chain.model, await promptToMessages(chain.prompt, values), ctx, stream);
+  // Uploaded images go before the text of the prompt's human message (Flowise's LLMChain).
+  const messages = await withImagesOnLastMessage(await promptToMessages(chain.prompt, values), await imageParts(chain.model, ctx));
+  return callChatModel(chain.model, messages, ctx, stream);
 }
 
 export const llmChain: NodeDefinition = {
@@ -28,6 +31,7 @@ export const llmChain: NodeDefinition = {
   icon: 'chain',
   category: 'Chains',
   baseClasses: ['LLMChain', 'BaseChain', 'Runnable'],
+  passesImages: true,
   inputs: [
     { name: 'model', kind: 'anchor', type: 'BaseLanguageModel', label: 'Language Model' },
     { name: 'prompt', kind: 'anchor', type: 'BasePromptTemplate', label: 'Prompt' },

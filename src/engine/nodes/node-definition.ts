@@ -1,5 +1,6 @@
 import type { FlowResult, RunEventSink } from '../events/run-event.js';
 import type { FileStore } from '../files/file-store.js';
+import type { FileUpload } from '../files/uploads.js';
 import type { InstanceCache } from '../run/instance-cache.js';
 import type { EmbeddingCache, IndexCounts, VectorIndex } from '../vectors/vector-port.js';
 
@@ -106,6 +107,8 @@ export interface RunContext {
   question: string;
   /** The request's `history`, placed before stored messages and never saved. */
   requestHistory: ChatTurn[];
+  /** The question's uploads (images for vision models, stored and full files), as the user message records them. */
+  uploads?: FileUpload[];
   /** True when the ending node's LLM call should stream tokens into `sink`. */
   streaming: boolean;
   signal: AbortSignal;
@@ -153,6 +156,11 @@ export interface NodeDefinition {
   streamCapable?: boolean;
   /** The built instance depends only on inputs and credential, and may serve many runs at once. */
   reusable?: boolean;
+  /**
+   * Chains and agents that pass the question's uploaded images to their chat model (when the model
+   * allows image uploads; see engine/files/uploads.ts). A flow accepts image uploads only with one.
+   */
+  passesImages?: boolean;
   build(ctx: BuildContext): Promise<unknown>;
   /** Vector stores: indexes the connected documents instead of building (the upsert path). */
   upsert?(ctx: BuildContext): Promise<UpsertOutcome>;

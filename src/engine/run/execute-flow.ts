@@ -5,6 +5,11 @@ import { FlowBuilder, type FlowInput } from './flow-builder.js';
 
 export type { FlowInput } from './flow-builder.js';
 
+/** Flowise's `<uploaded files content>\n\n<question>` for the ending node; the question alone otherwise. */
+export function questionWithAttachments(question: string, fileAttachment: string | undefined): string {
+  return fileAttachment ? `${fileAttachment}\n\n${question}` : question;
+}
+
 /**
  * Runs a validated plan: applies overrides, resolves `{{…}}`, builds the ending node's ancestors in
  * order, then runs the ending node with the question. Events go to `ctx.sink`; the result is returned.
@@ -16,5 +21,7 @@ export async function executeFlow(plan: FlowPlan, input: FlowInput, ctx: RunCont
   }
   const ending = plan.endingNode;
   ctx.signal.throwIfAborted();
-  return ending.definition.run!(builder.instances.get(ending.id), ctx);
+  // `{{question}}` above was the question alone; the ending node also reads the uploaded files' text.
+  const question = questionWithAttachments(ctx.question, input.fileAttachment);
+  return ending.definition.run!(builder.instances.get(ending.id), question === ctx.question ? ctx : { ...ctx, question });
 }

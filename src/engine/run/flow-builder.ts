@@ -1,7 +1,8 @@
 import { isAppError } from '../../shared/app-error.js';
 import { FlowValidationError } from '../errors.js';
 import { type PlanNode, describeNode } from '../graph/flow-plan.js';
-import { asJsonObject, asString } from '../nodes/input-values.js';
+import { markImageUploads } from '../files/uploads.js';
+import { asBoolean, asJsonObject, asString } from '../nodes/input-values.js';
 import { historyAsText, isMemoryInstance } from '../nodes/memory-instance.js';
 import type { BuildContext, RunContext } from '../nodes/node-definition.js';
 import { abortReason } from './call-model.js';
@@ -12,7 +13,10 @@ import { type VariableScope, referencedNodeIds, resolveInputValue, resolveVariab
 export interface FlowInput {
   overrideConfig?: Record<string, unknown>;
   overrideSettings: OverrideSettings;
-  /** Extracted text of uploaded files (`{{file_attachment}}`). */
+  /**
+   * Extracted text of full-file uploads (`{{file_attachment}}`), as Flowise builds it: one
+   * `<doc name='…'>text</doc>\n\n` per file. The ending node gets it before the question.
+   */
   fileAttachment?: string;
 }
 
@@ -114,6 +118,8 @@ export class FlowBuilder {
       return held;
     }
     const instance = await this.guarded(node, () => node.definition.build(buildCtx));
+    // Chains pass uploaded images only to a model built with allowImageUploads (Flowise's multiModalOption).
+    if (node.category === 'Chat Models' && asBoolean(buildCtx.inputs.allowImageUploads) === true) markImageUploads(instance);
     this.instances.set(node.id, instance);
     if (key) cache!.set(key, instance);
     return instance;
