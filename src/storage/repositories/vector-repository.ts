@@ -5,7 +5,7 @@ import { TopK, bytesToVector, dot, vectorToBytes } from '../../shared/vector-mat
 import type { Db } from '../database.js';
 import type { DatabaseSchema } from '../schema.js';
 import { nowIso } from './json-columns.js';
-import { type Filter, checkedId, filterConditions, hnswIndexSql, parseMetadata, pgvectorCast, pgvectorLiteral } from './vector-search.js';
+import { type Filter, checkedId, dropHnswIndexSql, filterConditions, hnswIndexName, hnswIndexSql, parseMetadata, pgvectorCast, pgvectorLiteral } from './vector-search.js';
 
 export interface CollectionSpec {
   key: string;
@@ -87,7 +87,7 @@ export class VectorRepository {
     for (const chunk of chunks) {
       if (chunk.embedding.length !== spec.dims) throw new Error(`chunk vector has ${chunk.embedding.length} values; the collection needs ${spec.dims}`);
     }
-    return this.db.transaction().execute(async (trx) => {
+    const written = await this.db.transaction().execute(async (trx) => {
       const { id, numDeleted: emptied } = await this.collectionFor(trx, spec, chunks.length > 0);
       const existing = await trx.selectFrom('vector_chunk').select(['id', 'contentHash']).where('collectionId', '=', id).execute();
       const held = new Set(existing.map((row) => row.contentHash));
@@ -122,12 +122,20 @@ export class VectorRepository {
           numDeleted += Number(result.numDeletedRows);
         }
       }
-      if (storage === 'pgvector' && numAdded > 0) {
-        const ddl = hnswIndexSql(id, spec.dims);
-        if (ddl) await ddl.execute(trx);
-      }
-      return { numAdded, numDeleted, numUpdated: 0, numSkipped: chunks.length - numAdded };
+      return { id, counts: { numAdded, numDeleted, numUpdated: 0, numSkipped: chunks.length - numAdded } };
     });
+    // After the commit: an index built inside it would also read the rows it deleted (another size).
+    if (storage === 'pgvector' && written.counts.numAdded > 0) await this.ensureIndex(written.id, spec.dims);
+    return written.counts;
+  }
+
+  /** The collection's HNSW index, built once (looked up first: building takes a lock writers wait on). */
+  private async ensureIndex(collectionId: string, dims: number): Promise<void> {
+    const ddl = hnswIndexSql(collectionId, dims);
+    if (!ddl) return;
+    const name = hnswIndexName(collectionId, dims);
+    const found = await sql<{ n: number }>`select count(*)::int as n from pg_indexes where tablename = 'vector_chunk' and indexname = ${name}`.execute(this.db);
+    if ((found.rows[0]?.n ?? 0) === 0) await ddl.execute(this.db);
   }
 
   /** The collection's id, created on first write; another embedder (or size) empties it first. */
@@ -141,6 +149,8 @@ export class VectorRepository {
     const row = await trx.selectFrom('vector_collection').selectAll().where('key', '=', spec.key).executeTakeFirstOrThrow();
     if (row.embedder === spec.embedder && (Number(row.dims) === spec.dims || !writing)) return { id: row.id, numDeleted: 0 };
     const deleted = await trx.deleteFrom('vector_chunk').where('collectionId', '=', row.id).executeTakeFirst();
+    // Its HNSW index casts to the old size; new vectors would not fit it.
+    if ((await this.storageKind()) === 'pgvector') await dropHnswIndexSql(row.id, Number(row.dims)).execute(trx);
     await trx.updateTable('vector_collection').set({ embedder: spec.embedder, dims: spec.dims, updatedDate: now }).where('id', '=', row.id).execute();
     return { id: row.id, numDeleted: Number(deleted.numDeletedRows) };
   }

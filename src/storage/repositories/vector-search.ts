@@ -43,9 +43,13 @@ export function hnswIndexSql(collectionId: string, dims: number) {
   const cast = pgvectorCast(dims);
   if (!cast) return undefined;
   const id = checkedId(collectionId);
-  const name = `vector_chunk_hnsw_${id.replace(/-/g, '')}`;
-  return sql`create index if not exists ${sql.raw(`"${name}"`)} on vector_chunk using hnsw ((embedding::${sql.raw(`${cast.type}(${dims})`)}) ${sql.raw(cast.ops)}) where "collectionId" = ${sql.lit(id)}`;
+  return sql`create index if not exists ${sql.raw(`"${hnswIndexName(id, dims)}"`)} on vector_chunk using hnsw ((embedding::${sql.raw(`${cast.type}(${dims})`)}) ${sql.raw(cast.ops)}) where "collectionId" = ${sql.lit(id)}`;
 }
+
+/** Named by collection and size: a collection re-indexed with another model drops the old one. */
+export const hnswIndexName = (collectionId: string, dims: number) => `vector_chunk_hnsw_${checkedId(collectionId).replace(/-/g, '')}_${dims}`;
+
+export const dropHnswIndexSql = (collectionId: string, dims: number) => sql`drop index if exists ${sql.raw(`"${hnswIndexName(collectionId, dims)}"`)}`;
 
 export type Filter = Record<string, string | number | boolean>;
 
