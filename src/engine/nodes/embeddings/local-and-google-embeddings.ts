@@ -1,4 +1,3 @@
-import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { FlowValidationError } from '../../errors.js';
 import { registerEmbedder } from '../../vectors/embedder.js';
 import { credentialField } from '../chat-model-inputs.js';
@@ -101,15 +100,15 @@ export const googleGenerativeAiEmbeddings: NodeDefinition = {
     const taskType = asString(ctx.inputs.tasktype) ?? 'TASK_TYPE_UNSPECIFIED';
     const baseUrl = asString(ctx.inputs.baseUrl);
     const { GoogleGenerativeAIEmbeddings } = await import('@langchain/google-genai');
-    const embeddings: EmbeddingsInterface = new GoogleGenerativeAIEmbeddings({
+    const embeddings = new GoogleGenerativeAIEmbeddings({
       apiKey,
       model,
       taskType: (TASK_TYPES.includes(taskType) ? taskType : 'TASK_TYPE_UNSPECIFIED') as never,
-      // Flowise keeps newlines unless asked (LangChain's own default strips them).
-      stripNewLines: asBoolean(ctx.inputs.stripNewLines) === true,
       maxRetries: ctx.run.services.llm.maxRetries,
       ...(baseUrl ? { baseUrl } : {}),
     });
+    // Flowise keeps newlines unless asked; LangChain strips them always (its constructor ignores the option).
+    embeddings.stripNewLines = asBoolean(ctx.inputs.stripNewLines) === true;
     return registerEmbedder(embeddings, `google|${baseUrl ?? 'default'}|${model}|${taskType}`);
   },
 };
