@@ -143,6 +143,8 @@ export interface VectorCollectionTable {
   key: string;
   embedder: string;
   dims: number;
+  /** Bumped by every write that changed the chunks (processes holding its vectors in memory reload them). */
+  version: number;
   createdDate: string;
   updatedDate: string;
 }

@@ -20,7 +20,7 @@ const chunk = (text: string, vector: number[], metadata: Record<string, unknown>
 });
 
 /** The same contract on every backend: idempotent writes, replace, exact ranking, filters, embedder change. */
-function vectorStoreContract(name: string, expectedKind: string, open: () => Promise<{ repo: VectorRepository; kind: string; close(): Promise<void> }>) {
+function vectorStoreContract(name: string, expectedKind: string, open: () => Promise<{ repo: VectorRepository; uncached: VectorRepository; kind: string; close(): Promise<void> }>) {
   describe(`vector store on ${name}`, () => {
     let store: Awaited<ReturnType<typeof open>>;
     beforeAll(async () => {
@@ -45,6 +45,9 @@ function vectorStoreContract(name: string, expectedKind: string, open: () => Pro
       expect((await store.repo.search('c1', unitVector([1, 0, 0]), 3, { ok: true })).map((f) => f.pageContent)).toEqual(['north']);
       expect((await store.repo.search('c1', unitVector([1, 0, 0]), 3, { n: 1 })).map((f) => f.pageContent)).toEqual(['east']);
       await expect(store.repo.search('c1', unitVector([1, 0, 0]), 3, { "a'); drop table vector_chunk; --": 1 })).rejects.toThrow(/may hold only/);
+      // Without room to hold the vectors in memory, the database's own scan answers the same.
+      const scanned = await store.uncached.search('c1', unitVector([0.9, 0.3, 0]), 2);
+      expect(scanned.map((f) => [f.pageContent, Math.round(f.score * 1e4)])).toEqual(found.map((f) => [f.pageContent, Math.round(f.score * 1e4)]));
       expect(await store.repo.search('unknown', unitVector([1, 0, 0]), 3)).toEqual([]);
     });
 
@@ -65,12 +68,14 @@ function vectorStoreContract(name: string, expectedKind: string, open: () => Pro
 
 vectorStoreContract('SQLite', 'blob', async () => {
   const db = await openTestDatabase();
-  return { repo: db.repos.vectors, kind: await db.repos.vectors.storageKind(), close: () => db.close() };
+  const uncached = new VectorRepository(db.database.db, 'sqlite', undefined, 0);
+  return { repo: db.repos.vectors, uncached, kind: await db.repos.vectors.storageKind(), close: () => db.close() };
 });
 
 vectorStoreContract('PostgreSQL without pgvector', 'bytea', async () => {
   const db = await openTestDatabase(await createTestDatabase('vec'));
-  return { repo: db.repos.vectors, kind: await db.repos.vectors.storageKind(), close: () => db.close() };
+  const uncached = new VectorRepository(db.database.db, 'postgres', undefined, 0);
+  return { repo: db.repos.vectors, uncached, kind: await db.repos.vectors.storageKind(), close: () => db.close() };
 });
 
 vectorStoreContract('PostgreSQL with pgvector (PGlite)', 'pgvector', async () => {
@@ -81,6 +86,7 @@ vectorStoreContract('PostgreSQL with pgvector (PGlite)', 'pgvector', async () =>
   const repo = new VectorRepository(db, 'postgres');
   return {
     repo,
+    uncached: repo,
     kind: await repo.storageKind(),
     async close() {
       await db.destroy();

@@ -19,6 +19,7 @@ import { docxFile, plainText, textFile } from './loaders/text-loaders.js';
 import { characterTextSplitter, markdownTextSplitter, recursiveCharacterTextSplitter, tokenTextSplitter } from './splitters/text-splitters.js';
 import { retrieverTool } from './tools/retriever-tool.js';
 import { faiss, memoryVectorStore } from './vectorstores/faiss-and-memory.js';
+import { postgres } from './vectorstores/postgres.js';
 
 export type NodeRegistry = ReadonlyMap<string, NodeDefinition>;
 
@@ -50,6 +51,7 @@ export const SUPPORTED_NODES: readonly NodeDefinition[] = [
   googleGenerativeAiEmbeddings,
   faiss,
   memoryVectorStore,
+  postgres,
   conversationalRetrievalQAChain,
   retrievalQAChain,
   retrieverTool,

@@ -16,6 +16,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('key', 'text', (c) => c.notNull().unique())
     .addColumn('embedder', 'text', (c) => c.notNull())
     .addColumn('dims', 'integer', (c) => c.notNull())
+    .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('createdDate', 'text', (c) => c.notNull())
     .addColumn('updatedDate', 'text', (c) => c.notNull())
     .execute();

@@ -5,6 +5,7 @@ import { TopK, bytesToVector, dot, vectorToBytes } from '../../shared/vector-mat
 import type { Db } from '../database.js';
 import type { DatabaseSchema } from '../schema.js';
 import { nowIso } from './json-columns.js';
+import { VectorMatrixCache, topRows } from './vector-matrix-cache.js';
 import { type Filter, checkedId, dropHnswIndexSql, filterConditions, hnswIndexName, hnswIndexSql, parseMetadata, pgvectorCast, pgvectorLiteral } from './vector-search.js';
 
 export interface CollectionSpec {
@@ -40,6 +41,8 @@ type Storage = 'blob' | 'pgvector' | 'bytea';
 
 const INSERT_BATCH = 200;
 const SCAN_BATCH = 2000;
+/** Vectors a process keeps in memory between searches (about 40k chunks of 1536 dimensions). */
+export const DEFAULT_MATRIX_CACHE_BYTES = 256 * 1024 * 1024;
 
 /**
  * The vector store every process shares (nodes-rag.md §3.3): chunks keyed by (collection, content
@@ -49,12 +52,16 @@ const SCAN_BATCH = 2000;
 export class VectorRepository {
   private storage: Promise<Storage> | undefined;
   private warned = false;
+  private readonly matrices: VectorMatrixCache;
 
   constructor(
     private readonly db: Db,
     private readonly dialect: 'sqlite' | 'postgres',
     private readonly logger?: Logger,
-  ) {}
+    matrixCacheBytes = DEFAULT_MATRIX_CACHE_BYTES,
+  ) {
+    this.matrices = new VectorMatrixCache(matrixCacheBytes);
+  }
 
   /** Which column type the migration chose (PostgreSQL: `vector` when pgvector was there). */
   storageKind(): Promise<Storage> {
@@ -122,6 +129,9 @@ export class VectorRepository {
           numDeleted += Number(result.numDeletedRows);
         }
       }
+      if (numAdded > 0 || numDeleted > 0) {
+        await trx.updateTable('vector_collection').set((eb) => ({ version: eb('version', '+', 1), updatedDate: nowIso() })).where('id', '=', id).execute();
+      }
       return { id, counts: { numAdded, numDeleted, numUpdated: 0, numSkipped: chunks.length - numAdded } };
     });
     // After the commit: an index built inside it would also read the rows it deleted (another size).
@@ -143,7 +153,7 @@ export class VectorRepository {
     const now = nowIso();
     await trx
       .insertInto('vector_collection')
-      .values({ id: randomUUID(), key: spec.key, embedder: spec.embedder, dims: spec.dims, createdDate: now, updatedDate: now })
+      .values({ id: randomUUID(), key: spec.key, embedder: spec.embedder, dims: spec.dims, version: 1, createdDate: now, updatedDate: now })
       .onConflict((oc) => oc.column('key').doNothing())
       .execute();
     const row = await trx.selectFrom('vector_collection').selectAll().where('key', '=', spec.key).executeTakeFirstOrThrow();
@@ -157,12 +167,16 @@ export class VectorRepository {
 
   /** The `k` chunks closest to `query` (a unit vector), best first. */
   async search(key: string, query: Float32Array, k: number, filter?: Filter): Promise<FoundChunk[]> {
-    const collection = await this.db.selectFrom('vector_collection').select(['id', 'dims']).where('key', '=', key).executeTakeFirst();
+    const collection = await this.db.selectFrom('vector_collection').select(['id', 'dims', 'version']).where('key', '=', key).executeTakeFirst();
     if (!collection || k < 1) return [];
     const dims = Number(collection.dims);
     if (query.length !== dims) throw new Error(`the question's vector has ${query.length} values; the collection holds ${dims}`);
     const storage = await this.storageKind();
     if (storage === 'pgvector') return this.searchPgvector(collection.id, dims, query, k, filter);
+    if (!filter) {
+      const held = await this.matrixOf(collection.id, dims, Number(collection.version));
+      if (held) return this.rowsByScore(topRows(held, query, k));
+    }
     if (storage === 'bytea') return this.scan(collection.id, query, k, filter);
     const rows = await this.db
       .selectFrom('vector_chunk')
@@ -191,6 +205,55 @@ export class VectorRepository {
     return rows.map((r) => ({ id: r.id, pageContent: r.content, metadata: parseMetadata(r.metadata), score: Number(r.score) }));
   }
 
+  /** The collection's vectors from this process's memory, loaded once per version; none when too large. */
+  private async matrixOf(collectionId: string, dims: number, version: number) {
+    const held = this.matrices.get(collectionId, version);
+    if (held) return held;
+    const counted = await this.db
+      .selectFrom('vector_chunk')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('collectionId', '=', collectionId)
+      .executeTakeFirstOrThrow();
+    const rows = Number(counted.n);
+    if (!this.matrices.fits(rows, dims)) return undefined;
+    const ids: string[] = [];
+    const matrix = new Float32Array(rows * dims);
+    let after = '';
+    for (;;) {
+      const batch = await this.db
+        .selectFrom('vector_chunk')
+        .select(['id', 'embedding'])
+        .where('collectionId', '=', collectionId)
+        .where('id', '>', after)
+        .orderBy('id')
+        .limit(SCAN_BATCH)
+        .execute();
+      for (const row of batch) {
+        const vector = bytesToVector(row.embedding as Buffer);
+        // Rows written meanwhile (past the count) wait for the next version's load.
+        if (vector.length !== dims || ids.length >= rows) continue;
+        matrix.set(vector, ids.length * dims);
+        ids.push(row.id);
+      }
+      if (batch.length < SCAN_BATCH) break;
+      after = batch[batch.length - 1]!.id;
+    }
+    const loaded = { ids, matrix: ids.length === rows ? matrix : matrix.subarray(0, ids.length * dims), dims };
+    this.matrices.put(collectionId, version, loaded);
+    return loaded;
+  }
+
+  /** The chunks of scored ids, in score order. */
+  private async rowsByScore(top: Array<{ id: string; score: number }>): Promise<FoundChunk[]> {
+    if (top.length === 0) return [];
+    const found = await this.db.selectFrom('vector_chunk').select(['id', 'content', 'metadata']).where('id', 'in', top.map((t) => t.id)).execute();
+    const byId = new Map(found.map((row) => [row.id, row]));
+    return top.flatMap(({ id, score }) => {
+      const row = byId.get(id);
+      return row ? [{ id, pageContent: row.content, metadata: parseMetadata(row.metadata), score }] : [];
+    });
+  }
+
   /** PostgreSQL without pgvector: the same exact kernel as SQLite, over rows read in id order. */
   private async scan(collectionId: string, query: Float32Array, k: number, filter?: Filter): Promise<FoundChunk[]> {
     if (!this.warned) {
@@ -216,13 +279,6 @@ export class VectorRepository {
       if (rows.length < SCAN_BATCH) break;
       after = rows[rows.length - 1]!.id;
     }
-    const top = best.result();
-    if (top.length === 0) return [];
-    const found = await this.db.selectFrom('vector_chunk').select(['id', 'content', 'metadata']).where('id', 'in', top.map((t) => t.item)).execute();
-    const byId = new Map(found.map((row) => [row.id, row]));
-    return top.flatMap(({ score, item }) => {
-      const row = byId.get(item);
-      return row ? [{ id: row.id, pageContent: row.content, metadata: parseMetadata(row.metadata), score }] : [];
-    });
+    return this.rowsByScore(best.result().map(({ score, item }) => ({ id: item, score })));
   }
 }
