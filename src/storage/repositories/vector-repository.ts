@@ -46,8 +46,9 @@ export const DEFAULT_MATRIX_CACHE_BYTES = 256 * 1024 * 1024;
 
 /**
  * The vector store every process shares (nodes-rag.md §3.3): chunks keyed by (collection, content
- * hash), so writes are idempotent. Search is exact over float32 (SQLite: a registered function; PostgreSQL
- * without pgvector: scored here in batches) or pgvector with a per-collection HNSW index.
+ * hash), so writes are idempotent. Search is exact over float32 (the collection's vectors held in this
+ * process per collection version, or rows scored here in batches) or pgvector with a per-collection
+ * HNSW index.
  */
 export class VectorRepository {
   private storage: Promise<Storage> | undefined;
@@ -177,16 +178,7 @@ export class VectorRepository {
       const held = await this.matrixOf(collection.id, dims, Number(collection.version));
       if (held) return this.rowsByScore(topRows(held, query, k));
     }
-    if (storage === 'bytea') return this.scan(collection.id, query, k, filter);
-    const rows = await this.db
-      .selectFrom('vector_chunk')
-      .select(['id', 'content', 'metadata', sql<number | null>`vec_score(embedding, ${vectorToBytes(query)})`.as('score')])
-      .where('collectionId', '=', collection.id)
-      .where((eb) => eb.and(filterConditions(eb, filter, 'sqlite')))
-      .orderBy('score', 'desc')
-      .limit(k)
-      .execute();
-    return rows.filter((r) => r.score !== null).map((r) => ({ id: r.id, pageContent: r.content, metadata: parseMetadata(r.metadata), score: Number(r.score) }));
+    return this.scan(collection.id, query, k, filter);
   }
 
   private async searchPgvector(collectionId: string, dims: number, query: Float32Array, k: number, filter?: Filter): Promise<FoundChunk[]> {
@@ -254,9 +246,12 @@ export class VectorRepository {
     });
   }
 
-  /** PostgreSQL without pgvector: the same exact kernel as SQLite, over rows read in id order. */
+  /**
+   * Exact search in the database's rows, read in id order in batches (filtered searches, and
+   * collections too large to hold in memory).
+   */
   private async scan(collectionId: string, query: Float32Array, k: number, filter?: Filter): Promise<FoundChunk[]> {
-    if (!this.warned) {
+    if (this.dialect === 'postgres' && !this.warned) {
       this.warned = true;
       this.logger?.warn('pgvector is not installed in the database: vector search scans each collection in the process (fine for tens of thousands of chunks)');
     }
@@ -268,7 +263,7 @@ export class VectorRepository {
         .select(['id', 'embedding'])
         .where('collectionId', '=', collectionId)
         .where('id', '>', after)
-        .where((eb) => eb.and(filterConditions(eb, filter, 'postgres')))
+        .where((eb) => eb.and(filterConditions(eb, filter, this.dialect)))
         .orderBy('id')
         .limit(SCAN_BATCH)
         .execute();

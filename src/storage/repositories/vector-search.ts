@@ -1,21 +1,10 @@
-import type BetterSqlite3 from 'better-sqlite3';
 import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
-import { bytesToVector, dot } from '../../shared/vector-math.js';
 import type { DatabaseSchema } from '../schema.js';
 
 /**
- * SQL pieces of the vector store: the SQLite scoring function, pgvector literals and the index DDL,
- * and metadata filters. Nothing a caller supplies is ever interpolated: filter keys are checked and
+ * SQL pieces of the vector store: pgvector literals and the index DDL, and metadata filters. Nothing a caller supplies is ever interpolated: filter keys are checked and
  * bound, collection ids are ours (UUIDs, checked) and dimensions are integers.
  */
-
-/** `vec_score(a, b)`: dot product of two float32 BLOBs (unit vectors: cosine); NULL when lengths differ. */
-export function registerVectorFunctions(db: BetterSqlite3.Database): void {
-  db.function('vec_score', { deterministic: true }, (a: unknown, b: unknown) => {
-    if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array) || a.byteLength !== b.byteLength) return null;
-    return dot(bytesToVector(a), bytesToVector(b));
-  });
-}
 
 /** pgvector's text form, `[0.1,0.2,…]`. */
 export const pgvectorLiteral = (vector: Float32Array): string => `[${Array.from(vector).join(',')}]`;
