@@ -5,6 +5,7 @@ import { PlanCache } from '../runner/plan-cache.js';
 import { RunExecutor } from '../runner/run-executor.js';
 import { UpsertExecutor } from '../runner/upsert/upsert-executor.js';
 import { CredentialCipher } from '../security/credential-cipher.js';
+import { OutboundPolicy } from '../security/outbound-policy.js';
 import { resolveCredentialKey } from '../security/secret-key.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
@@ -20,6 +21,8 @@ export interface Core {
   executor: RunExecutor;
   /** Runs vector upserts (main mode in the server, queue mode on workers). */
   upserts: UpsertExecutor;
+  /** Closes what the core owns: outbound connections, then the database (idempotent). */
+  close(): Promise<void>;
 }
 
 export async function composeCore(
@@ -38,7 +41,8 @@ export async function composeCore(
   }
   const repos = createRepositories(database.db, database.dialect, logger);
   const plans = new PlanCache(createNodeRegistry());
-  const services = createEngineServices(repos, cipher, config.runs.llmMaxRetries);
+  const outbound = new OutboundPolicy(config.outbound);
+  const services = createEngineServices(repos, cipher, config.runs.llmMaxRetries, { outbound });
   const executor = new RunExecutor({
     repos,
     plans,
@@ -55,5 +59,13 @@ export async function composeCore(
     logger,
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
   });
-  return { database, repos, cipher, plans, executor, upserts };
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await outbound.close();
+      await database.close();
+    })();
+    return closing;
+  };
+  return { database, repos, cipher, plans, executor, upserts, close };
 }

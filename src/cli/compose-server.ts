@@ -65,7 +65,7 @@ export async function composeServer(config: AppConfig, logger: Logger): Promise<
   try {
     parts = await composeRunner(config, core, metrics, logger);
   } catch (error) {
-    await core.database.close();
+    await core.close();
     throw error;
   }
   const app = await buildApp({
@@ -93,7 +93,7 @@ export async function composeServer(config: AppConfig, logger: Logger): Promise<
       await Promise.race([stopped, sleep(1000)]);
       app.server.closeAllConnections();
       await stopped;
-      await core.database.close();
+      await core.close();
     })();
     return closing;
   };

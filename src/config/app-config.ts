@@ -1,3 +1,5 @@
+import type { OutboundPolicyConfig } from '../security/outbound-policy.js';
+
 /** The validated configuration every component receives; built once by `loadConfig`. */
 
 export type RunMode = 'main' | 'queue';
@@ -74,6 +76,8 @@ export interface AppConfig {
   uploads: UploadConfig;
   /** Vector upserts: how many one process runs at once, and how long a waiting request waits (ms). */
   upserts: { concurrency: number; timeoutMs: number };
+  /** Requests to user-chosen URLs (tools, the sandbox's fetch, web loaders): security/outbound-policy.ts. */
+  outbound: OutboundPolicyConfig;
   /** Package version, for `/api/v1/version`. */
   version: string;
 }

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseHostRules } from '../security/host-rules.js';
 
 /**
  * Small zod building blocks for environment variables. Every variable arrives as a string (or not at
@@ -80,3 +81,38 @@ export const directory = (fallback: string, cwd: string) =>
     const expanded = value === '~' || value.startsWith('~/') ? path.join(os.homedir(), value.slice(1)) : value;
     return path.resolve(cwd, expanded);
   });
+
+/** Comma-separated words (empty entries dropped); each must match `pattern`. */
+export const nameList = (pattern: RegExp, what: string) =>
+  z.preprocess(
+    unsetToUndefined,
+    z
+      .string()
+      .default('')
+      .transform((value, ctx) => {
+        const names = value.split(',').map((n) => n.trim()).filter((n) => n !== '');
+        const bad = names.filter((n) => !pattern.test(n));
+        if (bad.length > 0) {
+          ctx.addIssue({ code: 'custom', message: `${bad.map((n) => `"${n}"`).join(', ')} ${bad.length === 1 ? 'is not' : 'are not'} ${what}` });
+          return z.NEVER;
+        }
+        return [...new Set(names)];
+      }),
+  );
+
+/** Comma-separated outbound host rules (IP, CIDR or host name; security/host-rules.ts). */
+export const hostRuleList = () =>
+  z.preprocess(
+    unsetToUndefined,
+    z
+      .string()
+      .default('')
+      .transform((value, ctx) => {
+        try {
+          return parseHostRules(value).map((rule) => rule.text);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+  );

@@ -118,6 +118,13 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     },
     uploads: { maxFileBytes: env.UPLOAD_MAX_FILE_SIZE, maxRequestBytes: env.UPLOAD_MAX_REQUEST_SIZE },
     upserts: { concurrency: env.UPSERT_CONCURRENCY, timeoutMs: env.UPSERT_TIMEOUT },
+    outbound: {
+      allowList: env.HTTP_ALLOW_LIST,
+      denyList: env.HTTP_DENY_LIST,
+      maxResponseBytes: env.HTTP_MAX_RESPONSE_BYTES,
+      timeoutMs: env.HTTP_TIMEOUT,
+      maxRedirects: env.HTTP_MAX_REDIRECTS,
+    },
     version: packageVersion(),
   };
 }

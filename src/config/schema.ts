@@ -6,6 +6,7 @@ import {
   integer,
   oneOf,
   optionalString,
+  hostRuleList,
   stringWithDefault,
 } from './env-parsers.js';
 
@@ -75,6 +76,11 @@ export function buildEnvSchema(cwd: string) {
       // rag-engine branch: vector upserts
       UPSERT_CONCURRENCY: integer(2, { min: 1 }),
       UPSERT_TIMEOUT: integer(300000, { min: 1 }),
+      HTTP_ALLOW_LIST: hostRuleList(),
+      HTTP_DENY_LIST: hostRuleList(),
+      HTTP_MAX_RESPONSE_BYTES: byteSize('10mb'),
+      HTTP_TIMEOUT: integer(30000, { min: 1 }),
+      HTTP_MAX_REDIRECTS: integer(5, { min: 0, max: 20 }),
     });
 }
 

@@ -12,8 +12,16 @@ import { DatabaseFileStore } from './database-file-store.js';
  */
 const CREDENTIAL_TTL_MS = 2000;
 
+/** Services built elsewhere (they own processes or connections) and handed to the engine as they are. */
+export type ComposedServices = Pick<EngineServices, 'outbound'>;
+
 /** The engine's view of the outside world, backed by the repositories and the credential cipher. */
-export function createEngineServices(repos: Repositories, cipher: CredentialCipher, llmMaxRetries: number): EngineServices {
+export function createEngineServices(
+  repos: Repositories,
+  cipher: CredentialCipher,
+  llmMaxRetries: number,
+  composed: ComposedServices = {},
+): EngineServices {
   const credentials = new Map<string, { record: CredentialRecord; data: Record<string, unknown>; expires: number }>();
   const loadDecrypted = async (credentialId: string) => {
     const now = Date.now();
@@ -46,5 +54,6 @@ export function createEngineServices(repos: Repositories, cipher: CredentialCiph
     vectors: repos.vectors,
     embeddingCache: repos.embeddingCache,
     files: new DatabaseFileStore(repos.uploads),
+    ...composed,
   };
 }

@@ -3,6 +3,7 @@ import type { FileStore } from '../files/file-store.js';
 import type { FileUpload } from '../files/uploads.js';
 import type { InstanceCache } from '../run/instance-cache.js';
 import type { EmbeddingCache, IndexCounts, VectorIndex } from '../vectors/vector-port.js';
+import type { OutboundFetch } from '../../security/outbound-policy.js';
 
 /** Flowise's category names; the editor groups its palette by them and the engine's rules read them. */
 export type NodeCategory =
@@ -89,6 +90,11 @@ export interface EngineServices {
   vectors?: VectorIndex;
   /** Embeddings by text hash, so a text is embedded once (retried upserts, memoryVectorStore questions). */
   embeddingCache?: EmbeddingCache;
+  /**
+   * HTTP to user-chosen URLs under the outbound policy (security/outbound-policy.ts): requestsGet/Post,
+   * web loaders. Nodes never fetch such URLs any other way; absent means they refuse to fetch.
+   */
+  outbound?: OutboundFetch;
 }
 
 /** What a vector store node's upsert answers (Flowise's IndexingResult). */
