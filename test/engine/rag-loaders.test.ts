@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registry } from './engine-harness.js';
 import type { BuildContext, EngineServices, RunContext } from '../../src/engine/nodes/node-definition.js';
 import { dataUri, makeDocx, makePdf } from '../fixtures/documents.js';
+import { HttpTarget } from '../support/http-target.js';
+import { OutboundPolicy } from '../../src/security/outbound-policy.js';
 
 /** Builds one node of the registry with the given inputs (what the engine does once references are resolved). */
 async function build(name: string, inputs: Record<string, unknown>, outputs: Record<string, unknown> = {}, files?: EngineServices['files']) {
@@ -132,3 +134,47 @@ describe('text splitters', () => {
 });
 
 afterAll(() => undefined);
+
+describe('cheerioWebScraper (through the outbound policy)', () => {
+  const site = new HttpTarget();
+  const html = (title: string, body: string) => (_: unknown, res: import('node:http').ServerResponse) =>
+    res.writeHead(200, { 'content-type': 'text/html' }).end(`<html><head><title>${title}</title></head><body>${body}</body></html>`);
+  beforeAll(async () => {
+    site
+      .route('/', html('Home', '<nav>menu</nav><article>Welcome home.</article><a href="/a">A</a><a href="/b#x">B</a><a href="https://elsewhere.example/">out</a>'))
+      .route('/a', html('Page A', '<article>Alpha page.</article><a href="/">home</a>'))
+      .route('/b', html('Page B', '<article>Beta page.</article>'))
+      .route('/sitemap.xml', (_, res) =>
+        res.writeHead(200, { 'content-type': 'application/xml' }).end(`<urlset><url><loc>${site.url}/b</loc></url><url><loc>${site.url}/a</loc></url></urlset>`),
+      );
+    await site.start();
+  });
+  afterAll(async () => site.stop());
+
+  const policy = (allowList: string[]) => new OutboundPolicy({ allowList, denyList: [], maxResponseBytes: 1_000_000, timeoutMs: 5000, maxRedirects: 3 });
+  const scrape = async (inputs: Record<string, unknown>, allowList = ['127.0.0.1']) => {
+    const definition = registry.get('cheerioWebScraper')!;
+    const run = { chatflowId: 'f', signal: new AbortController().signal, services: { llm: { maxRetries: 0 }, outbound: policy(allowList) } } as unknown as RunContext;
+    return (await definition.build({ nodeId: 'cheerioWebScraper_0', label: 'Cheerio', inputs, credential: {}, outputs: {}, run })) as Docs;
+  };
+
+  it('reads a page\'s text under a selector, with source and title', async () => {
+    expect(await scrape({ url: `${site.url}/`, selector: 'article' })).toEqual([
+      { pageContent: 'Welcome home.', metadata: { source: `${site.url}/`, title: 'Home' } },
+    ]);
+  });
+
+  it('crawls same-site links up to the limit, and reads a sitemap', async () => {
+    const crawled = await scrape({ url: `${site.url}/`, selector: 'article', relativeLinksMethod: 'webCrawl', limit: '0' });
+    expect(crawled.map((d) => d.pageContent)).toEqual(['Welcome home.', 'Alpha page.', 'Beta page.']);
+    expect((await scrape({ url: `${site.url}/`, relativeLinksMethod: 'webCrawl', limit: '2', selector: 'article' })).map((d) => d.metadata.title)).toEqual(['Home', 'Page A']);
+    const mapped = await scrape({ url: `${site.url}/sitemap.xml`, relativeLinksMethod: 'scrapeXMLSitemap', selector: 'article' });
+    expect(mapped.map((d) => d.pageContent)).toEqual(['Beta page.', 'Alpha page.']);
+  });
+
+  it('a private address is refused unless HTTP_ALLOW_LIST lists it; a bad selector is named', async () => {
+    await expect(scrape({ url: `${site.url}/` }, [])).rejects.toThrow(/cheerioWebScraper_0.*(not allowed|refused|denied)/i);
+    await expect(scrape({ url: `${site.url}/`, selector: 'a[' })).rejects.toThrow(/invalid CSS selector/);
+    await expect(scrape({ url: 'not a url' })).rejects.toThrow(/not a valid URL/);
+  });
+});

@@ -13,6 +13,7 @@ import { conversationalRetrievalQAChain } from './chains/conversational-retrieva
 import { retrievalQAChain } from './chains/retrieval-qa-chain.js';
 import { ollamaEmbedding, googleGenerativeAiEmbeddings } from './embeddings/local-and-google-embeddings.js';
 import { azureOpenAIEmbeddings, openAIEmbeddings } from './embeddings/openai-embeddings.js';
+import { cheerioWebScraper } from './loaders/cheerio-web-scraper.js';
 import { csvFile, jsonFile } from './loaders/data-loaders.js';
 import { pdfFile } from './loaders/pdf-file.js';
 import { docxFile, plainText, textFile } from './loaders/text-loaders.js';
@@ -41,6 +42,7 @@ export const SUPPORTED_NODES: readonly NodeDefinition[] = [
   docxFile,
   csvFile,
   jsonFile,
+  cheerioWebScraper,
   recursiveCharacterTextSplitter,
   characterTextSplitter,
   markdownTextSplitter,
