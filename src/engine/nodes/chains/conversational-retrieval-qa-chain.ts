@@ -8,7 +8,7 @@ import { callChatModel } from '../../run/call-model.js';
 import { asBoolean, asString } from '../input-values.js';
 import { type MemoryInstance, isMemoryInstance } from '../memory-instance.js';
 import type { ChatTurn, NodeDefinition, RunContext } from '../node-definition.js';
-import { type RetrieverLike, asRetriever, emitSourceDocuments, retrieve, toSourceDocuments } from './retrieval.js';
+import { type RetrieverLike, asRetriever, refuseModeration, emitSourceDocuments, retrieve, toSourceDocuments } from './retrieval.js';
 
 /** Turns a follow-up question into one that stands alone (our wording of Flowise's default). */
 export const DEFAULT_REPHRASE_PROMPT = `Using the conversation below, rewrite the follow-up question so that it can be understood without the conversation.
@@ -105,6 +105,7 @@ export const conversationalRetrievalQAChain: NodeDefinition = {
     { name: 'systemMessagePrompt', kind: 'param', type: 'string', label: 'System Message', optional: true, hidden: true, description: 'Deprecated' },
   ],
   async build(ctx) {
+    refuseModeration(ctx.inputs.inputModeration, ctx.nodeId);
     const { memory } = ctx.inputs;
     if (memory !== undefined && memory !== '' && !isMemoryInstance(memory)) {
       throw new FlowValidationError(`Node ${ctx.nodeId} (conversationalRetrievalQAChain): input "memory" is not a memory`, ctx.nodeId);

@@ -3,7 +3,7 @@ import type { FlowResult } from '../../events/run-event.js';
 import { messageClasses } from '../../prompts/messages.js';
 import { callChatModel } from '../../run/call-model.js';
 import type { NodeDefinition } from '../node-definition.js';
-import { type RetrieverLike, asRetriever, retrieve } from './retrieval.js';
+import { type RetrieverLike, asRetriever, refuseModeration, retrieve } from './retrieval.js';
 
 /** The system message of LangChain's chat QA prompt, in our words; the documents follow it. */
 export const RETRIEVAL_QA_SYSTEM = `Answer the user's question from the pieces of context below.
@@ -44,6 +44,7 @@ export const retrievalQAChain: NodeDefinition = {
     },
   ],
   async build(ctx) {
+    refuseModeration(ctx.inputs.inputModeration, ctx.nodeId);
     const chain: QaInstance = {
       nodeId: ctx.nodeId,
       model: ctx.inputs.model as BaseChatModel,

@@ -43,3 +43,14 @@ export async function retrieve(retriever: RetrieverLike, query: string, ctx: Run
 export function emitSourceDocuments(ctx: RunContext, documents: SourceDocument[]): void {
   if (ctx.streaming) ctx.sink.emit({ event: 'sourceDocuments', data: documents });
 }
+
+/**
+ * Input moderation is declared on the retrieval chains (Flowise's inputs) but not run by them yet: a flow
+ * that connects moderators is refused rather than answered unmoderated.
+ */
+export function refuseModeration(value: unknown, nodeId: string): void {
+  const connected = Array.isArray(value) ? value.filter((v) => v !== undefined && v !== null && v !== '') : value ? [value] : [];
+  if (connected.length > 0) {
+    throw new FlowValidationError(`Node ${nodeId}: input moderation on this chain is not supported yet; disconnect it`, nodeId);
+  }
+}
