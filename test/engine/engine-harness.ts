@@ -27,6 +27,16 @@ export async function runEngine(
     chatflowId?: string;
   },
 ) {
+  const { ctx, events } = engineContext(options);
+  const plan = compileFlow(JSON.stringify(flow), registry);
+  const result = await executeFlow(plan, { overrideConfig: options.overrideConfig, overrideSettings: options.overrideSettings ?? NO_OVERRIDES }, ctx);
+  return { result, events, plan };
+}
+
+type EngineOptions = Parameters<typeof runEngine>[1];
+
+/** The run context and services the harness gives the engine: memory and credentials from maps. */
+function engineContext(options: EngineOptions, runId = 'run-1') {
   const events: RunEvent[] = [];
   const services: EngineServices = {
     loadHistory: async (_flow, session) => options.history?.[session] ?? [],
@@ -39,7 +49,7 @@ export async function runEngine(
     ...options.services,
   };
   const ctx: RunContext = {
-    runId: 'run-1',
+    runId,
     chatflowId: options.chatflowId ?? 'flow-1',
     chatId: 'chat-1',
     sessionId: 'chat-1',
@@ -51,40 +61,12 @@ export async function runEngine(
     sink: { emit: (event) => events.push(event) },
     services,
   };
-  const plan = compileFlow(JSON.stringify(flow), registry);
-  const result = await executeFlow(plan, { overrideConfig: options.overrideConfig, overrideSettings: options.overrideSettings ?? NO_OVERRIDES }, ctx);
-  return { result, events, plan };
+  return { ctx, events };
 }
 
 /** Upserts a flow's vector store through the engine alone (stopNodeId as the API takes it). */
-export async function upsertEngine(
-  flow: FlowJson,
-  options: Parameters<typeof runEngine>[1] & { stopNodeId?: string },
-) {
-  const events: RunEvent[] = [];
+export async function upsertEngine(flow: FlowJson, options: EngineOptions & { stopNodeId?: string }) {
   const plan = resolveUpsertPlan(JSON.stringify(flow), registry, options.stopNodeId);
-  const services: EngineServices = {
-    loadHistory: async () => [],
-    loadCredential: async (id) => {
-      const credential = options.credentials?.[id];
-      if (!credential) throw new Error(`no credential ${id}`);
-      return credential;
-    },
-    llm: { maxRetries: 0 },
-    ...options.services,
-  };
-  const ctx: RunContext = {
-    runId: 'upsert-1',
-    chatflowId: options.chatflowId ?? 'flow-1',
-    chatId: 'chat-1',
-    sessionId: 'chat-1',
-    apiMessageId: 'msg-1',
-    question: '',
-    requestHistory: [],
-    streaming: false,
-    signal: options.signal ?? new AbortController().signal,
-    sink: { emit: (event) => events.push(event) },
-    services,
-  };
+  const { ctx } = engineContext({ ...options, question: '', streaming: false }, 'upsert-1');
   return executeUpsert(plan, { overrideConfig: options.overrideConfig, overrideSettings: options.overrideSettings ?? NO_OVERRIDES }, ctx);
 }

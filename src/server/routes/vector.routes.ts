@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { addFileStorageOverrides, loaderFieldForFile } from '../../engine/files/file-fields.js';
 import { resolveUpsertPlan } from '../../engine/graph/upsert-plan.js';
 import { parseOverrideSettings } from '../../engine/run/override-config.js';
 import { waitForUpsert } from '../../runner/upsert/upsert-runner.js';
@@ -15,29 +15,6 @@ import { sendError, zodMessage } from '../plugins/error-handler.js';
 import type { ChatflowCache } from '../services/chatflow-cache.js';
 import { readMultipart } from '../uploads/read-multipart.js';
 import type { UploadService } from '../uploads/upload-service.js';
-
-/** Flowise's `mapExtToInputField`: which loader input a file uploaded for an upsert feeds. */
-export function mapExtToInputField(fileName: string): string {
-  switch (path.extname(fileName).toLowerCase()) {
-    case '.pdf':
-      return 'pdfFile';
-    case '.json':
-      return 'jsonFile';
-    case '.csv':
-    case '.xls':
-    case '.xlsx':
-      return 'csvFile';
-    case '.jsonl':
-      return 'jsonlinesFile';
-    case '.docx':
-    case '.doc':
-      return 'docxFile';
-    case '.yaml':
-      return 'yamlFile';
-    default:
-      return 'txtFile';
-  }
-}
 
 const jsonObject = z.preprocess((value) => {
   if (typeof value !== 'string') return value;
@@ -95,14 +72,14 @@ export async function vectorRoutes(app: FastifyInstance, deps: AppDeps, auth: Au
     }
     const { fields, files } = await readMultipart(request, deps.config.uploads, deps.config.server.bodyLimitBytes);
     // Flowise: the whole form becomes the overrideConfig; `vars` may arrive as a JSON string.
-    const overrideConfig: Record<string, unknown> = { ...fields };
+    let overrideConfig: Record<string, unknown> = { ...fields };
     if (typeof overrideConfig.vars === 'string') overrideConfig.vars = jsonObject.safeParse(overrideConfig.vars).data ?? overrideConfig.vars;
     if (files.length > 0) {
       const settings = parseOverrideSettings(chatflow.apiConfig);
       const nodes = [...resolveUpsertPlan(chatflow.flowData, registry, fields.stopNodeId || undefined).allNodes.values()];
       const checked = uploads.check(files, { purpose: 'upserts' });
       for (const file of checked) {
-        const field = mapExtToInputField(file.name);
+        const field = loaderFieldForFile(file.name);
         // Flowise ignores such a file silently (its #3897); we say why it would have no effect.
         const enabled = settings.enabled && nodes.some((n) => settings.nodeParams.get(n.label)?.has(field) && n.definition.inputs.some((i) => i.name === field));
         if (!enabled) {
@@ -115,13 +92,7 @@ export async function vectorRoutes(app: FastifyInstance, deps: AppDeps, auth: Au
         }
       }
       await uploads.store({ chatflowId: chatflow.id }, checked);
-      for (const file of checked) {
-        const field = mapExtToInputField(file.name);
-        const existing = typeof overrideConfig[field] === 'string' && String(overrideConfig[field]).startsWith('FILE-STORAGE::')
-          ? (JSON.parse(String(overrideConfig[field]).slice('FILE-STORAGE::'.length)) as string[])
-          : [];
-        overrideConfig[field] = `FILE-STORAGE::${JSON.stringify([...existing, file.name])}`;
-      }
+      overrideConfig = addFileStorageOverrides(overrideConfig, checked.map((file) => file.name));
     }
     return {
       ...(fields.stopNodeId ? { stopNodeId: fields.stopNodeId } : {}),

@@ -8,7 +8,7 @@ import { callChatModel } from '../../run/call-model.js';
 import { asBoolean, asString } from '../input-values.js';
 import { type MemoryInstance, isMemoryInstance } from '../memory-instance.js';
 import type { ChatTurn, NodeDefinition, RunContext } from '../node-definition.js';
-import { type RetrieverLike, asRetriever, refuseModeration, emitSourceDocuments, retrieve, toSourceDocuments } from './retrieval.js';
+import { INPUT_MODERATION_INPUT, type RetrieverLike, asRetriever, refuseModeration, emitSourceDocuments, retrieve, toSourceDocuments } from './retrieval.js';
 
 /** Turns a follow-up question into one that stands alone (our wording of Flowise's default). */
 export const DEFAULT_REPHRASE_PROMPT = `Using the conversation below, rewrite the follow-up question so that it can be understood without the conversation.
@@ -93,15 +93,7 @@ export const conversationalRetrievalQAChain: NodeDefinition = {
       default: DEFAULT_RESPONSE_PROMPT,
       description: 'The system message of the answer; must use {context}',
     },
-    {
-      name: 'inputModeration',
-      kind: 'anchor',
-      type: 'Moderation',
-      label: 'Input Moderation',
-      optional: true,
-      list: true,
-      description: 'Checks the question before the model sees it',
-    },
+    INPUT_MODERATION_INPUT,
     { name: 'systemMessagePrompt', kind: 'param', type: 'string', label: 'System Message', optional: true, hidden: true, description: 'Deprecated' },
   ],
   async build(ctx) {

@@ -3,7 +3,7 @@ import type { FlowResult } from '../../events/run-event.js';
 import { messageClasses } from '../../prompts/messages.js';
 import { callChatModel } from '../../run/call-model.js';
 import type { NodeDefinition } from '../node-definition.js';
-import { type RetrieverLike, asRetriever, refuseModeration, retrieve } from './retrieval.js';
+import { INPUT_MODERATION_INPUT, type RetrieverLike, asRetriever, refuseModeration, retrieve } from './retrieval.js';
 
 /** The system message of LangChain's chat QA prompt, in our words; the documents follow it. */
 export const RETRIEVAL_QA_SYSTEM = `Answer the user's question from the pieces of context below.
@@ -33,15 +33,7 @@ export const retrievalQAChain: NodeDefinition = {
   inputs: [
     { name: 'model', kind: 'anchor', type: 'BaseLanguageModel', label: 'Language Model' },
     { name: 'vectorStoreRetriever', kind: 'anchor', type: 'BaseRetriever', label: 'Vector Store Retriever' },
-    {
-      name: 'inputModeration',
-      kind: 'anchor',
-      type: 'Moderation',
-      label: 'Input Moderation',
-      optional: true,
-      list: true,
-      description: 'Checks the question before the model sees it',
-    },
+    INPUT_MODERATION_INPUT,
   ],
   async build(ctx) {
     refuseModeration(ctx.inputs.inputModeration, ctx.nodeId);

@@ -1,6 +1,17 @@
 import type { DocumentInterface } from '@langchain/core/documents';
 import { FlowValidationError } from '../../errors.js';
-import type { RunContext } from '../node-definition.js';
+import type { InputSpec, RunContext } from '../node-definition.js';
+
+/** The chains' Input Moderation anchor (Flowise's input; see refuseModeration). */
+export const INPUT_MODERATION_INPUT: InputSpec = {
+  name: 'inputModeration',
+  kind: 'anchor',
+  type: 'Moderation',
+  label: 'Input Moderation',
+  optional: true,
+  list: true,
+  description: 'Checks the question before the model sees it',
+};
 
 /** What a retriever anchor (BaseRetriever) gives: LangChain's retrievers, ours included. */
 export interface RetrieverLike {
