@@ -39,7 +39,7 @@ export async function composeCore(
     await database.close();
     throw error;
   }
-  const repos = createRepositories(database.db, database.dialect, logger);
+  const repos = createRepositories(database.db, database.dialect, logger, config.vectorCacheBytes);
   const plans = new PlanCache(createNodeRegistry());
   const outbound = new OutboundPolicy(config.outbound);
   const services = createEngineServices(repos, cipher, config.runs.llmMaxRetries, { outbound });

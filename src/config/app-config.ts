@@ -76,6 +76,8 @@ export interface AppConfig {
   uploads: UploadConfig;
   /** Vector upserts: how many one process runs at once, and how long a waiting request waits (ms). */
   upserts: { concurrency: number; timeoutMs: number };
+  /** Bytes of collection vectors one process keeps in memory for exact search (VECTOR_CACHE_SIZE). */
+  vectorCacheBytes: number;
   /** Requests to user-chosen URLs (tools, the sandbox's fetch, web loaders): security/outbound-policy.ts. */
   outbound: OutboundPolicyConfig;
   /** Package version, for `/api/v1/version`. */

@@ -76,6 +76,7 @@ export function buildEnvSchema(cwd: string) {
       // rag-engine branch: vector upserts
       UPSERT_CONCURRENCY: integer(2, { min: 1 }),
       UPSERT_TIMEOUT: integer(300000, { min: 1 }),
+      VECTOR_CACHE_SIZE: byteSize('256mb'),
       HTTP_ALLOW_LIST: hostRuleList(),
       HTTP_DENY_LIST: hostRuleList(),
       HTTP_MAX_RESPONSE_BYTES: byteSize('10mb'),

@@ -26,7 +26,7 @@ export interface Repositories {
   documentStores: DocumentStoreRepository;
 }
 
-export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres', logger?: Logger): Repositories {
+export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres', logger?: Logger, vectorCacheBytes?: number): Repositories {
   return {
     chatflows: new ChatFlowRepository(db),
     messages: new ChatMessageRepository(db),
@@ -34,7 +34,7 @@ export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres', logge
     credentials: new CredentialRepository(db),
     apiKeys: new ApiKeyRepository(db),
     runs: new RunRepository(db, dialect),
-    vectors: new VectorRepository(db, dialect, logger),
+    vectors: new VectorRepository(db, dialect, logger, vectorCacheBytes),
     embeddingCache: new EmbeddingCacheRepository(db),
     upserts: new UpsertRepository(db),
     uploads: new UploadRepository(db),
