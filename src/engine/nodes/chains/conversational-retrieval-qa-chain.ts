@@ -35,6 +35,8 @@ Question: {question}
 Helpful answer:`;
 
 interface ChainInstance {
+  /** Runs with any question, never streaming (chainTool's InvokableChain). */
+  invokeChain(question: string, ctx: RunContext): Promise<FlowResult>;
   nodeId: string;
   model: BaseChatModel;
   retriever: RetrieverLike;
@@ -105,6 +107,7 @@ export const conversationalRetrievalQAChain: NodeDefinition = {
     const legacySystem = asString(ctx.inputs.systemMessagePrompt);
     const response = legacySystem ? `${legacySystem}\n${LEGACY_QA_PROMPT}` : (asString(ctx.inputs.responsePrompt) ?? DEFAULT_RESPONSE_PROMPT);
     const chain: ChainInstance = {
+      invokeChain: (question, run) => answer(chain, { ...run, question, streaming: false }),
       nodeId: ctx.nodeId,
       model: ctx.inputs.model as BaseChatModel,
       retriever: asRetriever(ctx.inputs.vectorStoreRetriever, ctx.nodeId, 'vectorStoreRetriever'),
@@ -115,28 +118,30 @@ export const conversationalRetrievalQAChain: NodeDefinition = {
     };
     return chain;
   },
-  async run(instance, ctx): Promise<FlowResult> {
-    const chain = instance as ChainInstance;
-    const { HumanMessage, SystemMessage } = await messageClasses();
-    const turns = await loadTurns(chain, ctx);
-    const history = historyText(turns);
-    // The first question needs no rephrasing: there is nothing it could refer back to.
-    let query = ctx.question;
-    if (turns.length > 0) {
-      const prompt = renderTemplate(chain.rephrase, { chat_history: history, question: ctx.question });
-      query = await callChatModel(chain.model, [new HumanMessage(prompt)], ctx, false);
-    }
-    const docs = await retrieve(chain.retriever, query, ctx, chain.nodeId);
-    const context = formatContext(docs.map((d) => d.pageContent));
-    const messages: BaseMessage[] = [
-      new SystemMessage(renderTemplate(chain.response, { context, question: ctx.question, chat_history: history })),
-      ...(await turnsToMessages(turns)),
-      new HumanMessage(ctx.question),
-    ];
-    const text = await callChatModel(chain.model, messages, ctx, ctx.streaming);
-    if (!chain.returnSourceDocuments) return { text };
-    const sourceDocuments = toSourceDocuments(docs);
-    emitSourceDocuments(ctx, sourceDocuments);
-    return { text, sourceDocuments };
-  },
+  run: (instance, ctx) => answer(instance as ChainInstance, ctx),
 };
+
+/** Rephrase (when there is history), retrieve, answer; sources streamed after the tokens when asked. */
+async function answer(chain: ChainInstance, ctx: RunContext): Promise<FlowResult> {
+  const { HumanMessage, SystemMessage } = await messageClasses();
+  const turns = await loadTurns(chain, ctx);
+  const history = historyText(turns);
+  // The first question needs no rephrasing: there is nothing it could refer back to.
+  let query = ctx.question;
+  if (turns.length > 0) {
+    const prompt = renderTemplate(chain.rephrase, { chat_history: history, question: ctx.question });
+    query = await callChatModel(chain.model, [new HumanMessage(prompt)], ctx, false);
+  }
+  const docs = await retrieve(chain.retriever, query, ctx, chain.nodeId);
+  const context = formatContext(docs.map((d) => d.pageContent));
+  const messages: BaseMessage[] = [
+    new SystemMessage(renderTemplate(chain.response, { context, question: ctx.question, chat_history: history })),
+    ...(await turnsToMessages(turns)),
+    new HumanMessage(ctx.question),
+  ];
+  const text = await callChatModel(chain.model, messages, ctx, ctx.streaming);
+  if (!chain.returnSourceDocuments) return { text };
+  const sourceDocuments = toSourceDocuments(docs);
+  emitSourceDocuments(ctx, sourceDocuments);
+  return { text, sourceDocuments };
+}

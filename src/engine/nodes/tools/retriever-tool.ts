@@ -62,7 +62,7 @@ export const retrieverTool: NodeDefinition = {
       optional: true,
       additionalParams: true,
       acceptVariable: true,
-      description: 'Metadata that found documents must have; values may be $flow.sessionId, $flow.chatId, $flow.chatflowId or $flow.input',
+      description: 'Metadata that found documents must have; values may be $flow.sessionId, $flow.chatId, $flow.chatflowId or $flow.input (the question)',
     },
   ],
   async build(ctx) {
@@ -83,7 +83,8 @@ export const retrieverTool: NodeDefinition = {
     const run = ctx.run;
     const search = async ({ input }: { input: string }): Promise<string> => {
       let docs: DocumentInterface[];
-      const flow = { sessionId: run.sessionId, chatId: run.chatId, chatflowId: run.chatflowId, input };
+      // `$flow.input` is the user's question (Flowise's flow config), not the tool's input.
+      const flow = { sessionId: run.sessionId, chatId: run.chatId, chatflowId: run.chatflowId, input: run.question };
       const filter = rawFilter ? parseMetadataFilter(resolveFlowValues(rawFilter, flow)) : undefined;
       if (filter && isVectorStoreRetriever(retriever)) docs = await retriever.vectorStore.similaritySearch(input, retriever.k, filter);
       else docs = await retriever.invoke(input, { signal: run.signal });
