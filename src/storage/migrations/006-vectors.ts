@@ -32,6 +32,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('createdDate', 'text', (c) => c.notNull())
     .addUniqueConstraint('vector_chunk_hash_unique', ['collectionId', 'contentHash'])
     .execute();
+  // Exact search reads a collection's rows in id order, in batches (keyset paging).
+  await db.schema.createIndex('vector_chunk_scan_idx').on('vector_chunk').columns(['collectionId', 'id']).execute();
 
   await db.schema
     .createTable('embedding_cache')
