@@ -58,6 +58,8 @@ export interface InputSpec {
   additionalParams?: boolean;
   /** Kept in flowData but not shown in the editor (Flowise's hidden params). */
   hidden?: boolean;
+  /** `asyncOptions` params: the method the editor calls for the choices (Flowise's `loadMethod`). */
+  loadMethod?: string;
 }
 
 /** An alternative output of a multi-output node (Flowise `INodeOutputsValue`; llmChain's `outputPrediction`). */
@@ -66,6 +68,20 @@ export interface OutputSpec {
   name: string;
   baseClasses: string[];
   description?: string;
+}
+
+/**
+ * What the documentStore and documentStoreVS nodes read of a document store (Flowise's DocumentStore
+ * entities): its chunks, and the embeddings model its vectors were made with.
+ */
+export interface DocumentStorePort {
+  /** The store's chunks as documents, in loader and chunk order; fails (FlowValidationError) for an unknown store. */
+  documents(storeId: string): Promise<Array<{ pageContent: string; metadata: Record<string, unknown> }>>;
+  /**
+   * The store's embeddings model, built from its embedding config, and its vector store config (for
+   * `topK`); fails (FlowValidationError) when the store is unknown or has no embedding config.
+   */
+  vectorSettings(storeId: string, run: RunContext): Promise<{ embeddings: unknown; vectorStoreConfig: Record<string, unknown> }>;
 }
 
 /** A message of a session's conversation as memory returns it. */
@@ -84,6 +100,8 @@ export interface EngineServices {
   instances?: InstanceCache;
   /** Uploaded files (loaders' `FILE-STORAGE::` inputs, prediction uploads); absent where none are stored. */
   files?: FileStore;
+  /** Document stores' chunks and settings (documentStore, documentStoreVS); absent where there are none. */
+  documentStores?: DocumentStorePort;
 }
 
 /** Everything about the current run that nodes may read. */

@@ -5,6 +5,7 @@ import { chatOllama } from './chat-ollama.js';
 import { chatOpenAI } from './chat-openai.js';
 import { chatPromptTemplate } from './chat-prompt-template.js';
 import { conversationChain } from './conversation-chain.js';
+import { documentStoreLoader } from './document-store-loader.js';
 import { llmChain } from './llm-chain.js';
 import type { NodeDefinition } from './node-definition.js';
 import { promptTemplate } from './prompt-template.js';
@@ -22,6 +23,8 @@ export const SUPPORTED_NODES: readonly NodeDefinition[] = [
   conversationChain,
   bufferMemory,
   bufferWindowMemory,
+  // rag-files: document stores
+  documentStoreLoader,
 ];
 
 export function createNodeRegistry(nodes: readonly NodeDefinition[] = SUPPORTED_NODES): NodeRegistry {
