@@ -33,7 +33,7 @@ export async function composeCore(
     await database.close();
     throw error;
   }
-  const repos = createRepositories(database.db, database.dialect);
+  const repos = createRepositories(database.db, database.dialect, logger);
   const plans = new PlanCache(createNodeRegistry());
   const executor = new RunExecutor({
     repos,

@@ -45,6 +45,8 @@ export function createEngineServices(repos: Repositories, cipher: CredentialCiph
     },
     llm: { maxRetries: llmMaxRetries },
     instances: new InstanceCache(),
+    vectors: repos.vectors,
+    embeddingCache: repos.embeddingCache,
     files: new DatabaseFileStore(repos.uploads),
     documentStores: new DatabaseDocumentStores(repos.documentStores, createNodeRegistry()),
   };

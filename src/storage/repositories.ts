@@ -5,6 +5,9 @@ import { ChatMessageRepository } from './repositories/chat-message-repository.js
 import { CredentialRepository } from './repositories/credential-repository.js';
 import { FeedbackRepository } from './repositories/feedback-repository.js';
 import { RunRepository } from './repositories/run-repository.js';
+import type { Logger } from '../shared/logger.js';
+import { EmbeddingCacheRepository } from './repositories/embedding-cache-repository.js';
+import { VectorRepository } from './repositories/vector-repository.js';
 import { UploadRepository } from './repositories/upload-repository.js';
 import { DocumentStoreRepository } from './repositories/document-store-repository.js';
 
@@ -15,11 +18,13 @@ export interface Repositories {
   credentials: CredentialRepository;
   apiKeys: ApiKeyRepository;
   runs: RunRepository;
+  vectors: VectorRepository;
+  embeddingCache: EmbeddingCacheRepository;
   uploads: UploadRepository;
   documentStores: DocumentStoreRepository;
 }
 
-export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres'): Repositories {
+export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres', logger?: Logger): Repositories {
   return {
     chatflows: new ChatFlowRepository(db),
     messages: new ChatMessageRepository(db),
@@ -27,6 +32,8 @@ export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres'): Repo
     credentials: new CredentialRepository(db),
     apiKeys: new ApiKeyRepository(db),
     runs: new RunRepository(db, dialect),
+    vectors: new VectorRepository(db, dialect, logger),
+    embeddingCache: new EmbeddingCacheRepository(db),
     uploads: new UploadRepository(db),
     documentStores: new DocumentStoreRepository(db, dialect),
   };

@@ -10,6 +10,7 @@ import {
   type SqliteDatabase,
   type SqliteStatement,
 } from 'kysely';
+import { registerVectorFunctions } from './repositories/vector-search.js';
 
 /** How long a writer waits for another process's write lock before failing (SQLite busy timeout). */
 const BUSY_TIMEOUT_MS = 15000;
@@ -27,6 +28,7 @@ export function openSqlite(file: string): BetterSqlite3.Database {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  registerVectorFunctions(db);
   return db;
 }
 

@@ -3,6 +3,8 @@ import { compileFlow } from '../../src/engine/graph/compile-flow.js';
 import type { ChatTurn, EngineServices, RunContext } from '../../src/engine/nodes/node-definition.js';
 import { createNodeRegistry } from '../../src/engine/nodes/node-registry.js';
 import { executeFlow } from '../../src/engine/run/execute-flow.js';
+import { executeUpsert } from '../../src/engine/run/execute-upsert.js';
+import { resolveUpsertPlan } from '../../src/engine/graph/upsert-plan.js';
 import { NO_OVERRIDES, type OverrideSettings } from '../../src/engine/run/override-config.js';
 import type { FlowJson } from '../fixtures/chatflows.js';
 
@@ -20,6 +22,9 @@ export async function runEngine(
     overrideSettings?: OverrideSettings;
     requestHistory?: ChatTurn[];
     signal?: AbortSignal;
+    /** Extra services (the vector store, the embedding cache, files). */
+    services?: Partial<EngineServices>;
+    chatflowId?: string;
   },
 ) {
   const events: RunEvent[] = [];
@@ -31,10 +36,11 @@ export async function runEngine(
       return credential;
     },
     llm: { maxRetries: 0 },
+    ...options.services,
   };
   const ctx: RunContext = {
     runId: 'run-1',
-    chatflowId: 'flow-1',
+    chatflowId: options.chatflowId ?? 'flow-1',
     chatId: 'chat-1',
     sessionId: 'chat-1',
     apiMessageId: 'msg-1',
@@ -48,4 +54,37 @@ export async function runEngine(
   const plan = compileFlow(JSON.stringify(flow), registry);
   const result = await executeFlow(plan, { overrideConfig: options.overrideConfig, overrideSettings: options.overrideSettings ?? NO_OVERRIDES }, ctx);
   return { result, events, plan };
+}
+
+/** Upserts a flow's vector store through the engine alone (stopNodeId as the API takes it). */
+export async function upsertEngine(
+  flow: FlowJson,
+  options: Parameters<typeof runEngine>[1] & { stopNodeId?: string },
+) {
+  const events: RunEvent[] = [];
+  const plan = resolveUpsertPlan(JSON.stringify(flow), registry, options.stopNodeId);
+  const services: EngineServices = {
+    loadHistory: async () => [],
+    loadCredential: async (id) => {
+      const credential = options.credentials?.[id];
+      if (!credential) throw new Error(`no credential ${id}`);
+      return credential;
+    },
+    llm: { maxRetries: 0 },
+    ...options.services,
+  };
+  const ctx: RunContext = {
+    runId: 'upsert-1',
+    chatflowId: options.chatflowId ?? 'flow-1',
+    chatId: 'chat-1',
+    sessionId: 'chat-1',
+    apiMessageId: 'msg-1',
+    question: '',
+    requestHistory: [],
+    streaming: false,
+    signal: options.signal ?? new AbortController().signal,
+    sink: { emit: (event) => events.push(event) },
+    services,
+  };
+  return executeUpsert(plan, { overrideConfig: options.overrideConfig, overrideSettings: options.overrideSettings ?? NO_OVERRIDES }, ctx);
 }

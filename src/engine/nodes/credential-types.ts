@@ -41,6 +41,33 @@ export const CREDENTIAL_TYPES: readonly CredentialType[] = [
     description: 'A bearer key for an Ollama server behind an authenticating proxy; leave unset for a plain Ollama.',
     inputs: [{ label: 'Ollama API Key', name: 'ollamaApiKey', type: 'password', optional: true }],
   },
+  // rag-engine branch: embeddings and the postgres vector store.
+  {
+    name: 'azureOpenAIApi',
+    label: 'Azure OpenAI API',
+    description: 'A key and the instance, deployment and API version of an Azure OpenAI resource.',
+    inputs: [
+      { label: 'Azure OpenAI Api Key', name: 'azureOpenAIApiKey', type: 'password' },
+      { label: 'Azure OpenAI Api Instance Name', name: 'azureOpenAIApiInstanceName', type: 'string', placeholder: 'YOUR-INSTANCE-NAME' },
+      { label: 'Azure OpenAI Api Deployment Name', name: 'azureOpenAIApiDeploymentName', type: 'string', placeholder: 'YOUR-DEPLOYMENT-NAME' },
+      { label: 'Azure OpenAI Api Version', name: 'azureOpenAIApiVersion', type: 'string', placeholder: '2024-10-21' },
+    ],
+  },
+  {
+    name: 'googleGenerativeAI',
+    label: 'Google Generative AI',
+    description: 'An API key from Google AI Studio.',
+    inputs: [{ label: 'Google AI API Key', name: 'googleGenerativeAPIKey', type: 'password' }],
+  },
+  {
+    name: 'PostgresApi',
+    label: 'Postgres API',
+    description: 'The user and password of a PostgreSQL database that holds vectors.',
+    inputs: [
+      { label: 'User', name: 'user', type: 'string', placeholder: '<POSTGRES_USERNAME>' },
+      { label: 'Password', name: 'password', type: 'password', placeholder: '<POSTGRES_PASSWORD>' },
+    ],
+  },
 ];
 
 export function credentialType(name: string): CredentialType | undefined {

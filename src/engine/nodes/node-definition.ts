@@ -2,6 +2,7 @@ import type { FlowResult, RunEventSink } from '../events/run-event.js';
 import type { FileStore } from '../files/file-store.js';
 import type { FileUpload } from '../files/uploads.js';
 import type { InstanceCache } from '../run/instance-cache.js';
+import type { EmbeddingCache, IndexCounts, VectorIndex } from '../vectors/vector-port.js';
 
 /** Flowise's category names; the editor groups its palette by them and the engine's rules read them. */
 export type NodeCategory =
@@ -100,8 +101,18 @@ export interface EngineServices {
   instances?: InstanceCache;
   /** Uploaded files (loaders' `FILE-STORAGE::` inputs, prediction uploads); absent where none are stored. */
   files?: FileStore;
+  /** The vector store in the application database that every process shares (faiss and the like). */
+  vectors?: VectorIndex;
+  /** Embeddings by text hash, so a text is embedded once (retried upserts, memoryVectorStore questions). */
+  embeddingCache?: EmbeddingCache;
   /** Document stores' chunks and settings (documentStore, documentStoreVS); absent where there are none. */
   documentStores?: DocumentStorePort;
+}
+
+/** What a vector store node's upsert answers (Flowise's IndexingResult). */
+export interface UpsertOutcome extends IndexCounts {
+  /** The documents the upsert indexed (Flowise's `addedDocs`). */
+  addedDocs: Array<{ pageContent: string; metadata: Record<string, unknown> }>;
 }
 
 /** Everything about the current run that nodes may read. */
@@ -169,6 +180,8 @@ export interface NodeDefinition {
    */
   passesImages?: boolean;
   build(ctx: BuildContext): Promise<unknown>;
+  /** Vector stores: indexes the connected documents instead of building (the upsert path). */
+  upsert?(ctx: BuildContext): Promise<UpsertOutcome>;
   /** Ending-capable nodes (chains): runs the built instance with the question. */
   run?(instance: unknown, ctx: RunContext): Promise<FlowResult>;
   /** Extra static checks beyond required inputs; throw FlowValidationError. */

@@ -9,6 +9,17 @@ import { documentStoreLoader } from './document-store-loader.js';
 import { llmChain } from './llm-chain.js';
 import type { NodeDefinition } from './node-definition.js';
 import { promptTemplate } from './prompt-template.js';
+// rag-engine branch
+import { conversationalRetrievalQAChain } from './chains/conversational-retrieval-qa-chain.js';
+import { retrievalQAChain } from './chains/retrieval-qa-chain.js';
+import { ollamaEmbedding, googleGenerativeAiEmbeddings } from './embeddings/local-and-google-embeddings.js';
+import { azureOpenAIEmbeddings, openAIEmbeddings } from './embeddings/openai-embeddings.js';
+import { csvFile, jsonFile } from './loaders/data-loaders.js';
+import { pdfFile } from './loaders/pdf-file.js';
+import { docxFile, plainText, textFile } from './loaders/text-loaders.js';
+import { characterTextSplitter, markdownTextSplitter, recursiveCharacterTextSplitter, tokenTextSplitter } from './splitters/text-splitters.js';
+import { retrieverTool } from './tools/retriever-tool.js';
+import { faiss, memoryVectorStore } from './vectorstores/faiss-and-memory.js';
 
 export type NodeRegistry = ReadonlyMap<string, NodeDefinition>;
 
@@ -23,6 +34,26 @@ export const SUPPORTED_NODES: readonly NodeDefinition[] = [
   conversationChain,
   bufferMemory,
   bufferWindowMemory,
+  // rag-engine branch: loaders, splitters, embeddings, vector stores, retrieval chains and tools
+  textFile,
+  plainText,
+  pdfFile,
+  docxFile,
+  csvFile,
+  jsonFile,
+  recursiveCharacterTextSplitter,
+  characterTextSplitter,
+  markdownTextSplitter,
+  tokenTextSplitter,
+  openAIEmbeddings,
+  azureOpenAIEmbeddings,
+  ollamaEmbedding,
+  googleGenerativeAiEmbeddings,
+  faiss,
+  memoryVectorStore,
+  conversationalRetrievalQAChain,
+  retrievalQAChain,
+  retrieverTool,
   // rag-files: document stores
   documentStoreLoader,
 ];

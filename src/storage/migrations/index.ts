@@ -1,10 +1,12 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './001-initial.js';
+import * as vectors from './006-vectors.js';
 import * as uploadsDocstores from './007-uploads-docstores.js';
 
 /** Migrations are listed in code (not scanned from disk) so the built package carries them. */
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
+  '006-vectors': vectors,
   '007-uploads-docstores': uploadsDocstores,
 };
 
