@@ -3,6 +3,7 @@ import type { AppConfig } from '../config/app-config.js';
 import type { FlowRunner } from '../runner/flow-runner.js';
 import type { PlanCache } from '../runner/plan-cache.js';
 import type { CredentialCipher } from '../security/credential-cipher.js';
+import type { DocstoreJobRunner } from './document-store/docstore-service.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
 import type { Repositories } from '../storage/repositories.js';
@@ -23,6 +24,8 @@ export interface AppDeps {
   logger: Logger;
   readiness: ReadinessCheck[];
   metrics: Metrics;
+  /** Runs document store jobs on the upsertion queue (queue mode); absent: in this process. */
+  docstoreJobs?: DocstoreJobRunner;
   /** Mounts extra admin-only routes (the queue dashboard) under the given prefix. */
   adminPlugins?: Array<{ prefix: string; register: (app: FastifyInstance) => Promise<void> }>;
 }

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { AppError } from '../../shared/app-error.js';
 import {
   type DocumentStoreFields,
+  type DocumentStoreRecord,
+  type NamedConfig,
   type StoreLoader,
   namedConfigSchema,
   storeLoaderSchema,
@@ -67,7 +69,7 @@ const loaderSaveSchema = z.looseObject({
   credential: z.string().optional(),
 });
 
-const vectorConfigSchema = z.looseObject({
+export const vectorConfigSchema = z.looseObject({
   storeId: z.string().min(1),
   embeddingName: z.string().optional(),
   embeddingConfig: z.record(z.string(), z.unknown()).optional(),
@@ -80,15 +82,17 @@ const vectorConfigSchema = z.looseObject({
 type VectorConfigBody = z.infer<typeof vectorConfigSchema>;
 
 /**
- * Flowise's `saveVectorStoreConfig` (strict): each of embedding, vector store and record manager is
- * set when named, else cleared; a store not yet upserted becomes SYNC once something is configured.
+ * Flowise's `saveVectorStoreConfig`: each of embedding, vector store and record manager is set when
+ * named; one not named is cleared (`strict`, the save route) or kept (the insert route). A store not
+ * yet upserted becomes SYNC once something is configured.
  */
-export function vectorConfigFields(body: VectorConfigBody, current: { status: string }): DocumentStoreFields {
-  const named = (name: string | undefined, config: Record<string, unknown> | undefined) => (name ? { name, config: config ?? {} } : null);
+export function vectorConfigFields(body: VectorConfigBody, current: Pick<DocumentStoreRecord, 'status' | 'embeddingConfig' | 'vectorStoreConfig' | 'recordManagerConfig'>, strict = true): DocumentStoreFields {
+  const named = (name: string | undefined, config: Record<string, unknown> | undefined, held: NamedConfig | null) =>
+    name ? { name, config: config ?? {} } : strict ? null : held;
   const fields: DocumentStoreFields = {
-    embeddingConfig: named(body.embeddingName, body.embeddingConfig),
-    vectorStoreConfig: named(body.vectorStoreName, body.vectorStoreConfig),
-    recordManagerConfig: named(body.recordManagerName, body.recordManagerConfig),
+    embeddingConfig: named(body.embeddingName, body.embeddingConfig, current.embeddingConfig),
+    vectorStoreConfig: named(body.vectorStoreName, body.vectorStoreConfig, current.vectorStoreConfig),
+    recordManagerConfig: named(body.recordManagerName, body.recordManagerConfig, current.recordManagerConfig),
   };
   if (current.status !== 'UPSERTED' && (body.embeddingName || body.vectorStoreName || body.recordManagerName)) fields.status = 'SYNC';
   return fields;
