@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from '../fixtures/chatflows.js';
 import { dataUri, makePdf } from '../fixtures/documents.js';
-import { docstoreFlow } from '../fixtures/docstore-flows.js';
+import { docstoreFlow, docstoreLoaderFlow } from '../fixtures/docstore-flows.js';
 import { type ApiHarness, type HarnessFactory } from '../support/api-harness.js';
 import { TEST_ADMIN_KEY } from '../support/test-server.js';
 
@@ -80,6 +80,15 @@ export function documentStoreSuite(factory: HarnessFactory): void {
 
       const answer = await ask(storeId, 'Which day does the garage repair trucks?');
       expect(answer.sourceDocuments.map((d) => d.pageContent)).toEqual([GARAGE]);
+
+      // The documentStore loader reads the same chunks in any chatflow (here into an in-memory store).
+      const loaderFlow = await h.admin.post('/api/v1/chatflows', {
+        name: 'store as loader',
+        flowData: stringify(docstoreLoaderFlow({ model: 'fake', basepath: h.fake.url, embeddingsBasepath: h.fake.url, credential, storeId })),
+      });
+      const viaLoader = await h.anon.post(`/api/v1/prediction/${loaderFlow.body.id}`, { question: 'bakery bread morning' });
+      expect(viaLoader.status, viaLoader.text).toBe(200);
+      expect(viaLoader.body.sourceDocuments).toEqual([{ pageContent: BAKERY, metadata: expect.objectContaining({ source: 'bakery.txt' }) }]);
 
       // Removing one loader's vectors keeps the others; removing all empties the collection.
       const cleared = await h.admin.delete(`${base}/vectorstore/${storeId}`);
