@@ -3,6 +3,7 @@ import { createNodeRegistry } from '../engine/nodes/node-registry.js';
 import { createEngineServices } from '../runner/engine-services.js';
 import { PlanCache } from '../runner/plan-cache.js';
 import { RunExecutor } from '../runner/run-executor.js';
+import { UpsertExecutor } from '../runner/upsert/upsert-executor.js';
 import { CredentialCipher } from '../security/credential-cipher.js';
 import { resolveCredentialKey } from '../security/secret-key.js';
 import type { Logger } from '../shared/logger.js';
@@ -17,6 +18,8 @@ export interface Core {
   cipher: CredentialCipher;
   plans: PlanCache;
   executor: RunExecutor;
+  /** Runs vector upserts (main mode in the server, queue mode on workers). */
+  upserts: UpsertExecutor;
 }
 
 export async function composeCore(
@@ -35,14 +38,22 @@ export async function composeCore(
   }
   const repos = createRepositories(database.db, database.dialect, logger);
   const plans = new PlanCache(createNodeRegistry());
+  const services = createEngineServices(repos, cipher, config.runs.llmMaxRetries);
   const executor = new RunExecutor({
     repos,
     plans,
-    services: createEngineServices(repos, cipher, config.runs.llmMaxRetries),
+    services,
     predictionTimeoutMs: config.runs.predictionTimeoutMs,
     logger,
     metrics,
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
   });
-  return { database, repos, cipher, plans, executor };
+  const upserts = new UpsertExecutor({
+    repos,
+    registry: plans.registry,
+    services,
+    logger,
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+  });
+  return { database, repos, cipher, plans, executor, upserts };
 }

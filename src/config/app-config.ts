@@ -72,6 +72,8 @@ export interface AppConfig {
   queue: QueueConfig;
   redis: RedisConfig;
   uploads: UploadConfig;
+  /** Vector upserts: how many one process runs at once, and how long a waiting request waits (ms). */
+  upserts: { concurrency: number; timeoutMs: number };
   /** Package version, for `/api/v1/version`. */
   version: string;
 }

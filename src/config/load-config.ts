@@ -117,6 +117,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       keepAliveMs: env.REDIS_KEEP_ALIVE,
     },
     uploads: { maxFileBytes: env.UPLOAD_MAX_FILE_SIZE, maxRequestBytes: env.UPLOAD_MAX_REQUEST_SIZE },
+    upserts: { concurrency: env.UPSERT_CONCURRENCY, timeoutMs: env.UPSERT_TIMEOUT },
     version: packageVersion(),
   };
 }

@@ -72,6 +72,9 @@ export function buildEnvSchema(cwd: string) {
 
       UPLOAD_MAX_FILE_SIZE: byteSize('20mb'),
       UPLOAD_MAX_REQUEST_SIZE: byteSize('50mb'),
+      // rag-engine branch: vector upserts
+      UPSERT_CONCURRENCY: integer(2, { min: 1 }),
+      UPSERT_TIMEOUT: integer(300000, { min: 1 }),
     });
 }
 

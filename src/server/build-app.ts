@@ -16,6 +16,7 @@ import { predictionRoutes } from './routes/prediction.routes.js';
 import { publicRoutes } from './routes/public.routes.js';
 import { runRoutes } from './routes/runs.routes.js';
 import { uploadRoutes } from './routes/uploads.routes.js';
+import { upsertHistoryRoutes, vectorRoutes } from './routes/vector.routes.js';
 import { healthRoutes, infoRoutes, metricsRoutes } from './routes/system.routes.js';
 import { ChatflowCache } from './services/chatflow-cache.js';
 import { PredictionService } from './services/prediction-service.js';
@@ -55,7 +56,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandling(app);
   await app.register(cors, {
     origin: corsOrigin(deps.config.server.corsOrigins),
-    methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowedHeaders: ['Content-Type', 'Authorization', 'Accept', 'Last-Event-ID', 'Idempotency-Key'],
     exposedHeaders: ['X-Run-Id', 'Location'],
   });
@@ -74,6 +75,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await publicFeedbackRoutes(open, deps);
     await uploadRoutes(open, deps, predictions, uploads);
     await runRoutes(open, deps, predictions, auth, chatflows);
+    // Upserts check the chatflow's key (or management access) themselves.
+    await vectorRoutes(open, deps, auth, chatflows, uploads);
   });
 
   await app.register(async (managed) => {
@@ -89,6 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await documentStoreRoutes(managed, deps);
     const docstores = createDocstoreService(deps, uploads);
     await documentStoreProcessingRoutes(managed, deps, docstores.service, docstores.registry);
+    await upsertHistoryRoutes(managed, deps);
   });
 
   for (const plugin of deps.adminPlugins ?? []) {

@@ -31,7 +31,9 @@ export type ErrorCode =
   | 'UNSUPPORTED_FILE_TYPE'
   | 'INVALID_UPLOAD'
   | 'UPLOAD_NOT_FOUND'
-  | 'DOCUMENT_STORE_NOT_FOUND';
+  | 'DOCUMENT_STORE_NOT_FOUND'
+  | 'UPSERT_NOT_FOUND'
+  | 'UPSERT_TIMEOUT';
 
 /** The HTTP status of each code, so a code that crossed a process boundary maps back to its status. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -59,6 +61,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   DATABASE_UNAVAILABLE: 503,
   SHUTTING_DOWN: 503,
   INTERNAL: 500,
+  UPSERT_NOT_FOUND: 404,
+  UPSERT_TIMEOUT: 504,
   UPLOAD_TOO_LARGE: 413,
   UNSUPPORTED_FILE_TYPE: 415,
   INVALID_UPLOAD: 400,

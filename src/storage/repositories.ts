@@ -8,6 +8,7 @@ import { RunRepository } from './repositories/run-repository.js';
 import type { Logger } from '../shared/logger.js';
 import { EmbeddingCacheRepository } from './repositories/embedding-cache-repository.js';
 import { VectorRepository } from './repositories/vector-repository.js';
+import { UpsertRepository } from './repositories/upsert-repository.js';
 import { UploadRepository } from './repositories/upload-repository.js';
 import { DocumentStoreRepository } from './repositories/document-store-repository.js';
 
@@ -20,6 +21,7 @@ export interface Repositories {
   runs: RunRepository;
   vectors: VectorRepository;
   embeddingCache: EmbeddingCacheRepository;
+  upserts: UpsertRepository;
   uploads: UploadRepository;
   documentStores: DocumentStoreRepository;
 }
@@ -34,6 +36,7 @@ export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres', logge
     runs: new RunRepository(db, dialect),
     vectors: new VectorRepository(db, dialect, logger),
     embeddingCache: new EmbeddingCacheRepository(db),
+    upserts: new UpsertRepository(db),
     uploads: new UploadRepository(db),
     documentStores: new DocumentStoreRepository(db, dialect),
   };

@@ -3,12 +3,12 @@ import type { FlowPlan } from '../graph/flow-plan.js';
 import type { RunContext } from '../nodes/node-definition.js';
 import { FlowBuilder, type FlowInput } from './flow-builder.js';
 
+export type { FlowInput } from './flow-builder.js';
+
 /** Flowise's `<uploaded files content>\n\n<question>` for the ending node; the question alone otherwise. */
 export function questionWithAttachments(question: string, fileAttachment: string | undefined): string {
   return fileAttachment ? `${fileAttachment}\n\n${question}` : question;
 }
-
-export type { FlowInput } from './flow-builder.js';
 
 /**
  * Runs a validated plan: applies overrides, resolves `{{…}}`, builds the ending node's ancestors in
@@ -21,7 +21,7 @@ export async function executeFlow(plan: FlowPlan, input: FlowInput, ctx: RunCont
   }
   const ending = plan.endingNode;
   ctx.signal.throwIfAborted();
-  // `{{question}}` was the question alone; the ending node also reads the uploaded files' text.
+  // `{{question}}` above was the question alone; the ending node also reads the uploaded files' text.
   const question = questionWithAttachments(ctx.question, input.fileAttachment);
   return ending.definition.run!(builder.instances.get(ending.id), question === ctx.question ? ctx : { ...ctx, question });
 }

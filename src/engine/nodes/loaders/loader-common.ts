@@ -60,12 +60,13 @@ export const LOADER_OUTPUTS: OutputSpec[] = [
   { label: 'Text', name: 'text', baseClasses: ['string', 'json'], description: 'The page contents joined, one per line' },
 ];
 
-/** A file input: data URIs inline, or `FILE-STORAGE::[…]` names read through the run's FileStore. */
+/**
+ * A file input: data URIs inline, or `FILE-STORAGE::[…]` names read through the run's FileStore. An
+ * empty input gives no files (a flow may have loaders for types an upsert did not bring; the vector
+ * store refuses an upsert with no documents at all).
+ */
 export async function readFileInput(ctx: BuildContext, inputName: string): Promise<StoredFile[]> {
   const { inline, stored } = parseFileInput(ctx.inputs[inputName], ctx.nodeId);
-  if (inline.length === 0 && stored.length === 0) {
-    throw new FlowValidationError(`Node ${ctx.nodeId}: no file given in "${inputName}" (upload one, or send it with an upsert)`, ctx.nodeId);
-  }
   if (stored.length === 0) return inline;
   const files = ctx.run.services.files;
   if (!files) throw new FlowValidationError(`Node ${ctx.nodeId}: stored files cannot be read here`, ctx.nodeId);

@@ -7,6 +7,7 @@ import {
   EMBEDDINGS_INPUT,
   TOP_K_INPUT,
   connectedDocuments,
+  documentsToUpsert,
   embedDocuments,
   embedderOf,
   embeddingsOf,
@@ -64,7 +65,7 @@ export const faiss: NodeDefinition = {
   },
   async upsert(ctx): Promise<UpsertOutcome> {
     const embeddings = embeddingsOf(ctx);
-    const docs = connectedDocuments(ctx);
+    const docs = documentsToUpsert(ctx);
     const chunks = await embedDocuments(docs, embeddings, ctx);
     const spec = { key: faissCollectionKey(ctx), embedder: embedderOf(embeddings, ctx), dims: chunks[0]?.embedding.length ?? 0 };
     const counts = await vectorIndexOf(ctx).write(spec, chunks, { replace: true });
@@ -98,7 +99,7 @@ export const memoryVectorStore: NodeDefinition = {
     return storeOutput(store, ctx, topKOf(ctx));
   },
   async upsert(ctx): Promise<UpsertOutcome> {
-    const docs = connectedDocuments(ctx);
+    const docs = documentsToUpsert(ctx);
     // Nothing is kept but the embeddings: the next prediction finds them cached.
     await embedDocuments(docs, embeddingsOf(ctx), ctx);
     return { numAdded: docs.length, numDeleted: 0, numUpdated: 0, numSkipped: 0, addedDocs: docs };

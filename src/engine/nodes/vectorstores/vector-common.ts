@@ -82,6 +82,18 @@ export async function embedDocuments(docs: FlowDocument[], embeddings: Embedding
 /** The connected documents (nested lists flattened, empty ones dropped). */
 export const connectedDocuments = (ctx: BuildContext): FlowDocument[] => collectDocuments(ctx.inputs.document);
 
+/** The documents of an upsert: none at all is an error (a replacing store would otherwise be emptied). */
+export function documentsToUpsert(ctx: BuildContext): FlowDocument[] {
+  const docs = connectedDocuments(ctx);
+  if (docs.length === 0) {
+    throw new FlowValidationError(
+      `Node ${ctx.nodeId}: no documents to upsert; give the connected loaders their files (in the flow, as overrideConfig, or as uploaded files)`,
+      ctx.nodeId,
+    );
+  }
+  return docs;
+}
+
 /** A built store as its chosen output: a retriever of `k` documents (default) or the store itself. */
 export function storeOutput(store: VectorStore & { k: number }, ctx: BuildContext, k: number): unknown {
   store.k = k;
