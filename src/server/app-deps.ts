@@ -4,7 +4,6 @@ import type { FlowRunner } from '../runner/flow-runner.js';
 import type { PlanCache } from '../runner/plan-cache.js';
 import type { UpsertRunner } from '../runner/upsert/upsert-runner.js';
 import type { CredentialCipher } from '../security/credential-cipher.js';
-import type { DocstoreJobRunner } from './document-store/docstore-service.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
 import type { Repositories } from '../storage/repositories.js';
@@ -27,8 +26,6 @@ export interface AppDeps {
   logger: Logger;
   readiness: ReadinessCheck[];
   metrics: Metrics;
-  /** Runs document store jobs on the upsertion queue (queue mode); absent: in this process. */
-  docstoreJobs?: DocstoreJobRunner;
   /** Mounts extra admin-only routes (the queue dashboard) under the given prefix. */
   adminPlugins?: Array<{ prefix: string; register: (app: FastifyInstance) => Promise<void> }>;
 }

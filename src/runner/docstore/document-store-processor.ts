@@ -57,6 +57,11 @@ export class DocumentStoreProcessor {
     return result;
   }
 
+  /** The store's settings (for the upsert history). */
+  describe(storeId: string): Promise<DocumentStoreRecord> {
+    return this.requireStore(storeId);
+  }
+
   private async requireStore(storeId: string): Promise<DocumentStoreRecord> {
     const store = await this.deps.stores.get(storeId);
     if (!store) throw new FlowValidationError(`Document store ${storeId} not found`);
