@@ -91,11 +91,18 @@ export function documentStoreSuite(factory: HarnessFactory): void {
       expect(viaLoader.body.sourceDocuments).toEqual([{ pageContent: BAKERY, metadata: expect.objectContaining({ source: 'bakery.txt' }) }]);
 
       // Removing one loader's vectors keeps the others; removing all empties the collection.
+      const oneLoader = await h.admin.delete(`${base}/vectorstore/${storeId}?docId=${saved.body.id}`);
+      expect(oneLoader.body).toMatchObject({ numDeleted: 2 });
+      expect((await h.admin.post(`${base}/vectorstore/insert`, { storeId })).body).toMatchObject({ numAdded: 2 });
       const cleared = await h.admin.delete(`${base}/vectorstore/${storeId}`);
       expect(cleared.body).toMatchObject({ numDeleted: 2 });
+      expect(await h.repos.vectors.count(`docstore:${storeId}`)).toBe(0);
       expect((await h.admin.get(`${base}/store/${storeId}`)).body.status).toBe('SYNC');
+      await h.admin.post(`${base}/vectorstore/insert`, { storeId });
       expect((await h.admin.delete(`${base}/store/${storeId}`)).status).toBe(200);
       expect(await h.repos.uploads.list({ chatflowId: storeId })).toEqual([]);
+      expect(await h.repos.vectors.count(`docstore:${storeId}`)).toBe(0);
+      expect(await h.repos.documentStores.chunksOf(storeId)).toEqual([]);
     });
 
     it('takes a PDF and a text file through the one-call upsert API, and chatflows cite both', async () => {

@@ -129,11 +129,14 @@ export class DocumentStoreProcessor {
   }
 
   /** Empties the store's collection (all of it; the store's chunks stay). */
-  async clearVectors(storeId: string): Promise<IndexCounts> {
-    const index = this.index();
-    const key = docstoreCollection(storeId);
-    const held = await index.describe(key);
-    if (!held) return { numAdded: 0, numDeleted: 0, numUpdated: 0, numSkipped: 0 };
-    return index.write(held, [], { replace: true });
+  clearVectors(storeId: string): Promise<IndexCounts> {
+    return clearStoreVectors(this.index(), storeId);
   }
+}
+
+/** Deletes every vector of a store's collection (a deleted store, or a "delete vectors" request). */
+export async function clearStoreVectors(index: VectorIndex, storeId: string): Promise<IndexCounts> {
+  const held = await index.describe(docstoreCollection(storeId));
+  if (!held) return { numAdded: 0, numDeleted: 0, numUpdated: 0, numSkipped: 0 };
+  return index.write(held, [], { replace: true });
 }

@@ -10,6 +10,7 @@ import {
   namedConfigSchema,
   storeLoaderSchema,
 } from '../../storage/repositories/document-store-repository.js';
+import { clearStoreVectors } from '../../runner/docstore/document-store-processor.js';
 import type { AppDeps } from '../app-deps.js';
 import {
   chunkPage,
@@ -133,6 +134,7 @@ export async function documentStoreRoutes(app: FastifyInstance, deps: AppDeps): 
     const deleted = await stores.delete(request.params.id);
     if (!deleted) throw storeNotFound(request.params.id);
     await deps.repos.uploads.deleteOwner(request.params.id);
+    await clearStoreVectors(deps.repos.vectors, request.params.id);
     return { deleted: 1 };
   });
 
