@@ -1,23 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseConfig } from '../../src/config/app-config.js';
 import { type Database, openDatabase } from '../../src/storage/database.js';
 import { type Repositories, createRepositories } from '../../src/storage/repositories.js';
-import { createTestDatabase } from '../support/test-postgres.js';
+import { bothDialects } from '../support/test-databases.js';
 import { testLogger } from '../support/test-logger.js';
 
-const dialects: Array<['sqlite' | 'postgres', () => Promise<DatabaseConfig>]> = [
-  [
-    'sqlite',
-    async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aim-docstores-'));
-      return { type: 'sqlite', directory: dir, file: path.join(dir, 'database.sqlite') };
-    },
-  ],
-  ['postgres', async () => ({ type: 'postgres', url: await createTestDatabase('ds'), host: '', port: 0, database: '', ssl: false })],
-];
+const dialects = bothDialects('ds');
 
 describe.each(dialects)('document stores on %s', (_name, makeConfig) => {
   let database: Database;

@@ -1,24 +1,11 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseConfig } from '../../src/config/app-config.js';
 import { DatabaseFileStore } from '../../src/runner/database-file-store.js';
 import { type Database, openDatabase } from '../../src/storage/database.js';
 import { type Repositories, createRepositories } from '../../src/storage/repositories.js';
-import { createTestDatabase } from '../support/test-postgres.js';
+import { bothDialects } from '../support/test-databases.js';
 import { testLogger } from '../support/test-logger.js';
 
-const dialects: Array<['sqlite' | 'postgres', () => Promise<DatabaseConfig>]> = [
-  [
-    'sqlite',
-    async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aim-uploads-'));
-      return { type: 'sqlite', directory: dir, file: path.join(dir, 'database.sqlite') };
-    },
-  ],
-  ['postgres', async () => ({ type: 'postgres', url: await createTestDatabase('up'), host: '', port: 0, database: '', ssl: false })],
-];
+const dialects = bothDialects('up');
 
 /** Every byte value, so a text column or an encoding step anywhere would show. */
 const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));

@@ -2,29 +2,20 @@ import { z } from 'zod';
 import { FILE_STORAGE_PREFIX } from '../../engine/files/file-store.js';
 import { loaderFieldForFile } from '../../engine/files/file-fields.js';
 import { AppError } from '../../shared/app-error.js';
+import { jsonText } from '../schemas/json-text.js';
 import type { DocumentStoreRecord, NamedConfig, StoreLoader } from '../../storage/repositories/document-store-repository.js';
 
-/** Multipart sends objects as JSON strings; both forms are read. */
-const jsonValue = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => {
-    if (typeof value !== 'string') return value;
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      return value;
-    }
-  }, schema);
 
 const booleanValue = z.preprocess((v) => (typeof v === 'string' ? v.toLowerCase() === 'true' : v), z.boolean()).optional();
-const componentSchema = jsonValue(z.object({ name: z.string().min(1).optional(), config: z.record(z.string(), z.unknown()).optional() })).optional();
+const componentSchema = jsonText(z.object({ name: z.string().min(1).optional(), config: z.record(z.string(), z.unknown()).optional() })).optional();
 
 /** Flowise's `IDocumentStoreUpsertData`: the body of `POST /document-store/upsert/:id` (and refresh items). */
 export const upsertDataSchema = z.looseObject({
   docId: z.string().min(1).optional(),
-  metadata: jsonValue(z.record(z.string(), z.unknown(), { error: 'must be a JSON object' })).optional(),
+  metadata: jsonText(z.record(z.string(), z.unknown(), { error: 'must be a JSON object' })).optional(),
   replaceExisting: booleanValue,
   createNewDocStore: booleanValue,
-  docStore: jsonValue(z.object({ name: z.string().min(1), description: z.string().optional() })).optional(),
+  docStore: jsonText(z.object({ name: z.string().min(1), description: z.string().optional() })).optional(),
   loaderName: z.string().optional(),
   loader: componentSchema,
   splitter: componentSchema,

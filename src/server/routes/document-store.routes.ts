@@ -21,28 +21,20 @@ import {
   storeUsage,
   storeView,
 } from '../document-store/store-view.js';
+import { jsonText } from '../schemas/json-text.js';
 import { parseInput } from '../schemas/parse.js';
 
-/** Flowise's UI sends JSON columns as strings; API users send objects. Both are read. */
-const jsonText = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => {
-    if (typeof value !== 'string') return value;
-    if (value.trim() === '') return null;
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      return value;
-    }
-  }, schema);
+/** Flowise's UI sends JSON columns as strings (empty: cleared); API users send objects. */
+const columnText = <T extends z.ZodType>(schema: T) => jsonText(schema, { emptyIsNull: true });
 
 const storeFields = {
   name: z.string().trim().min(1, 'must not be empty'),
   description: z.string().nullable().optional(),
-  loaders: jsonText(z.array(storeLoaderSchema)).optional(),
-  whereUsed: jsonText(z.array(z.string())).optional(),
-  vectorStoreConfig: jsonText(namedConfigSchema.nullable()).optional(),
-  embeddingConfig: jsonText(namedConfigSchema.nullable()).optional(),
-  recordManagerConfig: jsonText(namedConfigSchema.nullable()).optional(),
+  loaders: columnText(z.array(storeLoaderSchema)).optional(),
+  whereUsed: columnText(z.array(z.string())).optional(),
+  vectorStoreConfig: columnText(namedConfigSchema.nullable()).optional(),
+  embeddingConfig: columnText(namedConfigSchema.nullable()).optional(),
+  recordManagerConfig: columnText(namedConfigSchema.nullable()).optional(),
 };
 const createSchema = z.object(storeFields);
 const updateSchema = z.object({ ...storeFields, name: storeFields.name.optional() });
@@ -54,7 +46,7 @@ const pageQuery = z.object({
 
 const chunkEditSchema = z.object({
   pageContent: z.string(),
-  metadata: jsonText(z.record(z.string(), z.unknown())).optional(),
+  metadata: columnText(z.record(z.string(), z.unknown())).optional(),
 });
 
 /** `POST /loader/save`: a loader's settings, saved before it is processed (status SYNCING). */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { addFileStorageOverrides, loaderFieldForFile } from '../../engine/files/file-fields.js';
 import { resolveUpsertPlan } from '../../engine/graph/upsert-plan.js';
 import { parseOverrideSettings } from '../../engine/run/override-config.js';
 import { waitForUpsert } from '../../runner/upsert/upsert-runner.js';
@@ -12,41 +12,13 @@ import type { UpsertJobRecord } from '../../storage/repositories/upsert-reposito
 import type { AppDeps } from '../app-deps.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { sendError, zodMessage } from '../plugins/error-handler.js';
+import { jsonText } from '../schemas/json-text.js';
 import type { ChatflowCache } from '../services/chatflow-cache.js';
 import { readMultipart } from '../uploads/read-multipart.js';
+import { loaderFieldEnabled } from '../uploads/prediction-uploads.js';
 import type { UploadService } from '../uploads/upload-service.js';
 
-/** Flowise's `mapExtToInputField`: which loader input a file uploaded for an upsert feeds. */
-export function mapExtToInputField(fileName: string): string {
-  switch (path.extname(fileName).toLowerCase()) {
-    case '.pdf':
-      return 'pdfFile';
-    case '.json':
-      return 'jsonFile';
-    case '.csv':
-    case '.xls':
-    case '.xlsx':
-      return 'csvFile';
-    case '.jsonl':
-      return 'jsonlinesFile';
-    case '.docx':
-    case '.doc':
-      return 'docxFile';
-    case '.yaml':
-      return 'yamlFile';
-    default:
-      return 'txtFile';
-  }
-}
-
-const jsonObject = z.preprocess((value) => {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value;
-  }
-}, z.record(z.string(), z.unknown(), { error: 'must be an object' }));
+const jsonObject = jsonText(z.record(z.string(), z.unknown(), { error: 'must be an object' }));
 
 const upsertBodySchema = z.looseObject({
   stopNodeId: z.string({ error: 'must be a string' }).min(1).max(200).optional(),
@@ -99,13 +71,12 @@ export async function vectorRoutes(app: FastifyInstance, deps: AppDeps, auth: Au
     if (typeof overrideConfig.vars === 'string') overrideConfig.vars = jsonObject.safeParse(overrideConfig.vars).data ?? overrideConfig.vars;
     if (files.length > 0) {
       const settings = parseOverrideSettings(chatflow.apiConfig);
-      const nodes = [...resolveUpsertPlan(chatflow.flowData, registry, fields.stopNodeId || undefined).allNodes.values()];
+      const plan = resolveUpsertPlan(chatflow.flowData, registry, fields.stopNodeId || undefined);
       const checked = uploads.check(files, { purpose: 'upserts' });
       for (const file of checked) {
-        const field = mapExtToInputField(file.name);
+        const field = loaderFieldForFile(file.name);
         // Flowise ignores such a file silently (its #3897); we say why it would have no effect.
-        const enabled = settings.enabled && nodes.some((n) => settings.nodeParams.get(n.label)?.has(field) && n.definition.inputs.some((i) => i.name === field));
-        if (!enabled) {
+        if (!loaderFieldEnabled(plan, settings, field)) {
           throw new AppError(
             'BAD_REQUEST',
             400,
@@ -115,13 +86,11 @@ export async function vectorRoutes(app: FastifyInstance, deps: AppDeps, auth: Au
         }
       }
       await uploads.store({ chatflowId: chatflow.id }, checked);
-      for (const file of checked) {
-        const field = mapExtToInputField(file.name);
-        const existing = typeof overrideConfig[field] === 'string' && String(overrideConfig[field]).startsWith('FILE-STORAGE::')
-          ? (JSON.parse(String(overrideConfig[field]).slice('FILE-STORAGE::'.length)) as string[])
-          : [];
-        overrideConfig[field] = `FILE-STORAGE::${JSON.stringify([...existing, file.name])}`;
-      }
+      return {
+        ...(fields.stopNodeId ? { stopNodeId: fields.stopNodeId } : {}),
+        ...(fields.chatId ? { chatId: fields.chatId } : {}),
+        overrideConfig: addFileStorageOverrides(overrideConfig, checked.map((f) => f.name)),
+      };
     }
     return {
       ...(fields.stopNodeId ? { stopNodeId: fields.stopNodeId } : {}),
