@@ -5,6 +5,8 @@ import type { CredentialCipher } from '../security/credential-cipher.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { CredentialRecord } from '../storage/repositories/credential-repository.js';
 import { DatabaseFileStore } from './database-file-store.js';
+import { DatabaseDocumentStores } from './docstore/database-document-stores.js';
+import { createNodeRegistry } from '../engine/nodes/node-registry.js';
 
 /**
  * How long a decrypted credential is reused. A run would otherwise read and decrypt it every time; a
@@ -55,5 +57,6 @@ export function createEngineServices(
     embeddingCache: repos.embeddingCache,
     files: new DatabaseFileStore(repos.uploads),
     ...composed,
+    documentStores: new DatabaseDocumentStores(repos.documentStores, createNodeRegistry()),
   };
 }

@@ -9,6 +9,8 @@ import { chatflowRoutes } from './routes/chatflows.routes.js';
 import { chatMessageRoutes } from './routes/chatmessage.routes.js';
 import { credentialRoutes } from './routes/credentials.routes.js';
 import { documentStoreRoutes } from './routes/document-store.routes.js';
+import { documentStoreProcessingRoutes } from './routes/document-store-processing.routes.js';
+import { createDocstoreService } from './document-store/compose-docstores.js';
 import { feedbackManagementRoutes, publicFeedbackRoutes } from './routes/feedback.routes.js';
 import { predictionRoutes } from './routes/prediction.routes.js';
 import { publicRoutes } from './routes/public.routes.js';
@@ -88,6 +90,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await feedbackManagementRoutes(managed, deps);
     await metricsRoutes(managed, deps);
     await documentStoreRoutes(managed, deps);
+    const docstores = createDocstoreService(deps, uploads);
+    await documentStoreProcessingRoutes(managed, deps, docstores.service, docstores.registry);
     await upsertHistoryRoutes(managed, deps);
   });
 

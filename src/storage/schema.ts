@@ -98,43 +98,6 @@ export interface RunTable {
   finishedDate: string | null;
 }
 
-/** An uploaded file's bytes (migration 007). `chatflowId` is the owner: a chatflow or a document store. */
-export interface UploadTable {
-  id: string;
-  chatflowId: string;
-  chatId: string | null;
-  name: string;
-  mime: string;
-  size: number;
-  data: Buffer;
-  createdDate: string;
-}
-
-/** Flowise's DocumentStore entity; `loaders`, `whereUsed` and the configs are JSON text. */
-export interface DocumentStoreTable {
-  id: string;
-  name: string;
-  description: string | null;
-  loaders: string;
-  whereUsed: string;
-  status: string;
-  vectorStoreConfig: string | null;
-  embeddingConfig: string | null;
-  recordManagerConfig: string | null;
-  createdDate: string;
-  updatedDate: string;
-}
-
-/** Flowise's DocumentStoreFileChunk entity: one chunk a store's loader produced (`docId` = loader id). */
-export interface DocumentStoreFileChunkTable {
-  id: string;
-  docId: string;
-  storeId: string;
-  chunkNo: number;
-  pageContent: string;
-  metadata: string | null;
-}
-
 // rag-engine branch: the shared vector store, the embedding cache, upsert jobs and upsert history.
 
 export interface VectorCollectionTable {
@@ -191,6 +154,45 @@ export interface UpsertHistoryTable {
   result: string;
   flowData: string;
   date: string;
+}
+
+// rag-files branch: uploaded files and document stores.
+
+/** An uploaded file's bytes (migration 007). `chatflowId` is the owner: a chatflow or a document store. */
+export interface UploadTable {
+  id: string;
+  chatflowId: string;
+  chatId: string | null;
+  name: string;
+  mime: string;
+  size: number;
+  data: Buffer;
+  createdDate: string;
+}
+
+/** Flowise's DocumentStore entity; `loaders`, `whereUsed` and the configs are JSON text. */
+export interface DocumentStoreTable {
+  id: string;
+  name: string;
+  description: string | null;
+  loaders: string;
+  whereUsed: string;
+  status: string;
+  vectorStoreConfig: string | null;
+  embeddingConfig: string | null;
+  recordManagerConfig: string | null;
+  createdDate: string;
+  updatedDate: string;
+}
+
+/** Flowise's DocumentStoreFileChunk entity: one chunk a store's loader produced (`docId` = loader id). */
+export interface DocumentStoreFileChunkTable {
+  id: string;
+  docId: string;
+  storeId: string;
+  chunkNo: number;
+  pageContent: string;
+  metadata: string | null;
 }
 
 export interface DatabaseSchema {

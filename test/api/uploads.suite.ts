@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationFlow, llmChainFlow } from '../fixtures/chatflows.js';
 import { makeDocx, makePdf } from '../fixtures/documents.js';
+import { ragFlow } from '../fixtures/rag-flows.js';
 import type { RecordedRequest } from '../fixtures/fake-llm-server.js';
 import { type ApiHarness, type HarnessFactory, createFlow } from '../support/api-harness.js';
 import { streamedText } from '../support/sse.js';
@@ -248,6 +249,20 @@ export function uploadsSuite(factory: HarnessFactory): void {
       expect(doc.status).toBe(200);
       expect(modelCall('mp-2').at(-1)!.content).toBe("<doc name='herons.pdf'>Herons eat fish.</doc>\n\n\n\nmp-2 what do herons eat?");
       expect((await userMessage(fullFiles, 'mp-chat-2')).fileUploads).toEqual([{ type: 'stored-file:full', name: 'herons.pdf', mime: 'application/pdf' }]);
+
+      // Flowise's rule first: a file goes onto a loader input enabled for override, by extension.
+      const apiConfig = JSON.stringify({ overrideConfig: { status: true, nodes: { 'Text File': [{ name: 'txtFile', enabled: true }] } } });
+      const rag = await createFlow(
+        h,
+        (credential) => ragFlow({ model, basepath: h.fake.url, embeddingsBasepath: h.fake.url, credential, store: 'memoryVectorStore', topK: '1' }),
+        { apiConfig },
+      );
+      const asked = await postForm(`/api/v1/prediction/${rag}`, { question: 'mp-3 when do ferries leave?', chatId: 'mp-chat-3' }, [
+        { name: 'ferries.txt', type: 'text/plain', data: 'Ferries leave the harbour every hour.' },
+      ]);
+      expect(asked.status, asked.text).toBe(200);
+      expect(asked.body.sourceDocuments).toEqual([{ pageContent: 'Ferries leave the harbour every hour.', metadata: expect.objectContaining({ source: 'ferries.txt' }) }]);
+      expect((await h.repos.uploads.list({ chatflowId: rag })).map((u) => [u.name, u.chatId])).toEqual([['ferries.txt', null]]);
 
       const plain = await createFlow(h, llmFlow());
       const unused = await postForm(`/api/v1/prediction/${plain}`, { question: 'nothing' }, [{ name: 'a.txt', type: 'text/plain', data: 'x' }]);

@@ -14,6 +14,7 @@ describe('checkFileType', () => {
 
   it('refuses spoofed, unknown and extension-less files with the reason', () => {
     expect(checkFileType('evil.js', 'text/plain')).toEqual({ ok: false, reason: expect.stringMatching(/\.js does not match/) });
+    expect(checkFileType('script.sh', 'application/x-sh')).toEqual({ ok: false, reason: expect.stringMatching(/unsupported type/) });
     expect(checkFileType('tool.exe', 'application/x-msdownload')).toEqual({ ok: false, reason: expect.stringMatching(/unsupported type/) });
     expect(checkFileType('tool.exe', 'application/octet-stream')).toEqual({ ok: false, reason: expect.stringMatching(/unsupported extension \.exe/) });
     expect(checkFileType('README', 'text/plain')).toEqual({ ok: false, reason: expect.stringMatching(/no file extension/) });

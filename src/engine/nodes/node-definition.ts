@@ -60,6 +60,8 @@ export interface InputSpec {
   additionalParams?: boolean;
   /** Kept in flowData but not shown in the editor (Flowise's hidden params). */
   hidden?: boolean;
+  /** `asyncOptions` params: the method the editor calls for the choices (Flowise's `loadMethod`). */
+  loadMethod?: string;
 }
 
 /** An alternative output of a multi-output node (Flowise `INodeOutputsValue`; llmChain's `outputPrediction`). */
@@ -68,6 +70,20 @@ export interface OutputSpec {
   name: string;
   baseClasses: string[];
   description?: string;
+}
+
+/**
+ * What the documentStore and documentStoreVS nodes read of a document store (Flowise's DocumentStore
+ * entities): its chunks, and the embeddings model its vectors were made with.
+ */
+export interface DocumentStorePort {
+  /** The store's chunks as documents, in loader and chunk order; fails (FlowValidationError) for an unknown store. */
+  documents(storeId: string): Promise<Array<{ pageContent: string; metadata: Record<string, unknown> }>>;
+  /**
+   * The store's embeddings model, built from its embedding config, and its vector store config (for
+   * `topK`); fails (FlowValidationError) when the store is unknown or has no embedding config.
+   */
+  vectorSettings(storeId: string, run: RunContext): Promise<{ embeddings: unknown; vectorStoreConfig: Record<string, unknown> }>;
 }
 
 /** A message of a session's conversation as memory returns it. */
@@ -95,6 +111,8 @@ export interface EngineServices {
    * web loaders. Nodes never fetch such URLs any other way; absent means they refuse to fetch.
    */
   outbound?: OutboundFetch;
+  /** Document stores' chunks and settings (documentStore, documentStoreVS); absent where there are none. */
+  documentStores?: DocumentStorePort;
 }
 
 /** What a vector store node's upsert answers (Flowise's IndexingResult). */

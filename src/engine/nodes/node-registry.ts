@@ -5,6 +5,8 @@ import { chatOllama } from './chat-ollama.js';
 import { chatOpenAI } from './chat-openai.js';
 import { chatPromptTemplate } from './chat-prompt-template.js';
 import { conversationChain } from './conversation-chain.js';
+import { documentStoreLoader } from './document-store-loader.js';
+import { documentStoreVS } from './document-store-vs.js';
 import { llmChain } from './llm-chain.js';
 import type { NodeDefinition } from './node-definition.js';
 import { promptTemplate } from './prompt-template.js';
@@ -57,6 +59,9 @@ export const SUPPORTED_NODES: readonly NodeDefinition[] = [
   conversationalRetrievalQAChain,
   retrievalQAChain,
   retrieverTool,
+  // rag-files: document stores
+  documentStoreLoader,
+  documentStoreVS,
 ];
 
 export function createNodeRegistry(nodes: readonly NodeDefinition[] = SUPPORTED_NODES): NodeRegistry {

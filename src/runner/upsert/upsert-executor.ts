@@ -11,6 +11,8 @@ import { isDatabaseUnavailable } from '../../storage/database.js';
 import type { Repositories } from '../../storage/repositories.js';
 import type { UpsertJobRecord } from '../../storage/repositories/upsert-repository.js';
 import { ChatflowVersions } from '../chatflow-versions.js';
+import { docstoreJobOf, executeDocstoreJob } from '../docstore/docstore-job.js';
+import { DocumentStoreProcessor } from '../docstore/document-store-processor.js';
 
 /** What an upsert job row holds as its request (read back from the database, so parsed). */
 export const upsertInputSchema = z.object({
@@ -43,10 +45,12 @@ function classify(error: unknown): { message: string; code: ErrorCode } {
  */
 export class UpsertExecutor {
   private readonly chatflows: ChatflowVersions;
+  private readonly docstores: DocumentStoreProcessor;
   private readonly log: Logger;
 
   constructor(private readonly deps: UpsertExecutorDeps) {
     this.chatflows = new ChatflowVersions(deps.repos.chatflows);
+    this.docstores = new DocumentStoreProcessor({ stores: deps.repos.documentStores, registry: deps.registry, services: deps.services });
     this.log = deps.logger.child({ module: 'upsert-executor' });
   }
 
@@ -59,6 +63,14 @@ export class UpsertExecutor {
       return this.fail(job, { message, code: 'INTERNAL' });
     }
     try {
+      // rag-files: document store jobs share the queue, its concurrency and its rows.
+      const docstore = docstoreJobOf(job.input);
+      if (docstore) {
+        const outcome = await executeDocstoreJob(this.docstores, docstore, signal);
+        const stored = await this.deps.repos.upserts.finish(job.id, job.attempt, { status: 'completed', ...outcome });
+        this.log.info({ upsertId: job.id, storeId: docstore.storeId, ...outcome.result.indexed }, 'document store job done');
+        return stored ? 'completed' : 'superseded';
+      }
       const input = upsertInputSchema.parse(job.input);
       const chatflow = await this.chatflows.get(job.chatflowId, job.chatflowVersion);
       if (!chatflow) throw notFound('CHATFLOW_NOT_FOUND', 'Chatflow', job.chatflowId);

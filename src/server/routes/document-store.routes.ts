@@ -4,10 +4,13 @@ import { z } from 'zod';
 import { AppError } from '../../shared/app-error.js';
 import {
   type DocumentStoreFields,
+  type DocumentStoreRecord,
+  type NamedConfig,
   type StoreLoader,
   namedConfigSchema,
   storeLoaderSchema,
 } from '../../storage/repositories/document-store-repository.js';
+import { clearStoreVectors } from '../../runner/docstore/document-store-processor.js';
 import type { AppDeps } from '../app-deps.js';
 import {
   chunkPage,
@@ -18,28 +21,20 @@ import {
   storeUsage,
   storeView,
 } from '../document-store/store-view.js';
+import { jsonText } from '../schemas/json-text.js';
 import { parseInput } from '../schemas/parse.js';
 
-/** Flowise's UI sends JSON columns as strings; API users send objects. Both are read. */
-const jsonText = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => {
-    if (typeof value !== 'string') return value;
-    if (value.trim() === '') return null;
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      return value;
-    }
-  }, schema);
+/** Flowise's UI sends JSON columns as strings (empty: cleared); API users send objects. */
+const columnText = <T extends z.ZodType>(schema: T) => jsonText(schema, { emptyIsNull: true });
 
 const storeFields = {
   name: z.string().trim().min(1, 'must not be empty'),
   description: z.string().nullable().optional(),
-  loaders: jsonText(z.array(storeLoaderSchema)).optional(),
-  whereUsed: jsonText(z.array(z.string())).optional(),
-  vectorStoreConfig: jsonText(namedConfigSchema.nullable()).optional(),
-  embeddingConfig: jsonText(namedConfigSchema.nullable()).optional(),
-  recordManagerConfig: jsonText(namedConfigSchema.nullable()).optional(),
+  loaders: columnText(z.array(storeLoaderSchema)).optional(),
+  whereUsed: columnText(z.array(z.string())).optional(),
+  vectorStoreConfig: columnText(namedConfigSchema.nullable()).optional(),
+  embeddingConfig: columnText(namedConfigSchema.nullable()).optional(),
+  recordManagerConfig: columnText(namedConfigSchema.nullable()).optional(),
 };
 const createSchema = z.object(storeFields);
 const updateSchema = z.object({ ...storeFields, name: storeFields.name.optional() });
@@ -51,7 +46,7 @@ const pageQuery = z.object({
 
 const chunkEditSchema = z.object({
   pageContent: z.string(),
-  metadata: jsonText(z.record(z.string(), z.unknown())).optional(),
+  metadata: columnText(z.record(z.string(), z.unknown())).optional(),
 });
 
 /** `POST /loader/save`: a loader's settings, saved before it is processed (status SYNCING). */
@@ -67,7 +62,7 @@ const loaderSaveSchema = z.looseObject({
   credential: z.string().optional(),
 });
 
-const vectorConfigSchema = z.looseObject({
+export const vectorConfigSchema = z.looseObject({
   storeId: z.string().min(1),
   embeddingName: z.string().optional(),
   embeddingConfig: z.record(z.string(), z.unknown()).optional(),
@@ -80,15 +75,17 @@ const vectorConfigSchema = z.looseObject({
 type VectorConfigBody = z.infer<typeof vectorConfigSchema>;
 
 /**
- * Flowise's `saveVectorStoreConfig` (strict): each of embedding, vector store and record manager is
- * set when named, else cleared; a store not yet upserted becomes SYNC once something is configured.
+ * Flowise's `saveVectorStoreConfig`: each of embedding, vector store and record manager is set when
+ * named; one not named is cleared (`strict`, the save route) or kept (the insert route). A store not
+ * yet upserted becomes SYNC once something is configured.
  */
-export function vectorConfigFields(body: VectorConfigBody, current: { status: string }): DocumentStoreFields {
-  const named = (name: string | undefined, config: Record<string, unknown> | undefined) => (name ? { name, config: config ?? {} } : null);
+export function vectorConfigFields(body: VectorConfigBody, current: Pick<DocumentStoreRecord, 'status' | 'embeddingConfig' | 'vectorStoreConfig' | 'recordManagerConfig'>, strict = true): DocumentStoreFields {
+  const named = (name: string | undefined, config: Record<string, unknown> | undefined, held: NamedConfig | null) =>
+    name ? { name, config: config ?? {} } : strict ? null : held;
   const fields: DocumentStoreFields = {
-    embeddingConfig: named(body.embeddingName, body.embeddingConfig),
-    vectorStoreConfig: named(body.vectorStoreName, body.vectorStoreConfig),
-    recordManagerConfig: named(body.recordManagerName, body.recordManagerConfig),
+    embeddingConfig: named(body.embeddingName, body.embeddingConfig, current.embeddingConfig),
+    vectorStoreConfig: named(body.vectorStoreName, body.vectorStoreConfig, current.vectorStoreConfig),
+    recordManagerConfig: named(body.recordManagerName, body.recordManagerConfig, current.recordManagerConfig),
   };
   if (current.status !== 'UPSERTED' && (body.embeddingName || body.vectorStoreName || body.recordManagerName)) fields.status = 'SYNC';
   return fields;
@@ -129,6 +126,7 @@ export async function documentStoreRoutes(app: FastifyInstance, deps: AppDeps): 
     const deleted = await stores.delete(request.params.id);
     if (!deleted) throw storeNotFound(request.params.id);
     await deps.repos.uploads.deleteOwner(request.params.id);
+    await clearStoreVectors(deps.repos.vectors, request.params.id);
     return { deleted: 1 };
   });
 

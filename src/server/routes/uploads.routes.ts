@@ -23,7 +23,7 @@ function contentDisposition(type: 'inline' | 'attachment', name: string): string
 }
 
 /** Types a browser would run when shown inline; served with a sandbox so they cannot script our origin. */
-const ACTIVE_TYPES = new Set(['text/html', 'application/xml', 'image/svg+xml']);
+const ACTIVE_TYPES = new Set(['text/html', 'application/xml', 'image/svg+xml', 'application/javascript', 'text/css']);
 
 /**
  * The embed's file routes (public, api-contract.md §1): full-file attachments, stored files, and the

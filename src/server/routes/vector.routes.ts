@@ -12,18 +12,13 @@ import type { UpsertJobRecord } from '../../storage/repositories/upsert-reposito
 import type { AppDeps } from '../app-deps.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { sendError, zodMessage } from '../plugins/error-handler.js';
+import { jsonText } from '../schemas/json-text.js';
 import type { ChatflowCache } from '../services/chatflow-cache.js';
 import { readMultipart } from '../uploads/read-multipart.js';
+import { loaderFieldEnabled } from '../uploads/prediction-uploads.js';
 import type { UploadService } from '../uploads/upload-service.js';
 
-const jsonObject = z.preprocess((value) => {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return value;
-  }
-}, z.record(z.string(), z.unknown(), { error: 'must be an object' }));
+const jsonObject = jsonText(z.record(z.string(), z.unknown(), { error: 'must be an object' }));
 
 const upsertBodySchema = z.looseObject({
   stopNodeId: z.string({ error: 'must be a string' }).min(1).max(200).optional(),
@@ -72,17 +67,16 @@ export async function vectorRoutes(app: FastifyInstance, deps: AppDeps, auth: Au
     }
     const { fields, files } = await readMultipart(request, deps.config.uploads, deps.config.server.bodyLimitBytes);
     // Flowise: the whole form becomes the overrideConfig; `vars` may arrive as a JSON string.
-    let overrideConfig: Record<string, unknown> = { ...fields };
+    const overrideConfig: Record<string, unknown> = { ...fields };
     if (typeof overrideConfig.vars === 'string') overrideConfig.vars = jsonObject.safeParse(overrideConfig.vars).data ?? overrideConfig.vars;
     if (files.length > 0) {
       const settings = parseOverrideSettings(chatflow.apiConfig);
-      const nodes = [...resolveUpsertPlan(chatflow.flowData, registry, fields.stopNodeId || undefined).allNodes.values()];
+      const plan = resolveUpsertPlan(chatflow.flowData, registry, fields.stopNodeId || undefined);
       const checked = uploads.check(files, { purpose: 'upserts' });
       for (const file of checked) {
         const field = loaderFieldForFile(file.name);
         // Flowise ignores such a file silently (its #3897); we say why it would have no effect.
-        const enabled = settings.enabled && nodes.some((n) => settings.nodeParams.get(n.label)?.has(field) && n.definition.inputs.some((i) => i.name === field));
-        if (!enabled) {
+        if (!loaderFieldEnabled(plan, settings, field)) {
           throw new AppError(
             'BAD_REQUEST',
             400,
@@ -92,7 +86,11 @@ export async function vectorRoutes(app: FastifyInstance, deps: AppDeps, auth: Au
         }
       }
       await uploads.store({ chatflowId: chatflow.id }, checked);
-      overrideConfig = addFileStorageOverrides(overrideConfig, checked.map((file) => file.name));
+      return {
+        ...(fields.stopNodeId ? { stopNodeId: fields.stopNodeId } : {}),
+        ...(fields.chatId ? { chatId: fields.chatId } : {}),
+        overrideConfig: addFileStorageOverrides(overrideConfig, checked.map((f) => f.name)),
+      };
     }
     return {
       ...(fields.stopNodeId ? { stopNodeId: fields.stopNodeId } : {}),

@@ -165,7 +165,7 @@ export class PredictionUploads {
 }
 
 /** True when overrideConfig would set `field` on some node (Flowise applies multipart files that way). */
-export function loaderFieldEnabled(plan: FlowPlan, settings: OverrideSettings, field: string): boolean {
+export function loaderFieldEnabled(plan: Pick<FlowPlan, 'allNodes'>, settings: OverrideSettings, field: string): boolean {
   if (!settings.enabled) return false;
   return [...plan.allNodes.values()].some(
     (node) => settings.nodeParams.get(node.label)?.has(field) === true && node.definition.inputs.some((spec) => spec.name === field),

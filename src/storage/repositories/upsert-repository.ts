@@ -35,7 +35,7 @@ export interface NewUpsertJob {
 }
 
 export type UpsertOutcome =
-  | { status: 'completed'; result: unknown; addedDocs: unknown; history: { result: unknown; flowData: unknown } }
+  | { status: 'completed'; result: unknown; addedDocs: unknown; history?: { result: unknown; flowData: unknown } }
   | { status: 'failed'; error: string; errorCode: string };
 
 /** Flowise's UpsertHistory entity, `result` and `flowData` parsed. */
@@ -131,15 +131,16 @@ export class UpsertRepository {
       if (attempt !== undefined) update = update.where('attempt', '=', attempt);
       const done = await update.executeTakeFirst();
       if (Number(done.numUpdatedRows) === 0) return false;
-      if (outcome.status === 'completed') {
+      // Document store processing without an insert indexes nothing, so it leaves no history.
+      if (outcome.status === 'completed' && outcome.history) {
         const job = await trx.selectFrom('upsert_job').select('chatflowId').where('id', '=', id).executeTakeFirstOrThrow();
         await trx
           .insertInto('upsert_history')
           .values({
             id: randomUUID(),
             chatflowid: job.chatflowId,
-            result: JSON.stringify(outcome.history.result),
-            flowData: JSON.stringify(outcome.history.flowData),
+            result: JSON.stringify(outcome.history!.result),
+            flowData: JSON.stringify(outcome.history!.flowData),
             date: now,
           })
           .execute();
