@@ -116,6 +116,9 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       ca: redisCa,
       keepAliveMs: env.REDIS_KEEP_ALIVE,
     },
+    uploads: { maxFileBytes: env.UPLOAD_MAX_FILE_SIZE, maxRequestBytes: env.UPLOAD_MAX_REQUEST_SIZE },
+    upserts: { concurrency: env.UPSERT_CONCURRENCY, timeoutMs: env.UPSERT_TIMEOUT },
+    vectorCacheBytes: env.VECTOR_CACHE_SIZE,
     outbound: {
       allowList: env.HTTP_ALLOW_LIST,
       denyList: env.HTTP_DENY_LIST,

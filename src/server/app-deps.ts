@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/app-config.js';
 import type { FlowRunner } from '../runner/flow-runner.js';
 import type { PlanCache } from '../runner/plan-cache.js';
+import type { UpsertRunner } from '../runner/upsert/upsert-runner.js';
 import type { CredentialCipher } from '../security/credential-cipher.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
@@ -18,6 +19,8 @@ export interface AppDeps {
   config: AppConfig;
   repos: Repositories;
   runner: FlowRunner;
+  /** Vector upserts (POST /api/v1/vector/upsert/:id). */
+  upserts: UpsertRunner;
   plans: PlanCache;
   cipher: CredentialCipher;
   logger: Logger;

@@ -8,15 +8,22 @@ import { apiKeyRoutes } from './routes/apikey.routes.js';
 import { chatflowRoutes } from './routes/chatflows.routes.js';
 import { chatMessageRoutes } from './routes/chatmessage.routes.js';
 import { credentialRoutes } from './routes/credentials.routes.js';
+import { documentStoreRoutes } from './routes/document-store.routes.js';
+import { documentStoreProcessingRoutes } from './routes/document-store-processing.routes.js';
+import { createDocstoreService } from './document-store/compose-docstores.js';
 import { feedbackManagementRoutes, publicFeedbackRoutes } from './routes/feedback.routes.js';
 import { predictionRoutes } from './routes/prediction.routes.js';
 import { publicRoutes } from './routes/public.routes.js';
 import { runRoutes } from './routes/runs.routes.js';
+import { uploadRoutes } from './routes/uploads.routes.js';
+import { upsertHistoryRoutes, vectorRoutes } from './routes/vector.routes.js';
 import { healthRoutes, infoRoutes, metricsRoutes } from './routes/system.routes.js';
 import { toolRoutes } from './routes/tools.routes.js';
 import { variableRoutes } from './routes/variables.routes.js';
 import { ChatflowCache } from './services/chatflow-cache.js';
 import { PredictionService } from './services/prediction-service.js';
+import { PredictionUploads } from './uploads/prediction-uploads.js';
+import { UploadService } from './uploads/upload-service.js';
 
 function corsOrigin(setting: string): boolean | string[] {
   if (setting.trim() === '*') return true;
@@ -51,7 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   registerErrorHandling(app);
   await app.register(cors, {
     origin: corsOrigin(deps.config.server.corsOrigins),
-    methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowedHeaders: ['Content-Type', 'Authorization', 'Accept', 'Last-Event-ID', 'Idempotency-Key'],
     exposedHeaders: ['X-Run-Id', 'Location'],
   });
@@ -59,7 +66,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const auth = new Authenticator(deps.config, deps.repos.apiKeys);
   const chatflows = new ChatflowCache(deps.repos.chatflows);
-  const predictions = new PredictionService(chatflows, deps.plans, auth);
+  const uploads = new UploadService(deps.repos.uploads, deps.config.uploads);
+  const predictions = new PredictionService(chatflows, deps.plans, auth, new PredictionUploads(uploads));
 
   await app.register(async (open) => {
     await healthRoutes(open, deps);
@@ -67,7 +75,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await publicRoutes(open, deps, predictions);
     await predictionRoutes(open, deps, predictions);
     await publicFeedbackRoutes(open, deps);
+    await uploadRoutes(open, deps, predictions, uploads);
     await runRoutes(open, deps, predictions, auth, chatflows);
+    // Upserts check the chatflow's key (or management access) themselves.
+    await vectorRoutes(open, deps, auth, chatflows, uploads);
   });
 
   await app.register(async (managed) => {
@@ -83,6 +94,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // sandbox branch
     await toolRoutes(managed, deps);
     await variableRoutes(managed, deps);
+    await documentStoreRoutes(managed, deps);
+    const docstores = createDocstoreService(deps, uploads);
+    await documentStoreProcessingRoutes(managed, deps, docstores.service, docstores.registry);
+    await upsertHistoryRoutes(managed, deps);
   });
 
   for (const plugin of deps.adminPlugins ?? []) {

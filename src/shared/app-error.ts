@@ -31,7 +31,15 @@ export type ErrorCode =
   | 'OUTPUT_PARSER_FAILED'
   // sandbox branch
   | 'TOOL_NOT_FOUND'
-  | 'VARIABLE_NOT_FOUND';
+  | 'VARIABLE_NOT_FOUND'
+  // rag-engine and rag-files branches
+  | 'UPLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_FILE_TYPE'
+  | 'INVALID_UPLOAD'
+  | 'UPLOAD_NOT_FOUND'
+  | 'DOCUMENT_STORE_NOT_FOUND'
+  | 'UPSERT_NOT_FOUND'
+  | 'UPSERT_TIMEOUT';
 
 /** The HTTP status of each code, so a code that crossed a process boundary maps back to its status. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -64,6 +72,13 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   // sandbox branch
   TOOL_NOT_FOUND: 404,
   VARIABLE_NOT_FOUND: 404,
+  UPSERT_NOT_FOUND: 404,
+  UPSERT_TIMEOUT: 504,
+  UPLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_FILE_TYPE: 415,
+  INVALID_UPLOAD: 400,
+  UPLOAD_NOT_FOUND: 404,
+  DOCUMENT_STORE_NOT_FOUND: 404,
 };
 
 export const isErrorCode = (value: unknown): value is ErrorCode =>

@@ -8,6 +8,12 @@ import { RunRepository } from './repositories/run-repository.js';
 import { ToolRepository } from './repositories/tool-repository.js';
 import { VariableRepository } from './repositories/variable-repository.js';
 import { SummaryRepository } from './repositories/summary-repository.js';
+import type { Logger } from '../shared/logger.js';
+import { EmbeddingCacheRepository } from './repositories/embedding-cache-repository.js';
+import { VectorRepository } from './repositories/vector-repository.js';
+import { UpsertRepository } from './repositories/upsert-repository.js';
+import { UploadRepository } from './repositories/upload-repository.js';
+import { DocumentStoreRepository } from './repositories/document-store-repository.js';
 
 export interface Repositories {
   chatflows: ChatFlowRepository;
@@ -19,9 +25,14 @@ export interface Repositories {
   tools: ToolRepository;
   variables: VariableRepository;
   summaries: SummaryRepository;
+  vectors: VectorRepository;
+  embeddingCache: EmbeddingCacheRepository;
+  upserts: UpsertRepository;
+  uploads: UploadRepository;
+  documentStores: DocumentStoreRepository;
 }
 
-export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres'): Repositories {
+export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres', logger?: Logger, vectorCacheBytes?: number): Repositories {
   return {
     chatflows: new ChatFlowRepository(db),
     messages: new ChatMessageRepository(db),
@@ -32,5 +43,10 @@ export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres'): Repo
     tools: new ToolRepository(db),
     variables: new VariableRepository(db),
     summaries: new SummaryRepository(db),
+    vectors: new VectorRepository(db, dialect, logger, vectorCacheBytes),
+    embeddingCache: new EmbeddingCacheRepository(db),
+    upserts: new UpsertRepository(db),
+    uploads: new UploadRepository(db),
+    documentStores: new DocumentStoreRepository(db, dialect),
   };
 }

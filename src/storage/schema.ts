@@ -134,6 +134,103 @@ export interface SessionSummaryTable {
   updatedDate: string;
 }
 
+// rag-engine branch: the shared vector store, the embedding cache, upsert jobs and upsert history.
+
+export interface VectorCollectionTable {
+  id: string;
+  /** e.g. `faiss:<chatflowId>:<basePath>`. */
+  key: string;
+  embedder: string;
+  dims: number;
+  /** Bumped by every write that changed the chunks (processes holding its vectors in memory reload them). */
+  version: number;
+  createdDate: string;
+  updatedDate: string;
+}
+
+export interface VectorChunkTable {
+  id: string;
+  collectionId: string;
+  /** sha256 of content and metadata; unique within a collection (idempotent upserts). */
+  contentHash: string;
+  content: string;
+  metadata: string;
+  /** Unit-length float32: a BLOB (SQLite), `vector` (PostgreSQL with pgvector, written as '[…]' text) or `bytea`. */
+  embedding: Buffer | string;
+  createdDate: string;
+}
+
+export interface EmbeddingCacheTable {
+  embedder: string;
+  textHash: string;
+  embedding: Buffer;
+  createdDate: string;
+}
+
+export interface UpsertJobTable {
+  id: string;
+  chatflowId: string;
+  chatflowVersion: number | null;
+  chatId: string;
+  status: string;
+  attempt: number;
+  input: string;
+  result: string | null;
+  addedDocs: string | null;
+  error: string | null;
+  errorCode: string | null;
+  createdDate: string;
+  startedDate: string | null;
+  finishedDate: string | null;
+}
+
+export interface UpsertHistoryTable {
+  id: string;
+  chatflowid: string;
+  result: string;
+  flowData: string;
+  date: string;
+}
+
+// rag-files branch: uploaded files and document stores.
+
+/** An uploaded file's bytes (migration 007). `chatflowId` is the owner: a chatflow or a document store. */
+export interface UploadTable {
+  id: string;
+  chatflowId: string;
+  chatId: string | null;
+  name: string;
+  mime: string;
+  size: number;
+  data: Buffer;
+  createdDate: string;
+}
+
+/** Flowise's DocumentStore entity; `loaders`, `whereUsed` and the configs are JSON text. */
+export interface DocumentStoreTable {
+  id: string;
+  name: string;
+  description: string | null;
+  loaders: string;
+  whereUsed: string;
+  status: string;
+  vectorStoreConfig: string | null;
+  embeddingConfig: string | null;
+  recordManagerConfig: string | null;
+  createdDate: string;
+  updatedDate: string;
+}
+
+/** Flowise's DocumentStoreFileChunk entity: one chunk a store's loader produced (`docId` = loader id). */
+export interface DocumentStoreFileChunkTable {
+  id: string;
+  docId: string;
+  storeId: string;
+  chunkNo: number;
+  pageContent: string;
+  metadata: string | null;
+}
+
 export interface DatabaseSchema {
   chat_flow: ChatFlowTable;
   chat_message: ChatMessageTable;
@@ -144,4 +241,12 @@ export interface DatabaseSchema {
   tool: ToolTable;
   variable: VariableTable;
   session_summary: SessionSummaryTable;
+  vector_collection: VectorCollectionTable;
+  vector_chunk: VectorChunkTable;
+  embedding_cache: EmbeddingCacheTable;
+  upsert_job: UpsertJobTable;
+  upsert_history: UpsertHistoryTable;
+  upload: UploadTable;
+  document_store: DocumentStoreTable;
+  document_store_file_chunk: DocumentStoreFileChunkTable;
 }

@@ -102,4 +102,13 @@ export class Authenticator {
     if (caller.admin || caller.apiKeyId) return;
     throw unauthorized('Unauthorized');
   }
+
+  /**
+   * Vector upserts (api-contract P2): a keyed chatflow takes its own key or the admin key; an unkeyed one
+   * any management caller (Flowise 3 no longer lets anonymous callers write into an index).
+   */
+  async requireUpsertAccess(chatflow: ChatFlow, request: FastifyRequest): Promise<void> {
+    if (chatflow.apikeyid) return this.requireChatflowKey(chatflow, request);
+    await this.requireManagement(request);
+  }
 }

@@ -2,17 +2,15 @@ import '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app-deps.js';
 import type { PredictionService } from '../services/prediction-service.js';
+import { readMultipart } from '../uploads/read-multipart.js';
+import type { IncomingFile } from '../uploads/upload-service.js';
 import { sendOutcome, streamRun } from './prediction-reply.js';
 
-/** Multipart predictions: form fields become the body (objects arrive as JSON strings); files are not read. */
-async function readBody(request: FastifyRequest): Promise<unknown> {
-  if (!request.isMultipart()) return request.body;
-  const body: Record<string, unknown> = {};
-  for await (const part of request.parts()) {
-    if (part.type === 'field') body[part.fieldname] = part.value;
-    else await part.toBuffer(); // drained within BODY_LIMIT; uploads are not used by the supported nodes
-  }
-  return body;
+/** Multipart predictions: form fields become the body (objects arrive as JSON strings), `files` the uploads. */
+async function readBody(request: FastifyRequest, deps: AppDeps): Promise<{ body: unknown; files?: IncomingFile[] }> {
+  if (!request.isMultipart()) return { body: request.body };
+  const { fields, files } = await readMultipart(request, deps.config.uploads, deps.config.server.bodyLimitBytes);
+  return { body: fields, files };
 }
 
 /** `POST /api/v1/prediction/:id`: JSON answer, or an SSE stream when the request and the flow stream. */
@@ -20,7 +18,8 @@ export async function predictionRoutes(app: FastifyInstance, deps: AppDeps, pred
   const log = deps.logger.child({ module: 'prediction' });
 
   app.post<{ Params: { id: string } }>('/api/v1/prediction/:id', async (request, reply) => {
-    const prepared = await predictions.prepare(request.params.id, await readBody(request), request, { detachable: true });
+    const { body, files } = await readBody(request, deps);
+    const prepared = await predictions.prepare(request.params.id, body, request, { detachable: true, files });
     const { run } = await deps.runner.start({ ...prepared.request, watch: true });
     const memoryType = prepared.plan.memoryNode?.label;
     if (prepared.request.streaming) {
