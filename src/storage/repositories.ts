@@ -5,6 +5,7 @@ import { ChatMessageRepository } from './repositories/chat-message-repository.js
 import { CredentialRepository } from './repositories/credential-repository.js';
 import { FeedbackRepository } from './repositories/feedback-repository.js';
 import { RunRepository } from './repositories/run-repository.js';
+import { UiAuthRepository } from './repositories/ui-auth-repository.js';
 
 export interface Repositories {
   chatflows: ChatFlowRepository;
@@ -13,6 +14,7 @@ export interface Repositories {
   credentials: CredentialRepository;
   apiKeys: ApiKeyRepository;
   runs: RunRepository;
+  uiAuth: UiAuthRepository;
 }
 
 export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres'): Repositories {
@@ -23,5 +25,6 @@ export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres'): Repo
     credentials: new CredentialRepository(db),
     apiKeys: new ApiKeyRepository(db),
     runs: new RunRepository(db, dialect),
+    uiAuth: new UiAuthRepository(db),
   };
 }

@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './001-initial.js';
+import * as uiAuth from './003-ui-auth.js';
 
 /** Migrations are listed in code (not scanned from disk) so the built package carries them. */
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
+  '003-ui-auth': uiAuth,
 };
 
 export const migrationProvider: MigrationProvider = {
