@@ -1,0 +1,47 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api } from '../api/client';
+import type { Credential } from '../api/types';
+import { CredentialForm } from '../components/CredentialForm';
+import { Dialog } from '../components/Dialog';
+
+/** The node's credential: stored credentials of the accepted types, and "Create New". */
+export function CredentialPicker({ names, value, optional, onChange }: { names: string[]; value: string; optional?: boolean; onChange: (id: string) => void }) {
+  const [list, setList] = useState<Credential[]>([]);
+  const [creating, setCreating] = useState(false);
+  const query = names.map((n) => `credentialName=${encodeURIComponent(n)}`).join('&');
+  const reload = useCallback(async () => setList(await api<Credential[]>('GET', `/credentials?${query}`)), [query]);
+  useEffect(() => void reload(), [reload]);
+
+  return (
+    <div className="param">
+      <label>
+        Connect Credential{optional ? '' : ' *'}
+        <select
+          className="nodrag"
+          value={value}
+          onChange={(e) => {
+            if (e.target.value === '__new__') setCreating(true);
+            else onChange(e.target.value);
+          }}
+        >
+          <option value="">Choose a credential</option>
+          {list.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+          <option value="__new__">- Create New -</option>
+        </select>
+      </label>
+      <Dialog title="Create credential" open={creating} onClose={() => setCreating(false)}>
+        <CredentialForm
+          types={names}
+          onSaved={(created) => {
+            setCreating(false);
+            void reload().then(() => onChange(created.id));
+          }}
+        />
+      </Dialog>
+    </div>
+  );
+}
