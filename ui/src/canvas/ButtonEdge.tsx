@@ -14,6 +14,7 @@ function ButtonEdgeImpl({ id, sourceX, sourceY, targetX, targetY, sourcePosition
           type="button"
           className="edge-delete nodrag nopan"
           aria-label="Delete edge"
+          data-edge-id={id}
           style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }}
           onClick={() => deleteElements([], [id])}
         >

@@ -32,7 +32,10 @@ export function ChatPanel({ chatflowId, starterPrompts, unsaved, onError, onClos
   const run = useRef<{ controller: AbortController; runId?: string } | undefined>(undefined);
   const chatId = useRef(chatIdFor(chatflowId));
   const bottom = useRef<HTMLDivElement>(null);
-  useEffect(() => bottom.current?.scrollIntoView({ block: 'end' }), [messages]);
+  useEffect(() => {
+    // Braces matter: newer browsers return a Promise from scrollIntoView, which React would take for a cleanup.
+    bottom.current?.scrollIntoView({ block: 'end' });
+  }, [messages]);
   useEffect(() => () => run.current?.controller.abort(), []);
 
   const updateLast = (update: (m: Message) => Message) => setMessages((all) => [...all.slice(0, -1), update(all[all.length - 1]!)]);

@@ -63,9 +63,9 @@ export function ChatflowsPage() {
         <button type="button" onClick={() => setImporting(true)}>
           Import
         </button>
-        <Link className="button primary" href="/canvas">
+        <button type="button" className="primary" onClick={() => navigate('/canvas')}>
           Add New
-        </Link>
+        </button>
       </div>
       {error && (
         <p className="error" role="alert">
