@@ -50,7 +50,7 @@ describe('web UI in a browser', { timeout: 120_000 }, () => {
   async function useModel(model: string) {
     await flowNode(page, 'chatOpenAI_0').getByLabel('Model Name', { exact: true }).fill(model);
     await page.keyboard.press('Control+s');
-    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
   }
 
   const lastBotMessage = () => page.locator('.message.bot').last();
@@ -87,7 +87,7 @@ describe('web UI in a browser', { timeout: 120_000 }, () => {
     await dialog.getByLabel('Credential name').fill('fake openai');
     await dialog.getByLabel('OpenAI API Key').fill('sk-fake');
     await dialog.getByRole('button', { name: 'Add credential' }).click();
-    await expect.poll(() => openai.getByRole('combobox', { name: 'Connect Credential' }).evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.text)).toBe('fake openai');
+    await expect.poll(() => openai.getByRole('combobox', { name: 'Connect Credential' }).evaluate((s) => (s as unknown as { selectedOptions: Array<{ text: string }> }).selectedOptions[0]?.text)).toBe('fake openai');
 
     await openai.getByRole('button', { name: 'Additional Parameters' }).click();
     const extra = page.getByRole('dialog', { name: 'OpenAI: Additional Parameters' });
@@ -103,7 +103,7 @@ describe('web UI in a browser', { timeout: 120_000 }, () => {
     await page.getByLabel('Chatflow name').fill('Browser chain');
     await page.keyboard.press('Control+s');
     await page.waitForURL(/\/canvas\/[0-9a-f-]{36}$/);
-    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
     chatflowId = page.url().split('/').pop()!;
     const stored = JSON.parse((await admin.get(`/api/v1/chatflows/${chatflowId}`)).body.flowData);
     expect(stored.nodes.map((n: { id: string }) => n.id).sort()).toEqual(['chatOpenAI_0', 'llmChain_0', 'promptTemplate_0']);
@@ -123,10 +123,8 @@ describe('web UI in a browser', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Chat' }).click();
     await page.getByRole('button', { name: 'Say something' }).click();
     // Streaming: the answer is seen while it is still growing, then whole.
-    await page.waitForFunction(() => {
-      const text = document.querySelector('.message.bot')?.textContent ?? '';
-      return text.includes('t3') && !text.includes('t20');
-    });
+    // (Page-side code as text: the test's TypeScript has no DOM types.)
+    await page.waitForFunction(`(() => { const text = document.querySelector('.message.bot')?.textContent ?? ''; return text.includes('t3') && !text.includes('t20'); })()`);
     await expect.poll(() => lastBotMessage().textContent()).toBe(expectedAnswer('fake;tokens=20', 'Say something'));
     expect(fake.requests.at(-1)!.body.stream).toBe(true);
     await screenshot(page, 'chat');
@@ -146,7 +144,7 @@ describe('web UI in a browser', { timeout: 120_000 }, () => {
     await useModel('fake;tokens=400;delay=50');
     await page.getByLabel('Type your question').fill('a long story');
     await page.getByRole('button', { name: 'Send' }).click();
-    await page.waitForFunction(() => (document.querySelectorAll('.message.bot')[3]?.textContent ?? '').includes('t2'));
+    await page.waitForFunction(`(document.querySelectorAll('.message.bot')[3]?.textContent ?? '').includes('t2')`);
     await page.getByRole('button', { name: 'Stop' }).click();
     await lastBotMessage().getByText('Stopped').waitFor();
     await page.getByRole('button', { name: 'Send' }).waitFor();
@@ -165,7 +163,7 @@ describe('web UI in a browser', { timeout: 120_000 }, () => {
     await page.locator('[data-edge-id^="chatOpenAI_0-"]').click();
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(1);
     await page.keyboard.press('Control+s');
-    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
     await page.getByRole('button', { name: 'Chat' }).click();
     await page.getByLabel('Type your question').fill('hello');
     await page.getByRole('button', { name: 'Send' }).click();
@@ -201,9 +199,20 @@ describe('web UI in a browser', { timeout: 120_000 }, () => {
     await expect.poll(() => chainName.inputValue()).toBe('second');
   });
 
+  it('copies and pastes a selection into the canvas with new ids', async () => {
+    await flowNode(page, 'chatOpenAI_0').locator('.node-title').click();
+    await page.keyboard.press('Control+c');
+    await page.keyboard.press('Control+v');
+    await flowNode(page, 'chatOpenAI_1').waitFor();
+    expect(await flowNode(page, 'chatOpenAI_0').count()).toBe(1);
+    await handle(page, 'chatOpenAI_1-output-chatOpenAI-ChatOpenAI|BaseChatModel|BaseLanguageModel|Runnable').waitFor();
+    await canvasShortcut(page, 'Control+z');
+    await expect.poll(() => flowNode(page, 'chatOpenAI_1').count()).toBe(0);
+  });
+
   it('shows the conflict dialog for a stale save; Overwrite keeps the canvas', async () => {
     await page.keyboard.press('Control+s');
-    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
     await admin.put(`/api/v1/chatflows/${chatflowId}`, { name: 'changed elsewhere' });
     await flowNode(page, 'llmChain_0').getByLabel('Chain Name', { exact: true }).fill('mine');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
@@ -211,7 +220,7 @@ describe('web UI in a browser', { timeout: 120_000 }, () => {
     await conflict.waitFor();
     await screenshot(page, 'conflict');
     await conflict.getByRole('button', { name: 'Overwrite' }).click();
-    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
     const stored = (await admin.get(`/api/v1/chatflows/${chatflowId}`)).body;
     expect(stored.name).toBe('Browser chain');
     expect(JSON.parse(stored.flowData).nodes.find((n: { id: string }) => n.id === 'llmChain_0').data.inputs.chainName).toBe('mine');
@@ -260,7 +269,7 @@ describe('web UI in a browser', { timeout: 120_000 }, () => {
     const site = await browser.context.newPage();
     await site.goto(`${server.url}/api/v1/ping`);
     await site.setContent(`<html><body>${snippet}</body></html>`);
-    await site.waitForFunction(() => customElements.get('flowise-chatbot') !== undefined);
+    await site.waitForFunction(`customElements.get('flowise-chatbot') !== undefined`);
     await site.close();
   });
 
@@ -289,6 +298,7 @@ describe('web UI in a browser', { timeout: 120_000 }, () => {
   it('asks to sign in again when the session ends, keeping the unsaved canvas', async () => {
     await page.goto(`${server.url}/canvas/${chatflowId}`);
     await flowNode(page, 'llmChain_0').getByLabel('Chain Name', { exact: true }).fill('kept across sign-in');
+    await page.getByRole('status').filter({ hasText: 'Unsaved changes' }).waitFor();
     const cookie = (await browser.context.cookies()).find((c) => c.name === 'aimicromind_session')!;
     const out = await new ApiClient(server.url).post('/api/v1/auth/logout', undefined, { cookie: `${cookie.name}=${cookie.value}`, 'x-request-from': 'internal' });
     expect(out.status).toBe(200);
@@ -297,9 +307,28 @@ describe('web UI in a browser', { timeout: 120_000 }, () => {
     await dialog.getByRole('tab', { name: 'Admin API key' }).click();
     await dialog.getByLabel('API key').fill(TEST_ADMIN_KEY);
     await dialog.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
-    const stored = JSON.parse((await admin.get(`/api/v1/chatflows/${chatflowId}`)).body.flowData);
-    expect(stored.nodes.find((n: { id: string }) => n.id === 'llmChain_0').data.inputs.chainName).toBe('kept across sign-in');
+    await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
+    const chainName = async () => JSON.parse((await admin.get(`/api/v1/chatflows/${chatflowId}`)).body.flowData).nodes.find((n: { id: string }) => n.id === 'llmChain_0').data.inputs.chainName;
+    await expect.poll(chainName).toBe('kept across sign-in');
+  });
+
+  it('guards unsaved work on leaving and restores the local draft after a reload', async () => {
+    await page.goto(`${server.url}/canvas/${chatflowId}`);
+    await flowNode(page, 'llmChain_0').getByLabel('Chain Name', { exact: true }).fill('draft only');
+    await page.waitForFunction(`(localStorage.getItem('aimicromind:draft:${chatflowId}') ?? '').includes('draft only')`);
+    const asked: string[] = [];
+    const answer = (dialog: import('playwright-core').Dialog) => (asked.push(dialog.type()), void dialog.accept());
+    page.on('dialog', answer);
+    await page.reload();
+    expect(asked).toContain('beforeunload');
+    const restore = page.getByRole('dialog', { name: 'Restore unsaved changes?' });
+    await restore.getByRole('button', { name: 'Restore' }).click();
+    await expect.poll(() => flowNode(page, 'llmChain_0').getByLabel('Chain Name', { exact: true }).inputValue()).toBe('draft only');
+    await page.getByRole('status').filter({ hasText: 'Unsaved changes' }).waitFor();
+    await page.getByRole('link', { name: 'Back to chatflows' }).click();
+    await page.getByRole('heading', { name: 'Chatflows' }).waitFor();
+    expect(asked).toContain('confirm');
+    page.off('dialog', answer);
   });
 
   it('signs out', async () => {

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { Redirect, Route, Switch } from 'wouter';
 import { SetupForm } from './auth/SetupForm';
 import { SignInForm } from './auth/SignInForm';
+import { loadCatalogue } from './api/catalogue';
 import { useSession } from './auth/session-store';
 import { Dialog } from './components/Dialog';
 import { Shell } from './components/Shell';
@@ -12,7 +13,13 @@ import { CredentialsPage } from './pages/CredentialsPage';
 import './app.css';
 
 // The canvas (React Flow, dagre, markdown) is its own chunk: the chatflows page does not load it.
-const CanvasPage = lazy(() => import('./canvas/CanvasPage'));
+const loadCanvas = () => import('./canvas/CanvasPage');
+const CanvasPage = lazy(loadCanvas);
+// Opening a canvas URL directly: fetch the chunk and the catalogue while the session is checked.
+if (window.location.pathname.startsWith('/canvas')) {
+  void loadCanvas();
+  void loadCatalogue({ noReauth: true }).catch(() => undefined);
+}
 
 function Pages() {
   return (

@@ -5,8 +5,8 @@ let nodes: Promise<CatalogueNode[]> | undefined;
 let credentialSchemas: Promise<CredentialSchema[]> | undefined;
 
 /** The node catalogue, fetched once per page load (it changes only with a server upgrade). */
-export function loadCatalogue(): Promise<CatalogueNode[]> {
-  nodes ??= api<CatalogueNode[]>('GET', '/nodes').catch((error: unknown) => {
+export function loadCatalogue(options: { noReauth?: boolean } = {}): Promise<CatalogueNode[]> {
+  nodes ??= api<CatalogueNode[]>('GET', '/nodes', undefined, options).catch((error: unknown) => {
     nodes = undefined;
     throw error;
   });

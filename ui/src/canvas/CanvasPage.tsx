@@ -1,4 +1,4 @@
-import { Background, Controls, type Edge, MiniMap, type Node, type NodeTypes, type EdgeTypes, type OnEdgesChange, type OnNodesChange, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { Background, Controls, type Edge, getViewportForBounds, MiniMap, type Node, type NodeTypes, type EdgeTypes, type OnEdgesChange, type OnNodesChange, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useLocation } from 'wouter';
@@ -10,7 +10,7 @@ import { download } from '../components/download';
 import { copySelection, isClip } from '../flow/clipboard';
 import { isValidConnection } from '../flow/connections';
 import { exportFileName, exportFlow } from '../flow/export';
-import { loadFlow, saveFlow } from '../flow/flow-data';
+import { type EditorNode, loadFlow, saveFlow } from '../flow/flow-data';
 import { arrange } from '../flow/layout';
 import type { CatalogueNode } from '../flow/types';
 import { findProblems, problemFromError } from '../flow/validation';
@@ -38,6 +38,26 @@ function starterPrompts(chatbotConfig: string | null | undefined): string[] {
   }
 }
 
+/**
+ * Fits the view to nodes from their positions (measured sizes where known, else a typical card), so a
+ * large flow opens framed without waiting for every node to be rendered and measured.
+ */
+function viewportFor(nodes: readonly EditorNode[]): { x: number; y: number; zoom: number } {
+  if (nodes.length === 0) return { x: 0, y: 0, zoom: 1 };
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (const node of nodes) {
+    minX = Math.min(minX, node.position.x);
+    minY = Math.min(minY, node.position.y);
+    maxX = Math.max(maxX, node.position.x + (node.measured?.width ?? 300));
+    maxY = Math.max(maxY, node.position.y + (node.measured?.height ?? 420));
+  }
+  const box = document.querySelector('.canvas-area')?.getBoundingClientRect();
+  return getViewportForBounds({ x: minX, y: minY, width: maxX - minX, height: maxY - minY }, box?.width ?? 1000, box?.height ?? 700, 0.1, 1, 0.1);
+}
+
 function Editor({ chatflowId }: { chatflowId?: string }) {
   const flow = useReactFlow();
   const [, navigate] = useLocation();
@@ -56,9 +76,10 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
   const show = useCallback(
     (flowData: string, catalogueMap: ReadonlyMap<string, CatalogueNode>, dirty = false) => {
       const loaded = loadFlow(flowData, catalogueMap);
-      useCanvas.getState().reset(loaded.needsLayout ? arrange(loaded.nodes, loaded.edges) : loaded.nodes, loaded.edges);
+      const nodes = loaded.needsLayout ? arrange(loaded.nodes, loaded.edges) : loaded.nodes;
+      useCanvas.getState().reset(nodes, loaded.edges);
       if (dirty) useCanvas.setState({ dirty: true });
-      requestAnimationFrame(() => (loaded.viewport && !loaded.needsLayout ? flow.setViewport(loaded.viewport) : void flow.fitView()));
+      void flow.setViewport(loaded.viewport && !loaded.needsLayout ? loaded.viewport : viewportFor(nodes));
     },
     [flow],
   );
@@ -68,10 +89,9 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
     loadedId.current = chatflowId ?? 'new';
     void (async () => {
       try {
-        const nodes = await loadCatalogue();
+        const [nodes, current] = await Promise.all([loadCatalogue(), chatflowId ? api<Chatflow>('GET', `/chatflows/${chatflowId}`) : undefined]);
         setCatalogue(nodes);
         const map = new Map(nodes.map((n) => [n.name, n]));
-        const current = chatflowId ? await api<Chatflow>('GET', `/chatflows/${chatflowId}`) : undefined;
         setChatflow(current);
         setName(current?.name ?? 'Untitled chatflow');
         show(current?.flowData ?? '{"nodes":[],"edges":[]}', map);
@@ -151,7 +171,7 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
       const box = document.querySelector('.canvas-area')?.getBoundingClientRect();
       canvas.addNode(def, flow.screenToFlowPosition({ x: (box?.left ?? 0) + 80, y: (box?.top ?? 0) + 60 }));
     }
-    requestAnimationFrame(() => void flow.fitView({ maxZoom: 1, duration: 0 }));
+    void flow.setViewport(viewportFor(useCanvas.getState().nodes));
   };
 
   const onDrop = (event: DragEvent) => {
@@ -226,8 +246,6 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
             deleteKeyCode={['Delete', 'Backspace']}
             minZoom={0.1}
             onlyRenderVisibleElements
-            fitView
-            fitViewOptions={{ maxZoom: 1 }}
           >
             <Background gap={20} />
             <Controls />
@@ -253,9 +271,10 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
         onClose={() => setDialog(undefined)}
         onImport={async (text) => {
           const loaded = loadFlow(text, byName);
-          canvas.replace(loaded.needsLayout ? arrange(loaded.nodes, loaded.edges) : loaded.nodes, loaded.edges);
+          const nodes = loaded.needsLayout ? arrange(loaded.nodes, loaded.edges) : loaded.nodes;
+          canvas.replace(nodes, loaded.edges);
           setDialog(undefined);
-          requestAnimationFrame(() => void flow.fitView());
+          void flow.setViewport(viewportFor(nodes));
         }}
       />
       <CanvasDialogs

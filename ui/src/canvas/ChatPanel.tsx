@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import Markdown from 'react-markdown';
 import { ApiError, api, apiFetch } from '../api/client';
+import { uuid } from '../components/uuid';
 import { type RunEvent, streamPrediction } from '../flow/run-stream';
 
 interface Message {
@@ -15,7 +16,7 @@ const chatIdKey = (chatflowId: string) => `aimicromind:chat:${chatflowId}`;
 function chatIdFor(chatflowId: string): string {
   const stored = sessionStorage.getItem(chatIdKey(chatflowId));
   if (stored) return stored;
-  const id = crypto.randomUUID();
+  const id = uuid();
   sessionStorage.setItem(chatIdKey(chatflowId), id);
   return id;
 }
@@ -87,7 +88,7 @@ export function ChatPanel({ chatflowId, starterPrompts, unsaved, onError, onClos
   async function clear() {
     run.current?.controller.abort();
     await api('DELETE', `/chatmessage/${chatflowId}?chatId=${encodeURIComponent(chatId.current)}`);
-    const fresh = crypto.randomUUID();
+    const fresh = uuid();
     sessionStorage.setItem(chatIdKey(chatflowId), fresh);
     chatId.current = fresh;
     setMessages([]);

@@ -1,4 +1,4 @@
-import { Handle, type NodeProps, Position } from '@xyflow/react';
+import { Handle, type NodeProps, Position, type ReactFlowState, useStore } from '@xyflow/react';
 import { memo, useState } from 'react';
 import { nodeIconUrl } from '../api/catalogue';
 import { Dialog } from '../components/Dialog';
@@ -24,8 +24,47 @@ function Params({ nodeId, params }: { nodeId: string; params: NodeParam[] }) {
   );
 }
 
+/** Below this zoom the forms are unreadable: cards show title and handles only (large flows stay fast). */
+const COMPACT_ZOOM = 0.45;
+const isCompact = (s: ReactFlowState) => s.transform[2] < COMPACT_ZOOM;
+
 /** A node card with Flowise's anchors (left), params, and output handle (right). */
-function FlowNodeCardImpl({ id, data: rawData, selected }: NodeProps) {
+function FlowNodeCardImpl(props: NodeProps) {
+  const compact = useStore(isCompact);
+  return compact ? <CompactCard {...props} /> : <FullCard {...props} />;
+}
+
+function OutputHandles({ data }: { data: NodeData }) {
+  return data.outputAnchors.map((anchor) => {
+    const handle = activeOutputHandle(anchor, data.outputs);
+    return handle ? <Handle key={anchor.name} type="source" position={Position.Right} id={handle} className="handle" /> : null;
+  });
+}
+
+function CompactCard({ id, data: rawData, selected }: NodeProps) {
+  const data = rawData as NodeData;
+  const problem = useCanvas((s) => s.problems[id]);
+  const inputs = [...data.inputAnchors, ...data.inputParams.filter((p) => p.acceptVariable)];
+  return (
+    <div className={`node-card compact${problem ? ' has-problem' : ''}${selected ? ' selected' : ''}`}>
+      <header>
+        <img src={nodeIconUrl(data.name)} alt="" width={28} height={28} />
+        <span className="node-title">{data.label}</span>
+      </header>
+      {inputs.map((input) => (
+        <div className="anchor-row" key={input.name}>
+          <Handle type="target" position={Position.Left} id={input.id!} className="handle" />
+          <span>{input.label}</span>
+        </div>
+      ))}
+      <div className="anchor-row output">
+        <OutputHandles data={data} />
+      </div>
+    </div>
+  );
+}
+
+function FullCard({ id, data: rawData, selected }: NodeProps) {
   const data = rawData as NodeData;
   const problem = useCanvas((s) => s.problems[id]);
   const setNodeField = useCanvas((s) => s.setNodeField);
