@@ -1,6 +1,6 @@
 import { Background, Controls, type Edge, getViewportForBounds, MiniMap, type Node, type NodeTypes, type EdgeTypes, type OnEdgesChange, type OnNodesChange, ReactFlow, ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { type DragEvent, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type DragEvent, Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { ApiError, api } from '../api/client';
 import { loadCatalogue } from '../api/catalogue';
@@ -16,13 +16,15 @@ import type { CatalogueNode } from '../flow/types';
 import { findProblems, problemFromError } from '../flow/validation';
 import { ApiDialog } from './ApiDialog';
 import { ButtonEdge } from './ButtonEdge';
-import { ChatPanel } from './ChatPanel';
 import { CanvasDialogs } from './CanvasDialogs';
 import { clearDraft, readDraft, writeDraft, type Draft } from './drafts';
 import { FlowNodeCard, StickyNoteCard } from './FlowNodeCard';
 import { DRAG_TYPE, Palette } from './Palette';
 import { useCanvas } from './store';
 import { useCanvasKeys } from './use-canvas-keys';
+
+// The chat (with its Markdown renderer) loads when first opened, not with the canvas.
+const ChatPanel = lazy(() => import('./ChatPanel').then((m) => ({ default: m.ChatPanel })));
 
 // Defined once: React Flow re-mounts every node when these objects change identity.
 const nodeTypes: NodeTypes = { customNode: FlowNodeCard, stickyNote: StickyNoteCard };
@@ -253,6 +255,7 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
           </ReactFlow>
         </div>
         {panel === 'chat' && chatflow && (
+          <Suspense fallback={<aside className="chat-panel">Loading the chat…</aside>}>
           <ChatPanel
             chatflowId={chatflow.id}
             starterPrompts={starterPrompts(chatflow.chatbotConfig)}
@@ -263,6 +266,7 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
             }}
             onClose={() => setPanel(undefined)}
           />
+          </Suspense>
         )}
       </div>
       {chatflow && <ApiDialog chatflow={chatflow} open={dialog === 'api'} onClose={() => setDialog(undefined)} onBound={(updated) => setChatflow((c) => (c && updated.version === c.version + 1 ? updated : { ...updated, version: c?.version ?? updated.version }))} />}
