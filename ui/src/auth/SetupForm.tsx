@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError, api } from '../api/client';
+import { ErrorText } from '../components/ListParts';
 
 /** First visit with no admin credential configured: create the admin account with the logged setup token. */
 export function SetupForm({ onSignedIn }: { onSignedIn: () => void }) {
@@ -34,11 +35,7 @@ export function SetupForm({ onSignedIn }: { onSignedIn: () => void }) {
         Password
         <input type="password" value={password} minLength={8} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" required />
       </label>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} />
       <button className="primary" type="submit">
         Create admin account
       </button>

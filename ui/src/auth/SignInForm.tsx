@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError, api } from '../api/client';
+import { ErrorText } from '../components/ListParts';
 
 type Method = 'password' | 'apiKey';
 
@@ -53,11 +54,7 @@ export function SignInForm({ onSignedIn }: { onSignedIn: () => void }) {
           <input type="password" autoComplete="off" value={apiKey} onChange={(e) => setApiKey(e.target.value)} required />
         </label>
       )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} />
       <button className="primary" type="submit" disabled={busy}>
         Sign in
       </button>

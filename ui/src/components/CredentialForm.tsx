@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { ApiError, api } from '../api/client';
+import { ErrorText } from './ListParts';
 import { loadCredentialSchemas } from '../api/catalogue';
 import type { Credential } from '../api/types';
 import type { CredentialSchema } from '../flow/types';
@@ -68,11 +69,7 @@ export function CredentialForm({ types, existing, onSaved }: { types?: string[];
           />
         </label>
       ))}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} />
       <button className="primary" type="submit">
         {existing ? 'Save credential' : 'Add credential'}
       </button>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Dialog } from './Dialog';
+import { ErrorText } from './ListParts';
 
 /** Reads a Flowise export from a .json file or pasted text; `onImport` gets the text and a suggested name. */
 export function ImportDialog({ open, onClose, onImport }: { open: boolean; onClose: () => void; onImport: (text: string, name: string) => Promise<void> }) {
@@ -39,11 +40,7 @@ export function ImportDialog({ open, onClose, onImport }: { open: boolean; onClo
           Name
           <input value={name} onChange={(e) => setName(e.target.value)} />
         </label>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorText error={error} />
         <button className="primary" type="button" disabled={!text.trim()} onClick={() => void submit()}>
           Import chatflow
         </button>

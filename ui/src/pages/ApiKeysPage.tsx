@@ -1,6 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { ApiKey } from '../api/types';
+import { ListHead } from '../components/ListParts';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Dialog } from '../components/Dialog';
 
@@ -34,17 +35,7 @@ export function ApiKeysPage() {
       {keys?.length === 0 && <p className="empty">No API keys yet.</p>}
       {keys && keys.length > 0 && (
         <table className="list">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Key</th>
-              <th>Used by</th>
-              <th>Created</th>
-              <th>
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <ListHead columns={['Name', 'Key', 'Used by', 'Created']} />
           <tbody>
             {keys.map((key) => (
               <tr key={key.id}>

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { api } from '../api/client';
 import type { Chatflow } from '../api/types';
+import { ErrorText, ListHead } from '../components/ListParts';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Dialog } from '../components/Dialog';
 import { ImportDialog } from '../components/ImportDialog';
@@ -67,26 +68,14 @@ export function ChatflowsPage() {
           Add New
         </button>
       </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorText error={error} />
       {flows === undefined ? (
         <p>Loading…</p>
       ) : shown.length === 0 ? (
         <p className="empty">{flows.length === 0 ? 'No chatflows yet: add one or import a Flowise export.' : 'No chatflow matches.'}</p>
       ) : (
         <table className="list">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Updated</th>
-              <th>
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <ListHead columns={['Name', 'Updated']} />
           <tbody>
             {shown.map((flow) => (
               <tr key={flow.id}>

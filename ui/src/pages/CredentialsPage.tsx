@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { Credential } from '../api/types';
+import { ListHead } from '../components/ListParts';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { CredentialForm } from '../components/CredentialForm';
 import { Dialog } from '../components/Dialog';
@@ -24,16 +25,7 @@ export function CredentialsPage() {
       {credentials?.length === 0 && <p className="empty">No credentials yet.</p>}
       {credentials && credentials.length > 0 && (
         <table className="list">
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Type</th>
-              <th>Updated</th>
-              <th>
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <ListHead columns={['Name', 'Type', 'Updated']} />
           <tbody>
             {credentials.map((c) => (
               <tr key={c.id}>
