@@ -331,6 +331,20 @@ describe('web UI in a browser', { timeout: 120_000 }, () => {
     page.off('dialog', answer);
   });
 
+  it('adds, saves and deletes a sticky note, which the engine ignores', async () => {
+    await page.evaluate(`localStorage.removeItem('aimicromind:draft:${chatflowId}')`);
+    await page.goto(`${server.url}/canvas/${chatflowId}`);
+    await flowNode(page, 'llmChain_0').waitFor();
+    await addByPalette(page, 'sticky note', 'stickyNote_0');
+    await flowNode(page, 'stickyNote_0').getByLabel('Sticky note', { exact: true }).fill('Explain the flow here');
+    await page.keyboard.press('Control+s');
+    await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
+    const stored = JSON.parse((await admin.get(`/api/v1/chatflows/${chatflowId}`)).body.flowData);
+    expect(stored.nodes.find((n: { id: string }) => n.id === 'stickyNote_0')).toMatchObject({ type: 'stickyNote', data: { name: 'stickyNote', inputs: { note: 'Explain the flow here' } } });
+    await flowNode(page, 'stickyNote_0').getByRole('button', { name: 'Delete sticky note' }).click();
+    await expect.poll(() => flowNode(page, 'stickyNote_0').count()).toBe(0);
+  });
+
   it('signs out', async () => {
     await page.goto(`${server.url}/chatflows`);
     await page.getByRole('button', { name: 'Sign out' }).click();
