@@ -1,9 +1,11 @@
 import type { AppConfig } from '../config/app-config.js';
 import { createNodeRegistry } from '../engine/nodes/node-registry.js';
-import { createEngineServices } from '../runner/engine-services.js';
+import { createEngineServices, variableSource } from '../runner/engine-services.js';
 import { PlanCache } from '../runner/plan-cache.js';
 import { RunExecutor } from '../runner/run-executor.js';
 import { CredentialCipher } from '../security/credential-cipher.js';
+import { SandboxPool } from '../sandbox/sandbox-pool.js';
+import { OutboundPolicy } from '../security/outbound-policy.js';
 import { resolveCredentialKey } from '../security/secret-key.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
@@ -17,6 +19,8 @@ export interface Core {
   cipher: CredentialCipher;
   plans: PlanCache;
   executor: RunExecutor;
+  /** Closes what the core owns: sandbox workers, outbound connections, then the database (idempotent). */
+  close(): Promise<void>;
 }
 
 export async function composeCore(
@@ -35,14 +39,29 @@ export async function composeCore(
   }
   const repos = createRepositories(database.db, database.dialect);
   const plans = new PlanCache(createNodeRegistry());
+  const outbound = new OutboundPolicy(config.outbound);
+  const sandbox = new SandboxPool(config.sandbox, config.outbound, logger);
   const executor = new RunExecutor({
     repos,
     plans,
-    services: createEngineServices(repos, cipher, config.runs.llmMaxRetries),
+    services: createEngineServices(repos, cipher, config.runs.llmMaxRetries, config.endpoints, {
+      outbound,
+      sandbox,
+      variables: variableSource(repos, config.variables),
+    }),
     predictionTimeoutMs: config.runs.predictionTimeoutMs,
     logger,
     metrics,
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
   });
-  return { database, repos, cipher, plans, executor };
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      await sandbox.close();
+      await outbound.close();
+      await database.close();
+    })();
+    return closing;
+  };
+  return { database, repos, cipher, plans, executor, close };
 }

@@ -53,7 +53,7 @@ export async function composeServer(config: AppConfig, logger: Logger): Promise<
   try {
     parts = await composeRunner(config, core, metrics, logger);
   } catch (error) {
-    await core.database.close();
+    await core.close();
     throw error;
   }
   const app = await buildApp({
@@ -80,7 +80,7 @@ export async function composeServer(config: AppConfig, logger: Logger): Promise<
       await Promise.race([stopped, sleep(1000)]);
       app.server.closeAllConnections();
       await stopped;
-      await core.database.close();
+      await core.close();
     })();
     return closing;
   };

@@ -82,7 +82,7 @@ export async function startWorkerProcess(config: AppConfig): Promise<void> {
     if (!settled) await worker.close(true).catch(() => undefined);
     await health?.close();
     await Promise.all([closeRedis(subscriber), closeRedis(connection)]);
-    await core.database.close();
+    await core.close();
     log.info('worker stopped');
   };
   installProcessHandlers(logger, shutdown);

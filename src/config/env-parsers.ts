@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { parseHostRules } from '../security/host-rules.js';
 
 /**
  * Small zod building blocks for environment variables. Every variable arrives as a string (or not at
@@ -58,7 +59,7 @@ export function parseByteSize(text: string): number | undefined {
   return bytes > 0 ? bytes : undefined;
 }
 
-export const byteSize = (fallback: string) =>
+export const byteSize = (fallback: string, bounds: { min?: string; max?: string } = {}) =>
   z.preprocess(
     unsetToUndefined,
     z
@@ -68,6 +69,14 @@ export const byteSize = (fallback: string) =>
         const bytes = parseByteSize(value);
         if (bytes === undefined) {
           ctx.addIssue({ code: 'custom', message: 'must be a size such as 50mb, 512kb or a number of bytes' });
+          return z.NEVER;
+        }
+        if (bounds.min !== undefined && bytes < parseByteSize(bounds.min)!) {
+          ctx.addIssue({ code: 'custom', message: `must be at least ${bounds.min}` });
+          return z.NEVER;
+        }
+        if (bounds.max !== undefined && bytes > parseByteSize(bounds.max)!) {
+          ctx.addIssue({ code: 'custom', message: `must be at most ${bounds.max}` });
           return z.NEVER;
         }
         return bytes;
@@ -80,3 +89,49 @@ export const directory = (fallback: string, cwd: string) =>
     const expanded = value === '~' || value.startsWith('~/') ? path.join(os.homedir(), value.slice(1)) : value;
     return path.resolve(cwd, expanded);
   });
+
+/** Comma-separated words (empty entries dropped); each must match `pattern`. */
+export const nameList = (pattern: RegExp, what: string) =>
+  z.preprocess(
+    unsetToUndefined,
+    z
+      .string()
+      .default('')
+      .transform((value, ctx) => {
+        const names = value.split(',').map((n) => n.trim()).filter((n) => n !== '');
+        const bad = names.filter((n) => !pattern.test(n));
+        if (bad.length > 0) {
+          ctx.addIssue({ code: 'custom', message: `${bad.map((n) => `"${n}"`).join(', ')} ${bad.length === 1 ? 'is not' : 'are not'} ${what}` });
+          return z.NEVER;
+        }
+        return [...new Set(names)];
+      }),
+  );
+
+/** Comma-separated outbound host rules (IP, CIDR or host name; security/host-rules.ts). */
+export const hostRuleList = () =>
+  z.preprocess(
+    unsetToUndefined,
+    z
+      .string()
+      .default('')
+      .transform((value, ctx) => {
+        try {
+          return parseHostRules(value).map((rule) => rule.text);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
+  );
+
+/** An http(s) base URL with a default; a trailing slash is dropped so callers can append paths. */
+export const baseUrl = (fallback: string) =>
+  z.preprocess(
+    unsetToUndefined,
+    z
+      .string()
+      .refine((value) => /^https?:\/\/[^\s]+$/.test(value.trim()), 'must be an http:// or https:// URL')
+      .transform((value) => value.trim().replace(/\/+$/, ''))
+      .default(fallback),
+  );

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import {
+  baseUrl,
   boolean,
   byteSize,
   directory,
   integer,
   oneOf,
   optionalString,
+  hostRuleList,
+  nameList,
   stringWithDefault,
 } from './env-parsers.js';
 
@@ -70,6 +73,26 @@ export function buildEnvSchema(cwd: string) {
       WORKER_STALLED_INTERVAL: integer(30000, { min: 100 }),
       WORKER_MAX_STALLED_COUNT: integer(1, { min: 0 }),
       WORKER_PORT: integer(5566, { min: 0, max: 65535 }),
+
+      // sandbox branch: outbound requests, the custom-code sandbox, runtime variables
+      HTTP_ALLOW_LIST: hostRuleList(),
+      HTTP_DENY_LIST: hostRuleList(),
+      HTTP_MAX_RESPONSE_BYTES: byteSize('10mb'),
+      HTTP_TIMEOUT: integer(30000, { min: 1 }),
+      HTTP_MAX_REDIRECTS: integer(5, { min: 0, max: 20 }),
+
+      SANDBOX_TIMEOUT: integer(30000, { min: 1 }),
+      SANDBOX_MEMORY_LIMIT: byteSize('64mb', { min: '1mb', max: '2gb' }),
+      SANDBOX_STACK_LIMIT: byteSize('512kb', { min: '64kb', max: '8mb' }),
+      SANDBOX_POOL_SIZE: integer(4, { min: 1, max: 256 }),
+
+      RUNTIME_VARIABLES_ALLOW_LIST: nameList(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names'),
+
+      // agents branch: hosts of the APIs search tools and OpenAI moderation call
+      SERPAPI_BASE_URL: baseUrl('https://serpapi.com'),
+      SERPER_BASE_URL: baseUrl('https://google.serper.dev'),
+      GOOGLE_CUSTOM_SEARCH_BASE_URL: baseUrl('https://www.googleapis.com/customsearch/v1'),
+      OPENAI_MODERATION_BASE_URL: baseUrl('https://api.openai.com/v1'),
     });
 }
 

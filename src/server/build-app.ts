@@ -19,6 +19,8 @@ import { predictionRoutes } from './routes/prediction.routes.js';
 import { publicRoutes } from './routes/public.routes.js';
 import { runRoutes } from './routes/runs.routes.js';
 import { healthRoutes, infoRoutes, metricsRoutes } from './routes/system.routes.js';
+import { toolRoutes } from './routes/tools.routes.js';
+import { variableRoutes } from './routes/variables.routes.js';
 import { ChatflowCache } from './services/chatflow-cache.js';
 import { PredictionService } from './services/prediction-service.js';
 
@@ -90,6 +92,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await feedbackManagementRoutes(managed, deps);
     await metricsRoutes(managed, deps);
     await nodeCatalogueRoutes(managed);
+    // sandbox branch
+    await toolRoutes(managed, deps);
+    await variableRoutes(managed, deps);
   });
 
   for (const plugin of deps.adminPlugins ?? []) {

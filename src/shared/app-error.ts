@@ -26,7 +26,12 @@ export type ErrorCode =
   | 'QUEUE_UNAVAILABLE'
   | 'DATABASE_UNAVAILABLE'
   | 'SHUTTING_DOWN'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  // agents branch
+  | 'OUTPUT_PARSER_FAILED'
+  // sandbox branch
+  | 'TOOL_NOT_FOUND'
+  | 'VARIABLE_NOT_FOUND';
 
 /** The HTTP status of each code, so a code that crossed a process boundary maps back to its status. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -54,6 +59,11 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   DATABASE_UNAVAILABLE: 503,
   SHUTTING_DOWN: 503,
   INTERNAL: 500,
+  // agents branch: the model's answer did not have the shape an output parser asked for
+  OUTPUT_PARSER_FAILED: 502,
+  // sandbox branch
+  TOOL_NOT_FOUND: 404,
+  VARIABLE_NOT_FOUND: 404,
 };
 
 export const isErrorCode = (value: unknown): value is ErrorCode =>

@@ -6,6 +6,9 @@ import { CredentialRepository } from './repositories/credential-repository.js';
 import { FeedbackRepository } from './repositories/feedback-repository.js';
 import { RunRepository } from './repositories/run-repository.js';
 import { UiAuthRepository } from './repositories/ui-auth-repository.js';
+import { ToolRepository } from './repositories/tool-repository.js';
+import { VariableRepository } from './repositories/variable-repository.js';
+import { SummaryRepository } from './repositories/summary-repository.js';
 
 export interface Repositories {
   chatflows: ChatFlowRepository;
@@ -15,6 +18,9 @@ export interface Repositories {
   apiKeys: ApiKeyRepository;
   runs: RunRepository;
   uiAuth: UiAuthRepository;
+  tools: ToolRepository;
+  variables: VariableRepository;
+  summaries: SummaryRepository;
 }
 
 export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres'): Repositories {
@@ -26,5 +32,8 @@ export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres'): Repo
     apiKeys: new ApiKeyRepository(db),
     runs: new RunRepository(db, dialect),
     uiAuth: new UiAuthRepository(db),
+    tools: new ToolRepository(db),
+    variables: new VariableRepository(db),
+    summaries: new SummaryRepository(db),
   };
 }

@@ -120,6 +120,42 @@ export interface UiSetupTokenTable {
   createdDate: string;
 }
 
+/** A custom tool (Flowise's Tool): `schema` is JSON text of `[{property, type, description, required}]`, `func` JS text. */
+export interface ToolTable {
+  id: string;
+  name: string;
+  description: string;
+  color: string;
+  iconSrc: string | null;
+  schema: string | null;
+  func: string | null;
+  createdDate: string;
+  updatedDate: string;
+}
+
+/** A variable (Flowise's Variable): `type` is `static` (its `value`) or `runtime` (read from the environment). */
+export interface VariableTable {
+  id: string;
+  name: string;
+  value: string | null;
+  type: string;
+  createdDate: string;
+  updatedDate: string;
+}
+
+/** agents branch: a summary memory's running summary of one session (migration 004-agents). */
+export interface SessionSummaryTable {
+  chatflowid: string;
+  sessionId: string;
+  nodeId: string;
+  summary: string;
+  /** How many of the session's stored messages (oldest first) the summary covers. */
+  coveredCount: number;
+  /** sha256 of those messages, to notice when some were deleted. */
+  coveredDigest: string;
+  updatedDate: string;
+}
+
 export interface DatabaseSchema {
   chat_flow: ChatFlowTable;
   chat_message: ChatMessageTable;
@@ -130,4 +166,7 @@ export interface DatabaseSchema {
   ui_user: UiUserTable;
   ui_session: UiSessionTable;
   ui_setup_token: UiSetupTokenTable;
+  tool: ToolTable;
+  variable: VariableTable;
+  session_summary: SessionSummaryTable;
 }

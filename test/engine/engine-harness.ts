@@ -1,7 +1,7 @@
 import type { RunEvent } from '../../src/engine/events/run-event.js';
 import { compileFlow } from '../../src/engine/graph/compile-flow.js';
 import type { ChatTurn, EngineServices, RunContext } from '../../src/engine/nodes/node-definition.js';
-import { createNodeRegistry } from '../../src/engine/nodes/node-registry.js';
+import { type NodeRegistry, createNodeRegistry } from '../../src/engine/nodes/node-registry.js';
 import { executeFlow } from '../../src/engine/run/execute-flow.js';
 import { NO_OVERRIDES, type OverrideSettings } from '../../src/engine/run/override-config.js';
 import type { FlowJson } from '../fixtures/chatflows.js';
@@ -20,6 +20,10 @@ export async function runEngine(
     overrideSettings?: OverrideSettings;
     requestHistory?: ChatTurn[];
     signal?: AbortSignal;
+    /** Another node set (e.g. with test-only tools). */
+    registry?: NodeRegistry;
+    /** Extra engine services (endpoints, summaries, …). */
+    services?: Partial<EngineServices>;
   },
 ) {
   const events: RunEvent[] = [];
@@ -31,6 +35,7 @@ export async function runEngine(
       return credential;
     },
     llm: { maxRetries: 0 },
+    ...options.services,
   };
   const ctx: RunContext = {
     runId: 'run-1',
@@ -45,7 +50,7 @@ export async function runEngine(
     sink: { emit: (event) => events.push(event) },
     services,
   };
-  const plan = compileFlow(JSON.stringify(flow), registry);
+  const plan = compileFlow(JSON.stringify(flow), options.registry ?? registry);
   const result = await executeFlow(plan, { overrideConfig: options.overrideConfig, overrideSettings: options.overrideSettings ?? NO_OVERRIDES }, ctx);
   return { result, events, plan };
 }

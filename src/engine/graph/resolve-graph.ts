@@ -8,6 +8,8 @@ import { type FlowPlan, type PlanNode, describeNode } from './flow-plan.js';
 
 const ENDING_CATEGORIES = new Set(['Chains', 'Agents', 'Engine', 'Multi Agents', 'Sequential Agents']);
 const NON_STREAMING_CHAINS = new Set(['openApiChain', 'vectaraQAChain']);
+/** Agents Flowise streams (its whitelist; conversationalAgent and reactAgentChat answer in one piece). */
+const STREAMING_AGENTS = new Set(['toolAgent', 'csvAgent', 'airtableAgent', 'conversationalRetrievalToolAgent', 'openAIToolAgentLlamaIndex']);
 
 function toPlanNode(node: FlowNode, definition: NodeDefinition): PlanNode {
   const credential = node.data.credential ?? undefined;
@@ -143,7 +145,8 @@ function isStreamCapable(nodes: Iterable<PlanNode>, ending: PlanNode): boolean {
     }
   }
   if (!anyStreaming) return false;
-  return ending.category === 'Chains' ? !NON_STREAMING_CHAINS.has(ending.name) : ending.category === 'Agents';
+  if (ending.category === 'Chains') return !NON_STREAMING_CHAINS.has(ending.name);
+  return ending.category === 'Agents' && STREAMING_AGENTS.has(ending.name);
 }
 
 /** Validates a chatflow graph and orders its build (flowise-nodes.md §2.1, §4). */

@@ -34,13 +34,26 @@ async function resolveVariableParam(node: PlanNode, value: unknown, scope: Varia
 
 async function resolveInputs(node: PlanNode, inputs: Record<string, unknown>, scope: VariableScope) {
   const resolved: Record<string, unknown> = {};
-  const acceptsVariables = new Set(node.definition.inputs.filter((s) => s.acceptVariable).map((s) => s.name));
+  const acceptsVariables = new Map(node.definition.inputs.filter((s) => s.acceptVariable).map((s) => [s.name, s.type]));
   for (const [name, value] of Object.entries(inputs)) {
-    resolved[name] = acceptsVariables.has(name)
-      ? await resolveVariableParam(node, value, scope)
-      : resolveInputValue(value, scope);
+    const type = acceptsVariables.get(name);
+    if (type === undefined) resolved[name] = resolveInputValue(value, scope);
+    // Text params (a request tool's URL, headers, body) take every expression as text.
+    else if (type !== 'json' && typeof value === 'string') resolved[name] = await resolveVariableText(value, scope);
+    else resolved[name] = await resolveVariableParam(node, value, scope);
   }
   return resolved;
+}
+
+/** Whether a node's inputs mention `$vars` (cached per stored inputs object, which lives as long as the plan). */
+const mentionsVarsCache = new WeakMap<object, boolean>();
+function mentionsVars(inputs: Record<string, unknown>): boolean {
+  let mentions = mentionsVarsCache.get(inputs);
+  if (mentions === undefined) {
+    mentions = JSON.stringify(inputs).includes('$vars');
+    mentionsVarsCache.set(inputs, mentions);
+  }
+  return mentions;
 }
 
 async function loadCredential(node: PlanNode, inputs: Record<string, unknown>, ctx: RunContext) {
@@ -59,9 +72,19 @@ export async function executeFlow(plan: FlowPlan, input: FlowInput, ctx: RunCont
   const instances = new Map<string, unknown>();
   const inputsOf = (node: PlanNode) => overrides.inputs.get(node.id) ?? node.inputs;
 
+  // Stored variables are read once, and only by runs that use them; overrideConfig.vars win (Flowise's
+  // getGlobalVariable: an enabled override replaces a stored variable of that name, or adds one).
+  let variablesLoaded: Promise<void> | undefined;
+  const loadVariables = () =>
+    (variablesLoaded ??= (async () => {
+      const stored = ctx.services.variables ? await ctx.services.variables.load() : {};
+      scope.vars = { ...stored, ...overrides.vars };
+    })());
+
   const build = async (node: PlanNode): Promise<unknown> => {
     ctx.signal.throwIfAborted();
     const inputs = inputsOf(node);
+    if (node.definition.usesVariables || mentionsVars(inputs)) await loadVariables();
     const resolved = await resolveInputs(node, inputs, scope);
     const credential = await loadCredential(node, inputs, ctx);
     const cache = node.definition.reusable ? ctx.services.instances : undefined;
@@ -79,6 +102,7 @@ export async function executeFlow(plan: FlowPlan, input: FlowInput, ctx: RunCont
         credential,
         outputs: node.outputs,
         run: ctx,
+        vars: scope.vars,
       });
       instances.set(node.id, instance);
       if (key) cache!.set(key, instance);

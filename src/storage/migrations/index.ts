@@ -1,11 +1,15 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './001-initial.js';
 import * as uiAuth from './003-ui-auth.js';
+import * as agents from './004-agents.js';
+import * as toolsVariables from './005-tools-variables.js';
 
 /** Migrations are listed in code (not scanned from disk) so the built package carries them. */
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
   '003-ui-auth': uiAuth,
+  '004-agents': agents,
+  '005-tools-variables': toolsVariables,
 };
 
 export const migrationProvider: MigrationProvider = {
