@@ -10,7 +10,26 @@ const tile = (color: string, body: string) =>
   `<rect x="1" y="1" width="30" height="30" rx="7" fill="${color}"/>` +
   `<g fill="none" stroke="#fff" stroke-width="2.2" stroke-linecap="round" stroke-linejoin="round">${body}</g></svg>`;
 
+/** A letter on a coloured tile: providers get their initial, never their logo. */
+const letter = (color: string, text: string) =>
+  `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32" width="32" height="32">` +
+  `<rect x="1" y="1" width="30" height="30" rx="7" fill="${color}"/>` +
+  `<text x="16" y="21.5" text-anchor="middle" font-family="sans-serif" font-size="15" font-weight="700" fill="#fff">${text}</text></svg>`;
+
 const ICONS: Record<string, string> = {
+  azure: letter('#0078d4', 'Az'),
+  mistral: letter('#f7650d', 'Mi'),
+  gemini: letter('#4f6bed', 'Ge'),
+  groq: letter('#f55036', 'Gq'),
+  deepseek: letter('#4d6bfe', 'DS'),
+  google: letter('#34a853', 'G'),
+  serp: letter('#5f6b7a', 'S'),
+  serper: letter('#2b6cb0', 'Sr'),
+  calculator: tile('#6b7280', '<rect x="9" y="7" width="14" height="18" rx="2"/><path d="M12 11h8M12 16h.01M16 16h.01M20 16h.01M12 20h.01M16 20h.01M20 20h.01"/>'),
+  csv: tile('#16a085', '<path d="M8 9h16v14H8zM8 14h16M8 19h16M13 9v14M19 9v14"/>'),
+  customTool: tile('#d35400', '<path d="M12 10l-5 6 5 6M20 10l5 6-5 6M17 8l-2 16"/>'),
+  requestsGet: tile('#0e7490', '<path d="M16 7v14M10 15l6 6 6-6M8 25h16"/>'),
+  requestsPost: tile('#0e7490', '<path d="M16 25V11M10 17l6-6 6 6M8 7h16"/>'),
   // A hexagon of three interlocking strokes.
   openai: tile('#10a37f', '<path d="M16 7l7.5 4.5v9L16 25l-7.5-4.5v-9z"/><path d="M16 7v9l7.5 4.5M16 16l-7.5 4.5"/>'),
   // An "A" with a bar, in Anthropic's clay colour.
