@@ -72,7 +72,13 @@ export interface AppConfig {
   };
   database: DatabaseConfig;
   secrets: { secretKey?: string; keyDirectory: string };
-  admin: { apiKey?: string; username?: string; password?: string };
+  admin: {
+    apiKey?: string;
+    username?: string;
+    password?: string;
+    /** Lifetime of a web UI session cookie (`SESSION_TTL`). */
+    sessionTtlSeconds: number;
+  };
   runs: {
     predictionTimeoutMs: number;
     streamDetachGraceMs: number;

@@ -84,7 +84,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     },
     database: databaseConfig(env),
     secrets: { secretKey: env.SECRET_KEY, keyDirectory: env.SECRETKEY_PATH },
-    admin: { apiKey: env.AIMICROMIND_API_KEY, username: env.AIMICROMIND_USERNAME, password: env.AIMICROMIND_PASSWORD },
+    admin: { apiKey: env.AIMICROMIND_API_KEY, username: env.AIMICROMIND_USERNAME, password: env.AIMICROMIND_PASSWORD, sessionTtlSeconds: env.SESSION_TTL },
     runs: {
       predictionTimeoutMs: env.PREDICTION_TIMEOUT,
       streamDetachGraceMs: env.STREAM_DETACH_GRACE,

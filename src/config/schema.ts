@@ -42,6 +42,7 @@ export function buildEnvSchema(cwd: string) {
       AIMICROMIND_API_KEY: optionalString(),
       AIMICROMIND_USERNAME: optionalString(),
       AIMICROMIND_PASSWORD: optionalString(),
+      SESSION_TTL: integer(43200, { min: 60 }),
 
       PREDICTION_TIMEOUT: integer(300000, { min: 1 }),
       STREAM_DETACH_GRACE: integer(30000, { min: 0 }),

@@ -26,6 +26,8 @@ export interface AppDeps {
   logger: Logger;
   readiness: ReadinessCheck[];
   metrics: Metrics;
+  /** The built web UI (default: `dist/ui` of the package); absent or unbuilt means no UI is served. */
+  uiDirectory?: string;
   /** Mounts extra admin-only routes (the queue dashboard) under the given prefix. */
   adminPlugins?: Array<{ prefix: string; register: (app: FastifyInstance) => Promise<void> }>;
 }

@@ -1,10 +1,15 @@
+import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { AppDeps } from './app-deps.js';
 import { Authenticator } from './auth/authenticator.js';
+import { announceSetupToken } from './auth/first-admin.js';
+import { UiSessions } from './auth/ui-sessions.js';
 import { registerErrorHandling, sendError, toHttpError } from './plugins/error-handler.js';
+import { defaultUiDirectory, registerWebUi } from './plugins/web-ui.js';
 import { apiKeyRoutes } from './routes/apikey.routes.js';
+import { authRoutes } from './routes/auth.routes.js';
 import { chatflowRoutes } from './routes/chatflows.routes.js';
 import { chatMessageRoutes } from './routes/chatmessage.routes.js';
 import { credentialRoutes } from './routes/credentials.routes.js';
@@ -12,6 +17,7 @@ import { documentStoreRoutes } from './routes/document-store.routes.js';
 import { documentStoreProcessingRoutes } from './routes/document-store-processing.routes.js';
 import { createDocstoreService } from './document-store/compose-docstores.js';
 import { feedbackManagementRoutes, publicFeedbackRoutes } from './routes/feedback.routes.js';
+import { nodeCatalogueRoutes, nodeIconRoutes } from './routes/nodes.routes.js';
 import { predictionRoutes } from './routes/prediction.routes.js';
 import { publicRoutes } from './routes/public.routes.js';
 import { runRoutes } from './routes/runs.routes.js';
@@ -55,16 +61,19 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return defaultJsonParser(request, text, done);
   });
 
-  registerErrorHandling(app);
+  registerErrorHandling(app, await registerWebUi(app, deps.uiDirectory ?? defaultUiDirectory()));
+  // The web UI is same-origin: `x-request-from` stays out of the CORS headers, so no other site can send it.
   await app.register(cors, {
     origin: corsOrigin(deps.config.server.corsOrigins),
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Content-Type', 'Authorization', 'Accept', 'Last-Event-ID', 'Idempotency-Key'],
-    exposedHeaders: ['X-Run-Id', 'Location'],
+    allowedHeaders: ['Content-Type', 'Authorization', 'Accept', 'Last-Event-ID', 'Idempotency-Key', 'If-Match'],
+    exposedHeaders: ['X-Run-Id', 'Location', 'ETag'],
   });
+  await app.register(cookie, { secret: deps.cipher.deriveSubkey('aimicromind/ui-session-cookie/v1') });
   await app.register(multipart, { limits: { fileSize: deps.config.server.bodyLimitBytes } });
 
-  const auth = new Authenticator(deps.config, deps.repos.apiKeys);
+  const sessions = new UiSessions(deps.repos.uiAuth, deps.config.admin.sessionTtlSeconds);
+  const auth = new Authenticator(deps.config, deps.repos.apiKeys, { sessions, accounts: deps.repos.uiAuth });
   const chatflows = new ChatflowCache(deps.repos.chatflows);
   const uploads = new UploadService(deps.repos.uploads, deps.config.uploads);
   const predictions = new PredictionService(chatflows, deps.plans, auth, new PredictionUploads(uploads));
@@ -79,6 +88,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await runRoutes(open, deps, predictions, auth, chatflows);
     // Upserts check the chatflow's key (or management access) themselves.
     await vectorRoutes(open, deps, auth, chatflows, uploads);
+    await authRoutes(open, deps, auth, sessions);
+    await nodeIconRoutes(open);
   });
 
   await app.register(async (managed) => {
@@ -91,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await chatMessageRoutes(managed, deps);
     await feedbackManagementRoutes(managed, deps);
     await metricsRoutes(managed, deps);
+    await nodeCatalogueRoutes(managed);
     // sandbox branch
     await toolRoutes(managed, deps);
     await variableRoutes(managed, deps);
@@ -123,5 +135,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
   }
 
+  if (!auth.hasAdminCredentials) await announceSetupToken(deps.repos.uiAuth, deps.logger.child({ module: 'ui-auth' }));
   return app;
 }

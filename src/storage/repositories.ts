@@ -5,6 +5,7 @@ import { ChatMessageRepository } from './repositories/chat-message-repository.js
 import { CredentialRepository } from './repositories/credential-repository.js';
 import { FeedbackRepository } from './repositories/feedback-repository.js';
 import { RunRepository } from './repositories/run-repository.js';
+import { UiAuthRepository } from './repositories/ui-auth-repository.js';
 import { ToolRepository } from './repositories/tool-repository.js';
 import { VariableRepository } from './repositories/variable-repository.js';
 import { SummaryRepository } from './repositories/summary-repository.js';
@@ -22,6 +23,7 @@ export interface Repositories {
   credentials: CredentialRepository;
   apiKeys: ApiKeyRepository;
   runs: RunRepository;
+  uiAuth: UiAuthRepository;
   tools: ToolRepository;
   variables: VariableRepository;
   summaries: SummaryRepository;
@@ -40,6 +42,7 @@ export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres', logge
     credentials: new CredentialRepository(db),
     apiKeys: new ApiKeyRepository(db),
     runs: new RunRepository(db, dialect),
+    uiAuth: new UiAuthRepository(db),
     tools: new ToolRepository(db),
     variables: new VariableRepository(db),
     summaries: new SummaryRepository(db),

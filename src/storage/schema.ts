@@ -98,6 +98,28 @@ export interface RunTable {
   finishedDate: string | null;
 }
 
+/** The web UI's admin account, created on first visit when no admin credential is configured. */
+export interface UiUserTable {
+  id: string;
+  username: string;
+  /** `scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>` (security/password-hash.ts). */
+  passwordHash: string;
+  createdDate: string;
+}
+
+/** A signed-in web UI session; deleting the row revokes its cookie on every replica. */
+export interface UiSessionTable {
+  id: string;
+  expiresAt: string;
+  createdDate: string;
+}
+
+/** SHA-256 of a one-time setup token a server printed while no admin account exists. */
+export interface UiSetupTokenTable {
+  tokenHash: string;
+  createdDate: string;
+}
+
 /** A custom tool (Flowise's Tool): `schema` is JSON text of `[{property, type, description, required}]`, `func` JS text. */
 export interface ToolTable {
   id: string;
@@ -238,6 +260,9 @@ export interface DatabaseSchema {
   credential: CredentialTable;
   apikey: ApiKeyTable;
   run: RunTable;
+  ui_user: UiUserTable;
+  ui_session: UiSessionTable;
+  ui_setup_token: UiSetupTokenTable;
   tool: ToolTable;
   variable: VariableTable;
   session_summary: SessionSummaryTable;

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
 import { AppError, type ErrorCode, isAppError } from '../../shared/app-error.js';
 import { isDatabaseUnavailable } from '../../storage/database.js';
@@ -58,7 +58,11 @@ export function toHttpError(error: unknown): { status: number; code: ErrorCode; 
   return { status: 500, code: 'INTERNAL', message: 'Internal server error', internal: true };
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+/** `fallback` may answer unknown routes first (the web UI's client-side routes). */
+export function registerErrorHandling(
+  app: FastifyInstance,
+  fallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined,
+): void {
   app.setErrorHandler((error, request, reply) => {
     const mapped = toHttpError(error);
     if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
@@ -66,8 +70,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (reply.sent || reply.raw.headersSent) return;
     return sendError(reply, mapped.status, mapped.code, mapped.message);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 404, 'NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`),
+  app.setNotFoundHandler(
+    (request, reply) =>
+      fallback?.(request, reply) ?? sendError(reply, 404, 'NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`),
   );
 }
 
