@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outputClasses } from '../../src/engine/graph/flow-graph.js';
 import { resolveGraph } from '../../src/engine/graph/resolve-graph.js';
 import { FlowValidationError } from '../../src/engine/errors.js';
 import { createNodeRegistry } from '../../src/engine/nodes/node-registry.js';
@@ -120,7 +121,9 @@ describe('node catalogue contract', () => {
         for (const anchor of nodeOf(b.graph, targetId).data.inputAnchors) {
           for (const sourceHandle of nodeHandleIds(src.data).output) {
             const editorSays = isValidConnection(b.graph, { source: sourceId, target: targetId, sourceHandle, targetHandle: anchor.id! });
-            const engineSays = (registry.get(source.name)?.baseClasses ?? []).includes(anchor.type) && target.name !== source.name;
+            const definition = registry.get(source.name)!;
+            const output = sourceHandle.split('-output-')[1]!.split('-')[0]!;
+            const engineSays = outputClasses(definition, { output }).includes(anchor.type) && target.name !== source.name;
             if (sourceHandle.includes('-output-outputPrediction-')) continue; // a value output, not an instance
             expect(editorSays, `${source.name} → ${target.name}.${anchor.name}`).toBe(engineSays);
             pairs += 1;
@@ -143,22 +146,50 @@ describe('node catalogue contract', () => {
   });
 
   it('places every other node in some accepted flow, connected by its handle ids', () => {
-    for (const def of runnable().filter((d) => !isEnding(d))) {
-      const placed = runnable()
-        .filter(isEnding)
-        .some((ending) => {
-          const b = builder();
-          const endId = b.add(ending);
-          const nodeId = b.add(def);
-          const node = nodeOf(b.graph, nodeId);
-          const anchor = nodeOf(b.graph, endId).data.inputAnchors.find((a) => isValidConnection(b.graph, { source: nodeId, target: endId, sourceHandle: nodeHandleIds(node.data).output[0]!, targetHandle: a.id! }));
-          if (!anchor) return false;
-          b.graph = connect(b.graph, { source: nodeId, target: endId, sourceHandle: nodeHandleIds(node.data).output[0]!, targetHandle: anchor.id! });
-          if (!satisfy(b, endId, 0) || !satisfy(b, nodeId, 0)) return false;
-          expectWiringAccepted(b.graph);
-          return true;
-        });
-      expect(placed, `${def.name} connects to no ending node`).toBe(true);
+    /** Connects `sourceId`'s first output to some anchor of `targetId`; false when none accepts it. */
+    const link = (b: Builder, sourceId: string, targetId: string): boolean => {
+      const sourceHandle = nodeHandleIds(nodeOf(b.graph, sourceId).data).output[0]!;
+      const anchor = nodeOf(b.graph, targetId).data.inputAnchors.find((a) => isValidConnection(b.graph, { source: sourceId, target: targetId, sourceHandle, targetHandle: a.id! }));
+      if (!anchor) return false;
+      b.graph = connect(b.graph, { source: sourceId, target: targetId, sourceHandle, targetHandle: anchor.id! });
+      return true;
+    };
+    // A node feeds an ending node directly, or through nodes between (a splitter feeds a loader, which
+    // feeds a vector store, which feeds a chain): find the shortest such path over the editor's own
+    // connection rule, then build it and let the engine judge the wiring.
+    const all = runnable();
+    const feeds = new Map<string, CatalogueNode[]>();
+    for (const a of all) {
+      feeds.set(a.name, all.filter((b) => {
+        if (a.name === b.name) return false;
+        const probe = builder();
+        return link(probe, probe.add(a), probe.add(b));
+      }));
+    }
+    const pathToEnding = (start: CatalogueNode): CatalogueNode[] | undefined => {
+      const queue: CatalogueNode[][] = [[start]];
+      const seen = new Set([start.name]);
+      while (queue.length > 0) {
+        const path = queue.shift()!;
+        if (path.length > 5) return undefined;
+        for (const next of feeds.get(path.at(-1)!.name) ?? []) {
+          if (isEnding(next)) return [...path, next];
+          if (seen.has(next.name)) continue;
+          seen.add(next.name);
+          queue.push([...path, next]);
+        }
+      }
+      return undefined;
+    };
+    for (const def of all.filter((d) => !isEnding(d))) {
+      const path = pathToEnding(def);
+      expect(path, `${def.name} connects to no ending node`).toBeDefined();
+      const b = builder();
+      const ids = path!.map((node) => b.add(node));
+      for (let i = 0; i + 1 < ids.length; i += 1) expect(link(b, ids[i]!, ids[i + 1]!)).toBe(true);
+      const placed = [...ids].reverse().every((id) => satisfy(b, id, 0));
+      expect(placed, `${path!.map((n) => n.name).join(' → ')}: a required input finds no provider`).toBe(true);
+      expectWiringAccepted(b.graph);
     }
   });
 

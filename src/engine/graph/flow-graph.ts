@@ -62,7 +62,7 @@ function checkAnchor(node: PlanNode, spec: InputSpec, value: unknown, nodes: Rea
   for (const ref of refs) {
     const source = nodes.get(ref);
     if (!source) continue; // reported as a dangling reference
-    if (!classesOf(source).includes(spec.type)) {
+    if (!outputClasses(source.definition, source.outputs).includes(spec.type)) {
       throw new FlowValidationError(
         `${describeNode(node)}: input "${spec.name}" needs a ${spec.type}, but ${describeNode(source)} is not one`,
         node.id,
@@ -71,10 +71,14 @@ function checkAnchor(node: PlanNode, spec: InputSpec, value: unknown, nodes: Rea
   }
 }
 
-/** The classes a node's instance satisfies: those of its chosen output, when it has alternatives. */
-function classesOf(node: PlanNode): string[] {
-  const chosen = node.definition.outputs?.find((o) => o.name === node.outputs.output);
-  return chosen ? chosen.baseClasses : node.definition.baseClasses;
+/**
+ * The classes a node's instance satisfies: those of its chosen output (`data.outputs.output`) when it has
+ * alternatives, the first one (the editor's default, as in Flowise) when none is chosen; else its baseClasses.
+ */
+export function outputClasses(definition: NodeDefinition, outputs: Record<string, unknown>): string[] {
+  const alternatives = definition.outputs;
+  if (!alternatives || alternatives.length === 0) return definition.baseClasses;
+  return (alternatives.find((o) => o.name === outputs.output) ?? alternatives[0]!).baseClasses;
 }
 
 /** Kahn's algorithm over a set of node ids; leftover nodes are on (or behind) a cycle. */
