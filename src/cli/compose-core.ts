@@ -1,10 +1,11 @@
 import type { AppConfig } from '../config/app-config.js';
 import { createNodeRegistry } from '../engine/nodes/node-registry.js';
-import { createEngineServices } from '../runner/engine-services.js';
+import { createEngineServices, variableSource } from '../runner/engine-services.js';
 import { PlanCache } from '../runner/plan-cache.js';
 import { RunExecutor } from '../runner/run-executor.js';
 import { UpsertExecutor } from '../runner/upsert/upsert-executor.js';
 import { CredentialCipher } from '../security/credential-cipher.js';
+import { SandboxPool } from '../sandbox/sandbox-pool.js';
 import { OutboundPolicy } from '../security/outbound-policy.js';
 import { resolveCredentialKey } from '../security/secret-key.js';
 import type { Logger } from '../shared/logger.js';
@@ -21,7 +22,7 @@ export interface Core {
   executor: RunExecutor;
   /** Runs vector upserts (main mode in the server, queue mode on workers). */
   upserts: UpsertExecutor;
-  /** Closes what the core owns: outbound connections, then the database (idempotent). */
+  /** Closes what the core owns: sandbox workers, outbound connections, then the database (idempotent). */
   close(): Promise<void>;
 }
 
@@ -42,7 +43,12 @@ export async function composeCore(
   const repos = createRepositories(database.db, database.dialect, logger, config.vectorCacheBytes);
   const plans = new PlanCache(createNodeRegistry());
   const outbound = new OutboundPolicy(config.outbound);
-  const services = createEngineServices(repos, cipher, config.runs.llmMaxRetries, { outbound });
+  const sandbox = new SandboxPool(config.sandbox, config.outbound, logger);
+  const services = createEngineServices(repos, cipher, config.runs.llmMaxRetries, config.endpoints, {
+    outbound,
+    sandbox,
+    variables: variableSource(repos, config.variables),
+  });
   const executor = new RunExecutor({
     repos,
     plans,
@@ -62,6 +68,7 @@ export async function composeCore(
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      await sandbox.close();
       await outbound.close();
       await database.close();
     })();

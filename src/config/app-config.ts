@@ -1,3 +1,4 @@
+import type { SandboxConfig } from '../sandbox/code-sandbox.js';
 import type { OutboundPolicyConfig } from '../security/outbound-policy.js';
 
 /** The validated configuration every component receives; built once by `loadConfig`. */
@@ -46,6 +47,13 @@ export interface QueueConfig {
   workerPort: number;
 }
 
+export interface RuntimeVariablesConfig {
+  /** RUNTIME_VARIABLES_ALLOW_LIST: the names a runtime variable may have (and so read). */
+  allowList: readonly string[];
+  /** Their values at start-up (unset ones are absent). The only environment values the engine sees. */
+  values: Readonly<Record<string, string>>;
+}
+
 /** Limits on uploaded files (decoded bytes), on top of BODY_LIMIT for the request as a whole. */
 export interface UploadConfig {
   maxFileBytes: number;
@@ -80,6 +88,12 @@ export interface AppConfig {
   vectorCacheBytes: number;
   /** Requests to user-chosen URLs (tools, the sandbox's fetch, web loaders): security/outbound-policy.ts. */
   outbound: OutboundPolicyConfig;
+  /** The custom-code sandbox's limits (sandbox/code-sandbox.ts). */
+  sandbox: SandboxConfig;
+  /** Runtime variables (`type: runtime`) read only these environment variables. */
+  variables: RuntimeVariablesConfig;
+  /** Base URLs of third-party APIs nodes call (no trailing slash); the engine gets them as ServiceEndpoints. */
+  endpoints: { serpApi: string; serper: string; googleCustomSearch: string; openAIModeration: string };
   /** Package version, for `/api/v1/version`. */
   version: string;
 }

@@ -59,7 +59,7 @@ export function parseByteSize(text: string): number | undefined {
   return bytes > 0 ? bytes : undefined;
 }
 
-export const byteSize = (fallback: string) =>
+export const byteSize = (fallback: string, bounds: { min?: string; max?: string } = {}) =>
   z.preprocess(
     unsetToUndefined,
     z
@@ -69,6 +69,14 @@ export const byteSize = (fallback: string) =>
         const bytes = parseByteSize(value);
         if (bytes === undefined) {
           ctx.addIssue({ code: 'custom', message: 'must be a size such as 50mb, 512kb or a number of bytes' });
+          return z.NEVER;
+        }
+        if (bounds.min !== undefined && bytes < parseByteSize(bounds.min)!) {
+          ctx.addIssue({ code: 'custom', message: `must be at least ${bounds.min}` });
+          return z.NEVER;
+        }
+        if (bounds.max !== undefined && bytes > parseByteSize(bounds.max)!) {
+          ctx.addIssue({ code: 'custom', message: `must be at most ${bounds.max}` });
           return z.NEVER;
         }
         return bytes;
@@ -115,4 +123,15 @@ export const hostRuleList = () =>
           return z.NEVER;
         }
       }),
+  );
+
+/** An http(s) base URL with a default; a trailing slash is dropped so callers can append paths. */
+export const baseUrl = (fallback: string) =>
+  z.preprocess(
+    unsetToUndefined,
+    z
+      .string()
+      .refine((value) => /^https?:\/\/[^\s]+$/.test(value.trim()), 'must be an http:// or https:// URL')
+      .transform((value) => value.trim().replace(/\/+$/, ''))
+      .default(fallback),
   );

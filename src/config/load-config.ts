@@ -126,6 +126,24 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       timeoutMs: env.HTTP_TIMEOUT,
       maxRedirects: env.HTTP_MAX_REDIRECTS,
     },
+    sandbox: {
+      timeoutMs: env.SANDBOX_TIMEOUT,
+      memoryLimitBytes: env.SANDBOX_MEMORY_LIMIT,
+      stackLimitBytes: env.SANDBOX_STACK_LIMIT,
+      poolSize: env.SANDBOX_POOL_SIZE,
+    },
+    variables: {
+      allowList: env.RUNTIME_VARIABLES_ALLOW_LIST,
+      values: Object.fromEntries(
+        env.RUNTIME_VARIABLES_ALLOW_LIST.filter((name) => merged[name] !== undefined).map((name) => [name, merged[name]!]),
+      ),
+    },
+    endpoints: {
+      serpApi: env.SERPAPI_BASE_URL,
+      serper: env.SERPER_BASE_URL,
+      googleCustomSearch: env.GOOGLE_CUSTOM_SEARCH_BASE_URL,
+      openAIModeration: env.OPENAI_MODERATION_BASE_URL,
+    },
     version: packageVersion(),
   };
 }

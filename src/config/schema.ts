@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  baseUrl,
   boolean,
   byteSize,
   directory,
@@ -7,6 +8,7 @@ import {
   oneOf,
   optionalString,
   hostRuleList,
+  nameList,
   stringWithDefault,
 } from './env-parsers.js';
 
@@ -71,17 +73,32 @@ export function buildEnvSchema(cwd: string) {
       WORKER_MAX_STALLED_COUNT: integer(1, { min: 0 }),
       WORKER_PORT: integer(5566, { min: 0, max: 65535 }),
 
+      // rag-files and rag-engine branches: uploads and vector upserts
       UPLOAD_MAX_FILE_SIZE: byteSize('20mb'),
       UPLOAD_MAX_REQUEST_SIZE: byteSize('50mb'),
-      // rag-engine branch: vector upserts
       UPSERT_CONCURRENCY: integer(2, { min: 1 }),
       UPSERT_TIMEOUT: integer(300000, { min: 1 }),
       VECTOR_CACHE_SIZE: byteSize('256mb'),
+
+      // sandbox branch: outbound requests, the custom-code sandbox, runtime variables
       HTTP_ALLOW_LIST: hostRuleList(),
       HTTP_DENY_LIST: hostRuleList(),
       HTTP_MAX_RESPONSE_BYTES: byteSize('10mb'),
       HTTP_TIMEOUT: integer(30000, { min: 1 }),
       HTTP_MAX_REDIRECTS: integer(5, { min: 0, max: 20 }),
+
+      SANDBOX_TIMEOUT: integer(30000, { min: 1 }),
+      SANDBOX_MEMORY_LIMIT: byteSize('64mb', { min: '1mb', max: '2gb' }),
+      SANDBOX_STACK_LIMIT: byteSize('512kb', { min: '64kb', max: '8mb' }),
+      SANDBOX_POOL_SIZE: integer(4, { min: 1, max: 256 }),
+
+      RUNTIME_VARIABLES_ALLOW_LIST: nameList(/^[A-Za-z_][A-Za-z0-9_]*$/, 'environment variable names'),
+
+      // agents branch: hosts of the APIs search tools and OpenAI moderation call
+      SERPAPI_BASE_URL: baseUrl('https://serpapi.com'),
+      SERPER_BASE_URL: baseUrl('https://google.serper.dev'),
+      GOOGLE_CUSTOM_SEARCH_BASE_URL: baseUrl('https://www.googleapis.com/customsearch/v1'),
+      OPENAI_MODERATION_BASE_URL: baseUrl('https://api.openai.com/v1'),
     });
 }
 

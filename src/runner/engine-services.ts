@@ -1,4 +1,5 @@
-import type { EngineServices } from '../engine/nodes/node-definition.js';
+import type { RuntimeVariablesConfig } from '../config/app-config.js';
+import type { EngineServices, ServiceEndpoints, VariableSource } from '../engine/nodes/node-definition.js';
 import { FlowValidationError } from '../engine/errors.js';
 import { InstanceCache } from '../engine/run/instance-cache.js';
 import type { CredentialCipher } from '../security/credential-cipher.js';
@@ -14,14 +15,34 @@ import { createNodeRegistry } from '../engine/nodes/node-registry.js';
  */
 const CREDENTIAL_TTL_MS = 2000;
 
+/**
+ * `$vars` from the variables table: a static variable's value, or for a runtime one the environment
+ * variable of its name, but only if RUNTIME_VARIABLES_ALLOW_LIST lists it (otherwise, and when unset, '',
+ * as Flowise gives for an unset one). Read on every run that uses variables, so changes apply at once.
+ */
+export function variableSource(repos: Repositories, runtime: RuntimeVariablesConfig): VariableSource {
+  const allowed = new Set(runtime.allowList);
+  return {
+    async load() {
+      const values: Record<string, string> = {};
+      for (const variable of await repos.variables.all()) {
+        values[variable.name] =
+          variable.type === 'runtime' ? (allowed.has(variable.name) ? (runtime.values[variable.name] ?? '') : '') : (variable.value ?? '');
+      }
+      return values;
+    },
+  };
+}
+
 /** Services built elsewhere (they own processes or connections) and handed to the engine as they are. */
-export type ComposedServices = Pick<EngineServices, 'outbound'>;
+export type ComposedServices = Pick<EngineServices, 'outbound' | 'sandbox' | 'variables'>;
 
 /** The engine's view of the outside world, backed by the repositories and the credential cipher. */
 export function createEngineServices(
   repos: Repositories,
   cipher: CredentialCipher,
   llmMaxRetries: number,
+  endpoints?: ServiceEndpoints,
   composed: ComposedServices = {},
 ): EngineServices {
   const credentials = new Map<string, { record: CredentialRecord; data: Record<string, unknown>; expires: number }>();
@@ -53,6 +74,9 @@ export function createEngineServices(
     },
     llm: { maxRetries: llmMaxRetries },
     instances: new InstanceCache(),
+    ...(endpoints ? { endpoints } : {}),
+    summaries: repos.summaries,
+    customTools: { get: (id) => repos.tools.get(id) },
     vectors: repos.vectors,
     embeddingCache: repos.embeddingCache,
     files: new DatabaseFileStore(repos.uploads),

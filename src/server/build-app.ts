@@ -18,6 +18,8 @@ import { runRoutes } from './routes/runs.routes.js';
 import { uploadRoutes } from './routes/uploads.routes.js';
 import { upsertHistoryRoutes, vectorRoutes } from './routes/vector.routes.js';
 import { healthRoutes, infoRoutes, metricsRoutes } from './routes/system.routes.js';
+import { toolRoutes } from './routes/tools.routes.js';
+import { variableRoutes } from './routes/variables.routes.js';
 import { ChatflowCache } from './services/chatflow-cache.js';
 import { PredictionService } from './services/prediction-service.js';
 import { PredictionUploads } from './uploads/prediction-uploads.js';
@@ -89,6 +91,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await chatMessageRoutes(managed, deps);
     await feedbackManagementRoutes(managed, deps);
     await metricsRoutes(managed, deps);
+    // sandbox branch
+    await toolRoutes(managed, deps);
+    await variableRoutes(managed, deps);
     await documentStoreRoutes(managed, deps);
     const docstores = createDocstoreService(deps, uploads);
     await documentStoreProcessingRoutes(managed, deps, docstores.service, docstores.registry);

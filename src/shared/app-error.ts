@@ -27,6 +27,12 @@ export type ErrorCode =
   | 'DATABASE_UNAVAILABLE'
   | 'SHUTTING_DOWN'
   | 'INTERNAL'
+  // agents branch
+  | 'OUTPUT_PARSER_FAILED'
+  // sandbox branch
+  | 'TOOL_NOT_FOUND'
+  | 'VARIABLE_NOT_FOUND'
+  // rag-engine and rag-files branches
   | 'UPLOAD_TOO_LARGE'
   | 'UNSUPPORTED_FILE_TYPE'
   | 'INVALID_UPLOAD'
@@ -61,6 +67,11 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   DATABASE_UNAVAILABLE: 503,
   SHUTTING_DOWN: 503,
   INTERNAL: 500,
+  // agents branch: the model's answer did not have the shape an output parser asked for
+  OUTPUT_PARSER_FAILED: 502,
+  // sandbox branch
+  TOOL_NOT_FOUND: 404,
+  VARIABLE_NOT_FOUND: 404,
   UPSERT_NOT_FOUND: 404,
   UPSERT_TIMEOUT: 504,
   UPLOAD_TOO_LARGE: 413,

@@ -5,6 +5,9 @@ import { ChatMessageRepository } from './repositories/chat-message-repository.js
 import { CredentialRepository } from './repositories/credential-repository.js';
 import { FeedbackRepository } from './repositories/feedback-repository.js';
 import { RunRepository } from './repositories/run-repository.js';
+import { ToolRepository } from './repositories/tool-repository.js';
+import { VariableRepository } from './repositories/variable-repository.js';
+import { SummaryRepository } from './repositories/summary-repository.js';
 import type { Logger } from '../shared/logger.js';
 import { EmbeddingCacheRepository } from './repositories/embedding-cache-repository.js';
 import { VectorRepository } from './repositories/vector-repository.js';
@@ -19,6 +22,9 @@ export interface Repositories {
   credentials: CredentialRepository;
   apiKeys: ApiKeyRepository;
   runs: RunRepository;
+  tools: ToolRepository;
+  variables: VariableRepository;
+  summaries: SummaryRepository;
   vectors: VectorRepository;
   embeddingCache: EmbeddingCacheRepository;
   upserts: UpsertRepository;
@@ -34,6 +40,9 @@ export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres', logge
     credentials: new CredentialRepository(db),
     apiKeys: new ApiKeyRepository(db),
     runs: new RunRepository(db, dialect),
+    tools: new ToolRepository(db),
+    variables: new VariableRepository(db),
+    summaries: new SummaryRepository(db),
     vectors: new VectorRepository(db, dialect, logger, vectorCacheBytes),
     embeddingCache: new EmbeddingCacheRepository(db),
     upserts: new UpsertRepository(db),

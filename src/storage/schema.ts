@@ -98,6 +98,42 @@ export interface RunTable {
   finishedDate: string | null;
 }
 
+/** A custom tool (Flowise's Tool): `schema` is JSON text of `[{property, type, description, required}]`, `func` JS text. */
+export interface ToolTable {
+  id: string;
+  name: string;
+  description: string;
+  color: string;
+  iconSrc: string | null;
+  schema: string | null;
+  func: string | null;
+  createdDate: string;
+  updatedDate: string;
+}
+
+/** A variable (Flowise's Variable): `type` is `static` (its `value`) or `runtime` (read from the environment). */
+export interface VariableTable {
+  id: string;
+  name: string;
+  value: string | null;
+  type: string;
+  createdDate: string;
+  updatedDate: string;
+}
+
+/** agents branch: a summary memory's running summary of one session (migration 004-agents). */
+export interface SessionSummaryTable {
+  chatflowid: string;
+  sessionId: string;
+  nodeId: string;
+  summary: string;
+  /** How many of the session's stored messages (oldest first) the summary covers. */
+  coveredCount: number;
+  /** sha256 of those messages, to notice when some were deleted. */
+  coveredDigest: string;
+  updatedDate: string;
+}
+
 // rag-engine branch: the shared vector store, the embedding cache, upsert jobs and upsert history.
 
 export interface VectorCollectionTable {
@@ -202,6 +238,9 @@ export interface DatabaseSchema {
   credential: CredentialTable;
   apikey: ApiKeyTable;
   run: RunTable;
+  tool: ToolTable;
+  variable: VariableTable;
+  session_summary: SessionSummaryTable;
   vector_collection: VectorCollectionTable;
   vector_chunk: VectorChunkTable;
   embedding_cache: EmbeddingCacheTable;

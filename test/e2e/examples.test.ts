@@ -13,7 +13,7 @@ describe('examples', () => {
   });
   afterAll(async () => h?.close());
 
-  it.each(['llm-chain.json', 'conversation-chain.json'])('%s answers once a credential is bound', async (file) => {
+  it.each(['llm-chain.json', 'conversation-chain.json', 'tool-agent.json'])('%s answers once a credential is bound', async (file) => {
     const flow = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'examples', file), 'utf8')) as FlowJson;
     const id = await createFlow(h, (credential) => {
       for (const node of flow.nodes as Array<{ data: { name: string; credential?: string; inputs: Record<string, unknown> } }>) {

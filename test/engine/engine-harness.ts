@@ -1,7 +1,7 @@
 import type { RunEvent } from '../../src/engine/events/run-event.js';
 import { compileFlow } from '../../src/engine/graph/compile-flow.js';
 import type { ChatTurn, EngineServices, RunContext } from '../../src/engine/nodes/node-definition.js';
-import { createNodeRegistry } from '../../src/engine/nodes/node-registry.js';
+import { type NodeRegistry, createNodeRegistry } from '../../src/engine/nodes/node-registry.js';
 import { executeFlow } from '../../src/engine/run/execute-flow.js';
 import { executeUpsert } from '../../src/engine/run/execute-upsert.js';
 import { resolveUpsertPlan } from '../../src/engine/graph/upsert-plan.js';
@@ -22,13 +22,15 @@ export async function runEngine(
     overrideSettings?: OverrideSettings;
     requestHistory?: ChatTurn[];
     signal?: AbortSignal;
-    /** Extra services (the vector store, the embedding cache, files). */
+    /** Another node set (e.g. with test-only tools). */
+    registry?: NodeRegistry;
+    /** Extra engine services (endpoints, summaries, the vector store, files, …). */
     services?: Partial<EngineServices>;
     chatflowId?: string;
   },
 ) {
   const { ctx, events } = engineContext(options);
-  const plan = compileFlow(JSON.stringify(flow), registry);
+  const plan = compileFlow(JSON.stringify(flow), options.registry ?? registry);
   const result = await executeFlow(plan, { overrideConfig: options.overrideConfig, overrideSettings: options.overrideSettings ?? NO_OVERRIDES }, ctx);
   return { result, events, plan };
 }
@@ -66,7 +68,7 @@ function engineContext(options: EngineOptions, runId = 'run-1') {
 
 /** Upserts a flow's vector store through the engine alone (stopNodeId as the API takes it). */
 export async function upsertEngine(flow: FlowJson, options: EngineOptions & { stopNodeId?: string }) {
-  const plan = resolveUpsertPlan(JSON.stringify(flow), registry, options.stopNodeId);
+  const plan = resolveUpsertPlan(JSON.stringify(flow), options.registry ?? registry, options.stopNodeId);
   const { ctx } = engineContext({ ...options, question: '', streaming: false }, 'upsert-1');
   return executeUpsert(plan, { overrideConfig: options.overrideConfig, overrideSettings: options.overrideSettings ?? NO_OVERRIDES }, ctx);
 }

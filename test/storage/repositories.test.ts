@@ -146,4 +146,37 @@ describe.each(dialects)('repositories on %s', (_name, makeConfig) => {
     const credential = await repos.credentials.create({ name: 'c', credentialName: 'openAIApi', encryptedData: 'v1:x' });
     expect(await repos.credentials.list(['openAIApi'])).toEqual([credential]);
   });
+
+  it('keeps one running summary per chatflow, session and memory node, replaced in place', async () => {
+    const key = { chatflowId: 'cf-sum', sessionId: 's1', nodeId: 'conversationSummaryMemory_0' };
+    expect(await repos.summaries.get(key)).toBeUndefined();
+    await repos.summaries.put(key, { summary: 'first', coveredCount: 2, coveredDigest: 'd1' });
+    await repos.summaries.put(key, { summary: 'second', coveredCount: 4, coveredDigest: 'd2' });
+    await repos.summaries.put({ ...key, sessionId: 's2' }, { summary: 'other', coveredCount: 2, coveredDigest: 'd3' });
+    expect(await repos.summaries.get(key)).toEqual({ summary: 'second', coveredCount: 4, coveredDigest: 'd2' });
+    await repos.summaries.deleteByChatflow('cf-sum');
+    expect(await repos.summaries.get({ ...key, sessionId: 's2' })).toBeUndefined();
+  });
+
+  // sandbox branch
+  it('stores tools and variables, pages them, and answers 409 for a taken tool id or variable name', async () => {
+    const tool = await repos.tools.create({ name: 't', description: 'd', color: 'c', iconSrc: null, schema: '[]', func: 'return 1' });
+    const kept = await repos.tools.create({ name: 'u', description: 'd', color: 'c', iconSrc: null, schema: null, func: null }, '11111111-2222-4333-8444-555555555555');
+    await expect(repos.tools.create({ name: 'v', description: 'd', color: 'c', iconSrc: null, schema: null, func: null }, kept.id)).rejects.toMatchObject({ status: 409 });
+    expect((await repos.tools.update(tool.id, { func: 'return 2' }))?.func).toBe('return 2');
+    const page = await repos.tools.list({ page: 1, limit: 1 });
+    expect(page.total).toBe(2);
+    expect(page.data).toHaveLength(1);
+    expect(await repos.tools.delete(tool.id)).toBe(true);
+    expect(await repos.tools.get(tool.id)).toBeUndefined();
+
+    const region = await repos.variables.create({ name: 'region', value: 'eu', type: 'static' });
+    await repos.variables.create({ name: 'KEY', value: null, type: 'runtime' });
+    await expect(repos.variables.create({ name: 'region', value: 'us', type: 'static' })).rejects.toMatchObject({ status: 409 });
+    await expect(repos.variables.update(region.id, { name: 'KEY' })).rejects.toMatchObject({ status: 409 });
+    expect((await repos.variables.all()).sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+      { name: 'KEY', value: null, type: 'runtime' },
+      { name: 'region', value: 'eu', type: 'static' },
+    ]);
+  });
 });

@@ -98,4 +98,19 @@ describe('configuration', () => {
     expect(config.redis.cert).toBe(pem);
     expect(() => loadConfig({ env: { REDIS_KEY: 'not-a-file-nor-pem' }, ignoreDotEnv: true, cwd: dir })).toThrow(/REDIS_KEY/);
   });
+
+  it('reads the search and moderation API hosts, defaulting to the public ones, and refuses non-URLs', () => {
+    const defaults = loadConfig({ env: {}, ignoreDotEnv: true, cwd: tmp() });
+    expect(defaults.endpoints).toEqual({
+      serpApi: 'https://serpapi.com',
+      serper: 'https://google.serper.dev',
+      googleCustomSearch: 'https://www.googleapis.com/customsearch/v1',
+      openAIModeration: 'https://api.openai.com/v1',
+    });
+    const set = loadConfig({ env: { SERPAPI_BASE_URL: 'http://127.0.0.1:9000/', OPENAI_MODERATION_BASE_URL: 'http://127.0.0.1:9001/v1' }, ignoreDotEnv: true, cwd: tmp() });
+    expect(set.endpoints).toMatchObject({ serpApi: 'http://127.0.0.1:9000', openAIModeration: 'http://127.0.0.1:9001/v1' });
+    expect(() => loadConfig({ env: { SERPER_BASE_URL: 'google.serper.dev' }, ignoreDotEnv: true, cwd: tmp() })).toThrow(
+      /SERPER_BASE_URL: must be an http:\/\/ or https:\/\/ URL/,
+    );
+  });
 });

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../../src/config/load-config.js';
 import { judgeAddress, parseHostRules } from '../../src/security/host-rules.js';
 import { OutboundPolicy, type OutboundPolicyConfig, OutboundRequestError } from '../../src/security/outbound-policy.js';
 import { HttpTarget } from '../support/http-target.js';
+import { rejectionOf } from '../support/rejection.js';
 
 const target = new HttpTarget();
 const policies: OutboundPolicy[] = [];
@@ -13,14 +14,7 @@ function policy(overrides: Partial<OutboundPolicyConfig> = {}): OutboundPolicy {
   return created;
 }
 
-async function failure(promise: Promise<unknown>): Promise<OutboundRequestError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(OutboundRequestError);
-  return error as OutboundRequestError;
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, OutboundRequestError);
 
 beforeAll(async () => {
   await target.start();

@@ -7,6 +7,8 @@ import { type FlowPlan, type PlanNode, describeNode } from './flow-plan.js';
 
 const ENDING_CATEGORIES = new Set(['Chains', 'Agents', 'Engine', 'Multi Agents', 'Sequential Agents']);
 const NON_STREAMING_CHAINS = new Set(['openApiChain', 'vectaraQAChain']);
+/** Agents Flowise streams (its whitelist; conversationalAgent and reactAgentChat answer in one piece). */
+const STREAMING_AGENTS = new Set(['toolAgent', 'csvAgent', 'airtableAgent', 'conversationalRetrievalToolAgent', 'openAIToolAgentLlamaIndex']);
 
 function findEndingNode(nodes: Map<string, PlanNode>, downstream: Map<string, Set<string>>, upstream: Map<string, Set<string>>): PlanNode {
   const all = [...nodes.values()];
@@ -51,7 +53,8 @@ function isStreamCapable(nodes: Iterable<PlanNode>, ending: PlanNode): boolean {
     }
   }
   if (!anyStreaming) return false;
-  return ending.category === 'Chains' ? !NON_STREAMING_CHAINS.has(ending.name) : ending.category === 'Agents';
+  if (ending.category === 'Chains') return !NON_STREAMING_CHAINS.has(ending.name);
+  return ending.category === 'Agents' && STREAMING_AGENTS.has(ending.name);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { FlowValidationError } from '../errors.js';
 import type { BuildContext, InputSpec } from './node-definition.js';
 import { asString } from './input-values.js';
 
@@ -62,3 +63,44 @@ export const CHAT_MODEL_BASE_CLASSES = ['BaseChatModel', 'BaseLanguageModel', 'R
 export function credentialField(ctx: BuildContext, field: string): string | undefined {
   return asString(ctx.inputs[field]) ?? asString(ctx.credential[field]);
 }
+
+/** The reasoning toggle and its two options (chatOpenAI, azureChatOpenAI), with the efforts a provider offers. */
+export function reasoningInputs(...efforts: string[]): InputSpec[] {
+  return [
+    {
+      name: 'reasoning',
+      kind: 'param',
+      type: 'boolean',
+      label: 'Reasoning',
+      optional: true,
+      default: false,
+      additionalParams: true,
+      description: 'Reasoning models (o-series, gpt-5): set the effort and summary below',
+    },
+    { name: 'reasoningEffort', kind: 'param', type: 'options', label: 'Reasoning Effort', optional: true, additionalParams: true, options: plainOptions(...efforts) },
+    {
+      name: 'reasoningSummary',
+      kind: 'param',
+      type: 'options',
+      label: 'Reasoning Summary',
+      optional: true,
+      additionalParams: true,
+      options: plainOptions('auto', 'concise', 'detailed'),
+    },
+  ];
+}
+
+/** A required credential field, or a FlowValidationError telling which credential to connect. */
+export function requireCredentialField(ctx: BuildContext, field: string, credentialName: string): string {
+  const value = credentialField(ctx, field);
+  if (!value) throw new FlowValidationError(`Node ${ctx.nodeId}: no ${field}; connect a ${credentialName} credential`, ctx.nodeId);
+  return value;
+}
+
+/** top-p, the two penalties and the timeout, as OpenAI-style nodes (OpenAI, Azure, DeepSeek) show them. */
+export const OPENAI_STYLE_NUMBER_INPUTS: InputSpec[] = [
+  { ...extraNumber('topP', 'Top Probability'), step: 0.1 },
+  { ...extraNumber('frequencyPenalty', 'Frequency Penalty'), step: 0.1 },
+  { ...extraNumber('presencePenalty', 'Presence Penalty'), step: 0.1 },
+  extraNumber('timeout', 'Timeout', 'Milliseconds before a call to the model is given up'),
+];

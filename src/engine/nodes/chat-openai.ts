@@ -1,6 +1,6 @@
 import type { ChatOpenAI, ChatOpenAIFields } from '@langchain/openai';
 import { FlowValidationError } from '../errors.js';
-import { CHAT_MODEL_BASE_CLASSES, chatModelInputs, credentialField, extraNumber, plainOptions } from './chat-model-inputs.js';
+import { CHAT_MODEL_BASE_CLASSES, OPENAI_STYLE_NUMBER_INPUTS, chatModelInputs, credentialField, extraNumber, reasoningInputs } from './chat-model-inputs.js';
 import { asCommaList, asJsonObject, asNumber, asString } from './input-values.js';
 import type { NodeDefinition } from './node-definition.js';
 import { lazyOfflineModel } from './offline-token-count.js';
@@ -11,6 +11,14 @@ const offlineChatOpenAI = lazyOfflineModel<new (fields: ChatOpenAIFields) => Cha
 /** o1/o3/o4, codex-mini and gpt-5 (not -chat) take no temperature or stop, and accept reasoning options. */
 export function isReasoningModel(model: string): boolean {
   return /^(o1|o3|o4)/.test(model) || model.startsWith('codex-mini') || (model.includes('gpt-5') && !model.includes('-chat'));
+}
+
+/** The reasoning block of o-series and gpt-5 models, from `reasoningEffort` / `reasoningSummary` when set. */
+export function applyReasoning(fields: { reasoning?: ChatOpenAIFields['reasoning'] }, inputs: Record<string, unknown>): void {
+  const effort = asString(inputs.reasoningEffort);
+  const summary = asString(inputs.reasoningSummary);
+  if (!effort && !summary) return;
+  fields.reasoning = { ...(effort ? { effort: effort as 'low' } : {}), ...(summary ? { summary: summary as 'auto' } : {}) };
 }
 
 export const chatOpenAI: NodeDefinition = {
@@ -27,39 +35,9 @@ export const chatOpenAI: NodeDefinition = {
   reusable: true,
   inputs: [
     ...chatModelInputs({ default: 'gpt-4o-mini', placeholder: 'gpt-4o-mini' }),
-    {
-      name: 'reasoning',
-      kind: 'param',
-      type: 'boolean',
-      label: 'Reasoning',
-      optional: true,
-      default: false,
-      additionalParams: true,
-      description: 'Reasoning models (o-series, gpt-5): set the effort and summary below',
-    },
-    {
-      name: 'reasoningEffort',
-      kind: 'param',
-      type: 'options',
-      label: 'Reasoning Effort',
-      optional: true,
-      additionalParams: true,
-      options: plainOptions('low', 'medium', 'high', 'xhigh'),
-    },
-    {
-      name: 'reasoningSummary',
-      kind: 'param',
-      type: 'options',
-      label: 'Reasoning Summary',
-      optional: true,
-      additionalParams: true,
-      options: plainOptions('auto', 'concise', 'detailed'),
-    },
+    ...reasoningInputs('low', 'medium', 'high', 'xhigh'),
     extraNumber('maxTokens', 'Max Tokens', 'Longest answer, in tokens'),
-    { ...extraNumber('topP', 'Top Probability'), step: 0.1 },
-    { ...extraNumber('frequencyPenalty', 'Frequency Penalty'), step: 0.1 },
-    { ...extraNumber('presencePenalty', 'Presence Penalty'), step: 0.1 },
-    extraNumber('timeout', 'Timeout', 'Milliseconds before a call to the model is given up'),
+    ...OPENAI_STYLE_NUMBER_INPUTS,
     {
       name: 'strictToolCalling',
       kind: 'param',
@@ -140,16 +118,7 @@ export const chatOpenAI: NodeDefinition = {
     if (timeout !== undefined) fields.timeout = timeout;
     const stop = asCommaList(inputs.stopSequence);
     if (stop && !reasoning) fields.stop = stop;
-    if (reasoning) {
-      const effort = asString(inputs.reasoningEffort);
-      const summary = asString(inputs.reasoningSummary);
-      if (effort || summary) {
-        fields.reasoning = {
-          ...(effort ? { effort: effort as 'low' } : {}),
-          ...(summary ? { summary: summary as 'auto' } : {}),
-        };
-      }
-    }
+    if (reasoning) applyReasoning(fields, inputs);
     return new (await offlineChatOpenAI())(fields);
   },
 };

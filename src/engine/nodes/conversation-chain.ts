@@ -1,15 +1,15 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import type { BaseMessage } from '@langchain/core/messages';
 import { FlowValidationError } from '../errors.js';
 import { humanMessageWithImages, imageParts } from '../files/uploads.js';
 import type { FlowResult } from '../events/run-event.js';
-import { messageClasses, turnsToMessages } from '../prompts/messages.js';
-import { parseTemplate, renderTemplate, type ParsedTemplate } from '../prompts/template.js';
+import { checkInputModeration } from '../moderation/check-input-moderation.js';
+import { type ConversationPrompt, conversationPrompt, memoryMessages, renderConversation } from '../prompts/conversation-prompt.js';
+import { messageClasses } from '../prompts/messages.js';
 import { callChatModel } from '../run/call-model.js';
 import { asString } from './input-values.js';
 import { isMemoryInstance, type MemoryInstance } from './memory-instance.js';
-import type { NodeDefinition } from './node-definition.js';
-import { isPromptInstance } from './prompt-instances.js';
+import type { NodeDefinition, RunContext } from './node-definition.js';
+import { CHAT_PROMPT_TEMPLATE_INPUT, INPUT_MODERATION_INPUT, systemMessageInput } from './shared-inputs.js';
 
 export const DEFAULT_CONVERSATION_SYSTEM_MESSAGE =
   'The following is a friendly conversation between a human and an AI. The AI is talkative and provides lots of specific details from its context. If the AI does not know the answer to a question, it truthfully says it does not know.';
@@ -19,20 +19,29 @@ interface ConversationChainInstance {
   nodeId: string;
   model: BaseChatModel;
   memory: MemoryInstance;
-  system: ParsedTemplate;
-  human: ParsedTemplate;
-  constants: Record<string, unknown>;
+  prompt: ConversationPrompt;
+  moderations: unknown[];
+  /** chainTool: runs the chain with another question, without streaming. */
+  invokeChain(question: string, ctx: RunContext): Promise<FlowResult>;
 }
 
 /** LangChain's ChatOpenAI (not its Azure subclass), which Flowise's ConversationChain treats apart. */
 const isOpenAiChatModel = (model: BaseChatModel) => model._llmType() === 'openai';
 
-function render(nodeId: string, template: ParsedTemplate, values: Record<string, unknown>): string {
-  const missing = template.variables.filter((name) => values[name] === undefined || values[name] === null);
-  if (missing.length > 0) {
-    throw new FlowValidationError(`Node ${nodeId} (conversationChain): Missing value for input variable ${missing.join(', ')}`, nodeId);
+async function runConversation(chain: ConversationChainInstance, question: string, ctx: RunContext, stream: boolean): Promise<FlowResult> {
+  const moderated = await checkInputModeration(chain.moderations, question, { ...ctx, streaming: stream });
+  if (moderated.rejected) return { text: moderated.message };
+  const history = await memoryMessages(chain.memory, ctx, chain.model);
+  const messages = await renderConversation(chain.prompt, history, moderated.question);
+  const images = await imageParts(chain.model, ctx);
+  if (images.length > 0) {
+    const human = messages.pop()!;
+    // Flowise sends OpenAI the images as a message of their own after the question; other models get
+    // them in the question's message, after its text.
+    if (isOpenAiChatModel(chain.model)) messages.push(human, new (await messageClasses()).HumanMessage({ content: images }));
+    else messages.push(await humanMessageWithImages(String(human.content), images, 'text-first'));
   }
-  return renderTemplate(template, values);
+  return { text: await callChatModel(chain.model, messages, ctx, stream) };
 }
 
 export const conversationChain: NodeDefinition = {
@@ -48,77 +57,28 @@ export const conversationChain: NodeDefinition = {
   inputs: [
     { name: 'model', kind: 'anchor', type: 'BaseChatModel', label: 'Chat Model' },
     { name: 'memory', kind: 'anchor', type: 'BaseMemory', label: 'Memory' },
-    {
-      name: 'chatPromptTemplate',
-      kind: 'anchor',
-      type: 'ChatPromptTemplate',
-      label: 'Chat Prompt Template',
-      optional: true,
-      description: 'Replaces the system message; its human message must contain {input}',
-    },
-    {
-      name: 'inputModeration',
-      kind: 'anchor',
-      type: 'Moderation',
-      label: 'Input Moderation',
-      optional: true,
-      list: true,
-      description: 'Checks the question before the model sees it',
-    },
-    {
-      name: 'systemMessagePrompt',
-      kind: 'param',
-      type: 'string',
-      label: 'System Message',
-      optional: true,
-      rows: 4,
-      additionalParams: true,
-      default: DEFAULT_CONVERSATION_SYSTEM_MESSAGE,
-    },
+    CHAT_PROMPT_TEMPLATE_INPUT,
+    INPUT_MODERATION_INPUT,
+    systemMessageInput('systemMessagePrompt', DEFAULT_CONVERSATION_SYSTEM_MESSAGE),
   ],
   async build(ctx) {
     const { model, memory, chatPromptTemplate } = ctx.inputs;
     if (!isMemoryInstance(memory)) {
       throw new FlowValidationError(`Node ${ctx.nodeId} (conversationChain): input "memory" is not a memory`, ctx.nodeId);
     }
-    let system = parseTemplate(asString(ctx.inputs.systemMessagePrompt) ?? DEFAULT_CONVERSATION_SYSTEM_MESSAGE);
-    let human = parseTemplate('{input}');
-    let constants: Record<string, unknown> = {};
-    // A chat prompt template replaces the system message; only its first and last messages are used.
-    if (isPromptInstance(chatPromptTemplate) && chatPromptTemplate.kind === 'chat') {
-      if (!chatPromptTemplate.human.variables.includes('input')) {
-        throw new FlowValidationError(
-          `Node ${ctx.nodeId} (conversationChain): the chat prompt template's human message must contain {input}`,
-          ctx.nodeId,
-        );
-      }
-      system = chatPromptTemplate.system.parts.length > 0 ? chatPromptTemplate.system : system;
-      human = chatPromptTemplate.human;
-      constants = chatPromptTemplate.promptValues;
-    }
+    const system = asString(ctx.inputs.systemMessagePrompt) ?? DEFAULT_CONVERSATION_SYSTEM_MESSAGE;
     const chain: ConversationChainInstance = {
       kind: 'conversationChain',
       nodeId: ctx.nodeId,
       model: model as BaseChatModel,
       memory,
-      system,
-      human,
-      constants,
+      prompt: conversationPrompt(ctx.nodeId, 'conversationChain', system, chatPromptTemplate),
+      moderations: (ctx.inputs.inputModeration as unknown[] | undefined) ?? [],
+      invokeChain: (question, run) => runConversation(chain, question, run, false),
     };
     return chain;
   },
   async run(instance, ctx): Promise<FlowResult> {
-    const chain = instance as ConversationChainInstance;
-    const history = await chain.memory.loadTurns(ctx);
-    const { HumanMessage, SystemMessage } = await messageClasses();
-    const values = { ...chain.constants, input: ctx.question };
-    const human = render(chain.nodeId, chain.human, values);
-    const images = await imageParts(chain.model, ctx);
-    const messages: BaseMessage[] = [new SystemMessage(render(chain.nodeId, chain.system, values)), ...(await turnsToMessages(history))];
-    // Flowise sends OpenAI the images as a message of their own after the question; other models get
-    // them in the question's message, after its text.
-    if (images.length > 0 && isOpenAiChatModel(chain.model)) messages.push(new HumanMessage(human), new HumanMessage({ content: images }));
-    else messages.push(await humanMessageWithImages(human, images, 'text-first'));
-    return { text: await callChatModel(chain.model, messages, ctx, ctx.streaming) };
+    return runConversation(instance as ConversationChainInstance, ctx.question, ctx, ctx.streaming);
   },
 };

@@ -41,24 +41,64 @@ export const CREDENTIAL_TYPES: readonly CredentialType[] = [
     description: 'A bearer key for an Ollama server behind an authenticating proxy; leave unset for a plain Ollama.',
     inputs: [{ label: 'Ollama API Key', name: 'ollamaApiKey', type: 'password', optional: true }],
   },
-  // rag-engine branch: embeddings and the postgres vector store.
+  // agents branch: more chat models and the search tools
   {
     name: 'azureOpenAIApi',
     label: 'Azure OpenAI API',
-    description: 'A key and the instance, deployment and API version of an Azure OpenAI resource.',
+    description: 'A key and the names of an Azure OpenAI resource and deployment.',
     inputs: [
       { label: 'Azure OpenAI Api Key', name: 'azureOpenAIApiKey', type: 'password' },
       { label: 'Azure OpenAI Api Instance Name', name: 'azureOpenAIApiInstanceName', type: 'string', placeholder: 'YOUR-INSTANCE-NAME' },
       { label: 'Azure OpenAI Api Deployment Name', name: 'azureOpenAIApiDeploymentName', type: 'string', placeholder: 'YOUR-DEPLOYMENT-NAME' },
-      { label: 'Azure OpenAI Api Version', name: 'azureOpenAIApiVersion', type: 'string', placeholder: '2024-10-21' },
+      { label: 'Azure OpenAI Api Version', name: 'azureOpenAIApiVersion', type: 'string', placeholder: '2024-10-21', description: 'The API version of the deployment' },
     ],
+  },
+  {
+    name: 'mistralAIApi',
+    label: 'MistralAI API',
+    description: 'An API key from console.mistral.ai.',
+    inputs: [{ label: 'MistralAI API Key', name: 'mistralAIAPIKey', type: 'password' }],
   },
   {
     name: 'googleGenerativeAI',
     label: 'Google Generative AI',
-    description: 'An API key from Google AI Studio.',
+    description: 'A Gemini API key from Google AI Studio.',
     inputs: [{ label: 'Google AI API Key', name: 'googleGenerativeAPIKey', type: 'password' }],
   },
+  {
+    name: 'groqApi',
+    label: 'Groq API',
+    description: 'An API key from console.groq.com.',
+    inputs: [{ label: 'Groq Api Key', name: 'groqApiKey', type: 'password' }],
+  },
+  {
+    name: 'deepseekApi',
+    label: 'DeepseekAI API',
+    description: 'An API key from platform.deepseek.com.',
+    inputs: [{ label: 'DeepseekAI API Key', name: 'deepseekApiKey', type: 'password' }],
+  },
+  {
+    name: 'serpApi',
+    label: 'Serp API',
+    description: 'An API key from serpapi.com.',
+    inputs: [{ label: 'Serp Api Key', name: 'serpApiKey', type: 'password' }],
+  },
+  {
+    name: 'serperApi',
+    label: 'Serper API',
+    description: 'An API key from serper.dev.',
+    inputs: [{ label: 'Serper Api Key', name: 'serperApiKey', type: 'password' }],
+  },
+  {
+    name: 'googleCustomSearchApi',
+    label: 'Google Custom Search API',
+    description: 'A Google API key and the id of a Programmable Search Engine.',
+    inputs: [
+      { label: 'Google Custom Search Api Key', name: 'googleCustomSearchApiKey', type: 'password' },
+      { label: 'Programmable Search Engine ID', name: 'googleCustomSearchApiId', type: 'string' },
+    ],
+  },
+  // rag-engine branch: the postgres vector store.
   {
     name: 'PostgresApi',
     label: 'Postgres API',

@@ -7,6 +7,11 @@ export interface MemoryInstance {
   label: string;
   /** The conversation for the run's session, request `history` included, oldest first. */
   loadTurns(ctx: RunContext): Promise<ChatTurn[]>;
+  /**
+   * Summary memories: the running summary of the conversation (`''` when there is none yet) and the
+   * turns it does not cover, oldest first. Chains and agents prefer this to `loadTurns` when present.
+   */
+  loadSummarized?(ctx: RunContext): Promise<{ summary: string; turns: ChatTurn[] }>;
 }
 
 export const MEMORY_BASE_CLASSES = ['BaseChatMemory', 'BaseMemory'];

@@ -1,8 +1,10 @@
 import type { FlowResult, RunEventSink } from '../events/run-event.js';
 import type { FileStore } from '../files/file-store.js';
 import type { FileUpload } from '../files/uploads.js';
+import type { SummaryStore } from '../memory/summary-store.js';
 import type { InstanceCache } from '../run/instance-cache.js';
 import type { EmbeddingCache, IndexCounts, VectorIndex } from '../vectors/vector-port.js';
+import type { CodeSandbox } from '../../sandbox/code-sandbox.js';
 import type { OutboundFetch } from '../../security/outbound-policy.js';
 
 /** Flowise's category names; the editor groups its palette by them and the engine's rules read them. */
@@ -60,7 +62,7 @@ export interface InputSpec {
   additionalParams?: boolean;
   /** Kept in flowData but not shown in the editor (Flowise's hidden params). */
   hidden?: boolean;
-  /** `asyncOptions` params: the method the editor calls for the choices (Flowise's `loadMethod`). */
+  /** `asyncOptions` params: the node's load method that lists the choices (Flowise's `loadMethod`, e.g. `listTools`). */
   loadMethod?: string;
 }
 
@@ -102,15 +104,25 @@ export interface EngineServices {
   instances?: InstanceCache;
   /** Uploaded files (loaders' `FILE-STORAGE::` inputs, prediction uploads); absent where none are stored. */
   files?: FileStore;
-  /** The vector store in the application database that every process shares (faiss and the like). */
-  vectors?: VectorIndex;
-  /** Embeddings by text hash, so a text is embedded once (retried upserts, memoryVectorStore questions). */
-  embeddingCache?: EmbeddingCache;
   /**
    * HTTP to user-chosen URLs under the outbound policy (security/outbound-policy.ts): requestsGet/Post,
    * web loaders. Nodes never fetch such URLs any other way; absent means they refuse to fetch.
    */
   outbound?: OutboundFetch;
+  /** Runs user-written JavaScript (customTool) in the QuickJS worker pool; absent means such nodes refuse to run. */
+  sandbox?: CodeSandbox;
+  /** Stored variables (`$vars`), values resolved (runtime ones from the allowed environment); absent: none. */
+  variables?: VariableSource;
+  /** Stored custom tools (the customTool node's `selectedTool`); absent: none can be found. */
+  customTools?: CustomToolSource;
+  /** Base URLs of the web APIs tools and moderation call (configured; absent: the public hosts). */
+  endpoints?: ServiceEndpoints;
+  /** Summary memories' running summaries, per session (absent: a summary is recomputed on every run). */
+  summaries?: SummaryStore;
+  /** The vector store in the application database that every process shares (faiss and the like). */
+  vectors?: VectorIndex;
+  /** Embeddings by text hash, so a text is embedded once (retried upserts, memoryVectorStore questions). */
+  embeddingCache?: EmbeddingCache;
   /** Document stores' chunks and settings (documentStore, documentStoreVS); absent where there are none. */
   documentStores?: DocumentStorePort;
 }
@@ -119,6 +131,39 @@ export interface EngineServices {
 export interface UpsertOutcome extends IndexCounts {
   /** The documents the upsert indexed (Flowise's `addedDocs`). */
   addedDocs: Array<{ pageContent: string; metadata: Record<string, unknown> }>;
+}
+
+/**
+ * Base URLs (no trailing slash) of third-party APIs nodes call, set by configuration so tests and
+ * private deployments can point them elsewhere (README: SERPAPI_BASE_URL and the others).
+ */
+export interface ServiceEndpoints {
+  /** SerpAPI, e.g. `https://serpapi.com` (the tool calls `<base>/search`). */
+  serpApi: string;
+  /** Serper, e.g. `https://google.serper.dev` (`<base>/search`). */
+  serper: string;
+  /** Google Custom Search, e.g. `https://www.googleapis.com/customsearch/v1`. */
+  googleCustomSearch: string;
+  /** OpenAI's API for inputModerationOpenAI, e.g. `https://api.openai.com/v1` (`<base>/moderations`). */
+  openAIModeration: string;
+}
+
+/** The variables table as the engine sees it: name → value, loaded once per run that needs it. */
+export interface VariableSource {
+  load(): Promise<Record<string, string>>;
+}
+
+/** A stored custom tool (Flowise's Tool entity): `schema` JSON text of its arguments, `func` a JS function body. */
+export interface CustomToolRecord {
+  id: string;
+  name: string;
+  description: string;
+  schema: string | null;
+  func: string | null;
+}
+
+export interface CustomToolSource {
+  get(id: string): Promise<CustomToolRecord | undefined>;
 }
 
 /** Everything about the current run that nodes may read. */
@@ -150,6 +195,11 @@ export interface BuildContext {
   /** `data.outputs` (llmChain's chosen output). */
   outputs: Record<string, unknown>;
   run: RunContext;
+  /**
+   * The run's variables (`$vars`): stored variables, then `overrideConfig.vars` where the chatflow allows
+   * them. Loaded for nodes with `usesVariables` (and any node whose inputs mention `$vars`); else empty.
+   */
+  vars?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -190,6 +240,8 @@ export interface NodeDefinition {
   upsert?(ctx: BuildContext): Promise<UpsertOutcome>;
   /** Ending-capable nodes (chains): runs the built instance with the question. */
   run?(instance: unknown, ctx: RunContext): Promise<FlowResult>;
+  /** The node reads the run's variables at build time (customTool's `$vars`), so they are loaded first. */
+  usesVariables?: boolean;
   /** Extra static checks beyond required inputs; throw FlowValidationError. */
   validate?(inputs: Record<string, unknown>, nodeId: string, outputs: Record<string, unknown>): void;
 }

@@ -28,3 +28,19 @@ export function chatPrompt(system: string, human: string, promptValues: Record<s
 export function isPromptInstance(value: unknown): value is PromptInstance {
   return typeof value === 'object' && value !== null && ((value as { kind?: unknown }).kind === 'string' || (value as { kind?: unknown }).kind === 'chat');
 }
+
+/**
+ * The prompt with an output parser's instructions appended as `\n{format_instructions}` (Flowise's
+ * injectOutputParser): to a string prompt's template, or to a chat prompt's system message; the
+ * instructions become the variable's value.
+ */
+export function withFormatInstructions(prompt: PromptInstance, instructions: string): PromptInstance {
+  const append = (template: ParsedTemplate): ParsedTemplate => ({
+    parts: [...template.parts, { literal: '\n' }, { variable: 'format_instructions' }],
+    variables: [...new Set([...template.variables, 'format_instructions'])],
+  });
+  const promptValues = { ...prompt.promptValues, format_instructions: instructions };
+  const variables = [...new Set([...prompt.variables, 'format_instructions'])];
+  if (prompt.kind === 'string') return { ...prompt, template: append(prompt.template), promptValues, variables };
+  return { ...prompt, system: append(prompt.system), promptValues, variables };
+}

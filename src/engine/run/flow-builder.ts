@@ -41,6 +41,17 @@ async function resolveVariableParam(node: PlanNode, value: unknown, scope: Varia
   return resolved;
 }
 
+/** Whether a node's inputs mention `$vars` (cached per stored inputs object, which lives as long as the plan). */
+const mentionsVarsCache = new WeakMap<object, boolean>();
+function mentionsVars(inputs: Record<string, unknown>): boolean {
+  let mentions = mentionsVarsCache.get(inputs);
+  if (mentions === undefined) {
+    mentions = JSON.stringify(inputs).includes('$vars');
+    mentionsVarsCache.set(inputs, mentions);
+  }
+  return mentions;
+}
+
 /**
  * Builds a plan's nodes for one run: applies overrides, resolves `{{…}}`, loads credentials, reuses
  * cached instances of reusable nodes, and keeps what it built for later references.
@@ -49,6 +60,7 @@ export class FlowBuilder {
   readonly instances = new Map<string, unknown>();
   private readonly overrides;
   private readonly scope: VariableScope;
+  private variablesLoaded: Promise<void> | undefined;
 
   constructor(
     private readonly plan: BuildablePlan,
@@ -79,13 +91,29 @@ export class FlowBuilder {
     return this.overrides.inputs.get(node.id) ?? node.inputs;
   }
 
+  /**
+   * Stored variables are read once, and only by runs that use them; overrideConfig.vars win (Flowise's
+   * getGlobalVariable: an enabled override replaces a stored variable of that name, or adds one).
+   */
+  private loadVariables(): Promise<void> {
+    return (this.variablesLoaded ??= (async () => {
+      const stored = this.ctx.services.variables ? await this.ctx.services.variables.load() : {};
+      this.scope.vars = { ...stored, ...this.overrides.vars };
+    })());
+  }
+
   /** The context a node's build (or upsert) receives. */
   async contextFor(node: PlanNode): Promise<BuildContext> {
     const inputs = this.inputsOf(node);
-    const acceptsVariables = new Set(node.definition.inputs.filter((s) => s.acceptVariable).map((s) => s.name));
+    if (node.definition.usesVariables || mentionsVars(inputs)) await this.loadVariables();
+    const acceptsVariables = new Map(node.definition.inputs.filter((s) => s.acceptVariable).map((s) => [s.name, s.type]));
     const resolved: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(inputs)) {
-      resolved[name] = acceptsVariables.has(name) ? await resolveVariableParam(node, value, this.scope) : resolveInputValue(value, this.scope);
+      const type = acceptsVariables.get(name);
+      if (type === undefined) resolved[name] = resolveInputValue(value, this.scope);
+      // Text params (a request tool's URL, headers, body) take every expression as text.
+      else if (type !== 'json' && typeof value === 'string') resolved[name] = await resolveVariableText(value, this.scope);
+      else resolved[name] = await resolveVariableParam(node, value, this.scope);
     }
     // chatOpenAI (and, harmlessly, every credentialed node) accepts `credentialId` in place of data.credential.
     const credentialId = asString(inputs.credentialId) ?? node.credentialId;
@@ -93,7 +121,7 @@ export class FlowBuilder {
       credentialId && node.definition.credential
         ? await this.ctx.services.loadCredential(credentialId, node.definition.credential.names, node.id)
         : {};
-    return { nodeId: node.id, label: node.label, inputs: resolved, credential, outputs: node.outputs, run: this.ctx };
+    return { nodeId: node.id, label: node.label, inputs: resolved, credential, outputs: node.outputs, run: this.ctx, vars: this.scope.vars };
   }
 
   /** Runs `step` for a node, mapping a failure to an error that names it (aborts keep their reason). */

@@ -60,6 +60,7 @@ export async function chatflowRoutes(app: FastifyInstance, deps: AppDeps, cache:
     cache.invalidate(request.params.id);
     if (!deleted) throw notFound('CHATFLOW_NOT_FOUND', 'Chatflow', request.params.id);
     await deps.repos.messages.deleteByChatflow(request.params.id);
+    await deps.repos.summaries.deleteByChatflow(request.params.id);
     await deps.repos.uploads.deleteOwner(request.params.id);
     return { id: request.params.id, deleted: true };
   });

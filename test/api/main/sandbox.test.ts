@@ -1,0 +1,4 @@
+import { startMainHarness } from '../../support/api-harness.js';
+import { sandboxSuite } from '../sandbox.suite.js';
+
+sandboxSuite(startMainHarness);
