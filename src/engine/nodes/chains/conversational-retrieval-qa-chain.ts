@@ -2,13 +2,15 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import type { BaseMessage } from '@langchain/core/messages';
 import { FlowValidationError } from '../../errors.js';
 import type { FlowResult } from '../../events/run-event.js';
+import { checkInputModeration } from '../../moderation/check-input-moderation.js';
+import { INPUT_MODERATION_INPUT } from '../shared-inputs.js';
 import { messageClasses, turnsToMessages } from '../../prompts/messages.js';
 import { type ParsedTemplate, parseTemplate, renderTemplate } from '../../prompts/template.js';
 import { callChatModel } from '../../run/call-model.js';
 import { asBoolean, asString } from '../input-values.js';
 import { type MemoryInstance, isMemoryInstance } from '../memory-instance.js';
 import type { ChatTurn, NodeDefinition, RunContext } from '../node-definition.js';
-import { INPUT_MODERATION_INPUT, type RetrieverLike, asRetriever, refuseModeration, emitSourceDocuments, retrieve, toSourceDocuments } from './retrieval.js';
+import { type RetrieverLike, asRetriever, emitSourceDocuments, retrieve, toSourceDocuments } from './retrieval.js';
 
 /** Turns a follow-up question into one that stands alone (our wording of Flowise's default). */
 export const DEFAULT_REPHRASE_PROMPT = `Using the conversation below, rewrite the follow-up question so that it can be understood without the conversation.
@@ -38,6 +40,8 @@ interface ChainInstance {
   /** Runs with any question, never streaming (chainTool's InvokableChain). */
   invokeChain(question: string, ctx: RunContext): Promise<FlowResult>;
   nodeId: string;
+  /** The resolved `inputModeration` list; a refusal is the answer. */
+  moderations: unknown;
   model: BaseChatModel;
   retriever: RetrieverLike;
   memory?: MemoryInstance;
@@ -99,7 +103,6 @@ export const conversationalRetrievalQAChain: NodeDefinition = {
     { name: 'systemMessagePrompt', kind: 'param', type: 'string', label: 'System Message', optional: true, hidden: true, description: 'Deprecated' },
   ],
   async build(ctx) {
-    refuseModeration(ctx.inputs.inputModeration, ctx.nodeId);
     const { memory } = ctx.inputs;
     if (memory !== undefined && memory !== '' && !isMemoryInstance(memory)) {
       throw new FlowValidationError(`Node ${ctx.nodeId} (conversationalRetrievalQAChain): input "memory" is not a memory`, ctx.nodeId);
@@ -109,6 +112,7 @@ export const conversationalRetrievalQAChain: NodeDefinition = {
     const chain: ChainInstance = {
       invokeChain: (question, run) => answer(chain, { ...run, question, streaming: false }),
       nodeId: ctx.nodeId,
+      moderations: ctx.inputs.inputModeration,
       model: ctx.inputs.model as BaseChatModel,
       retriever: asRetriever(ctx.inputs.vectorStoreRetriever, ctx.nodeId, 'vectorStoreRetriever'),
       ...(isMemoryInstance(memory) ? { memory } : {}),
@@ -122,7 +126,11 @@ export const conversationalRetrievalQAChain: NodeDefinition = {
 };
 
 /** Rephrase (when there is history), retrieve, answer; sources streamed after the tokens when asked. */
-async function answer(chain: ChainInstance, ctx: RunContext): Promise<FlowResult> {
+async function answer(chain: ChainInstance, run: RunContext): Promise<FlowResult> {
+  // Moderators run first; one may also rewrite the question the chain then uses.
+  const moderated = await checkInputModeration(chain.moderations, run.question, run);
+  if (moderated.rejected) return { text: moderated.message };
+  const ctx = moderated.question === run.question ? run : { ...run, question: moderated.question };
   const { HumanMessage, SystemMessage } = await messageClasses();
   const turns = await loadTurns(chain, ctx);
   const history = historyText(turns);

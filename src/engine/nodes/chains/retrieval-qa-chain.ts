@@ -1,9 +1,11 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import type { FlowResult } from '../../events/run-event.js';
+import { checkInputModeration } from '../../moderation/check-input-moderation.js';
+import { INPUT_MODERATION_INPUT } from '../shared-inputs.js';
 import { messageClasses } from '../../prompts/messages.js';
 import { callChatModel } from '../../run/call-model.js';
 import type { NodeDefinition, RunContext } from '../node-definition.js';
-import { INPUT_MODERATION_INPUT, type RetrieverLike, asRetriever, refuseModeration, retrieve } from './retrieval.js';
+import { type RetrieverLike, asRetriever, retrieve } from './retrieval.js';
 
 /** The system message of LangChain's chat QA prompt, in our words; the documents follow it. */
 export const RETRIEVAL_QA_SYSTEM = `Answer the user's question from the pieces of context below.
@@ -15,6 +17,8 @@ interface QaInstance {
   /** Runs with any question, never streaming (chainTool's InvokableChain). */
   invokeChain(question: string, ctx: RunContext): Promise<FlowResult>;
   nodeId: string;
+  /** The resolved `inputModeration` list; a refusal is the answer. */
+  moderations: unknown;
   model: BaseChatModel;
   retriever: RetrieverLike;
 }
@@ -38,10 +42,10 @@ export const retrievalQAChain: NodeDefinition = {
     INPUT_MODERATION_INPUT,
   ],
   async build(ctx) {
-    refuseModeration(ctx.inputs.inputModeration, ctx.nodeId);
     const chain: QaInstance = {
       invokeChain: (question, run) => answer(chain, { ...run, question, streaming: false }),
       nodeId: ctx.nodeId,
+      moderations: ctx.inputs.inputModeration,
       model: ctx.inputs.model as BaseChatModel,
       retriever: asRetriever(ctx.inputs.vectorStoreRetriever, ctx.nodeId, 'vectorStoreRetriever'),
     };
@@ -50,7 +54,10 @@ export const retrievalQAChain: NodeDefinition = {
   run: (instance, ctx) => answer(instance as QaInstance, ctx),
 };
 
-async function answer(chain: QaInstance, ctx: RunContext): Promise<FlowResult> {
+async function answer(chain: QaInstance, run: RunContext): Promise<FlowResult> {
+  const moderated = await checkInputModeration(chain.moderations, run.question, run);
+  if (moderated.rejected) return { text: moderated.message };
+  const ctx = moderated.question === run.question ? run : { ...run, question: moderated.question };
   const docs = await retrieve(chain.retriever, ctx.question, ctx, chain.nodeId);
   const { HumanMessage, SystemMessage } = await messageClasses();
   const context = docs.map((d) => d.pageContent).join('\n\n');

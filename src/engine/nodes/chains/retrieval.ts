@@ -1,17 +1,7 @@
 import type { DocumentInterface } from '@langchain/core/documents';
 import { FlowValidationError } from '../../errors.js';
-import type { InputSpec, RunContext } from '../node-definition.js';
+import type { RunContext } from '../node-definition.js';
 
-/** The chains' Input Moderation anchor (Flowise's input; see refuseModeration). */
-export const INPUT_MODERATION_INPUT: InputSpec = {
-  name: 'inputModeration',
-  kind: 'anchor',
-  type: 'Moderation',
-  label: 'Input Moderation',
-  optional: true,
-  list: true,
-  description: 'Checks the question before the model sees it',
-};
 
 /** What a retriever anchor (BaseRetriever) gives: LangChain's retrievers, ours included. */
 export interface RetrieverLike {
@@ -55,13 +45,3 @@ export function emitSourceDocuments(ctx: RunContext, documents: SourceDocument[]
   if (ctx.streaming) ctx.sink.emit({ event: 'sourceDocuments', data: documents });
 }
 
-/**
- * Input moderation is declared on the retrieval chains (Flowise's inputs) but not run by them yet: a flow
- * that connects moderators is refused rather than answered unmoderated.
- */
-export function refuseModeration(value: unknown, nodeId: string): void {
-  const connected = Array.isArray(value) ? value.filter((v) => v !== undefined && v !== null && v !== '') : value ? [value] : [];
-  if (connected.length > 0) {
-    throw new FlowValidationError(`Node ${nodeId}: input moderation on this chain is not supported yet; disconnect it`, nodeId);
-  }
-}
