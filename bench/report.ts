@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Percentiles } from './load-generator.js';
 import type { MeasuredLoad } from './scenarios.js';
 import type { StackSpec } from './stack.js';
+import { type VectorBenchResult, vectorReport } from './vector-bench.js';
 
 export interface StackResult extends StackSpec {
   startupMs: Record<string, number>;
@@ -35,6 +36,7 @@ export interface BenchResults {
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string };
   stacks: StackResult[];
   soak?: SoakResult;
+  vector?: VectorBenchResult;
 }
 
 const at = (stack: StackResult | undefined, concurrency: number) => stack?.json.find((j) => j.concurrency === concurrency);
@@ -152,6 +154,7 @@ export function writeReport(results: BenchResults, base: string): string[] {
     '',
     ...stackTables(results),
   ];
+  if (results.vector) lines.push('', vectorReport(results.vector));
   if (results.soak) {
     const s = results.soak;
     lines.push(

@@ -12,6 +12,7 @@ import { type BenchResults, type StackResult, writeReport } from './report.js';
 import { type MeasuredLoad, createBenchFlow, measureLoad } from './scenarios.js';
 import { Stack, type StackSpec } from './stack.js';
 import { runSoak } from './soak.js';
+import { runVectorBench } from './vector-bench.js';
 
 /**
  * `npm run bench`: starts everything itself (fake LLM, redis-server, PostgreSQL, the server in each
@@ -23,6 +24,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     'no-soak': { type: 'boolean', default: false },
+    'no-vector': { type: 'boolean', default: false },
     'soak-streams': { type: 'string', default: '10000' },
   },
 });
@@ -103,8 +105,14 @@ async function main(): Promise<void> {
     stacks: [],
   };
   try {
-    const selected = values.only ? STACKS.filter((s) => values.only!.split(',').includes(s.name)) : STACKS;
+    const only = values.only?.split(',');
+    const selected = only ? STACKS.filter((s) => only.includes(s.name)) : STACKS;
     for (const spec of selected) results.stacks.push(await benchStack(spec, services, inspector));
+    // `--only vector` runs the vector store section alone.
+    if (!values['no-vector'] && (!only || only.includes('vector'))) {
+      log('vector store: search latency by collection size');
+      results.vector = await runVectorBench({ quick, postgres, log });
+    }
     if (!quick && !values['no-soak']) {
       results.soak = await runSoak(services, inspector, Number(values['soak-streams']), log);
     }

@@ -3,6 +3,7 @@ import { createNodeRegistry } from '../engine/nodes/node-registry.js';
 import { createEngineServices, variableSource } from '../runner/engine-services.js';
 import { PlanCache } from '../runner/plan-cache.js';
 import { RunExecutor } from '../runner/run-executor.js';
+import { UpsertExecutor } from '../runner/upsert/upsert-executor.js';
 import { CredentialCipher } from '../security/credential-cipher.js';
 import { SandboxPool } from '../sandbox/sandbox-pool.js';
 import { OutboundPolicy } from '../security/outbound-policy.js';
@@ -19,6 +20,8 @@ export interface Core {
   cipher: CredentialCipher;
   plans: PlanCache;
   executor: RunExecutor;
+  /** Runs vector upserts (main mode in the server, queue mode on workers). */
+  upserts: UpsertExecutor;
   /** Closes what the core owns: sandbox workers, outbound connections, then the database (idempotent). */
   close(): Promise<void>;
 }
@@ -37,21 +40,29 @@ export async function composeCore(
     await database.close();
     throw error;
   }
-  const repos = createRepositories(database.db, database.dialect);
+  const repos = createRepositories(database.db, database.dialect, logger, config.vectorCacheBytes);
   const plans = new PlanCache(createNodeRegistry());
   const outbound = new OutboundPolicy(config.outbound);
   const sandbox = new SandboxPool(config.sandbox, config.outbound, logger);
+  const services = createEngineServices(repos, cipher, config.runs.llmMaxRetries, config.endpoints, {
+    outbound,
+    sandbox,
+    variables: variableSource(repos, config.variables),
+  });
   const executor = new RunExecutor({
     repos,
     plans,
-    services: createEngineServices(repos, cipher, config.runs.llmMaxRetries, config.endpoints, {
-      outbound,
-      sandbox,
-      variables: variableSource(repos, config.variables),
-    }),
+    services,
     predictionTimeoutMs: config.runs.predictionTimeoutMs,
     logger,
     metrics,
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+  });
+  const upserts = new UpsertExecutor({
+    repos,
+    registry: plans.registry,
+    services,
+    logger,
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
   });
   let closing: Promise<void> | undefined;
@@ -63,5 +74,5 @@ export async function composeCore(
     })();
     return closing;
   };
-  return { database, repos, cipher, plans, executor, close };
+  return { database, repos, cipher, plans, executor, upserts, close };
 }

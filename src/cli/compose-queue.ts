@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import type { AppConfig } from '../config/app-config.js';
 import type { RunJobData } from '../runner/queue/job-schema.js';
 import { QueueRunner } from '../runner/queue/queue-runner.js';
+import { QueueUpserts, type UpsertJobData, upsertQueueName } from '../runner/upsert/queue-upserts.js';
 import { closeRedis, createRedis, waitUntilReady } from '../runner/queue/redis-connection.js';
 import { RunEventHub } from '../runner/queue/run-event-hub.js';
 import { RedisRateLimitStore } from '../runner/queue/redis-rate-limit-store.js';
@@ -38,6 +39,9 @@ export async function composeQueueRunner(
     defaultJobOptions: jobOptions(config),
   });
   queue.on('error', (error) => logger.child({ module: 'queue' }).warn({ reason: error.message }, 'queue error'));
+  const upsertQueue = new Queue<UpsertJobData>(upsertQueueName(config.queue.name), { connection: redis, defaultJobOptions: jobOptions(config) });
+  upsertQueue.on('error', (error) => logger.child({ module: 'upsert-queue' }).warn({ reason: error.message }, 'queue error'));
+  const upserts = new QueueUpserts(core.repos.upserts, upsertQueue);
   const hub = new RunEventHub(subscriber, keys, logger);
   const runner = new QueueRunner({
     repos: core.repos,
@@ -55,9 +59,10 @@ export async function composeQueueRunner(
   metrics.trackQueueDepth(() => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'));
   return {
     runner,
+    upserts,
     // The runner closes the queue; the connections go last.
     async close(drainMs) {
-      await runner.close(drainMs);
+      await Promise.all([runner.close(drainMs), upserts.close()]);
       hub.close();
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
     },

@@ -3,6 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/app-config.js';
 import type { FlowRunner } from '../runner/flow-runner.js';
 import { InProcessRunner } from '../runner/in-process/in-process-runner.js';
+import { InProcessUpserts } from '../runner/upsert/in-process-upserts.js';
+import type { UpsertRunner } from '../runner/upsert/upsert-runner.js';
 import type { AppDeps, ReadinessCheck } from '../server/app-deps.js';
 import { buildApp } from '../server/build-app.js';
 import type { Logger } from '../shared/logger.js';
@@ -22,6 +24,7 @@ export interface ServerHandle {
 
 export interface RunnerParts {
   runner: FlowRunner;
+  upserts: UpsertRunner;
   readiness: ReadinessCheck[];
   adminPlugins: AppDeps['adminPlugins'];
   rateLimits: RateLimitStore;
@@ -45,7 +48,17 @@ async function composeRunner(config: AppConfig, core: Core, metrics: Metrics, lo
     },
     logger,
   );
-  return { runner, readiness: [], adminPlugins: [], rateLimits: new MemoryRateLimitStore(), close: (drainMs) => runner.close(drainMs) };
+  const upserts = new InProcessUpserts(core.repos.upserts, core.upserts, config.upserts.concurrency, logger);
+  return {
+    runner,
+    upserts,
+    readiness: [],
+    adminPlugins: [],
+    rateLimits: new MemoryRateLimitStore(),
+    close: async (drainMs) => {
+      await Promise.all([runner.close(drainMs), upserts.close(drainMs)]);
+    },
+  };
 }
 
 export async function composeServer(config: AppConfig, logger: Logger): Promise<ServerHandle> {
@@ -62,6 +75,7 @@ export async function composeServer(config: AppConfig, logger: Logger): Promise<
     config,
     repos: core.repos,
     runner: parts.runner,
+    upserts: parts.upserts,
     plans: core.plans,
     cipher: core.cipher,
     logger,

@@ -9,6 +9,8 @@ import { createRootLogger } from '../shared/logger.js';
 import { Metrics } from '../shared/metrics.js';
 import { startHealthServer } from '../worker/health-server.js';
 import { RunJobProcessor } from '../worker/run-job-processor.js';
+import { UpsertJobProcessor } from '../worker/upsert-job-processor.js';
+import { type UpsertJobData, upsertQueueName } from '../runner/upsert/queue-upserts.js';
 import { composeCore } from './compose-core.js';
 import { installProcessHandlers } from './signals.js';
 
@@ -42,7 +44,19 @@ export async function startWorkerProcess(config: AppConfig): Promise<void> {
     maxStalledCount: config.queue.maxStalledCount + 1,
     autorun: false,
   });
+  // Upserts have their own queue and concurrency (UPSERT_CONCURRENCY): bulk indexing never takes chat's slots.
+  const upsertProcessor = new UpsertJobProcessor(core.upserts);
+  const upsertWorker = new Worker<UpsertJobData>(upsertQueueName(config.queue.name), upsertProcessor.process, {
+    connection,
+    concurrency: config.upserts.concurrency,
+    lockDuration: config.queue.lockDurationMs,
+    stalledInterval: config.queue.stalledIntervalMs,
+    maxStalledCount: config.queue.maxStalledCount + 1,
+    autorun: false,
+  });
   const log = logger.child({ module: 'worker' });
+  upsertWorker.on('error', (error) => log.warn({ reason: error.message }, 'upsert worker error'));
+  upsertWorker.on('failed', (job, error) => log.warn({ jobId: job?.id, reason: error.message }, 'upsert job failed'));
   worker.on('error', (error) => log.warn({ reason: error.message }, 'worker error'));
   worker.on('failed', (job, error) => log.warn({ jobId: job?.id, reason: error.message }, 'job failed'));
 
@@ -62,7 +76,7 @@ export async function startWorkerProcess(config: AppConfig): Promise<void> {
       {
         name: 'worker',
         check: async () => {
-          if (closing || !worker.isRunning()) throw new Error('not consuming');
+          if (closing || !worker.isRunning() || !upsertWorker.isRunning()) throw new Error('not consuming');
         },
       },
     ],
@@ -72,15 +86,16 @@ export async function startWorkerProcess(config: AppConfig): Promise<void> {
     closing = true;
     const timeoutMs = config.queue.gracefulShutdownTimeoutMs;
     log.info({ activeRuns: processor.activeRuns, timeoutMs }, 'stopping: no new jobs, draining active runs');
-    const drained = worker.close();
+    const drained = Promise.all([worker.close(), upsertWorker.close()]);
     const timer = setTimeout(() => {
       log.warn({ activeRuns: processor.activeRuns }, 'shutdown deadline: handing unfinished runs back to the queue');
       processor.requeueAll();
+      upsertProcessor.abortAll();
     }, timeoutMs);
     // Requeued runs end within moments; if Redis is gone, stop waiting on it.
     const settled = await Promise.race([drained.then(() => true), sleep(timeoutMs + 10000).then(() => false)]);
     clearTimeout(timer);
-    if (!settled) await worker.close(true).catch(() => undefined);
+    if (!settled) await Promise.all([worker.close(true).catch(() => undefined), upsertWorker.close(true).catch(() => undefined)]);
     await health?.close();
     await Promise.all([closeRedis(subscriber), closeRedis(connection)]);
     await core.close();
@@ -89,9 +104,10 @@ export async function startWorkerProcess(config: AppConfig): Promise<void> {
   installProcessHandlers(logger, shutdown);
 
   void worker.run().catch((error: unknown) => log.error({ err: error }, 'worker stopped consuming'));
-  await worker.waitUntilReady();
+  void upsertWorker.run().catch((error: unknown) => log.error({ err: error }, 'upsert worker stopped consuming'));
+  await Promise.all([worker.waitUntilReady(), upsertWorker.waitUntilReady()]);
   log.info(
-    { queue: config.queue.name, concurrency: config.queue.workerConcurrency, startupMs: Math.round(performance.now() - startedAt) },
+    { queue: config.queue.name, concurrency: config.queue.workerConcurrency, upsertConcurrency: config.upserts.concurrency, startupMs: Math.round(performance.now() - startedAt) },
     'aimicromind worker ready',
   );
 }

@@ -54,6 +54,12 @@ export interface RuntimeVariablesConfig {
   values: Readonly<Record<string, string>>;
 }
 
+/** Limits on uploaded files (decoded bytes), on top of BODY_LIMIT for the request as a whole. */
+export interface UploadConfig {
+  maxFileBytes: number;
+  maxRequestBytes: number;
+}
+
 export interface AppConfig {
   mode: RunMode;
   logLevel: LogLevel;
@@ -68,7 +74,13 @@ export interface AppConfig {
   };
   database: DatabaseConfig;
   secrets: { secretKey?: string; keyDirectory: string };
-  admin: { apiKey?: string; username?: string; password?: string };
+  admin: {
+    apiKey?: string;
+    username?: string;
+    password?: string;
+    /** Lifetime of a web UI session cookie (`SESSION_TTL`). */
+    sessionTtlSeconds: number;
+  };
   runs: {
     predictionTimeoutMs: number;
     streamDetachGraceMs: number;
@@ -77,6 +89,11 @@ export interface AppConfig {
   };
   queue: QueueConfig;
   redis: RedisConfig;
+  uploads: UploadConfig;
+  /** Vector upserts: how many one process runs at once, and how long a waiting request waits (ms). */
+  upserts: { concurrency: number; timeoutMs: number };
+  /** Bytes of collection vectors one process keeps in memory for exact search (VECTOR_CACHE_SIZE). */
+  vectorCacheBytes: number;
   /** Requests to user-chosen URLs (tools, the sandbox's fetch, web loaders): security/outbound-policy.ts. */
   outbound: OutboundPolicyConfig;
   /** The custom-code sandbox's limits (sandbox/code-sandbox.ts). */

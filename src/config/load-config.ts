@@ -85,7 +85,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     },
     database: databaseConfig(env),
     secrets: { secretKey: env.SECRET_KEY, keyDirectory: env.SECRETKEY_PATH },
-    admin: { apiKey: env.AIMICROMIND_API_KEY, username: env.AIMICROMIND_USERNAME, password: env.AIMICROMIND_PASSWORD },
+    admin: { apiKey: env.AIMICROMIND_API_KEY, username: env.AIMICROMIND_USERNAME, password: env.AIMICROMIND_PASSWORD, sessionTtlSeconds: env.SESSION_TTL },
     runs: {
       predictionTimeoutMs: env.PREDICTION_TIMEOUT,
       streamDetachGraceMs: env.STREAM_DETACH_GRACE,
@@ -117,6 +117,9 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       ca: redisCa,
       keepAliveMs: env.REDIS_KEEP_ALIVE,
     },
+    uploads: { maxFileBytes: env.UPLOAD_MAX_FILE_SIZE, maxRequestBytes: env.UPLOAD_MAX_REQUEST_SIZE },
+    upserts: { concurrency: env.UPSERT_CONCURRENCY, timeoutMs: env.UPSERT_TIMEOUT },
+    vectorCacheBytes: env.VECTOR_CACHE_SIZE,
     outbound: {
       allowList: env.HTTP_ALLOW_LIST,
       denyList: env.HTTP_DENY_LIST,

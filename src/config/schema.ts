@@ -43,6 +43,7 @@ export function buildEnvSchema(cwd: string) {
       AIMICROMIND_API_KEY: optionalString(),
       AIMICROMIND_USERNAME: optionalString(),
       AIMICROMIND_PASSWORD: optionalString(),
+      SESSION_TTL: integer(43200, { min: 60 }),
 
       PREDICTION_TIMEOUT: integer(300000, { min: 1 }),
       STREAM_DETACH_GRACE: integer(30000, { min: 0 }),
@@ -73,6 +74,13 @@ export function buildEnvSchema(cwd: string) {
       WORKER_STALLED_INTERVAL: integer(30000, { min: 100 }),
       WORKER_MAX_STALLED_COUNT: integer(1, { min: 0 }),
       WORKER_PORT: integer(5566, { min: 0, max: 65535 }),
+
+      // rag-files and rag-engine branches: uploads and vector upserts
+      UPLOAD_MAX_FILE_SIZE: byteSize('20mb'),
+      UPLOAD_MAX_REQUEST_SIZE: byteSize('50mb'),
+      UPSERT_CONCURRENCY: integer(2, { min: 1 }),
+      UPSERT_TIMEOUT: integer(300000, { min: 1 }),
+      VECTOR_CACHE_SIZE: byteSize('256mb'),
 
       // sandbox branch: outbound requests, the custom-code sandbox, runtime variables
       HTTP_ALLOW_LIST: hostRuleList(),

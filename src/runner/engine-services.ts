@@ -5,6 +5,9 @@ import { InstanceCache } from '../engine/run/instance-cache.js';
 import type { CredentialCipher } from '../security/credential-cipher.js';
 import type { Repositories } from '../storage/repositories.js';
 import type { CredentialRecord } from '../storage/repositories/credential-repository.js';
+import { DatabaseFileStore } from './database-file-store.js';
+import { DatabaseDocumentStores } from './docstore/database-document-stores.js';
+import { createNodeRegistry } from '../engine/nodes/node-registry.js';
 
 /**
  * How long a decrypted credential is reused. A run would otherwise read and decrypt it every time; a
@@ -74,6 +77,10 @@ export function createEngineServices(
     ...(endpoints ? { endpoints } : {}),
     summaries: repos.summaries,
     customTools: { get: (id) => repos.tools.get(id) },
+    vectors: repos.vectors,
+    embeddingCache: repos.embeddingCache,
+    files: new DatabaseFileStore(repos.uploads),
     ...composed,
+    documentStores: new DatabaseDocumentStores(repos.documentStores, createNodeRegistry()),
   };
 }

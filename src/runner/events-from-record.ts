@@ -22,7 +22,10 @@ export function eventsFromRecord(run: RunRecord): StoredEvent[] {
   const events: RunEvent[] = [];
   if (run.status === 'completed') {
     const memoryType = (run.result as { memoryType?: unknown } | undefined)?.memoryType;
-    events.push({ event: 'result', data: flowResultOf(run.result) });
+    const result = flowResultOf(run.result);
+    // A streamed run sent its source documents after the tokens; the rebuilt stream keeps them.
+    if (run.streaming && result.sourceDocuments) events.push({ event: 'sourceDocuments', data: result.sourceDocuments });
+    events.push({ event: 'result', data: result });
     events.push({ event: 'metadata', data: runMetadata(run, typeof memoryType === 'string' ? memoryType : undefined) });
   } else if (run.status === 'aborted') {
     events.push({ event: 'abort', data: '[DONE]' });

@@ -16,7 +16,7 @@ export class PlanCache {
   private readonly entries = new Map<string, Entry>();
 
   constructor(
-    private readonly registry: NodeRegistry,
+    readonly registry: NodeRegistry,
     private readonly maxEntries = 1000,
   ) {}
 

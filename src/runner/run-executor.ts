@@ -138,6 +138,7 @@ export class RunExecutor {
         apiMessageId: run.apiMessageId,
         question: input.question,
         requestHistory: input.history,
+        ...(input.uploads ? { uploads: input.uploads } : {}),
         streaming: run.streaming,
         signal,
         sink: events,
@@ -182,7 +183,15 @@ export class RunExecutor {
     let answeredAt = new Date().toISOString();
     if (answeredAt <= askedAt) answeredAt = new Date(Date.parse(askedAt) + 1).toISOString();
     const messages: NewChatMessage[] = [
-      { ...base, id: randomUUID(), role: 'userMessage', content: input.question, createdDate: askedAt },
+      {
+        ...base,
+        id: randomUUID(),
+        role: 'userMessage',
+        content: input.question,
+        createdDate: askedAt,
+        ...(input.uploads ? { fileUploads: input.uploads } : {}),
+        ...(input.leadEmail ? { leadEmail: input.leadEmail } : {}),
+      },
       {
         ...base,
         id: run.apiMessageId,

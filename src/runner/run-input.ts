@@ -9,12 +9,22 @@ export const chatTurnSchema = z.object({
   content: z.string(),
 });
 
+/** An upload as the user message records it (engine FileUpload); the bytes stay in the uploads table. */
+export const fileUploadSchema = z.object({
+  type: z.enum(['stored-file', 'stored-file:full', 'url']),
+  name: z.string(),
+  mime: z.string(),
+  data: z.string().optional(),
+});
+
 export const runInputSchema = z.object({
   question: z.string(),
   history: z.array(chatTurnSchema).default([]),
   overrideConfig: z.record(z.string(), z.unknown()).optional(),
-  uploads: z.array(z.unknown()).optional(),
+  /** The question's uploads, already stored (server side) before the run was created. */
+  uploads: z.array(fileUploadSchema).optional(),
   leadEmail: z.string().optional(),
+  /** Full-file uploads' text, `<doc name='…'>…</doc>` blocks (engine FlowInput.fileAttachment). */
   fileAttachment: z.string().optional(),
 });
 

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { AppError } from '../shared/app-error.js';
 
 /**
@@ -11,6 +11,15 @@ const VERSION = 'v1:';
 export class CredentialCipher {
   constructor(private readonly key: Buffer) {
     if (key.length !== 32) throw new Error('credential key must be 32 bytes');
+  }
+
+  /**
+   * A 32-byte key for another purpose (e.g. signing session cookies), derived from the credential key
+   * with HKDF-SHA256 (RFC 5869) and `info` naming the purpose, so no two uses share a key and every
+   * process holding the same secret derives the same one.
+   */
+  deriveSubkey(info: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), info, 32));
   }
 
   encrypt(data: Record<string, unknown>): string {

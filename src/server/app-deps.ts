@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppConfig } from '../config/app-config.js';
 import type { FlowRunner } from '../runner/flow-runner.js';
 import type { PlanCache } from '../runner/plan-cache.js';
+import type { UpsertRunner } from '../runner/upsert/upsert-runner.js';
 import type { CredentialCipher } from '../security/credential-cipher.js';
 import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
@@ -19,6 +20,8 @@ export interface AppDeps {
   config: AppConfig;
   repos: Repositories;
   runner: FlowRunner;
+  /** Vector upserts (POST /api/v1/vector/upsert/:id). */
+  upserts: UpsertRunner;
   plans: PlanCache;
   cipher: CredentialCipher;
   logger: Logger;
@@ -26,6 +29,8 @@ export interface AppDeps {
   metrics: Metrics;
   /** Where per-chatflow rate limits count requests (in process, or in Redis for every replica). */
   rateLimits: RateLimitStore;
+  /** The built web UI (default: `dist/ui` of the package); absent or unbuilt means no UI is served. */
+  uiDirectory?: string;
   /** Mounts extra admin-only routes (the queue dashboard) under the given prefix. */
   adminPlugins?: Array<{ prefix: string; register: (app: FastifyInstance) => Promise<void> }>;
 }

@@ -1,25 +1,37 @@
+import cookie from '@fastify/cookie';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import type { AppDeps } from './app-deps.js';
 import { Authenticator } from './auth/authenticator.js';
+import { announceSetupToken } from './auth/first-admin.js';
+import { UiSessions } from './auth/ui-sessions.js';
 import { registerCors } from './plugins/cors.js';
 import { registerErrorHandling, sendError, toHttpError } from './plugins/error-handler.js';
 import { registerUnreadBodyDrain, unreadBodyLimits } from './plugins/unread-body.js';
-import { multipartLimits } from './schemas/multipart-body.js';
+import { defaultUiDirectory, registerWebUi } from './plugins/web-ui.js';
 import { apiKeyRoutes } from './routes/apikey.routes.js';
+import { authRoutes } from './routes/auth.routes.js';
 import { chatflowRoutes } from './routes/chatflows.routes.js';
 import { chatMessageRoutes } from './routes/chatmessage.routes.js';
 import { credentialRoutes } from './routes/credentials.routes.js';
+import { documentStoreRoutes } from './routes/document-store.routes.js';
+import { documentStoreProcessingRoutes } from './routes/document-store-processing.routes.js';
+import { createDocstoreService } from './document-store/compose-docstores.js';
 import { feedbackManagementRoutes, publicFeedbackRoutes } from './routes/feedback.routes.js';
+import { nodeCatalogueRoutes, nodeIconRoutes } from './routes/nodes.routes.js';
 import { predictionRoutes } from './routes/prediction.routes.js';
 import { publicRoutes } from './routes/public.routes.js';
 import { runRoutes } from './routes/runs.routes.js';
+import { uploadRoutes } from './routes/uploads.routes.js';
+import { upsertHistoryRoutes, vectorRoutes } from './routes/vector.routes.js';
 import { healthRoutes, infoRoutes, metricsRoutes } from './routes/system.routes.js';
 import { toolRoutes } from './routes/tools.routes.js';
 import { variableRoutes } from './routes/variables.routes.js';
 import { ChatflowCache } from './services/chatflow-cache.js';
 import { PredictionService } from './services/prediction-service.js';
 import { RateLimiter } from './services/rate-limit.js';
+import { PredictionUploads } from './uploads/prediction-uploads.js';
+import { UploadService } from './uploads/upload-service.js';
 
 /** Trusts the `hops` nearest proxies (what a number does in Express's and Fastify's `trust proxy`). */
 function trustedHops(hops: number): false | ((address: string, hop: number) => boolean) {
@@ -50,17 +62,21 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return defaultJsonParser(request, text, done);
   });
 
-  registerErrorHandling(app);
+  registerErrorHandling(app, await registerWebUi(app, deps.uiDirectory ?? defaultUiDirectory()));
   registerUnreadBodyDrain(app, unreadBodyLimits(deps.config.server.bodyLimitBytes));
   const chatflows = new ChatflowCache(deps.repos.chatflows);
+  // The web UI is same-origin: `x-request-from` stays out of the CORS headers, so no other site can send it.
   await registerCors(app, deps.config.server.corsOrigins, {
     chatbotConfigOf: async (id) => (await chatflows.get(id))?.chatbotConfig,
     chatflowOfFeedback: async (id) => (await deps.repos.feedback.get(id))?.chatflowid,
   });
-  await app.register(multipart, { limits: multipartLimits(deps.config.server.bodyLimitBytes) });
+  await app.register(cookie, { secret: deps.cipher.deriveSubkey('aimicromind/ui-session-cookie/v1') });
+  await app.register(multipart, { limits: { fileSize: deps.config.server.bodyLimitBytes } });
 
-  const auth = new Authenticator(deps.config, deps.repos.apiKeys);
-  const predictions = new PredictionService(chatflows, deps.plans, auth, new RateLimiter(deps.rateLimits));
+  const sessions = new UiSessions(deps.repos.uiAuth, deps.config.admin.sessionTtlSeconds);
+  const auth = new Authenticator(deps.config, deps.repos.apiKeys, { sessions, accounts: deps.repos.uiAuth });
+  const uploads = new UploadService(deps.repos.uploads, deps.config.uploads);
+  const predictions = new PredictionService(chatflows, deps.plans, auth, new RateLimiter(deps.rateLimits), new PredictionUploads(uploads));
 
   await app.register(async (open) => {
     await healthRoutes(open, deps);
@@ -68,7 +84,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await publicRoutes(open, deps, predictions);
     await predictionRoutes(open, deps, predictions);
     await publicFeedbackRoutes(open, deps);
+    await uploadRoutes(open, deps, predictions, uploads);
     await runRoutes(open, deps, predictions, auth, chatflows);
+    // Upserts check the chatflow's key (or management access) themselves.
+    await vectorRoutes(open, deps, auth, chatflows, uploads);
+    await authRoutes(open, deps, auth, sessions);
+    await nodeIconRoutes(open);
   });
 
   await app.register(async (managed) => {
@@ -81,9 +102,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await chatMessageRoutes(managed, deps);
     await feedbackManagementRoutes(managed, deps);
     await metricsRoutes(managed, deps);
+    await nodeCatalogueRoutes(managed);
     // sandbox branch
     await toolRoutes(managed, deps);
     await variableRoutes(managed, deps);
+    await documentStoreRoutes(managed, deps);
+    const docstores = createDocstoreService(deps, uploads);
+    await documentStoreProcessingRoutes(managed, deps, docstores.service, docstores.registry);
+    await upsertHistoryRoutes(managed, deps);
   });
 
   for (const plugin of deps.adminPlugins ?? []) {
@@ -109,5 +135,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     );
   }
 
+  if (!auth.hasAdminCredentials) await announceSetupToken(deps.repos.uiAuth, deps.logger.child({ module: 'ui-auth' }));
   return app;
 }

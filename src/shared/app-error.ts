@@ -32,6 +32,14 @@ export type ErrorCode =
   // sandbox branch
   | 'TOOL_NOT_FOUND'
   | 'VARIABLE_NOT_FOUND'
+  // rag-engine and rag-files branches
+  | 'UPLOAD_TOO_LARGE'
+  | 'UNSUPPORTED_FILE_TYPE'
+  | 'INVALID_UPLOAD'
+  | 'UPLOAD_NOT_FOUND'
+  | 'DOCUMENT_STORE_NOT_FOUND'
+  | 'UPSERT_NOT_FOUND'
+  | 'UPSERT_TIMEOUT'
   // fixes branch: a chatflow's apiConfig.rateLimit
   | 'RATE_LIMITED';
 
@@ -66,6 +74,13 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   // sandbox branch
   TOOL_NOT_FOUND: 404,
   VARIABLE_NOT_FOUND: 404,
+  UPSERT_NOT_FOUND: 404,
+  UPSERT_TIMEOUT: 504,
+  UPLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_FILE_TYPE: 415,
+  INVALID_UPLOAD: 400,
+  UPLOAD_NOT_FOUND: 404,
+  DOCUMENT_STORE_NOT_FOUND: 404,
   // fixes branch
   RATE_LIMITED: 429,
 };

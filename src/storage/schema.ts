@@ -98,6 +98,28 @@ export interface RunTable {
   finishedDate: string | null;
 }
 
+/** The web UI's admin account, created on first visit when no admin credential is configured. */
+export interface UiUserTable {
+  id: string;
+  username: string;
+  /** `scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>` (security/password-hash.ts). */
+  passwordHash: string;
+  createdDate: string;
+}
+
+/** A signed-in web UI session; deleting the row revokes its cookie on every replica. */
+export interface UiSessionTable {
+  id: string;
+  expiresAt: string;
+  createdDate: string;
+}
+
+/** SHA-256 of a one-time setup token a server printed while no admin account exists. */
+export interface UiSetupTokenTable {
+  tokenHash: string;
+  createdDate: string;
+}
+
 /** A custom tool (Flowise's Tool): `schema` is JSON text of `[{property, type, description, required}]`, `func` JS text. */
 export interface ToolTable {
   id: string;
@@ -134,6 +156,103 @@ export interface SessionSummaryTable {
   updatedDate: string;
 }
 
+// rag-engine branch: the shared vector store, the embedding cache, upsert jobs and upsert history.
+
+export interface VectorCollectionTable {
+  id: string;
+  /** e.g. `faiss:<chatflowId>:<basePath>`. */
+  key: string;
+  embedder: string;
+  dims: number;
+  /** Bumped by every write that changed the chunks (processes holding its vectors in memory reload them). */
+  version: number;
+  createdDate: string;
+  updatedDate: string;
+}
+
+export interface VectorChunkTable {
+  id: string;
+  collectionId: string;
+  /** sha256 of content and metadata; unique within a collection (idempotent upserts). */
+  contentHash: string;
+  content: string;
+  metadata: string;
+  /** Unit-length float32: a BLOB (SQLite), `vector` (PostgreSQL with pgvector, written as '[…]' text) or `bytea`. */
+  embedding: Buffer | string;
+  createdDate: string;
+}
+
+export interface EmbeddingCacheTable {
+  embedder: string;
+  textHash: string;
+  embedding: Buffer;
+  createdDate: string;
+}
+
+export interface UpsertJobTable {
+  id: string;
+  chatflowId: string;
+  chatflowVersion: number | null;
+  chatId: string;
+  status: string;
+  attempt: number;
+  input: string;
+  result: string | null;
+  addedDocs: string | null;
+  error: string | null;
+  errorCode: string | null;
+  createdDate: string;
+  startedDate: string | null;
+  finishedDate: string | null;
+}
+
+export interface UpsertHistoryTable {
+  id: string;
+  chatflowid: string;
+  result: string;
+  flowData: string;
+  date: string;
+}
+
+// rag-files branch: uploaded files and document stores.
+
+/** An uploaded file's bytes (migration 007). `chatflowId` is the owner: a chatflow or a document store. */
+export interface UploadTable {
+  id: string;
+  chatflowId: string;
+  chatId: string | null;
+  name: string;
+  mime: string;
+  size: number;
+  data: Buffer;
+  createdDate: string;
+}
+
+/** Flowise's DocumentStore entity; `loaders`, `whereUsed` and the configs are JSON text. */
+export interface DocumentStoreTable {
+  id: string;
+  name: string;
+  description: string | null;
+  loaders: string;
+  whereUsed: string;
+  status: string;
+  vectorStoreConfig: string | null;
+  embeddingConfig: string | null;
+  recordManagerConfig: string | null;
+  createdDate: string;
+  updatedDate: string;
+}
+
+/** Flowise's DocumentStoreFileChunk entity: one chunk a store's loader produced (`docId` = loader id). */
+export interface DocumentStoreFileChunkTable {
+  id: string;
+  docId: string;
+  storeId: string;
+  chunkNo: number;
+  pageContent: string;
+  metadata: string | null;
+}
+
 export interface DatabaseSchema {
   chat_flow: ChatFlowTable;
   chat_message: ChatMessageTable;
@@ -141,7 +260,18 @@ export interface DatabaseSchema {
   credential: CredentialTable;
   apikey: ApiKeyTable;
   run: RunTable;
+  ui_user: UiUserTable;
+  ui_session: UiSessionTable;
+  ui_setup_token: UiSetupTokenTable;
   tool: ToolTable;
   variable: VariableTable;
   session_summary: SessionSummaryTable;
+  vector_collection: VectorCollectionTable;
+  vector_chunk: VectorChunkTable;
+  embedding_cache: EmbeddingCacheTable;
+  upsert_job: UpsertJobTable;
+  upsert_history: UpsertHistoryTable;
+  upload: UploadTable;
+  document_store: DocumentStoreTable;
+  document_store_file_chunk: DocumentStoreFileChunkTable;
 }

@@ -3,6 +3,8 @@ import { compileFlow } from '../../src/engine/graph/compile-flow.js';
 import type { ChatTurn, EngineServices, RunContext } from '../../src/engine/nodes/node-definition.js';
 import { type NodeRegistry, createNodeRegistry } from '../../src/engine/nodes/node-registry.js';
 import { executeFlow } from '../../src/engine/run/execute-flow.js';
+import { executeUpsert } from '../../src/engine/run/execute-upsert.js';
+import { resolveUpsertPlan } from '../../src/engine/graph/upsert-plan.js';
 import { NO_OVERRIDES, type OverrideSettings } from '../../src/engine/run/override-config.js';
 import type { FlowJson } from '../fixtures/chatflows.js';
 
@@ -22,10 +24,21 @@ export async function runEngine(
     signal?: AbortSignal;
     /** Another node set (e.g. with test-only tools). */
     registry?: NodeRegistry;
-    /** Extra engine services (endpoints, summaries, …). */
+    /** Extra engine services (endpoints, summaries, the vector store, files, …). */
     services?: Partial<EngineServices>;
+    chatflowId?: string;
   },
 ) {
+  const { ctx, events } = engineContext(options);
+  const plan = compileFlow(JSON.stringify(flow), options.registry ?? registry);
+  const result = await executeFlow(plan, { overrideConfig: options.overrideConfig, overrideSettings: options.overrideSettings ?? NO_OVERRIDES }, ctx);
+  return { result, events, plan };
+}
+
+type EngineOptions = Parameters<typeof runEngine>[1];
+
+/** The run context and services the harness gives the engine: memory and credentials from maps. */
+function engineContext(options: EngineOptions, runId = 'run-1') {
   const events: RunEvent[] = [];
   const services: EngineServices = {
     loadHistory: async (_flow, session) => options.history?.[session] ?? [],
@@ -38,8 +51,8 @@ export async function runEngine(
     ...options.services,
   };
   const ctx: RunContext = {
-    runId: 'run-1',
-    chatflowId: 'flow-1',
+    runId,
+    chatflowId: options.chatflowId ?? 'flow-1',
     chatId: 'chat-1',
     sessionId: 'chat-1',
     apiMessageId: 'msg-1',
@@ -50,7 +63,12 @@ export async function runEngine(
     sink: { emit: (event) => events.push(event) },
     services,
   };
-  const plan = compileFlow(JSON.stringify(flow), options.registry ?? registry);
-  const result = await executeFlow(plan, { overrideConfig: options.overrideConfig, overrideSettings: options.overrideSettings ?? NO_OVERRIDES }, ctx);
-  return { result, events, plan };
+  return { ctx, events };
+}
+
+/** Upserts a flow's vector store through the engine alone (stopNodeId as the API takes it). */
+export async function upsertEngine(flow: FlowJson, options: EngineOptions & { stopNodeId?: string }) {
+  const plan = resolveUpsertPlan(JSON.stringify(flow), options.registry ?? registry, options.stopNodeId);
+  const { ctx } = engineContext({ ...options, question: '', streaming: false }, 'upsert-1');
+  return executeUpsert(plan, { overrideConfig: options.overrideConfig, overrideSettings: options.overrideSettings ?? NO_OVERRIDES }, ctx);
 }

@@ -1,106 +1,14 @@
 import { FlowValidationError } from '../errors.js';
 import { asBoolean } from '../nodes/input-values.js';
-import type { InputSpec, NodeDefinition } from '../nodes/node-definition.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
-import { referencedNodeIds } from '../run/variables.js';
-import { type FlowData, type FlowNode, isStickyNote } from './flow-definition.js';
+import type { FlowData } from './flow-definition.js';
+import { buildFlowGraph, buildOrder, checkInputs, topologicalOrder } from './flow-graph.js';
 import { type FlowPlan, type PlanNode, describeNode } from './flow-plan.js';
 
 const ENDING_CATEGORIES = new Set(['Chains', 'Agents', 'Engine', 'Multi Agents', 'Sequential Agents']);
 const NON_STREAMING_CHAINS = new Set(['openApiChain', 'vectaraQAChain']);
 /** Agents Flowise streams (its whitelist; conversationalAgent and reactAgentChat answer in one piece). */
 const STREAMING_AGENTS = new Set(['toolAgent', 'csvAgent', 'airtableAgent', 'conversationalRetrievalToolAgent', 'openAIToolAgentLlamaIndex']);
-
-function toPlanNode(node: FlowNode, definition: NodeDefinition): PlanNode {
-  const credential = node.data.credential ?? undefined;
-  return {
-    id: node.id,
-    name: node.data.name,
-    label: node.data.label ?? definition.label,
-    category: definition.category,
-    inputs: { ...(node.data.inputs ?? {}) },
-    outputs: { ...(node.data.outputs ?? {}) },
-    ...(credential ? { credentialId: credential } : {}),
-    definition,
-  };
-}
-
-const isUnset = (value: unknown) =>
-  value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0);
-
-function checkInputs(node: PlanNode, nodes: ReadonlyMap<string, PlanNode>): void {
-  for (const spec of node.definition.inputs) {
-    const value = node.inputs[spec.name];
-    if (isUnset(value)) {
-      if (!spec.optional) throw new FlowValidationError(`${describeNode(node)}: missing required input "${spec.name}"`, node.id);
-      continue;
-    }
-    if (spec.kind === 'anchor') checkAnchor(node, spec, value, nodes);
-  }
-  const credential = node.definition.credential;
-  if (credential && !credential.optional && !node.credentialId && isUnset(node.inputs.credentialId)) {
-    if (credential.fields.every((field) => isUnset(node.inputs[field]))) {
-      throw new FlowValidationError(
-        `${describeNode(node)}: no credential; create a ${credential.names.join(' or ')} credential and set the node's data.credential to its id`,
-        node.id,
-      );
-    }
-  }
-  node.definition.validate?.(node.inputs, node.id, node.outputs);
-}
-
-function checkAnchor(node: PlanNode, spec: InputSpec, value: unknown, nodes: ReadonlyMap<string, PlanNode>): void {
-  const refs = [...referencedNodeIds(value)];
-  if (refs.length === 0) {
-    throw new FlowValidationError(`${describeNode(node)}: input "${spec.name}" must be connected to a node`, node.id);
-  }
-  for (const ref of refs) {
-    const source = nodes.get(ref);
-    if (!source) continue; // reported as a dangling reference
-    if (!source.definition.baseClasses.includes(spec.type)) {
-      throw new FlowValidationError(
-        `${describeNode(node)}: input "${spec.name}" needs a ${spec.type}, but ${describeNode(source)} is not one`,
-        node.id,
-      );
-    }
-  }
-}
-
-/** Kahn's algorithm over a set of node ids; leftover nodes are on (or behind) a cycle. */
-function topologicalOrder(ids: Set<string>, upstream: Map<string, Set<string>>): string[] {
-  const remaining = new Map<string, number>();
-  for (const id of ids) remaining.set(id, [...(upstream.get(id) ?? [])].filter((d) => ids.has(d)).length);
-  const order: string[] = [];
-  const ready = [...ids].filter((id) => remaining.get(id) === 0);
-  while (ready.length > 0) {
-    const id = ready.shift()!;
-    order.push(id);
-    for (const other of ids) {
-      if (!upstream.get(other)?.has(id)) continue;
-      const left = remaining.get(other)! - 1;
-      remaining.set(other, left);
-      if (left === 0) ready.push(other);
-    }
-  }
-  if (order.length !== ids.size) {
-    const cycle = [...ids].filter((id) => remaining.get(id)! > 0).sort();
-    throw new FlowValidationError(`Flow has a cycle through nodes: ${cycle.join(', ')}`, cycle[0]);
-  }
-  return order;
-}
-
-/** The ending node's ancestors (and itself), most distant first. */
-function buildOrder(ending: PlanNode, upstream: Map<string, Set<string>>, nodes: Map<string, PlanNode>): PlanNode[] {
-  const needed = new Set<string>();
-  const stack = [ending.id];
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    if (needed.has(id)) continue;
-    needed.add(id);
-    for (const dep of upstream.get(id) ?? []) stack.push(dep);
-  }
-  return topologicalOrder(needed, upstream).map((id) => nodes.get(id)!);
-}
 
 function findEndingNode(nodes: Map<string, PlanNode>, downstream: Map<string, Set<string>>, upstream: Map<string, Set<string>>): PlanNode {
   const all = [...nodes.values()];
@@ -149,57 +57,26 @@ function isStreamCapable(nodes: Iterable<PlanNode>, ending: PlanNode): boolean {
   return ending.category === 'Agents' && STREAMING_AGENTS.has(ending.name);
 }
 
+/**
+ * Flowise's `checkIfDocLoaderShouldBeIgnored`: at prediction time a document loader feeding a vector
+ * store that keeps its index (every store but memoryVectorStore) is not built: the store reads what an
+ * upsert indexed. Nodes feeding only such loaders are not built either.
+ */
+function isSkippedLoader(id: string, nodes: ReadonlyMap<string, PlanNode>, downstream: ReadonlyMap<string, Set<string>>): boolean {
+  const node = nodes.get(id);
+  if (node?.category !== 'Document Loaders') return false;
+  return [...(downstream.get(id) ?? [])].some((target) => {
+    const store = nodes.get(target);
+    return store?.category === 'Vector Stores' && store.name !== 'memoryVectorStore';
+  });
+}
+
 /** Validates a chatflow graph and orders its build (flowise-nodes.md §2.1, §4). */
 export function resolveGraph(flow: FlowData, registry: NodeRegistry): FlowPlan {
-  const nodes = new Map<string, PlanNode>();
-  const stickyIds = new Set<string>();
-  for (const raw of flow.nodes) {
-    if (isStickyNote(raw)) {
-      stickyIds.add(raw.id);
-      continue;
-    }
-    if (nodes.has(raw.id)) throw new FlowValidationError(`Duplicate node id ${raw.id}`, raw.id);
-    const definition = registry.get(raw.data.name);
-    if (!definition) {
-      throw new FlowValidationError(`Node ${raw.id} (${raw.data.name}) is not a node type aimicromind supports`, raw.id);
-    }
-    nodes.set(raw.id, toPlanNode(raw, definition));
-  }
-  if (nodes.size === 0) throw new FlowValidationError('Ending nodes not found');
-
-  const upstream = new Map<string, Set<string>>();
-  const downstream = new Map<string, Set<string>>();
-  const link = (from: string, to: string) => {
-    if (!upstream.has(to)) upstream.set(to, new Set());
-    if (!downstream.has(from)) downstream.set(from, new Set());
-    upstream.get(to)!.add(from);
-    downstream.get(from)!.add(to);
-  };
-  const edgeSources = new Set<string>();
-  for (const edge of flow.edges) {
-    if (stickyIds.has(edge.source) || stickyIds.has(edge.target)) continue;
-    for (const end of [edge.source, edge.target]) {
-      if (!nodes.has(end)) throw new FlowValidationError(`Edge ${edge.id ?? `${edge.source}->${edge.target}`} refers to missing node ${end}`, end);
-    }
-    if (edge.source === edge.target) throw new FlowValidationError(`Flow has a cycle through nodes: ${edge.source}`, edge.source);
-    link(edge.source, edge.target);
-    edgeSources.add(edge.source);
-  }
-  // Every {{id.data.instance}} needs an edge: without one Flowise would resolve an unbuilt node.
-  for (const node of nodes.values()) {
-    for (const ref of referencedNodeIds(node.inputs)) {
-      if (!nodes.has(ref)) {
-        throw new FlowValidationError(`${describeNode(node)}: input refers to missing node ${ref}`, node.id);
-      }
-      if (!upstream.get(node.id)?.has(ref)) {
-        throw new FlowValidationError(`${describeNode(node)}: input refers to node ${ref} but no edge connects them`, node.id);
-      }
-    }
-  }
-
+  const { nodes, upstream, downstream, edgeSources } = buildFlowGraph(flow, registry);
   topologicalOrder(new Set(nodes.keys()), upstream);
   const endingNode = findEndingNode(nodes, downstream, upstream);
-  const order = buildOrder(endingNode, upstream, nodes);
+  const order = buildOrder(endingNode, upstream, nodes, (id) => isSkippedLoader(id, nodes, downstream));
   for (const node of order) checkInputs(node, nodes);
   const memoryNode = [...nodes.values()].find((n) => n.category === 'Memory' && edgeSources.has(n.id));
 

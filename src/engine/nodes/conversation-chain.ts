@@ -1,8 +1,10 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { FlowValidationError } from '../errors.js';
+import { humanMessageWithImages, imageParts } from '../files/uploads.js';
 import type { FlowResult } from '../events/run-event.js';
 import { checkInputModeration } from '../moderation/check-input-moderation.js';
 import { type ConversationPrompt, conversationPrompt, memoryMessages, renderConversation } from '../prompts/conversation-prompt.js';
+import { messageClasses } from '../prompts/messages.js';
 import { callChatModel } from '../run/call-model.js';
 import { asString } from './input-values.js';
 import { isMemoryInstance, type MemoryInstance } from './memory-instance.js';
@@ -23,11 +25,22 @@ interface ConversationChainInstance {
   invokeChain(question: string, ctx: RunContext): Promise<FlowResult>;
 }
 
+/** LangChain's ChatOpenAI (not its Azure subclass), which Flowise's ConversationChain treats apart. */
+const isOpenAiChatModel = (model: BaseChatModel) => model._llmType() === 'openai';
+
 async function runConversation(chain: ConversationChainInstance, question: string, ctx: RunContext, stream: boolean): Promise<FlowResult> {
   const moderated = await checkInputModeration(chain.moderations, question, { ...ctx, streaming: stream });
   if (moderated.rejected) return { text: moderated.message };
   const history = await memoryMessages(chain.memory, ctx, chain.model);
   const messages = await renderConversation(chain.prompt, history, moderated.question);
+  const images = await imageParts(chain.model, ctx);
+  if (images.length > 0) {
+    const human = messages.pop()!;
+    // Flowise sends OpenAI the images as a message of their own after the question; other models get
+    // them in the question's message, after its text.
+    if (isOpenAiChatModel(chain.model)) messages.push(human, new (await messageClasses()).HumanMessage({ content: images }));
+    else messages.push(await humanMessageWithImages(String(human.content), images, 'text-first'));
+  }
   return { text: await callChatModel(chain.model, messages, ctx, stream) };
 }
 
@@ -40,6 +53,7 @@ export const conversationChain: NodeDefinition = {
   icon: 'chain',
   category: 'Chains',
   baseClasses: ['ConversationChain', 'LLMChain', 'BaseChain', 'Runnable'],
+  passesImages: true,
   inputs: [
     { name: 'model', kind: 'anchor', type: 'BaseChatModel', label: 'Chat Model' },
     { name: 'memory', kind: 'anchor', type: 'BaseMemory', label: 'Memory' },

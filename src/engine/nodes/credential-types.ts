@@ -98,6 +98,16 @@ export const CREDENTIAL_TYPES: readonly CredentialType[] = [
       { label: 'Programmable Search Engine ID', name: 'googleCustomSearchApiId', type: 'string' },
     ],
   },
+  // rag-engine branch: the postgres vector store.
+  {
+    name: 'PostgresApi',
+    label: 'Postgres API',
+    description: 'The user and password of a PostgreSQL database that holds vectors.',
+    inputs: [
+      { label: 'User', name: 'user', type: 'string', placeholder: '<POSTGRES_USERNAME>' },
+      { label: 'Password', name: 'password', type: 'password', placeholder: '<POSTGRES_PASSWORD>' },
+    ],
+  },
 ];
 
 export function credentialType(name: string): CredentialType | undefined {

@@ -1,5 +1,6 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { FlowValidationError } from '../errors.js';
+import { imageParts, withImagesOnLastMessage } from '../files/uploads.js';
 import type { FlowResult } from '../events/run-event.js';
 import { checkInputModeration } from '../moderation/check-input-moderation.js';
 import { type OutputParserInstance, isOutputParserInstance } from '../output-parsers/output-parser.js';
@@ -31,7 +32,9 @@ async function runChain(chain: LlmChainInstance, question: string, ctx: RunConte
   if (moderated.rejected) return { text: moderated.message };
   const values = fillPromptVariables(chain.prompt, moderated.question, chain.nodeId);
   // A flow with an output parser never streams (flowise-nodes.md §2.6 rule 5).
-  const text = await callChatModel(chain.model, await promptToMessages(chain.prompt, values), ctx, stream && !chain.parser);
+  // Uploaded images go before the text of the prompt's human message (Flowise's LLMChain).
+  const messages = await withImagesOnLastMessage(await promptToMessages(chain.prompt, values), await imageParts(chain.model, ctx));
+  const text = await callChatModel(chain.model, messages, ctx, stream && !chain.parser);
   if (!chain.parser) return { text };
   const parsed = await parseModelOutput(chain.parser, text, chain.model, ctx);
   return typeof parsed === 'object' && parsed !== null ? { json: parsed } : { text: String(parsed) };
@@ -46,6 +49,7 @@ export const llmChain: NodeDefinition = {
   icon: 'chain',
   category: 'Chains',
   baseClasses: ['LLMChain', 'BaseChain', 'Runnable'],
+  passesImages: true,
   inputs: [
     { name: 'model', kind: 'anchor', type: 'BaseLanguageModel', label: 'Language Model' },
     { name: 'prompt', kind: 'anchor', type: 'BasePromptTemplate', label: 'Prompt' },

@@ -1,7 +1,9 @@
 import type { FlowResult, RunEventSink } from '../events/run-event.js';
 import type { FileStore } from '../files/file-store.js';
+import type { FileUpload } from '../files/uploads.js';
 import type { SummaryStore } from '../memory/summary-store.js';
 import type { InstanceCache } from '../run/instance-cache.js';
+import type { EmbeddingCache, IndexCounts, VectorIndex } from '../vectors/vector-port.js';
 import type { CodeSandbox } from '../../sandbox/code-sandbox.js';
 import type { OutboundFetch } from '../../security/outbound-policy.js';
 
@@ -72,6 +74,20 @@ export interface OutputSpec {
   description?: string;
 }
 
+/**
+ * What the documentStore and documentStoreVS nodes read of a document store (Flowise's DocumentStore
+ * entities): its chunks, and the embeddings model its vectors were made with.
+ */
+export interface DocumentStorePort {
+  /** The store's chunks as documents, in loader and chunk order; fails (FlowValidationError) for an unknown store. */
+  documents(storeId: string): Promise<Array<{ pageContent: string; metadata: Record<string, unknown> }>>;
+  /**
+   * The store's embeddings model, built from its embedding config, and its vector store config (for
+   * `topK`); fails (FlowValidationError) when the store is unknown or has no embedding config.
+   */
+  vectorSettings(storeId: string, run: RunContext): Promise<{ embeddings: unknown; vectorStoreConfig: Record<string, unknown> }>;
+}
+
 /** A message of a session's conversation as memory returns it. */
 export interface ChatTurn {
   role: 'userMessage' | 'apiMessage';
@@ -103,6 +119,18 @@ export interface EngineServices {
   endpoints?: ServiceEndpoints;
   /** Summary memories' running summaries, per session (absent: a summary is recomputed on every run). */
   summaries?: SummaryStore;
+  /** The vector store in the application database that every process shares (faiss and the like). */
+  vectors?: VectorIndex;
+  /** Embeddings by text hash, so a text is embedded once (retried upserts, memoryVectorStore questions). */
+  embeddingCache?: EmbeddingCache;
+  /** Document stores' chunks and settings (documentStore, documentStoreVS); absent where there are none. */
+  documentStores?: DocumentStorePort;
+}
+
+/** What a vector store node's upsert answers (Flowise's IndexingResult). */
+export interface UpsertOutcome extends IndexCounts {
+  /** The documents the upsert indexed (Flowise's `addedDocs`). */
+  addedDocs: Array<{ pageContent: string; metadata: Record<string, unknown> }>;
 }
 
 /**
@@ -148,6 +176,8 @@ export interface RunContext {
   question: string;
   /** The request's `history`, placed before stored messages and never saved. */
   requestHistory: ChatTurn[];
+  /** The question's uploads (images for vision models, stored and full files), as the user message records them. */
+  uploads?: FileUpload[];
   /** True when the ending node's LLM call should stream tokens into `sink`. */
   streaming: boolean;
   signal: AbortSignal;
@@ -200,7 +230,14 @@ export interface NodeDefinition {
   streamCapable?: boolean;
   /** The built instance depends only on inputs and credential, and may serve many runs at once. */
   reusable?: boolean;
+  /**
+   * Chains and agents that pass the question's uploaded images to their chat model (when the model
+   * allows image uploads; see engine/files/uploads.ts). A flow accepts image uploads only with one.
+   */
+  passesImages?: boolean;
   build(ctx: BuildContext): Promise<unknown>;
+  /** Vector stores: indexes the connected documents instead of building (the upsert path). */
+  upsert?(ctx: BuildContext): Promise<UpsertOutcome>;
   /** Ending-capable nodes (chains): runs the built instance with the question. */
   run?(instance: unknown, ctx: RunContext): Promise<FlowResult>;
   /** The node reads the run's variables at build time (customTool's `$vars`), so they are loaded first. */

@@ -5,6 +5,8 @@ import { chatOllama } from './chat-ollama.js';
 import { chatOpenAI } from './chat-openai.js';
 import { chatPromptTemplate } from './chat-prompt-template.js';
 import { conversationChain } from './conversation-chain.js';
+import { documentStoreLoader } from './document-store-loader.js';
+import { documentStoreVS } from './document-store-vs.js';
 import { llmChain } from './llm-chain.js';
 import type { NodeDefinition } from './node-definition.js';
 import { promptTemplate } from './prompt-template.js';
@@ -24,6 +26,19 @@ import { toolAgent } from './tool-agent.js';
 // sandbox branch
 import { customTool } from './custom-tool.js';
 import { requestsGet, requestsPost } from './request-nodes.js';
+// rag-engine branch
+import { conversationalRetrievalQAChain } from './chains/conversational-retrieval-qa-chain.js';
+import { retrievalQAChain } from './chains/retrieval-qa-chain.js';
+import { ollamaEmbedding, googleGenerativeAiEmbeddings } from './embeddings/local-and-google-embeddings.js';
+import { azureOpenAIEmbeddings, openAIEmbeddings } from './embeddings/openai-embeddings.js';
+import { cheerioWebScraper } from './loaders/cheerio-web-scraper.js';
+import { csvFile, jsonFile } from './loaders/data-loaders.js';
+import { pdfFile } from './loaders/pdf-file.js';
+import { docxFile, plainText, textFile } from './loaders/text-loaders.js';
+import { characterTextSplitter, markdownTextSplitter, recursiveCharacterTextSplitter, tokenTextSplitter } from './splitters/text-splitters.js';
+import { retrieverTool } from './tools/retriever-tool.js';
+import { faiss, memoryVectorStore } from './vectorstores/faiss-and-memory.js';
+import { postgres } from './vectorstores/postgres.js';
 
 export type NodeRegistry = ReadonlyMap<string, NodeDefinition>;
 
@@ -63,6 +78,31 @@ export const SUPPORTED_NODES: readonly NodeDefinition[] = [
   customTool,
   requestsGet,
   requestsPost,
+  // rag-engine branch: loaders, splitters, embeddings, vector stores, retrieval chains and tools
+  textFile,
+  plainText,
+  pdfFile,
+  docxFile,
+  csvFile,
+  jsonFile,
+  cheerioWebScraper,
+  recursiveCharacterTextSplitter,
+  characterTextSplitter,
+  markdownTextSplitter,
+  tokenTextSplitter,
+  openAIEmbeddings,
+  azureOpenAIEmbeddings,
+  ollamaEmbedding,
+  googleGenerativeAiEmbeddings,
+  faiss,
+  memoryVectorStore,
+  postgres,
+  conversationalRetrievalQAChain,
+  retrievalQAChain,
+  retrieverTool,
+  // rag-files: document stores
+  documentStoreLoader,
+  documentStoreVS,
 ];
 
 export function createNodeRegistry(nodes: readonly NodeDefinition[] = SUPPORTED_NODES): NodeRegistry {

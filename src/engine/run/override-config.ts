@@ -78,7 +78,7 @@ function merged(existing: unknown, value: unknown): unknown {
 }
 
 export function applyOverrides(
-  plan: FlowPlan,
+  plan: Pick<FlowPlan, 'allNodes'>,
   overrideConfig: Record<string, unknown> | undefined,
   settings: OverrideSettings,
 ): AppliedOverrides {

@@ -4,6 +4,8 @@ import { hashApiKey, secretsEqual } from '../../security/api-key-hash.js';
 import { AppError } from '../../shared/app-error.js';
 import type { ApiKeyRepository } from '../../storage/repositories/api-key-repository.js';
 import type { ChatFlow } from '../../storage/repositories/chatflow-repository.js';
+import type { UiAuthRepository } from '../../storage/repositories/ui-auth-repository.js';
+import { isInternalRequest, type UiSessions } from './ui-sessions.js';
 
 /** Who sent a request, from its Authorization header (invalid credentials count as nobody). */
 export interface Caller {
@@ -30,6 +32,8 @@ export class Authenticator {
   constructor(
     config: Pick<AppConfig, 'admin' | 'server'>,
     private readonly apiKeys: ApiKeyRepository,
+    /** Web UI sign-in: session cookies count as admin; a first-visit account ends the loopback fallback. */
+    private readonly ui?: { sessions: UiSessions; accounts: UiAuthRepository },
   ) {
     this.adminKey = config.admin.apiKey;
     if (config.admin.username && config.admin.password) {
@@ -47,14 +51,36 @@ export class Authenticator {
     return !this.hasAdminCredentials && this.hostIsLoopback;
   }
 
-  async identify(request: FastifyRequest): Promise<Caller> {
+  /** The configured admin credentials (key or Basic), as the web UI's sign-in form accepts them. */
+  isAdminKey(key: string): boolean {
+    return this.adminKey !== undefined && secretsEqual(key, this.adminKey);
+  }
+
+  isAdminLogin(username: string, password: string): boolean {
+    if (!this.basic) return false;
+    const userOk = secretsEqual(username, this.basic.username);
+    const passOk = secretsEqual(password, this.basic.password);
+    return userOk && passOk;
+  }
+
+  /**
+   * Authorization header first (Bearer keys, Basic); else a web UI session cookie, which counts only with
+   * `x-request-from: internal` (CSRF guard) unless `cookieAlone` (browser navigation to the dashboard,
+   * where `SameSite=Strict` keeps cross-site requests from carrying the cookie at all).
+   */
+  async identify(request: FastifyRequest, options: { cookieAlone?: boolean } = {}): Promise<Caller> {
     const header = request.headers.authorization;
-    if (!header) return { admin: false };
+    if (!header) {
+      if (this.ui && (options.cookieAlone || isInternalRequest(request)) && (await this.ui.sessions.verify(request))) {
+        return { admin: true };
+      }
+      return { admin: false };
+    }
     const space = header.indexOf(' ');
     const scheme = space === -1 ? header : header.slice(0, space);
     const value = space === -1 ? '' : header.slice(space + 1).trim();
     if (scheme.toLowerCase() === 'bearer' && value !== '') {
-      if (this.adminKey !== undefined && secretsEqual(value, this.adminKey)) return { admin: true };
+      if (this.isAdminKey(value)) return { admin: true };
       const key = await this.apiKeys.findByHash(hashApiKey(value));
       return key ? { admin: false, apiKeyId: key.id } : { admin: false };
     }
@@ -62,9 +88,7 @@ export class Authenticator {
       const decoded = Buffer.from(value, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon === -1) return { admin: false };
-      const userOk = secretsEqual(decoded.slice(0, colon), this.basic.username);
-      const passOk = secretsEqual(decoded.slice(colon + 1), this.basic.password);
-      return { admin: userOk && passOk };
+      return { admin: this.isAdminLogin(decoded.slice(0, colon), decoded.slice(colon + 1)) };
     }
     return { admin: false };
   }
@@ -74,14 +98,14 @@ export class Authenticator {
     const caller = await this.identify(request);
     if (caller.admin || caller.apiKeyId) return caller;
     if (this.loopbackFallbackPossible && isLoopbackAddress(request.socket.remoteAddress)) {
-      if ((await this.apiKeys.count()) === 0) return caller;
+      if ((await this.apiKeys.count()) === 0 && !(await this.ui?.accounts.getAdmin())) return caller;
     }
     throw unauthorized();
   }
 
   /** The queue dashboard: admin only, with a Basic challenge so browsers can log in. */
   async requireAdmin(request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const caller = await this.identify(request);
+    const caller = await this.identify(request, { cookieAlone: true });
     if (caller.admin) return;
     reply.header('WWW-Authenticate', 'Basic realm="aimicromind", charset="UTF-8"');
     throw unauthorized();
@@ -101,5 +125,14 @@ export class Authenticator {
     const caller = await this.identify(request);
     if (caller.admin || caller.apiKeyId) return;
     throw unauthorized('Unauthorized');
+  }
+
+  /**
+   * Vector upserts (api-contract P2): a keyed chatflow takes its own key or the admin key; an unkeyed one
+   * any management caller (Flowise 3 no longer lets anonymous callers write into an index).
+   */
+  async requireUpsertAccess(chatflow: ChatFlow, request: FastifyRequest): Promise<void> {
+    if (chatflow.apikeyid) return this.requireChatflowKey(chatflow, request);
+    await this.requireManagement(request);
   }
 }

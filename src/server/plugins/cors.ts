@@ -36,9 +36,9 @@ export async function chatflowIdOfRequest(request: FastifyRequest, lookups: Cors
 export async function registerCors(app: FastifyInstance, corsOrigins: string, lookups: CorsLookups): Promise<void> {
   const global = OriginList.parse(corsOrigins);
   const base: FastifyCorsOptions = {
-    methods: ['GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
-    allowedHeaders: ['Content-Type', 'Authorization', 'Accept', 'Last-Event-ID', 'Idempotency-Key'],
-    exposedHeaders: ['X-Run-Id', 'Location', 'Retry-After'],
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: ['Content-Type', 'Authorization', 'Accept', 'Last-Event-ID', 'Idempotency-Key', 'If-Match'],
+    exposedHeaders: ['X-Run-Id', 'Location', 'ETag', 'Retry-After'],
   };
   const allowed = async (request: FastifyRequest): Promise<boolean> => {
     const origin = request.headers.origin;

@@ -92,7 +92,11 @@ function asksForEventStreamOnly(request: FastifyRequest): boolean {
   return accept.includes('text/event-stream') && !accept.includes('application/json');
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+/** `fallback` may answer unknown routes first (the web UI's client-side routes). */
+export function registerErrorHandling(
+  app: FastifyInstance,
+  fallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined,
+): void {
   app.setErrorHandler((error, request, reply) => {
     const mapped = toHttpError(error);
     if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
@@ -104,8 +108,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     return sendError(reply, mapped.status, mapped.code, mapped.message, mapped.nodeId);
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendError(reply, 404, 'NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`),
+  app.setNotFoundHandler(
+    (request, reply) =>
+      fallback?.(request, reply) ?? sendError(reply, 404, 'NOT_FOUND', `Route ${request.method} ${request.url.split('?')[0]} not found`),
   );
 }
 

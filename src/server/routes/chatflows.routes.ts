@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError, notFound } from '../../shared/app-error.js';
-import type { ChatFlowFields } from '../../storage/repositories/chatflow-repository.js';
+import type { ChatFlow, ChatFlowFields } from '../../storage/repositories/chatflow-repository.js';
 import type { AppDeps } from '../app-deps.js';
 import type { ChatflowCache } from '../services/chatflow-cache.js';
 import { createChatflowSchema, updateChatflowSchema } from '../schemas/chatflow-body.js';
@@ -8,16 +8,27 @@ import { parseInput } from '../schemas/parse.js';
 
 type IdParams = { id: string };
 
+/** The chatflow's `version` as an entity tag, for `If-Match` on PUT. */
+const etag = (chatflow: ChatFlow) => `"${chatflow.version}"`;
+
+/** `If-Match: "<version>"` (or a bare number); undefined when absent or `*`. */
+function expectedVersion(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '*') return undefined;
+  const match = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(header);
+  if (!match) throw new AppError('VALIDATION_FAILED', 400, 'If-Match must be the chatflow\'s version, e.g. "3"');
+  return Number(match[1]);
+}
+
 /** Chatflows CRUD (management API). PUT merges the given fields. */
 export async function chatflowRoutes(app: FastifyInstance, deps: AppDeps, cache: ChatflowCache): Promise<void> {
   const { chatflows } = deps.repos;
 
   app.get('/api/v1/chatflows', async () => chatflows.list());
 
-  app.get<{ Params: IdParams }>('/api/v1/chatflows/:id', async (request) => {
+  app.get<{ Params: IdParams }>('/api/v1/chatflows/:id', async (request, reply) => {
     const chatflow = await chatflows.get(request.params.id);
     if (!chatflow) throw notFound('CHATFLOW_NOT_FOUND', 'Chatflow', request.params.id);
-    return chatflow;
+    return reply.header('ETag', etag(chatflow)).send(chatflow);
   });
 
   app.post('/api/v1/chatflows', async (request, reply) => {
@@ -40,19 +51,29 @@ export async function chatflowRoutes(app: FastifyInstance, deps: AppDeps, cache:
       throw new AppError('CONFLICT', 409, `Chatflow ${body.id} already exists`);
     }
     const created = await chatflows.create(fields, body.id);
-    return reply.code(200).send(created);
+    return reply.code(200).header('ETag', etag(created)).send(created);
   });
 
-  app.put<{ Params: IdParams }>('/api/v1/chatflows/:id', async (request) => {
+  // With If-Match, a save based on a stale version gets 409 instead of overwriting newer work.
+  app.put<{ Params: IdParams }>('/api/v1/chatflows/:id', async (request, reply) => {
+    const expected = expectedVersion(request.headers['if-match']);
     const patch = parseInput(updateChatflowSchema, request.body);
     const known: Partial<ChatFlowFields> = {};
     for (const key of Object.keys(updateChatflowSchema.shape) as Array<keyof ChatFlowFields>) {
       if (patch[key] !== undefined) (known as Record<string, unknown>)[key] = patch[key];
     }
-    const updated = await chatflows.update(request.params.id, known);
+    const updated = await chatflows.update(request.params.id, known, expected);
     cache.invalidate(request.params.id);
-    if (!updated) throw notFound('CHATFLOW_NOT_FOUND', 'Chatflow', request.params.id);
-    return updated;
+    if (!updated) {
+      const current = expected === undefined ? undefined : await chatflows.get(request.params.id);
+      if (!current) throw notFound('CHATFLOW_NOT_FOUND', 'Chatflow', request.params.id);
+      throw new AppError(
+        'CONFLICT',
+        409,
+        `Chatflow ${request.params.id} was changed since version ${expected} (now version ${current.version}): reload it or overwrite`,
+      );
+    }
+    return reply.header('ETag', etag(updated)).send(updated);
   });
 
   app.delete<{ Params: IdParams }>('/api/v1/chatflows/:id', async (request) => {
@@ -61,6 +82,7 @@ export async function chatflowRoutes(app: FastifyInstance, deps: AppDeps, cache:
     if (!deleted) throw notFound('CHATFLOW_NOT_FOUND', 'Chatflow', request.params.id);
     await deps.repos.messages.deleteByChatflow(request.params.id);
     await deps.repos.summaries.deleteByChatflow(request.params.id);
+    await deps.repos.uploads.deleteOwner(request.params.id);
     return { id: request.params.id, deleted: true };
   });
 }

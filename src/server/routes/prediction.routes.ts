@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app-deps.js';
-import { readMultipartFields } from '../schemas/multipart-body.js';
 import type { PredictionService } from '../services/prediction-service.js';
+import { readMultipart } from '../uploads/read-multipart.js';
+import type { IncomingFile } from '../uploads/upload-service.js';
 import { sendOutcome, streamRun } from './prediction-reply.js';
 
-/** Multipart predictions: form fields become the body (objects arrive as JSON strings); files are not read. */
-async function readBody(request: FastifyRequest, bodyLimitBytes: number): Promise<unknown> {
-  if (!request.isMultipart()) return request.body;
-  return readMultipartFields(request, bodyLimitBytes);
+/** Multipart predictions: form fields become the body (objects arrive as JSON strings), `files` the uploads. */
+async function readBody(request: FastifyRequest, deps: AppDeps): Promise<{ body: unknown; files?: IncomingFile[] }> {
+  if (!request.isMultipart()) return { body: request.body };
+  const { fields, files } = await readMultipart(request, deps.config.uploads, deps.config.server.bodyLimitBytes);
+  return { body: fields, files };
 }
 
 /** `POST /api/v1/prediction/:id`: JSON answer, or an SSE stream when the request and the flow stream. */
@@ -15,7 +17,8 @@ export async function predictionRoutes(app: FastifyInstance, deps: AppDeps, pred
   const log = deps.logger.child({ module: 'prediction' });
 
   app.post<{ Params: { id: string } }>('/api/v1/prediction/:id', async (request, reply) => {
-    const prepared = await predictions.prepare(request.params.id, await readBody(request, deps.config.server.bodyLimitBytes), request, { detachable: true });
+    const { body, files } = await readBody(request, deps);
+    const prepared = await predictions.prepare(request.params.id, body, request, { detachable: true, files });
     const { run } = await deps.runner.start({ ...prepared.request, watch: true });
     const memoryType = prepared.plan.memoryNode?.label;
     if (prepared.request.streaming) {

@@ -5,6 +5,7 @@ import { AppError } from '../../shared/app-error.js';
 import type { AppDeps } from '../app-deps.js';
 import { parseChatbotConfig, postProcessingEnabled } from '../services/chatbot-config.js';
 import type { PredictionService } from '../services/prediction-service.js';
+import { uploadsConfigOf } from '../uploads/uploads-config.js';
 
 /** The whitelisted Flowise routes the embed and the SDK call anonymously (api-contract.md §4). */
 export async function publicRoutes(app: FastifyInstance, deps: AppDeps, predictions: PredictionService): Promise<void> {
@@ -26,13 +27,7 @@ export async function publicRoutes(app: FastifyInstance, deps: AppDeps, predicti
     const { allowedOrigins: _origins, allowedOriginsError: _error, flowData: _flowData, ...visible } = config;
     return {
       ...visible,
-      uploads: {
-        isSpeechToTextEnabled: false,
-        isImageUploadAllowed: false,
-        isRAGFileUploadAllowed: false,
-        imgUploadSizeAndTypes: [],
-        fileUploadSizeAndTypes: [],
-      },
+      uploads: uploadsConfigOf(() => predictions.planFor(chatflow), deps.config.uploads.maxFileBytes),
       isTTSEnabled: false,
     };
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonText } from './json-text.js';
 
 /**
  * The prediction body (api-contract.md §2). Unknown fields, including the SDK's `chatflowId`, are
@@ -19,26 +20,16 @@ const historyItem = z
     return { role: role ?? 'userMessage', content: content ?? '' };
   });
 
-/** Multipart sends objects as JSON strings. */
-const jsonString = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => {
-    if (typeof value !== 'string') return value;
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      return value;
-    }
-  }, schema);
 
 export const predictionBodySchema = z
   .looseObject({
     question: z.string({ error: 'must be a string' }).optional(),
     streaming: z.union([z.boolean(), z.enum(['true', 'false'])], { error: 'must be true or false' }).optional(),
     chatId: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(500).optional(),
-    overrideConfig: jsonString(z.record(z.string(), z.unknown(), { error: 'must be an object' })).optional(),
-    history: jsonString(z.array(historyItem, { error: 'must be an array' })).optional(),
-    uploads: jsonString(z.array(z.unknown(), { error: 'must be an array' })).optional(),
-    form: jsonString(z.record(z.string(), z.unknown(), { error: 'must be an object' })).optional(),
+    overrideConfig: jsonText(z.record(z.string(), z.unknown(), { error: 'must be an object' })).optional(),
+    history: jsonText(z.array(historyItem, { error: 'must be an array' })).optional(),
+    uploads: jsonText(z.array(z.unknown(), { error: 'must be an array' })).optional(),
+    form: jsonText(z.record(z.string(), z.unknown(), { error: 'must be an object' })).optional(),
     leadEmail: z.string().optional(),
   })
   .superRefine((body, ctx) => {

@@ -13,6 +13,9 @@ import type { ChatflowCache } from './chatflow-cache.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { type PredictionBody, predictionBodySchema } from '../schemas/prediction-body.js';
 import { zodMessage } from '../plugins/error-handler.js';
+import { parseOverrideSettings } from '../../engine/run/override-config.js';
+import type { PredictionUploads } from '../uploads/prediction-uploads.js';
+import type { IncomingFile } from '../uploads/upload-service.js';
 
 export interface PreparedPrediction {
   chatflow: ChatFlow;
@@ -51,6 +54,7 @@ export class PredictionService {
     private readonly plans: PlanCache,
     private readonly auth: Authenticator,
     private readonly rateLimits: RateLimiter,
+    private readonly uploads: PredictionUploads,
   ) {}
 
   async loadChatflow(chatflowId: string): Promise<ChatFlow> {
@@ -67,7 +71,7 @@ export class PredictionService {
     chatflowId: string,
     rawBody: unknown,
     httpRequest: FastifyRequest,
-    options: { detachable: boolean; idempotencyKey?: string },
+    options: { detachable: boolean; idempotencyKey?: string; files?: IncomingFile[] },
   ): Promise<PreparedPrediction> {
     const chatflow = await this.loadChatflow(chatflowId);
     // Before anything else is checked, as Flowise's limiter runs before its prediction handler.
@@ -85,6 +89,19 @@ export class PredictionService {
     const chatId = body.chatId ?? overrideSessionId ?? randomUUID();
     const sessionId = resolveSessionId(plan, { overrideSessionId, requestChatId: body.chatId, runChatId: chatId });
     const question = body.question ?? '';
+    // Uploads are checked and stored before the run exists; the run carries their names only.
+    const uploaded = await this.uploads.intake({
+      chatflowId: chatflow.id,
+      chatId,
+      plan,
+      chatbotConfig,
+      overrideSettings: parseOverrideSettings(chatflow.apiConfig),
+      uploads: body.uploads,
+      files: options.files ?? [],
+      form: options.files && options.files.length > 0 ? (rawBody as Record<string, unknown>) : undefined,
+      overrideConfig: body.overrideConfig,
+    });
+    const overrideConfig = uploaded.overrideConfig ?? body.overrideConfig;
     return {
       chatflow,
       plan,
@@ -100,8 +117,9 @@ export class PredictionService {
         input: {
           question,
           history: body.history ?? [],
-          ...(body.overrideConfig ? { overrideConfig: body.overrideConfig } : {}),
-          ...(body.uploads ? { uploads: body.uploads } : {}),
+          ...(overrideConfig ? { overrideConfig } : {}),
+          ...(uploaded.uploads ? { uploads: uploaded.uploads } : {}),
+          ...(uploaded.fileAttachment ? { fileAttachment: uploaded.fileAttachment } : {}),
           ...(body.leadEmail ? { leadEmail: body.leadEmail } : {}),
         },
       },

@@ -1,13 +1,19 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './001-initial.js';
+import * as uiAuth from './003-ui-auth.js';
 import * as agents from './004-agents.js';
 import * as toolsVariables from './005-tools-variables.js';
+import * as vectors from './006-vectors.js';
+import * as uploadsDocstores from './007-uploads-docstores.js';
 
 /** Migrations are listed in code (not scanned from disk) so the built package carries them. */
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
+  '003-ui-auth': uiAuth,
   '004-agents': agents,
   '005-tools-variables': toolsVariables,
+  '006-vectors': vectors,
+  '007-uploads-docstores': uploadsDocstores,
 };
 
 export const migrationProvider: MigrationProvider = {

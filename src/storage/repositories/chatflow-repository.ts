@@ -83,14 +83,18 @@ export class ChatFlowRepository {
     return toChatFlow(row);
   }
 
-  /** Merges the given fields into the stored chatflow (PUT semantics of api-contract.md §8.2). */
-  async update(id: string, patch: Partial<ChatFlowFields>): Promise<ChatFlow | undefined> {
-    const updated = await this.db
+  /**
+   * Merges the given fields into the stored chatflow (PUT semantics of api-contract.md §8.2). With
+   * `expectedVersion`, only if the stored version is still that one (optimistic concurrency: undefined
+   * otherwise, as for a missing chatflow).
+   */
+  async update(id: string, patch: Partial<ChatFlowFields>, expectedVersion?: number): Promise<ChatFlow | undefined> {
+    let query = this.db
       .updateTable('chat_flow')
       .set((eb) => ({ ...toRow(patch), version: eb('version', '+', 1), updatedDate: nowIso() }))
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirst();
+      .where('id', '=', id);
+    if (expectedVersion !== undefined) query = query.where('version', '=', expectedVersion);
+    const updated = await query.returningAll().executeTakeFirst();
     return updated ? toChatFlow(updated) : undefined;
   }
 

@@ -1,0 +1,113 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { CREDENTIAL_TYPES } from '../../engine/nodes/credential-types.js';
+import type { NodeDefinition } from '../../engine/nodes/node-definition.js';
+import type { NodeRegistry } from '../../engine/nodes/node-registry.js';
+import { AppError } from '../../shared/app-error.js';
+import { storeLoaderSchema } from '../../storage/repositories/document-store-repository.js';
+import type { AppDeps } from '../app-deps.js';
+import type { DocstoreService } from '../document-store/docstore-service.js';
+import { chunkPage, loaderNotFound, requireStore, storeNotFound } from '../document-store/store-view.js';
+import { upsertDataSchema } from '../document-store/upsert-settings.js';
+import { parseInput } from '../schemas/parse.js';
+import { readMultipart } from '../uploads/read-multipart.js';
+import { vectorConfigFields, vectorConfigSchema } from './document-store.routes.js';
+
+const config = z.record(z.string(), z.unknown());
+
+const previewSchema = z.looseObject({
+  storeId: z.string().optional(),
+  loaderId: z.string({ error: 'is required (a document loader node name)' }).min(1),
+  loaderConfig: config.default({}),
+  splitterId: z.string().optional(),
+  splitterConfig: config.optional(),
+  credential: z.string().optional(),
+  previewChunkCount: z.coerce.number().int().min(-1).optional(),
+});
+
+const processSchema = storeLoaderSchema.partial().extend({ storeId: z.string().min(1) });
+
+const querySchema = z.object({ storeId: z.string().min(1), query: z.string().min(1), inputs: config.optional() });
+
+const refreshSchema = z.object({ items: z.array(upsertDataSchema).optional() }).optional();
+
+/** Flowise's `INPUT_PARAMS_TYPE`: the param types `store-configs` lists. */
+const PARAM_TYPES = new Set(['asyncOptions', 'options', 'multiOptions', 'datagrid', 'string', 'number', 'boolean', 'password', 'json', 'code', 'date', 'file', 'folder', 'tabs']);
+
+/** Flowise's `findDocStoreAvailableConfigs`: the params an upsert may override, per node of the store. */
+function overridableParams(definition: NodeDefinition) {
+  const node = definition.label;
+  const nodeId = `${definition.name}_0`;
+  const rows: Array<{ node: string; nodeId: string; label: string; name: string; type: string }> = [];
+  for (const input of definition.inputs) {
+    if (input.kind !== 'param' || !PARAM_TYPES.has(input.type)) continue;
+    if (input.type === 'file') rows.push({ node, nodeId, label: input.label, name: 'files', type: 'file' });
+    else if (input.type === 'options') rows.push({ node, nodeId, label: input.label, name: input.name, type: input.options?.map((o) => o.name).join(', ') ?? 'string' });
+    else rows.push({ node, nodeId, label: input.label, name: input.name, type: input.type === 'password' ? 'string' : input.type });
+  }
+  for (const name of definition.credential?.names ?? []) {
+    for (const field of CREDENTIAL_TYPES.find((t) => t.name === name)?.inputs ?? []) {
+      rows.push({ node, nodeId, label: field.label, name: field.name, type: field.type === 'password' ? 'string' : field.type });
+    }
+  }
+  return rows;
+}
+
+/** Document store routes that run loaders, splitters and embeddings (previews, processing, vectors, the one-call upsert). */
+export async function documentStoreProcessingRoutes(app: FastifyInstance, deps: AppDeps, docstores: DocstoreService, registry: NodeRegistry): Promise<void> {
+  const stores = deps.repos.documentStores;
+  const base = '/api/v1/document-store';
+
+  app.post(`${base}/loader/preview`, async (request) => {
+    const body = parseInput(previewSchema, request.body);
+    return docstores.preview(body, body.previewChunkCount);
+  });
+
+  app.post<{ Params: { loaderId: string } }>(`${base}/loader/process/:loaderId`, async (request) => {
+    const body = parseInput(processSchema, request.body);
+    await docstores.process(body.storeId, request.params.loaderId, body);
+    return chunkPage(stores, body.storeId, request.params.loaderId, 1);
+  });
+
+  app.post(`${base}/vectorstore/insert`, async (request) => {
+    const body = parseInput(vectorConfigSchema, request.body);
+    // Flowise's insert keeps the saved settings that the body does not name (isStrictSave defaults to false).
+    const strict = (request.body as { isStrictSave?: unknown }).isStrictSave === true;
+    const updated = await stores.update(body.storeId, (store) => vectorConfigFields(body, store, strict));
+    if (!updated) throw storeNotFound(body.storeId);
+    return docstores.insert(body.storeId);
+  });
+
+  app.post(`${base}/vectorstore/query`, async (request) => {
+    const body = parseInput(querySchema, request.body);
+    return docstores.query(body.storeId, body.query, body.inputs);
+  });
+
+  app.delete<{ Params: { storeId: string }; Querystring: { docId?: string } }>(`${base}/vectorstore/:storeId`, async (request) =>
+    docstores.deleteVectors(request.params.storeId, request.query.docId || undefined),
+  );
+
+  app.post<{ Params: { id: string } }>(`${base}/upsert/:id`, async (request) => {
+    if (!request.isMultipart()) return docstores.upsert(request.params.id, parseInput(upsertDataSchema, request.body ?? {}), []);
+    const { fields, files } = await readMultipart(request, deps.config.uploads, deps.config.server.bodyLimitBytes);
+    return docstores.upsert(request.params.id, parseInput(upsertDataSchema, fields), files);
+  });
+
+  app.post<{ Params: { id: string } }>(`${base}/refresh/:id`, async (request) => {
+    const body = parseInput(refreshSchema, request.body ?? {});
+    return docstores.refresh(request.params.id, body?.items);
+  });
+
+  app.get<{ Params: { id: string; loaderId: string } }>(`${base}/store-configs/:id/:loaderId`, async (request) => {
+    const store = await requireStore(stores, request.params.id);
+    const loader = store.loaders.find((l) => l.id === request.params.loaderId);
+    if (!loader) throw loaderNotFound(store.id, request.params.loaderId);
+    const names = [loader.loaderId, loader.splitterId, store.vectorStoreConfig?.name, store.embeddingConfig?.name, store.recordManagerConfig?.name];
+    const rows = names.flatMap((name) => {
+      const definition = name ? registry.get(name) : undefined;
+      return definition ? overridableParams(definition) : [];
+    });
+    if (rows.length === 0 && !registry.get(loader.loaderId ?? '')) throw new AppError('VALIDATION_FAILED', 400, `Loader "${loader.loaderId}" is not a node aimicromind runs`);
+    return rows.filter((row, i) => rows.findIndex((r) => JSON.stringify(r) === JSON.stringify(row)) === i);
+  });
+}

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { addFileStorageOverrides, loaderFieldForFile } from '../../engine/files/file-fields.js';
+import { resolveUpsertPlan } from '../../engine/graph/upsert-plan.js';
+import { parseOverrideSettings } from '../../engine/run/override-config.js';
+import { waitForUpsert } from '../../runner/upsert/upsert-runner.js';
+import { AppError, ERROR_STATUS, isErrorCode, notFound } from '../../shared/app-error.js';
+import type { ChatFlow } from '../../storage/repositories/chatflow-repository.js';
+import type { UpsertJobRecord } from '../../storage/repositories/upsert-repository.js';
+import type { AppDeps } from '../app-deps.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import { sendError, zodMessage } from '../plugins/error-handler.js';
+import { jsonText } from '../schemas/json-text.js';
+import type { ChatflowCache } from '../services/chatflow-cache.js';
+import { readMultipart } from '../uploads/read-multipart.js';
+import { loaderFieldEnabled } from '../uploads/prediction-uploads.js';
+import type { UploadService } from '../uploads/upload-service.js';
+
+const jsonObject = jsonText(z.record(z.string(), z.unknown(), { error: 'must be an object' }));
+
+const upsertBodySchema = z.looseObject({
+  stopNodeId: z.string({ error: 'must be a string' }).min(1).max(200).optional(),
+  chatId: z.string({ error: 'must be a string' }).min(1).max(500).optional(),
+  overrideConfig: jsonObject.optional(),
+});
+
+interface UpsertRequest {
+  stopNodeId?: string;
+  chatId?: string;
+  overrideConfig?: Record<string, unknown>;
+}
+
+/** The answer of a finished job: Flowise's IndexingResult, or the job's error in our error shape. */
+function sendJobResult(reply: FastifyReply, job: UpsertJobRecord): FastifyReply {
+  if (job.status === 'completed') return reply.send({ ...(job.result as object), addedDocs: job.addedDocs ?? [] });
+  const code = isErrorCode(job.errorCode) ? job.errorCode : 'INTERNAL';
+  return sendError(reply, ERROR_STATUS[code], code, job.error ?? 'The upsert failed');
+}
+
+const jobView = (job: UpsertJobRecord) => ({
+  id: job.id,
+  chatflowId: job.chatflowId,
+  chatId: job.chatId,
+  status: job.status,
+  attempt: job.attempt,
+  createdDate: job.createdDate,
+  ...(job.finishedDate ? { finishedDate: job.finishedDate } : {}),
+  ...(job.status === 'completed' ? { result: { ...(job.result as object), addedDocs: job.addedDocs ?? [] } } : {}),
+  ...(job.error ? { error: job.error, code: job.errorCode } : {}),
+});
+
+/**
+ * `POST /api/v1/vector/upsert/:id` (Flowise's upsert API, api-contract.md P2) and the job status route
+ * of its asynchronous form. Multipart files are stored in the database (never on this machine's disk)
+ * and given to the loaders as `FILE-STORAGE::` names, so a worker on any machine reads them.
+ */
+export async function vectorRoutes(app: FastifyInstance, deps: AppDeps, auth: Authenticator, chatflows: ChatflowCache, uploads: UploadService): Promise<void> {
+  const registry = deps.plans.registry;
+
+  async function readRequest(chatflow: ChatFlow, request: FastifyRequest): Promise<UpsertRequest> {
+    if (!request.isMultipart()) {
+      const parsed = upsertBodySchema.safeParse(request.body ?? {});
+      if (!parsed.success) throw new AppError('VALIDATION_FAILED', 400, zodMessage(parsed.error));
+      return parsed.data;
+    }
+    const { fields, files } = await readMultipart(request, deps.config.uploads, deps.config.server.bodyLimitBytes);
+    // Flowise: the whole form becomes the overrideConfig; `vars` may arrive as a JSON string.
+    const overrideConfig: Record<string, unknown> = { ...fields };
+    if (typeof overrideConfig.vars === 'string') overrideConfig.vars = jsonObject.safeParse(overrideConfig.vars).data ?? overrideConfig.vars;
+    if (files.length > 0) {
+      const settings = parseOverrideSettings(chatflow.apiConfig);
+      const plan = resolveUpsertPlan(chatflow.flowData, registry, fields.stopNodeId || undefined);
+      const checked = uploads.check(files, { purpose: 'upserts' });
+      for (const file of checked) {
+        const field = loaderFieldForFile(file.name);
+        // Flowise ignores such a file silently (its #3897); we say why it would have no effect.
+        if (!loaderFieldEnabled(plan, settings, field)) {
+          throw new AppError(
+            'BAD_REQUEST',
+            400,
+            `File "${file.name}" (files) would feed the loader input "${field}", which this chatflow does not enable for override ` +
+              `(apiConfig.overrideConfig: turn on status and "${field}" for the loader's label)`,
+          );
+        }
+      }
+      await uploads.store({ chatflowId: chatflow.id }, checked);
+      return {
+        ...(fields.stopNodeId ? { stopNodeId: fields.stopNodeId } : {}),
+        ...(fields.chatId ? { chatId: fields.chatId } : {}),
+        overrideConfig: addFileStorageOverrides(overrideConfig, checked.map((f) => f.name)),
+      };
+    }
+    return {
+      ...(fields.stopNodeId ? { stopNodeId: fields.stopNodeId } : {}),
+      ...(fields.chatId ? { chatId: fields.chatId } : {}),
+      overrideConfig,
+    };
+  }
+
+  app.post<{ Params: { id: string }; Querystring: { async?: string } }>('/api/v1/vector/upsert/:id', async (request, reply) => {
+    const chatflow = await chatflows.get(request.params.id);
+    if (!chatflow) throw notFound('CHATFLOW_NOT_FOUND', 'Chatflow', request.params.id);
+    await auth.requireUpsertAccess(chatflow, request);
+    const body = await readRequest(chatflow, request);
+    // Checked here, so a flow that cannot be upserted answers 400 before any job exists.
+    resolveUpsertPlan(chatflow.flowData, registry, body.stopNodeId);
+    const sessionId = body.overrideConfig?.sessionId;
+    const chatId = body.chatId ?? (typeof sessionId === 'string' && sessionId !== '' ? sessionId : randomUUID());
+    const job = await deps.upserts.submit({
+      chatflowId: chatflow.id,
+      chatflowVersion: chatflow.version,
+      chatId,
+      input: { ...(body.stopNodeId ? { stopNodeId: body.stopNodeId } : {}), ...(body.overrideConfig ? { overrideConfig: body.overrideConfig } : {}) },
+    });
+    if (request.query.async === 'true') {
+      const location = `/api/v1/vector/upsert-jobs/${job.id}`;
+      return reply.code(202).header('Location', location).send({ id: job.id, status: job.status, location });
+    }
+    return sendJobResult(reply, await waitForUpsert(deps.repos.upserts, job.id, deps.config.upserts.timeoutMs));
+  });
+
+  app.get<{ Params: { jobId: string } }>('/api/v1/vector/upsert-jobs/:jobId', async (request) => {
+    const job = await deps.repos.upserts.get(request.params.jobId);
+    if (!job) throw new AppError('UPSERT_NOT_FOUND', 404, `Upsert ${request.params.jobId} not found`);
+    const chatflow = await chatflows.get(job.chatflowId);
+    if (chatflow) await auth.requireUpsertAccess(chatflow, request);
+    else await auth.requireManagement(request);
+    return jobView(job);
+  });
+}
+
+const historyQuery = z.object({
+  order: z.enum(['ASC', 'DESC'], { error: 'must be ASC or DESC' }).optional(),
+  startDate: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
+  endDate: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
+});
+const deleteBody = z.object({ ids: z.array(z.string().min(1), { error: 'must be an array of ids' }) });
+
+/** Flowise's upsert history (management API): listing by chatflow and deletion by ids. */
+export async function upsertHistoryRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
+  app.get<{ Params: { id: string }; Querystring: Record<string, string> }>('/api/v1/upsert-history/:id', async (request) => {
+    const query = historyQuery.safeParse(request.query);
+    if (!query.success) throw new AppError('VALIDATION_FAILED', 400, zodMessage(query.error));
+    const iso = (value: string | undefined) => (value ? new Date(value).toISOString() : undefined);
+    const startDate = iso(query.data.startDate);
+    const endDate = iso(query.data.endDate);
+    return deps.repos.upserts.history(request.params.id, {
+      order: query.data.order ?? 'ASC',
+      ...(startDate ? { startDate } : {}),
+      ...(endDate ? { endDate } : {}),
+    });
+  });
+
+  app.patch('/api/v1/upsert-history', async (request) => {
+    const body = deleteBody.safeParse(request.body ?? {});
+    if (!body.success) throw new AppError('VALIDATION_FAILED', 400, zodMessage(body.error));
+    const ids = [...new Set(body.data.ids)];
+    if (ids.length === 0) throw new AppError('VALIDATION_FAILED', 400, 'ids: at least one upsert history id is required');
+    const missing = await deps.repos.upserts.deleteHistory(ids);
+    if (missing.length > 0) throw new AppError('NOT_FOUND', 404, `Upsert history not found: ${missing.join(', ')}`);
+    return { deleted: ids.length };
+  });
+}

@@ -1,0 +1,4 @@
+import { startMainHarness } from '../../support/api-harness.js';
+import { uploadsSuite } from '../uploads.suite.js';
+
+uploadsSuite(startMainHarness);

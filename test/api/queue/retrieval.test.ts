@@ -1,0 +1,4 @@
+import { queueHarness } from '../../support/queue-harness.js';
+import { retrievalSuite } from '../retrieval.suite.js';
+
+retrievalSuite(queueHarness);
