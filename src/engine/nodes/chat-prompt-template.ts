@@ -1,6 +1,7 @@
 import { FlowValidationError } from '../errors.js';
 import { asString } from './input-values.js';
 import type { NodeDefinition } from './node-definition.js';
+import { PROMPT_VALUES_INPUT } from './shared-inputs.js';
 import { PROMPT_BASE_CLASSES, chatPrompt } from './prompt-instances.js';
 
 function hasMessageHistoryCode(value: unknown): boolean {
@@ -36,17 +37,7 @@ export const chatPromptTemplate: NodeDefinition = {
       placeholder: '{text}',
       description: 'The last message sent to the model; {input} when a conversation chain or agent uses this prompt',
     },
-    {
-      name: 'promptValues',
-      kind: 'param',
-      type: 'json',
-      label: 'Format Prompt Values',
-      optional: true,
-      list: true,
-      acceptVariable: true,
-      additionalParams: true,
-      description: 'A JSON object giving each {variable} its value; may use {{question}}, {{chat_history}} or another node\'s output',
-    },
+    PROMPT_VALUES_INPUT,
     {
       name: 'messageHistory',
       kind: 'param',

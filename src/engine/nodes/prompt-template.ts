@@ -1,5 +1,6 @@
 import { asString } from './input-values.js';
 import type { NodeDefinition } from './node-definition.js';
+import { PROMPT_VALUES_INPUT } from './shared-inputs.js';
 import { PROMPT_BASE_CLASSES, stringPrompt } from './prompt-instances.js';
 
 export const promptTemplate: NodeDefinition = {
@@ -20,17 +21,7 @@ export const promptTemplate: NodeDefinition = {
       rows: 4,
       placeholder: 'What is a good name for a company that makes {product}?',
     },
-    {
-      name: 'promptValues',
-      kind: 'param',
-      type: 'json',
-      label: 'Format Prompt Values',
-      optional: true,
-      list: true,
-      acceptVariable: true,
-      additionalParams: true,
-      description: 'A JSON object giving each {variable} its value; may use {{question}}, {{chat_history}} or another node\'s output',
-    },
+    PROMPT_VALUES_INPUT,
   ],
   async build(ctx) {
     const values = (ctx.inputs.promptValues ?? {}) as Record<string, unknown>;

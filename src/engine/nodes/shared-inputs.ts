@@ -33,3 +33,16 @@ export const systemMessageInput = (name: string, fallback: string, description?:
   default: fallback,
   ...(description ? { description } : {}),
 });
+
+/** Both prompt templates' values for their `{variables}` (Flowise's promptValues: JSON that accepts `{{…}}`). */
+export const PROMPT_VALUES_INPUT: InputSpec = {
+  name: 'promptValues',
+  kind: 'param',
+  type: 'json',
+  label: 'Format Prompt Values',
+  optional: true,
+  list: true,
+  acceptVariable: true,
+  additionalParams: true,
+  description: "A JSON object giving each {variable} its value; may use {{question}}, {{chat_history}} or another node's output",
+};
