@@ -19,6 +19,7 @@ import { documentStoreProcessingRoutes } from './routes/document-store-processin
 import { createDocstoreService } from './document-store/compose-docstores.js';
 import { feedbackManagementRoutes, publicFeedbackRoutes } from './routes/feedback.routes.js';
 import { nodeCatalogueRoutes, nodeIconRoutes } from './routes/nodes.routes.js';
+import { nodeLoadMethodRoutes } from './routes/node-load-method.routes.js';
 import { predictionRoutes } from './routes/prediction.routes.js';
 import { publicRoutes } from './routes/public.routes.js';
 import { runRoutes } from './routes/runs.routes.js';
@@ -103,6 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await feedbackManagementRoutes(managed, deps);
     await metricsRoutes(managed, deps);
     await nodeCatalogueRoutes(managed);
+    await nodeLoadMethodRoutes(managed, deps);
     // sandbox branch
     await toolRoutes(managed, deps);
     await variableRoutes(managed, deps);
