@@ -93,13 +93,24 @@ export class AppError extends Error {
   readonly status: number;
   /** HTTP headers the answer carries (e.g. `Retry-After` with a 429). */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * The node of the flow the error is about (its `data.id`), so a UI can point at it: set where the error
+   * is raised, or by the engine for an error that arose while building or running that node.
+   */
+  nodeId?: string;
 
-  constructor(code: ErrorCode, status: number, message: string, options?: { cause?: unknown; headers?: Record<string, string> }) {
+  constructor(
+    code: ErrorCode,
+    status: number,
+    message: string,
+    options?: { cause?: unknown; headers?: Record<string, string>; nodeId?: string },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.status = status;
     if (options?.headers) this.headers = options.headers;
+    if (options?.nodeId) this.nodeId = options.nodeId;
   }
 }
 

@@ -187,6 +187,8 @@ export function badInputSuite(factory: HarnessFactory): void {
         });
         const json = await h.anon.post(`/api/v1/prediction/${id}`, { question: 'q', chatId: 'fail-json' });
         await expectError(json, 502, 'LLM_ERROR', mentions);
+        // The failed call is the chat model node's, so a UI can point at it.
+        expect(json.body.nodeId).toBe('chatOpenAI_0');
         const runId = json.headers.get('x-run-id')!;
         const run = (await h.anon.get(`/api/v1/runs/${runId}`)).body;
         expect(run.status).toBe('failed');
@@ -199,6 +201,8 @@ export function badInputSuite(factory: HarnessFactory): void {
         const error = stream.events.at(-2)!;
         expect(typeof error.data).toBe('string');
         for (const word of mentions) expect(error.data).toContain(word);
+        // The envelope names the node; data stays the message (api-contract §5 rule 7).
+        expect(error.envelope).toMatchObject({ event: 'error', code: 'LLM_ERROR', nodeId: 'chatOpenAI_0' });
         expect((await h.admin.get(`/api/v1/chatmessage/${id}`)).body).toEqual([]);
       });
 
@@ -221,9 +225,12 @@ export function badInputSuite(factory: HarnessFactory): void {
         expect(Date.now() - started).toBeGreaterThanOrEqual(predictionTimeout - 5);
         const run = (await h.anon.get(`/api/v1/runs/${json.headers.get('x-run-id')}`)).body;
         expect(run).toMatchObject({ status: 'failed', error: expect.stringContaining('timed out') });
+        expect(json.body).not.toHaveProperty('nodeId');
         const stream = await h.anon.stream('POST', `/api/v1/prediction/${id}`, { question: 'forever', streaming: true });
         expect(stream.events.slice(-2).map((e) => e.event)).toEqual(['error', 'end']);
         expect(stream.events.at(-2)!.data).toContain('timed out');
+        // The run's deadline is no node's fault.
+        expect(stream.events.at(-2)!.envelope).not.toHaveProperty('nodeId');
       });
     });
   });

@@ -1,6 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
-import { FlowValidationError } from '../../engine/errors.js';
 import { AppError, type ErrorCode, isAppError } from '../../shared/app-error.js';
 import { isDatabaseUnavailable } from '../../storage/database.js';
 
@@ -50,7 +49,7 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 export function toHttpError(error: unknown): { status: number; code: ErrorCode; message: string; internal: boolean; nodeId?: string } {
   if (isAppError(error)) {
     const internal = error.status >= 500 && error.code === 'INTERNAL';
-    const nodeId = error instanceof FlowValidationError ? error.nodeId : undefined;
+    const nodeId = error.nodeId;
     return {
       status: error.status,
       code: error.code,
