@@ -173,7 +173,7 @@ export class RunExecutor {
   ): Promise<ExecutionReport> {
     const base = {
       chatflowid: run.chatflowId,
-      chatType: 'EXTERNAL',
+      chatType: input.chatType ?? 'EXTERNAL',
       chatId: run.chatId,
       sessionId: run.sessionId,
       ...(memoryType ? { memoryType } : {}),

@@ -93,6 +93,15 @@ export class Authenticator {
     return { admin: false };
   }
 
+  /**
+   * Whether the request comes from the web UI itself: a valid session cookie with `x-request-from: internal`
+   * and no Authorization header (Flowise stores such predictions as chatType `INTERNAL`).
+   */
+  async isUiRequest(request: FastifyRequest): Promise<boolean> {
+    if (!this.ui || request.headers.authorization || !isInternalRequest(request)) return false;
+    return (await this.ui.sessions.verify(request)) !== undefined;
+  }
+
   /** Management API: any API key, the admin key or Basic; else loopback while nothing is configured. */
   async requireManagement(request: FastifyRequest): Promise<Caller> {
     const caller = await this.identify(request);

@@ -121,6 +121,8 @@ export class PredictionService {
           ...(uploaded.uploads ? { uploads: uploaded.uploads } : {}),
           ...(uploaded.fileAttachment ? { fileAttachment: uploaded.fileAttachment } : {}),
           ...(body.leadEmail ? { leadEmail: body.leadEmail } : {}),
+          // The web UI's test chat (Flowise: x-request-from internal); API callers stay EXTERNAL.
+          ...((await this.auth.isUiRequest(httpRequest)) ? { chatType: 'INTERNAL' as const } : {}),
         },
       },
     };
