@@ -29,6 +29,7 @@ import { healthRoutes, infoRoutes, metricsRoutes } from './routes/system.routes.
 import { toolRoutes } from './routes/tools.routes.js';
 import { variableRoutes } from './routes/variables.routes.js';
 import { ChatflowCache } from './services/chatflow-cache.js';
+import { CredentialPreflight } from './services/credential-preflight.js';
 import { PredictionService } from './services/prediction-service.js';
 import { RateLimiter } from './services/rate-limit.js';
 import { PredictionUploads } from './uploads/prediction-uploads.js';
@@ -77,7 +78,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const sessions = new UiSessions(deps.repos.uiAuth, deps.config.admin.sessionTtlSeconds);
   const auth = new Authenticator(deps.config, deps.repos.apiKeys, { sessions, accounts: deps.repos.uiAuth });
   const uploads = new UploadService(deps.repos.uploads, deps.config.uploads);
-  const predictions = new PredictionService(chatflows, deps.plans, auth, new RateLimiter(deps.rateLimits), new PredictionUploads(uploads));
+  const predictions = new PredictionService(
+    chatflows,
+    deps.plans,
+    auth,
+    new RateLimiter(deps.rateLimits),
+    new PredictionUploads(uploads),
+    new CredentialPreflight(deps.repos.credentials),
+  );
 
   await app.register(async (open) => {
     await healthRoutes(open, deps);
