@@ -224,6 +224,9 @@ export function badInputSuite(factory: HarnessFactory): void {
         await expectError(json, 502, 'LLM_ERROR', mentions);
         // The failed call is the chat model node's, so a UI can point at it.
         expect(json.body.nodeId).toBe('chatOpenAI_0');
+        // The provider's status is said once ("LLM call failed: 500 …", never "500 500 …").
+        expect(json.body.message).toMatch(/^LLM call failed: /);
+        expect(json.body.message).not.toMatch(/\b(\d{3}) \1\b/);
         const runId = json.headers.get('x-run-id')!;
         const run = (await h.anon.get(`/api/v1/runs/${runId}`)).body;
         expect(run.status).toBe('failed');
