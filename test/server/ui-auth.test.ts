@@ -110,6 +110,8 @@ describe('first visit with no admin credential configured', () => {
     server = spawnCli('start', testEnv({ PORT: String(port), LOG_LEVEL: 'info', AIMICROMIND_API_KEY: '', AIMICROMIND_USERNAME: '', AIMICROMIND_PASSWORD: '' }));
     const line = await server.waitFor(/setup token/);
     const token = /"setupToken":"([^"]+)"/.exec(line)![1]!;
+    // Letters and digits only, so a double-click in a terminal selects all of it (160 bits).
+    expect(token).toMatch(/^[0-9a-f]{40}$/);
     await server.waitFor(/aimicromind server ready/);
     const api = new ApiClient(`http://127.0.0.1:${port}`);
     expect((await api.get('/api/v1/auth/status')).body).toMatchObject({ signedIn: false, setupRequired: true });
