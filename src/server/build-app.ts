@@ -75,7 +75,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cookie, { secret: deps.cipher.deriveSubkey('aimicromind/ui-session-cookie/v1') });
   await app.register(multipart, { limits: { fileSize: deps.config.server.bodyLimitBytes } });
 
-  const sessions = new UiSessions(deps.repos.uiAuth, deps.config.admin.sessionTtlSeconds);
+  const sessions = new UiSessions(deps.repos.uiAuth, { ttl: deps.config.admin.sessionTtlSeconds, maxAge: deps.config.admin.sessionMaxAgeSeconds });
+  sessions.track(app);
   const auth = new Authenticator(deps.config, deps.repos.apiKeys, { sessions, accounts: deps.repos.uiAuth });
   const uploads = new UploadService(deps.repos.uploads, deps.config.uploads);
   const predictions = new PredictionService(
