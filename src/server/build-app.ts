@@ -7,6 +7,7 @@ import { announceSetupToken } from './auth/first-admin.js';
 import { UiSessions } from './auth/ui-sessions.js';
 import { registerCors } from './plugins/cors.js';
 import { registerErrorHandling, sendError, toHttpError } from './plugins/error-handler.js';
+import { registerInputGuards } from './plugins/input-guards.js';
 import { registerUnreadBodyDrain, unreadBodyLimits } from './plugins/unread-body.js';
 import { defaultUiDirectory, registerWebUi } from './plugins/web-ui.js';
 import { apiKeyRoutes } from './routes/apikey.routes.js';
@@ -55,14 +56,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     forceCloseConnections: 'idle',
   });
 
-  // Clients (the embed's abort PUT, the SDK's GETs) send Content-Type: application/json with no body.
-  const defaultJsonParser = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
-    return defaultJsonParser(request, text, done);
-  });
+  // JSON bodies (an empty one is no body: the embed's abort PUT, the SDK's GETs), URL and query texts.
+  registerInputGuards(app);
 
   registerErrorHandling(app, await registerWebUi(app, deps.uiDirectory ?? defaultUiDirectory()));
   registerUnreadBodyDrain(app, unreadBodyLimits(deps.config.server.bodyLimitBytes));
