@@ -6,7 +6,8 @@ import { Authenticator } from './auth/authenticator.js';
 import { announceSetupToken } from './auth/first-admin.js';
 import { UiSessions } from './auth/ui-sessions.js';
 import { registerCors } from './plugins/cors.js';
-import { registerErrorHandling, sendError, toHttpError } from './plugins/error-handler.js';
+import { registerErrorHandling, sendError, sendFrameworkError, toHttpError } from './plugins/error-handler.js';
+import { MAX_URL_PARAM_LENGTH, clientErrorHandler } from './plugins/fastify-errors.js';
 import { registerInputGuards } from './plugins/input-guards.js';
 import { registerUnreadBodyDrain, unreadBodyLimits } from './plugins/unread-body.js';
 import { defaultUiDirectory, registerWebUi } from './plugins/web-ui.js';
@@ -54,6 +55,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestTimeout: 0,
     // On close only idle keep-alive sockets are cut; streams in flight finish (the CLI ends the rest after draining).
     forceCloseConnections: 'idle',
+    // Refusals Fastify would answer in its own shape: the router's, and Node's HTTP parser's.
+    routerOptions: { maxParamLength: MAX_URL_PARAM_LENGTH },
+    frameworkErrors: sendFrameworkError,
+    clientErrorHandler,
   });
 
   // JSON bodies (an empty one is no body: the embed's abort PUT, the SDK's GETs), URL and query texts.

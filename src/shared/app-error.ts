@@ -41,7 +41,11 @@ export type ErrorCode =
   | 'UPSERT_NOT_FOUND'
   | 'UPSERT_TIMEOUT'
   // fixes branch: a chatflow's apiConfig.rateLimit
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  // harden-server branch: refusals of the router and of Node's HTTP parser
+  | 'URI_TOO_LONG'
+  | 'HEADERS_TOO_LARGE'
+  | 'REQUEST_TIMEOUT';
 
 /** The HTTP status of each code, so a code that crossed a process boundary maps back to its status. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -83,6 +87,10 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   DOCUMENT_STORE_NOT_FOUND: 404,
   // fixes branch
   RATE_LIMITED: 429,
+  // harden-server branch
+  URI_TOO_LONG: 414,
+  HEADERS_TOO_LARGE: 431,
+  REQUEST_TIMEOUT: 408,
 };
 
 export const isErrorCode = (value: unknown): value is ErrorCode =>
