@@ -111,19 +111,26 @@ export function refuseNul(text: string, name: string): void {
   if (hasNul(text)) throw new AppError('VALIDATION_FAILED', 400, `${name}: must not contain NUL characters (\\u0000)`);
 }
 
-/**
- * For a zod refinement of a field stored as a JSON string (a chatflow's flowData, chatbotConfig, ...):
- * the message when the text is JSON nested deeper than MAX_JSON_DEPTH. Text that is not JSON is left
- * to the field's own checks.
- */
-export function jsonTextTooDeep(text: string | null | undefined): string | undefined {
-  if (typeof text !== 'string') return undefined;
-  let parsed: unknown;
+/** `{ value }` when `text` is JSON, else undefined (the caller's own checks report it). */
+export function tryParseJson(text: string): { value: unknown } | undefined {
   try {
-    parsed = JSON.parse(text);
+    return { value: JSON.parse(text) as unknown };
   } catch {
     return undefined;
   }
-  const problem = findJsonProblem(parsed, { keys: false });
+}
+
+/**
+ * For a zod refinement of a JSON text (a chatflow's flowData, chatbotConfig, ...; a form field carrying
+ * JSON): the message of its first problem (see findJsonProblem), or undefined when it has none or is
+ * not JSON at all.
+ */
+export function jsonTextProblem(parsed: { value: unknown } | undefined, options: { nul?: boolean; keys?: boolean }): string | undefined {
+  const problem = parsed && findJsonProblem(parsed.value, options);
   return problem ? describeJsonProblem(problem, 'the JSON') : undefined;
+}
+
+/** The message when a stored JSON string nests deeper than MAX_JSON_DEPTH (keys and NUL are not its concern). */
+export function jsonTextTooDeep(text: string | null | undefined): string | undefined {
+  return typeof text === 'string' ? jsonTextProblem(tryParseJson(text), { keys: false }) : undefined;
 }

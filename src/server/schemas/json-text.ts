@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeJsonProblem, findJsonProblem } from './json-limits.js';
+import { jsonTextProblem, tryParseJson } from './json-limits.js';
 
 /**
  * A field that may arrive as a JSON string (multipart forms, Flowise's UI sending JSON columns as
@@ -11,15 +11,11 @@ export function jsonText<T extends z.ZodType>(schema: T, options: { emptyIsNull?
   return z.preprocess((value, ctx) => {
     if (typeof value !== 'string') return value;
     if (options.emptyIsNull && value.trim() === '') return null;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      return value;
-    }
+    const parsed = tryParseJson(value);
+    if (!parsed) return value;
     // Checked like a JSON body (input-guards.ts): a form field's JSON is as deep as the sender likes.
-    const problem = findJsonProblem(parsed, { nul: true });
-    if (problem) ctx.addIssue({ code: 'custom', message: describeJsonProblem(problem, 'the JSON') });
-    return parsed;
+    const problem = jsonTextProblem(parsed, { nul: true });
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    return parsed.value;
   }, schema);
 }
