@@ -52,6 +52,22 @@ describe('output parsers on llmChain', () => {
     expect(lastUserText()).toContain('"type":"array"');
   });
 
+  it('answers {json} for a top-level string, number or boolean schema too, never {text}', async () => {
+    const cases: Array<[string, string, unknown]> = [
+      ['z.string()', '"forty-two"', 'forty-two'],
+      ['z.number().int()', '42', 42],
+      ['z.boolean()', 'true', true],
+      ['z.number().nullable()', 'null', null],
+      ['z.enum(["a", "b"])', '```json\n"b"\n```', 'b'],
+    ];
+    for (const [schema, answer, value] of cases) {
+      fake.reset();
+      const parser = outputParserPart('advancedStructuredOutputParser', { exampleJson: schema });
+      const { result } = await runEngine(chainFlow(`fake;text=${enc(answer)}`, withParser(parser)), { question: 'q', credentials });
+      expect(result, schema).toEqual({ json: value });
+    }
+  });
+
   it('structuredOutputParser builds the object from its datagrid rows', async () => {
     const rows = JSON.stringify([
       { property: 'answer', type: 'string', description: 'the answer', required: true },
