@@ -51,6 +51,29 @@ describe('sandbox result path: code that breaks its own globals', () => {
   });
 });
 
+describe("sandbox bridges: code that breaks the globals fetch and setTimeout use", () => {
+  it("gets its own error (the tool's code failed), and its worker keeps running", async () => {
+    expect(await pool.run({ code: 'return "warm"', globals: {} })).toEqual({ kind: 'string', text: 'warm' });
+    const started = pool.startedWorkers;
+    // No request leaves the sandbox here: nothing is allowed (OUTBOUND's allow list is empty), and the calls fail first.
+    const cases: Array<[string, RegExp]> = [
+      ['Number = () => ({ valueOf() { throw new Error("valueOf hijacked") } }); setTimeout(() => 1, 5); return 1', /^Error: valueOf hijacked$/],
+      ['JSON.stringify = () => Symbol("s"); await fetch("http://127.0.0.1:9/"); return 2', /^Error: /],
+      ['JSON.stringify = () => ({ toString() { throw new Error("toString hijacked") } }); await fetch("http://127.0.0.1:9/"); return 3', /^Error: /],
+      ['String = () => Symbol("x"); await fetch({ url: Symbol("u") }); return 4', /^Error: /],
+      ['Object.defineProperty(Object.prototype, "then", { get() { throw new Error("then getter") } }); return { a: 1 }', /^Error: then getter$/],
+      ['throw new Proxy({}, { get() { throw new Error("get hijacked") } })', /^Error: /],
+      ['throw { name: { toString() { throw 1 } }, message: Symbol("m") }', /^Error: /],
+    ];
+    for (const [code, message] of cases) {
+      const error = await failure(pool.run({ code, globals: {} }));
+      expect(error.failure, code).toBe('CODE_ERROR');
+      expect(error.message, code).toMatch(message);
+    }
+    expect(pool.startedWorkers).toBe(started);
+  });
+});
+
 describe('sandbox deadline inside the worker', () => {
   let quickjs: QuickJSWASMModule;
   const noNetwork: OutboundFetch = { fetch: () => Promise.reject(new Error('no network in this test')) };
