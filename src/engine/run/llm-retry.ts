@@ -101,6 +101,18 @@ export function retryDelay(error: unknown, retry: number, random: number = Math.
   return Math.round(Math.max(backoff, hint));
 }
 
+/**
+ * The same policy for clients that LangChain retries itself (the embeddings nodes: its AsyncCaller
+ * retries `maxRetries` times with its own backoff, 1 s × 2^n with jitter), as their `onFailedAttempt`:
+ * throws what must not be retried (so LangChain stops), and first waits out the provider's Retry-After.
+ * Unlike `withLlmRetries`, this wait does not see the run's abort (the caller has no signal to give).
+ */
+export async function onFailedLlmAttempt(error: unknown): Promise<void> {
+  if (retryDelay(error, 0) === undefined) throw error;
+  const hint = retryAfterMs(error);
+  if (hint !== undefined && hint > 0) await new Promise((resolve) => setTimeout(resolve, hint));
+}
+
 /** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
