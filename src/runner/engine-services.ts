@@ -24,7 +24,8 @@ export function variableSource(repos: Repositories, runtime: RuntimeVariablesCon
   const allowed = new Set(runtime.allowList);
   return {
     async load() {
-      const values: Record<string, string> = {};
+      // No prototype: a name like `__proto__` stays an ordinary variable.
+      const values = Object.create(null) as Record<string, string>;
       for (const variable of await repos.variables.all()) {
         values[variable.name] =
           variable.type === 'runtime' ? (allowed.has(variable.name) ? (runtime.values[variable.name] ?? '') : '') : (variable.value ?? '');

@@ -62,7 +62,10 @@ export interface CodeSandbox {
 export interface SandboxConfig {
   /** Wall-clock time one task may take, from the moment a worker takes it, in ms. */
   timeoutMs: number;
-  /** QuickJS heap limit per task, in bytes. */
+  /**
+   * Memory one task may use, in bytes: a hard cap, as each worker's WebAssembly memory may hold at most
+   * this plus the interpreter's overhead (sandbox/wasm-memory.ts).
+   */
   memoryLimitBytes: number;
   /** QuickJS stack limit per task, in bytes. */
   stackLimitBytes: number;

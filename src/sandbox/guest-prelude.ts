@@ -5,6 +5,10 @@
  * `require('axios')`, `setTimeout`, `console`, and the task's globals (`$vars`, `$flow`, `$<property>`).
  * The bridges are removed from the global object; everything here lives inside QuickJS, so nothing the
  * user's code does to these objects can reach the host.
+ *
+ * Its value is `{ stringify, text }`: the original `JSON.stringify` and `String`, taken before the user's
+ * code runs. The host turns the code's return value into text with these (GuestKit), so code that
+ * replaces `JSON.stringify` or `Promise.prototype.then` changes only what its own code sees.
  */
 export const GUEST_PRELUDE = String.raw`
 (() => {
@@ -168,21 +172,15 @@ export const GUEST_PRELUDE = String.raw`
   for (const name of input.dateGlobals || []) {
     if (typeof globalThis[name] === 'string' || typeof globalThis[name] === 'number') define(name, new Date(globalThis[name]));
   }
+  const toText = String;
+  return { stringify: JSON.stringify, text: (value) => toText(value) };
 })();
 `;
 
 /**
- * Wraps the user's function body: runs it as an async function and settles with a JSON string
- * describing the result (see SandboxResult), which is all the host reads back.
+ * The user's function body as an async function expression: evaluating it runs nothing; the host calls
+ * the function and follows the promise it returns (its state, never its `then`).
  */
-export function wrapUserCode(code: string): string {
-  return `(async () => {
-  const value = await (async function () {
-${code}
-  })();
-  if (value === undefined) return JSON.stringify({ kind: 'undefined' });
-  if (typeof value === 'string') return JSON.stringify({ kind: 'string', text: value });
-  const text = JSON.stringify(value);
-  return JSON.stringify(text === undefined ? { kind: 'string', text: String(value) } : { kind: 'json', text });
-})()`;
+export function userFunctionSource(code: string): string {
+  return `(async function () {\n${code}\n})`;
 }

@@ -3,6 +3,7 @@ import type { OutboundPolicyConfig } from '../security/outbound-policy.js';
 import type { Logger } from '../shared/logger.js';
 import { type CodeSandbox, type SandboxConfig, SandboxError, type SandboxResult, type SandboxTask } from './code-sandbox.js';
 import type { ReadyMessage, ReplyMessage, SandboxWorkerData, TaskMessage } from './sandbox-protocol.js';
+import { retainedMemoryLimit, wasmMemoryCap } from './wasm-memory.js';
 
 /**
  * The CodeSandbox: a pool of at most `poolSize` worker threads, each running QuickJS (WebAssembly).
@@ -11,8 +12,12 @@ import type { ReadyMessage, ReplyMessage, SandboxWorkerData, TaskMessage } from 
  * worker that died or reported a fatal state is dropped, and the next task starts a new one. Other tasks
  * never wait for a runaway one beyond the pool's size: each worker runs one task at a time.
  *
- * Worker heap (V8) is capped with `resourceLimits`; its stack is sized from the QuickJS stack limit so a
- * deep recursion fails inside QuickJS first. Workers get an empty `process.env`.
+ * Memory: QuickJS runs in a WebAssembly memory capped at SANDBOX_MEMORY_LIMIT plus the interpreter's
+ * overhead (wasm-memory.ts), a hard cap no allocation in the guest can pass. That memory never shrinks,
+ * so a worker that reports it grew past `retainedMemoryLimit` after a task (or that hit the cap) is
+ * replaced at once, and its memory returns to the OS. The worker's own V8 heap (host-side copies of
+ * fetched bodies and results) is capped with `resourceLimits`; its stack is sized from the QuickJS stack
+ * limit so a deep recursion fails inside QuickJS first. Workers get an empty `process.env`.
  */
 
 interface Job {
@@ -32,6 +37,20 @@ interface Slot {
   job?: Job;
   /** Set once the worker is being terminated; it takes no more jobs. */
   retired: boolean;
+  /** Size of its WebAssembly memory, as it last reported. */
+  memoryBytes: number;
+}
+
+/** The sandbox's WebAssembly memory, as the workers report it (for tests, metrics and the benchmark). */
+export interface SandboxMemoryStats {
+  /** The most one worker's memory can hold: SANDBOX_MEMORY_LIMIT plus the interpreter's overhead. */
+  capBytes: number;
+  /** What the live workers hold now. */
+  heldBytes: number;
+  /** The largest size any worker reported after a task. */
+  peakBytes: number;
+  /** Workers replaced because of their memory (grown past the retained limit, or at the cap). */
+  recycled: number;
 }
 
 const MB = 1024 * 1024;
@@ -54,6 +73,11 @@ export class SandboxPool implements CodeSandbox {
   private nextId = 1;
   private closed = false;
   private readonly log?: Logger;
+  private peakBytes = 0;
+  private recycled = 0;
+  private started = 0;
+  /** Terminations under way (a replaced worker's memory is freed when its thread has exited). */
+  private readonly exiting = new Set<Promise<unknown>>();
 
   constructor(
     private readonly config: SandboxConfig,
@@ -84,6 +108,16 @@ export class SandboxPool implements CodeSandbox {
 
   get workerCount(): number {
     return this.slots.size;
+  }
+
+  /** Workers started so far (a worker that was replaced counts again for its replacement). */
+  get startedWorkers(): number {
+    return this.started;
+  }
+
+  memoryStats(): SandboxMemoryStats {
+    const heldBytes = [...this.slots].reduce((sum, slot) => sum + slot.memoryBytes, 0);
+    return { capBytes: wasmMemoryCap(this.config.memoryLimitBytes), heldBytes, peakBytes: this.peakBytes, recycled: this.recycled };
   }
 
   private dispatch(): void {
@@ -117,11 +151,13 @@ export class SandboxPool implements CodeSandbox {
         stackSizeMb: Math.max(4, Math.ceil((4 * this.config.stackLimitBytes) / MB)),
       },
     });
-    const slot: Slot = { worker, ready: false, retired: false };
+    const slot: Slot = { worker, ready: false, retired: false, memoryBytes: 0 };
+    this.started += 1;
     this.slots.add(slot);
     worker.on('message', (message: ReplyMessage | ReadyMessage) => {
       if ('ready' in message) {
         slot.ready = true;
+        slot.memoryBytes = message.memoryBytes;
         this.dispatch();
       } else {
         this.onReply(slot, message);
@@ -156,9 +192,15 @@ export class SandboxPool implements CodeSandbox {
     const job = slot.job;
     if (!job || job.id !== reply.id) return;
     this.release(slot);
+    slot.memoryBytes = reply.memoryBytes;
+    this.peakBytes = Math.max(this.peakBytes, reply.memoryBytes);
     if (reply.ok) job.resolve(reply.result);
     else job.reject(new SandboxError(reply.failure, reply.message));
-    if (!reply.ok && reply.fatal) this.retire(slot);
+    const grown = reply.memoryBytes > retainedMemoryLimit(this.config.memoryLimitBytes);
+    if (reply.fatal || grown) {
+      if (grown) this.recycled += 1;
+      this.retire(slot);
+    }
     this.dispatch();
   }
 
@@ -196,7 +238,14 @@ export class SandboxPool implements CodeSandbox {
     if (slot.retired) return;
     slot.retired = true;
     this.slots.delete(slot);
-    void slot.worker.terminate().catch(() => undefined);
+    const exit = slot.worker.terminate().catch(() => undefined);
+    this.exiting.add(exit);
+    void exit.then(() => this.exiting.delete(exit));
+  }
+
+  /** Resolves once every worker replaced so far has exited (its memory is back with the OS). */
+  async drained(): Promise<void> {
+    while (this.exiting.size > 0) await Promise.all([...this.exiting]);
   }
 
   /**

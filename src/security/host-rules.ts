@@ -8,7 +8,10 @@ import ipaddr from 'ipaddr.js';
  * link-local 169.254/16 — cloud metadata at 169.254.169.254 — and fe80::/10, unspecified, broadcast,
  * multicast, reserved/documentation, benchmarking, 6to4, Teredo, NAT64 …) is refused, because any of
  * them may reach the server's own network instead of the internet. IPv4-mapped IPv6 addresses
- * (`::ffff:10.0.0.1`) are judged as the IPv4 address they carry.
+ * (`::ffff:10.0.0.1`) are judged as the IPv4 address they carry. IPv6 ranges ipaddr.js leaves as
+ * `unicast` are judged here (EXTRA_IPV6_RANGES): the deprecated IPv4-compatible ::/96 (`[::127.0.0.1]`),
+ * the dummy prefix 100:0:0:1::/64, and everything outside 2000::/3, the only space IANA allocates
+ * for global unicast; these are `reserved`.
  *
  * Operators change this with two comma-separated lists of rules (env `HTTP_ALLOW_LIST`, `HTTP_DENY_LIST`):
  * a rule is an IP address (`127.0.0.1`, `::1`), a CIDR range (`10.0.0.0/8`, `fd00::/8`) or an exact host
@@ -32,6 +35,46 @@ export interface HostRules {
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
 
+/**
+ * Special-purpose IPv6 ranges (IANA's IPv6 Special-Purpose Address Registry and address space) that
+ * ipaddr.js 2.5 classifies as plain unicast. Everything it does classify (::1, ::ffff:0:0/96,
+ * 64:ff9b::/96, 64:ff9b:1::/48, 100::/64, 2001::/23 and its sub-ranges, 2001:db8::/32, 2002::/16,
+ * 3fff::/20, 5f00::/16, fc00::/7, fe80::/10, fec0::/10, ff00::/8, …) keeps its own name.
+ */
+const EXTRA_IPV6_RANGES: ReadonlyArray<[ipaddr.IPv6, number]> = [
+  // RFC 4291 §2.5.5.1: IPv4-compatible addresses (deprecated); stacks may reach the IPv4 address in it.
+  [ipaddr.IPv6.parse('::'), 96],
+  // RFC 9780: dummy IPv6 prefix, never routed.
+  [ipaddr.IPv6.parse('100:0:0:1::'), 64],
+];
+const GLOBAL_UNICAST: [ipaddr.IPv6, number] = [ipaddr.IPv6.parse('2000::'), 3];
+
+/** ipaddr.js's name for the range an address is in, with the IPv6 ranges it misses named `reserved`. */
+export function addressRange(address: ipaddr.IPv4 | ipaddr.IPv6): string {
+  const range = address.range();
+  if (range !== 'unicast' || address.kind() !== 'ipv6') return range;
+  const v6 = address as ipaddr.IPv6;
+  if (EXTRA_IPV6_RANGES.some(([base, bits]) => v6.match(base, bits)) || !v6.match(...GLOBAL_UNICAST)) return 'reserved';
+  return range;
+}
+
+/**
+ * Parses an IP address. IPv6 text is first put in its canonical form by the WHATWG URL parser (as the
+ * URL of a request already is), because ipaddr.js reads `::a.b.c.d`, an IPv4-compatible address (and
+ * how the resolver prints one), as the IPv4-mapped `::ffff:a.b.c.d`. Zone ids (`fe80::1%eth0`), which
+ * URLs cannot hold, go to ipaddr.js as they are.
+ */
+export function parseIp(text: string): ipaddr.IPv4 | ipaddr.IPv6 {
+  if (!text.includes(':')) return ipaddr.parse(text);
+  let canonical = text;
+  try {
+    canonical = new URL(`http://[${text}]/`).hostname.slice(1, -1);
+  } catch {
+    // not URL-shaped (a zone id): ipaddr.js reads it
+  }
+  return ipaddr.parse(canonical);
+}
+
 /** IPv4-mapped IPv6 addresses are compared as the IPv4 address they carry. */
 function normalized(address: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv6 {
   if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) {
@@ -50,7 +93,10 @@ export function parseHostRule(text: string): HostRule {
   const rule = text.trim();
   if (rule.includes('/')) {
     try {
-      const [range, prefix] = ipaddr.parseCIDR(rule);
+      const slash = rule.lastIndexOf('/');
+      const range = parseIp(rule.slice(0, slash));
+      const prefix = Number(rule.slice(slash + 1));
+      if (!/^\d{1,3}$/.test(rule.slice(slash + 1)) || prefix > (range.kind() === 'ipv4' ? 32 : 128)) throw new Error('bad prefix');
       if (range.kind() === 'ipv6' && (range as ipaddr.IPv6).isIPv4MappedAddress() && prefix >= 96) {
         return { text: rule, kind: 'range', address: (range as ipaddr.IPv6).toIPv4Address(), prefix: prefix - 96 };
       }
@@ -60,7 +106,7 @@ export function parseHostRule(text: string): HostRule {
     }
   }
   const host = bareHost(rule);
-  if (ipaddr.isValid(host)) return { text: rule, kind: 'address', address: normalized(ipaddr.parse(host)) };
+  if (ipaddr.isValid(host)) return { text: rule, kind: 'address', address: normalized(parseIp(host)) };
   if (HOSTNAME.test(host)) return { text: rule, kind: 'hostname', hostname: host.toLowerCase().replace(/\.$/, '') };
   throw new Error(`"${rule}" is neither an IP address, a CIDR range nor a host name`);
 }
@@ -92,10 +138,10 @@ export type HostVerdict = { allowed: true } | { allowed: false; reason: string }
  */
 export function judgeAddress(rules: HostRules, hostname: string, ip: string): HostVerdict {
   if (!ipaddr.isValid(ip)) return { allowed: false, reason: `"${ip}" is not an IP address` };
-  const address = normalized(ipaddr.parse(ip));
+  const address = normalized(parseIp(ip));
   const denied = rules.deny.find((rule) => matchesAddress(rule, address) || matchesHostname(rule, hostname));
   if (denied) return { allowed: false, reason: `${describe(hostname, address)} is on HTTP_DENY_LIST (${denied.text})` };
-  const range = address.range();
+  const range = addressRange(address);
   if (range === 'unicast') return { allowed: true };
   if (rules.allow.some((rule) => matchesAddress(rule, address) || matchesHostname(rule, hostname))) return { allowed: true };
   return {

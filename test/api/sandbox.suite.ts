@@ -3,6 +3,8 @@ import { modelPart, toolAgentFlow, toolPart } from '../fixtures/agent-flows.js';
 import { WEATHER_TOOL, customToolPart } from '../fixtures/sandbox-flows.js';
 import { type ApiHarness, type HarnessFactory, createFlow, eventually } from '../support/api-harness.js';
 import { HttpTarget } from '../support/http-target.js';
+import { peakRss, rssOf } from '../support/process-memory.js';
+import type { QueueHarness } from '../support/queue-harness.js';
 import { streamedText } from '../support/sse.js';
 
 /** Environment the suite's servers and workers run with. */
@@ -12,7 +14,10 @@ export const SANDBOX_SUITE_ENV = {
   RUNTIME_VARIABLES_ALLOW_LIST: 'TEAM_NAME',
   TEAM_NAME: 'owls',
   SANDBOX_TIMEOUT: '120000',
+  SANDBOX_MEMORY_LIMIT: '32mb',
 };
+
+const MiB = 1024 * 1024;
 
 /**
  * The Tool Agent template with a calculator and a custom tool, end to end over HTTP: tools and variables
@@ -72,6 +77,24 @@ export function sandboxSuite(factory: HarnessFactory): void {
       const response = await h.anon.post(`/api/v1/prediction/${id}`, { question: 'escape', chatId: 'sandbox-3' });
       expect(response.status).toBe(200);
       expect(response.body.usedTools[0].error).toContain("require('child_process') is not available in the sandbox");
+    });
+
+    it('a memory bomb in a tool fails at the memory limit, and the process running flows stays within its bound', async () => {
+      // 640 MiB in 16 MiB pieces: before the cap, every piece passed and the worker kept it all.
+      const bomb = 'const a = []; for (let i = 0; i < 40; i++) a.push(new Uint8Array(16 * 1024 * 1024)); return a.length * 16 + " MiB held"';
+      const toolId = await createTool({ func: bomb });
+      const id = await createFlow(h, agentFlow('tool=get_weather:{"city":"x"}', toolId));
+      const pids = h.mode === 'queue' ? (h as QueueHarness).workers.map((w) => w.child.pid!) : [process.pid];
+      const baseline = pids.reduce((sum, pid) => sum + rssOf(pid), 0);
+      const { peak } = await peakRss(pids, async () => {
+        for (let i = 0; i < 3; i += 1) {
+          const response = await h.anon.post(`/api/v1/prediction/${id}`, { question: 'bomb', chatId: `sandbox-bomb-${i}` });
+          expect(response.status, response.text).toBe(200);
+          expect(response.body.usedTools[0].error).toContain('memory limit (SANDBOX_MEMORY_LIMIT)');
+        }
+      });
+      // One worker at its cap (32 + 8 MiB), the start of two replacement workers, and noise.
+      expect(peak - baseline, `peak ${Math.round((peak - baseline) / MiB)} MiB above the baseline`).toBeLessThan(200 * MiB);
     });
 
     it('a runaway tool never blocks other runs, and aborting its run stops it', async () => {

@@ -5,8 +5,8 @@ import { fakeEmbedding } from '../fixtures/fake-llm/embeddings.js';
 import { registry } from './engine-harness.js';
 import { embedderKeyOf } from '../../src/engine/vectors/embedder.js';
 
-async function build(name: string, inputs: Record<string, unknown>, credential: Record<string, unknown> = {}) {
-  const run = { services: { llm: { maxRetries: 0 } } } as never;
+async function build(name: string, inputs: Record<string, unknown>, credential: Record<string, unknown> = {}, maxRetries = 0) {
+  const run = { services: { llm: { maxRetries } } } as never;
   return (await registry.get(name)!.build({ nodeId: `${name}_0`, label: name, inputs, credential, outputs: {}, run })) as EmbeddingsInterface;
 }
 
@@ -65,5 +65,34 @@ describe('embeddings nodes against the fake provider', () => {
   it('a missing key names the credential to create', async () => {
     await expect(build('openAIEmbeddings', { basepath: fake.url })).rejects.toThrow(/openAIApi credential/);
     await expect(build('googleGenerativeAiEmbeddings', {})).rejects.toThrow(/googleGenerativeAI credential/);
+  });
+
+  describe('LLM_MAX_RETRIES: a 429 is retried like a 5xx, as for chat models', () => {
+    const nodes: Array<[string, (model: string) => Record<string, unknown>, Record<string, unknown>]> = [
+      ['openAIEmbeddings', (model) => ({ modelName: model, basepath: fake.url }), { openAIApiKey: 'sk-1' }],
+      ['ollamaEmbedding', (model) => ({ modelName: model, baseUrl: fake.rootUrl }), {}],
+      ['googleGenerativeAiEmbeddings', (model) => ({ modelName: model, baseUrl: fake.rootUrl }), { googleGenerativeAPIKey: 'g-1' }],
+    ];
+    const sent = (model: string) => fake.requests.filter((r) => JSON.stringify(r.body).includes(model) || decodeURIComponent(r.path).includes(model)).length;
+
+    it.each(nodes)('%s embeds after a 429 without Retry-After, and gives up on a 400 at once', async (name, inputs, credential) => {
+      const retried = `embed-${name}-429;fail=1;error=429`;
+      const e = await build(name, inputs(retried), credential, 2);
+      // embedQuery: Google's embedDocuments answers [] for a batch that failed instead of throwing.
+      close(await e.embedQuery('after a rate limit'), fakeEmbedding('after a rate limit'));
+      expect(sent(`embed-${name}-429`)).toBe(2);
+      const refused = `embed-${name}-400;fail=1;error=400`;
+      // (Ollama's client cannot read the fake's OpenAI-shaped error body, so no status in its message.)
+      await expect((await build(name, inputs(refused), credential, 2)).embedQuery('bad')).rejects.toThrow();
+      expect(sent(`embed-${name}-400`)).toBe(1);
+    });
+
+    it("waits for the provider's Retry-After", async () => {
+      const e = await build('openAIEmbeddings', { modelName: 'embed-after;fail=1;error=429;retryAfter=2', basepath: fake.url }, { openAIApiKey: 'sk-1' }, 2);
+      const started = Date.now();
+      close(await e.embedQuery('patience'), fakeEmbedding('patience'));
+      expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+      expect(sent('embed-after')).toBe(2);
+    });
   });
 });

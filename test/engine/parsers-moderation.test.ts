@@ -52,6 +52,22 @@ describe('output parsers on llmChain', () => {
     expect(lastUserText()).toContain('"type":"array"');
   });
 
+  it('answers {json} for a top-level string, number or boolean schema too, never {text}', async () => {
+    const cases: Array<[string, string, unknown]> = [
+      ['z.string()', '"forty-two"', 'forty-two'],
+      ['z.number().int()', '42', 42],
+      ['z.boolean()', 'true', true],
+      ['z.number().nullable()', 'null', null],
+      ['z.enum(["a", "b"])', '```json\n"b"\n```', 'b'],
+    ];
+    for (const [schema, answer, value] of cases) {
+      fake.reset();
+      const parser = outputParserPart('advancedStructuredOutputParser', { exampleJson: schema });
+      const { result } = await runEngine(chainFlow(`fake;text=${enc(answer)}`, withParser(parser)), { question: 'q', credentials });
+      expect(result, schema).toEqual({ json: value });
+    }
+  });
+
   it('structuredOutputParser builds the object from its datagrid rows', async () => {
     const rows = JSON.stringify([
       { property: 'answer', type: 'string', description: 'the answer', required: true },
@@ -76,6 +92,35 @@ describe('output parsers on llmChain', () => {
     const run = runEngine(chainFlow(`fake;text=${enc('{"n": "seven"}')}`, withParser(parser)), { question: 'q', credentials });
     await expect(run).rejects.toBeInstanceOf(OutputParseError);
     await expect(run).rejects.toMatchObject({ code: 'OUTPUT_PARSER_FAILED' });
+  });
+
+  it('refuses an empty exampleJson, or a schema no answer could match, when the flow is checked, naming node and position', async () => {
+    const cases: Array<[string, string]> = [
+      ['', 'expected a schema such as z.object({ answer: z.string() }), found none at 0'],
+      ['  \n ', 'expected a schema such as z.object({ answer: z.string() }), found none at 4'],
+      ['// only a comment', 'expected a schema such as z.object({ answer: z.string() }), found none at 17'],
+      ['z.number().default("x")', '.default("x") does not match its schema at 19'],
+      ['z.string().min(5).max(2)', '.min(5) is above .max(2) at 22'],
+      ['z.array(z.string()).max(-1)', '.max() of a length takes a whole number of at least 0 at 24'],
+      ['z.object({ a: z.string(), a: z.number() })', 'property "a" appears twice at 26'],
+      ['z.object({ __proto__: z.string() })', 'a property may not be named __proto__ at 11'],
+      ['z.object({ a: z.string() ', 'expected "}" at 25'],
+    ];
+    for (const [exampleJson, where] of cases) {
+      const parser = outputParserPart('advancedStructuredOutputParser', { exampleJson });
+      const run = runEngine(chainFlow('fake;text=x', withParser(parser)), { question: 'q', credentials });
+      await expect(run, JSON.stringify(exampleJson)).rejects.toMatchObject({
+        code: 'INVALID_FLOW',
+        status: 400,
+        nodeId: 'advancedStructuredOutputParser_0',
+        message: `Node advancedStructuredOutputParser_0 (advancedStructuredOutputParser): invalid Zod schema: ${where}`,
+      });
+    }
+    expect(fake.requests).toHaveLength(0);
+    // A missing exampleJson takes the node's default schema.
+    const movie = JSON.stringify({ title: 'Up', yearOfRelease: 2009, genres: ['Comedy'], shortDescription: 'A house flies.' });
+    const { result } = await runEngine(chainFlow(`fake;text=${enc(movie)}`, withParser(outputParserPart('advancedStructuredOutputParser'))), { question: 'q', credentials });
+    expect(result).toEqual({ json: JSON.parse(movie) });
   });
 
   it('reads Zod source without running it and refuses anything else', () => {

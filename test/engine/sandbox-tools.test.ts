@@ -148,6 +148,19 @@ describe('{{$vars.name}} in prompts', () => {
     expect(sent).toContain('Team blue measures in K; {$vars.unknown} stays. hi');
   });
 
+  it('reads own variables only: built-in names stay as written, and a variable named __proto__ is a variable', async () => {
+    // As a variables row named __proto__ (stored before such names were refused) loads: an own property.
+    storedVariables = JSON.parse('{"__proto__": "legacy", "unit": "C"}') as Record<string, string>;
+    const template = '{{$vars.toString}} {{$vars.constructor}} {{$vars.hasOwnProperty}} {{$flow.toString}} {{$vars.__proto__}} {{$vars.unit}} {question}';
+    await runEngine(promptChainFlow(model('tokens=0'), template), { question: 'hi', credentials, services });
+    const sent = JSON.stringify(fake.requests[0]!.body.messages);
+    expect(sent).toContain('{$vars.toString} {$vars.constructor} {$vars.hasOwnProperty} {$flow.toString} legacy C hi');
+
+    store('weather', { func: 'return [typeof $vars.toString, Object.keys($vars).join(","), $vars.__proto__].join(" ")' });
+    const { result } = await runEngine(agentFlow('tool=get_weather:{"city":"x"}'), { question: 'q', credentials, services });
+    expect(firstTool(result).toolOutput).toBe('function __proto__,unit legacy');
+  });
+
   it('does not read the variables table for flows that do not use it', async () => {
     let loads = 0;
     const counting = { ...services, variables: { load: async () => (loads++, {}) } };

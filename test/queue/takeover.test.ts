@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modelPart, toolAgentFlow } from '../fixtures/agent-flows.js';
 import { llmChainFlow } from '../fixtures/chatflows.js';
 import { expectedAnswer } from '../fixtures/fake-llm-server.js';
+import { requestsPostPart } from '../fixtures/sandbox-flows.js';
 import { createFlow, eventually } from '../support/api-harness.js';
 import { exitOf } from '../support/child-process.js';
+import { HttpTarget } from '../support/http-target.js';
 import { type QueueHarness, fastTakeoverEnv, startQueueHarness } from '../support/queue-harness.js';
 import { hasWords, streamedText } from '../support/sse.js';
 
@@ -13,10 +16,17 @@ import { hasWords, streamedText } from '../support/sse.js';
  */
 describe('worker crashes and shutdowns', () => {
   let h: QueueHarness;
+  const target = new HttpTarget();
   beforeAll(async () => {
-    h = await startQueueHarness(fastTakeoverEnv(), { workers: 1 });
+    await target.start();
+    target.route('/orders', (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ordered":true}'));
+    // The takeover test with a tool posts to the local target.
+    h = await startQueueHarness({ ...fastTakeoverEnv(), HTTP_ALLOW_LIST: '127.0.0.1' }, { workers: 1 });
   });
-  afterAll(async () => h?.close());
+  afterAll(async () => {
+    await h?.close();
+    await target.stop();
+  });
 
   const flowWith = (model: string) => (credential: string) => llmChainFlow({ model, basepath: h.fake.url, credential });
 
@@ -58,6 +68,39 @@ describe('worker crashes and shutdowns', () => {
     // Ids keep increasing across the takeover, so Last-Event-ID resumption stays exact.
     const ids = events.map((e) => Number(e.id));
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+  });
+
+  it('SIGKILL after a tool ran: the new attempt calls the tool again, a stock client shows the text twice, one answer is stored', async () => {
+    // README "What a takeover means for clients and tools": the behaviour documented there, as it is.
+    const model = 'fake;tool=requests_post:{"body":{"item":"pen"}};say=Ordering.;gate=kill-tool;gateAt=2;tokens=6';
+    const id = await createFlow(h, (credential) =>
+      toolAgentFlow(modelPart('chatOpenAI', { model, root: h.fake.rootUrl, credential }), [requestsPostPart({ requestsPostUrl: `${target.url}/orders` })]),
+    );
+    const victim = await onlyWorker();
+    const stream = await h.anon.openStream('POST', `/api/v1/prediction/${id}`, { question: 'order a pen', chatId: 'kill-tool', streaming: true });
+    // "Ordering." came with the tool call; the final answer is held at the gate after two words.
+    await stream.until((events) => streamedText(events).includes('t2'));
+    const runId = stream.headers.get('x-run-id')!;
+    expect(target.requests.filter((r) => r.url === '/orders')).toHaveLength(1);
+    await victim.stop('SIGKILL');
+    h.fake.gates.open('kill-tool');
+    await h.addWorker();
+    const events = await stream.untilEnd();
+    expect(events.filter((e) => e.event === 'restart').map((e) => e.data)).toEqual(['attempt 2']);
+    expect(target.requests.filter((r) => r.url === '/orders')).toHaveLength(2);
+    const answer = streamedText(events);
+    const restart = events.findIndex((e) => e.event === 'restart');
+    const firstAttempt = events.slice(0, restart).filter((e) => e.event === 'token').map((e) => e.data as string).join('');
+    const stockClient = events.filter((e) => e.event === 'token').map((e) => e.data as string).join('');
+    expect(firstAttempt).toMatch(/^Ordering\.\s+t1 t2/);
+    expect(answer).toMatch(/^Ordering\.\s+t1 t2 t3 t4 t5 t6$/);
+    expect(stockClient).toBe(firstAttempt + answer);
+    const messages = await messagesOf(id, 'kill-tool');
+    expect(messages.map((m) => m.role)).toEqual(['userMessage', 'apiMessage']);
+    expect(messages[1]!.content).toBe(answer);
+    const run = (await h.anon.get(`/api/v1/runs/${runId}`)).body;
+    expect(run).toMatchObject({ status: 'completed', attempt: 2 });
+    expect(run.result.usedTools.map((u: { tool: string }) => u.tool)).toEqual(['requests_post']);
   });
 
   it('a run that keeps killing its workers ends failed with a reason, not running forever', async () => {

@@ -69,6 +69,40 @@ describe('outbound policy: addresses', () => {
     }
   });
 
+  it('refuses the special IPv6 ranges ipaddr.js calls unicast (IPv4-compatible, dummy, outside 2000::/3) as reserved', async () => {
+    const none = { allow: [], deny: [] };
+    // `::127.0.0.1` is how the resolver prints an IPv4-compatible address (ipaddr.js alone misreads it as IPv4-mapped).
+    const reserved: Array<[string, string]> = [
+      ['::127.0.0.1', '::7f00:1'],
+      ['::7f00:1', '::7f00:1'],
+      ['::8.8.8.8', '::808:808'],
+      ['::169.254.169.254', '::a9fe:a9fe'],
+      ['::1:2', '::1:2'],
+      ['100:0:0:1::1', '100:0:0:1::1'],
+      ['4000::1', '4000::1'],
+      ['e000::1', 'e000::1'],
+      ['1::1', '1::1'],
+      ['64:ff9c::1', '64:ff9c::1'],
+    ];
+    for (const [ip, canonical] of reserved) {
+      const shown = ip === canonical ? ip : `${ip} (${canonical})`;
+      expect(judgeAddress(none, ip, ip), ip).toEqual({ allowed: false, reason: `${shown} is a reserved address; add it to HTTP_ALLOW_LIST to allow it` });
+    }
+    // Already classified by ipaddr.js, under their own names; public unicast stays allowed.
+    for (const [ip, range] of [['64:ff9b:1::1', 'rfc6052'], ['100::1', 'discard'], ['2001:1::1', 'reserved'], ['2001::1', 'teredo'], ['2002::1', '6to4']]) {
+      expect(judgeAddress(none, ip!, ip!), ip).toMatchObject({ allowed: false, reason: expect.stringContaining(`is a ${range} address`) });
+    }
+    for (const ip of ['2606:4700:4700::1111', '2a00:1450:4001::1', '8.8.8.8']) expect(judgeAddress(none, ip, ip), ip).toEqual({ allowed: true });
+    // Dialled nowhere: the URL is refused before any connection.
+    const error = await failure(policy().fetch(`http://[::127.0.0.1]:${target.port}/hello`));
+    expect(error.reason).toBe('DENIED');
+    expect(error.message).toContain('is a reserved address');
+    // An operator may still allow such a range explicitly.
+    expect(judgeAddress({ allow: parseHostRules('::/96'), deny: [] }, '::7f00:1', '::7f00:1')).toEqual({ allowed: true });
+    expect(judgeAddress({ allow: [], deny: parseHostRules('::127.0.0.1/128') }, '::7f00:1', '::7f00:1').allowed).toBe(false);
+    expect(() => parseHostRules('::1/129')).toThrow('"::1/129" is not a valid CIDR range');
+  });
+
   it('lets the deny list win over the allow list and over public addresses', () => {
     const rules = { allow: parseHostRules('127.0.0.1'), deny: parseHostRules('127.0.0.1,8.8.8.0/24,bad.example') };
     expect(judgeAddress(rules, '127.0.0.1', '127.0.0.1').allowed).toBe(false);

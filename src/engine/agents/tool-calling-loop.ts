@@ -5,6 +5,7 @@ import { FlowValidationError } from '../errors.js';
 import type { RunContext } from '../nodes/node-definition.js';
 import { messageClasses } from '../prompts/messages.js';
 import { contentText, toLlmError } from '../run/call-model.js';
+import { withLlmRetries } from '../run/llm-retry.js';
 import type { AgentTool } from '../tools/agent-tool.js';
 import { AnswerStream } from './answer-stream.js';
 import { type CallOutcome, type UsedTool, executeToolCall, toolsByName } from './tool-execution.js';
@@ -45,22 +46,33 @@ function bindTools(input: ToolLoopInput): ToolBoundModel {
   return input.model.bindTools([...input.tools]) as ToolBoundModel;
 }
 
-/** One model turn. Streaming: text pieces go to the answer as they come; chunks are merged for tool calls. */
+/**
+ * One model turn, retried as `withLlmRetries` says while none of its text has reached the answer.
+ * Streaming: text pieces go to the answer as they come; chunks are merged for tool calls.
+ */
 async function modelTurn(model: ToolBoundModel, messages: BaseMessage[], ctx: RunContext, answer: AnswerStream, stream: boolean): Promise<AIMessage> {
   ctx.signal.throwIfAborted();
-  try {
+  let shown = false;
+  const show = (piece: string) => {
+    if (piece !== '') shown = true;
+    answer.push(piece);
+  };
+  const attempt = async (): Promise<AIMessage> => {
     if (!stream) {
       const reply = await model.invoke(messages, { signal: ctx.signal });
-      answer.push(contentText(reply.content));
+      show(contentText(reply.content));
       return reply;
     }
     let merged: AIMessageChunk | undefined;
     for await (const chunk of await model.stream(messages, { signal: ctx.signal })) {
       merged = merged ? merged.concat(chunk) : chunk;
-      answer.push(contentText(chunk.content));
+      show(contentText(chunk.content));
     }
     if (!merged) throw new Error('the model sent an empty stream');
     return merged;
+  };
+  try {
+    return await withLlmRetries(attempt, { maxRetries: ctx.services.llm.maxRetries, signal: ctx.signal, retryable: () => !shown });
   } catch (error) {
     throw toLlmError(error, ctx.signal);
   }

@@ -4,6 +4,7 @@ import { applyReasoning, isReasoningModel } from './chat-openai.js';
 import { CHAT_MODEL_BASE_CLASSES, OPENAI_STYLE_NUMBER_INPUTS, chatModelInputs, credentialField, extraNumber, reasoningInputs } from './chat-model-inputs.js';
 import { asJsonObject, asNumber, asString } from './input-values.js';
 import type { NodeDefinition } from './node-definition.js';
+import { CLIENT_RETRIES } from '../run/llm-retry.js';
 import { lazyOfflineModel } from './offline-token-count.js';
 
 type AzureFields = ConstructorParameters<typeof AzureChatOpenAI>[0] & {};
@@ -60,7 +61,7 @@ export const azureChatOpenAI: NodeDefinition = {
       azureOpenAIApiVersion: apiVersion,
       ...(instance ? { azureOpenAIApiInstanceName: instance } : {}),
       ...(basePath ? { azureOpenAIBasePath: basePath.replace(/\/+$/, '') } : {}),
-      maxRetries: ctx.run.services.llm.maxRetries,
+      maxRetries: CLIENT_RETRIES,
     };
     try {
       // Flowise logs invalid base options and goes on; we refuse them so the mistake is seen.

@@ -3,6 +3,7 @@ import { FlowValidationError } from '../errors.js';
 import { CHAT_MODEL_BASE_CLASSES, chatModelInputs, credentialField, extraNumber, plainOptions } from './chat-model-inputs.js';
 import { asBoolean, asNumber, asString } from './input-values.js';
 import type { NodeDefinition } from './node-definition.js';
+import { CLIENT_RETRIES } from '../run/llm-retry.js';
 import { lazyOfflineModel } from './offline-token-count.js';
 
 
@@ -93,7 +94,7 @@ export const chatAnthropic: NodeDefinition = {
     const fields: AnthropicFields = {
       model,
       apiKey,
-      maxRetries: ctx.run.services.llm.maxRetries,
+      maxRetries: CLIENT_RETRIES,
     };
     const baseUrl = asString(inputs.baseUrl);
     if (baseUrl) fields.anthropicApiUrl = baseUrl;

@@ -3,6 +3,7 @@ import { FlowValidationError } from '../errors.js';
 import { CHAT_MODEL_BASE_CLASSES, chatModelInputs, credentialField, extraNumber, plainOptions } from './chat-model-inputs.js';
 import { asNumber, asString } from './input-values.js';
 import type { NodeDefinition } from './node-definition.js';
+import { CLIENT_RETRIES } from '../run/llm-retry.js';
 import { lazyOfflineModel } from './offline-token-count.js';
 
 const offlineChatGoogle = lazyOfflineModel<new (fields: GoogleGenerativeAIChatInput) => ChatGoogleGenerativeAI>(
@@ -58,7 +59,7 @@ export const chatGoogleGenerativeAI: NodeDefinition = {
     const fields: GoogleGenerativeAIChatInput = {
       apiKey,
       model: asString(inputs.customModelName) ?? asString(inputs.modelName) ?? 'gemini-1.5-flash-latest',
-      maxRetries: ctx.run.services.llm.maxRetries,
+      maxRetries: CLIENT_RETRIES,
     };
     const temperature = asNumber(inputs.temperature);
     if (temperature !== undefined) fields.temperature = temperature;

@@ -3,6 +3,7 @@ import { FlowValidationError } from '../errors.js';
 import { CHAT_MODEL_BASE_CLASSES, chatModelInputs, credentialField, extraNumber } from './chat-model-inputs.js';
 import { asBoolean, asNumber, asString } from './input-values.js';
 import type { NodeDefinition } from './node-definition.js';
+import { CLIENT_RETRIES } from '../run/llm-retry.js';
 import { lazyOfflineModel } from './offline-token-count.js';
 
 const offlineChatMistralAI = lazyOfflineModel<new (fields: ChatMistralAIInput) => ChatMistralAI>(async () => (await import('@langchain/mistralai')).ChatMistralAI);
@@ -40,7 +41,7 @@ export const chatMistralAI: NodeDefinition = {
     const { inputs } = ctx;
     const apiKey = credentialField(ctx, 'mistralAIAPIKey');
     if (!apiKey) throw new FlowValidationError(`Node ${ctx.nodeId} (chatMistralAI): no Mistral API key; connect a mistralAIApi credential`, ctx.nodeId);
-    const fields: ChatMistralAIInput = { apiKey, model: asString(inputs.modelName) ?? 'mistral-tiny', maxRetries: ctx.run.services.llm.maxRetries };
+    const fields: ChatMistralAIInput = { apiKey, model: asString(inputs.modelName) ?? 'mistral-tiny', maxRetries: CLIENT_RETRIES };
     const temperature = asNumber(inputs.temperature);
     if (temperature !== undefined) fields.temperature = temperature;
     const maxTokens = asNumber(inputs.maxOutputTokens);

@@ -2,6 +2,7 @@ import type { ChatOllama, ChatOllamaInput } from '@langchain/ollama';
 import { CHAT_MODEL_BASE_CLASSES, chatModelInputs, credentialField, extraNumber } from './chat-model-inputs.js';
 import { asBoolean, asNumber, asString } from './input-values.js';
 import type { NodeDefinition } from './node-definition.js';
+import { CLIENT_RETRIES } from '../run/llm-retry.js';
 import { lazyOfflineModel } from './offline-token-count.js';
 
 /** Loaded on first use (start-up time and memory), with offline token counting. */
@@ -90,7 +91,7 @@ export const chatOllama: NodeDefinition = {
     const fields: ChatOllamaInput = {
       baseUrl: asString(inputs.baseUrl) ?? 'http://localhost:11434',
       model: asString(inputs.modelName) ?? 'llama2',
-      maxRetries: ctx.run.services.llm.maxRetries,
+      maxRetries: CLIENT_RETRIES,
       think: asBoolean(inputs.think) ?? false,
       keepAlive: asString(inputs.keepAlive) ?? '5m',
       ...(apiKey ? { headers: { Authorization: `Bearer ${apiKey}` } } : {}),

@@ -3,6 +3,7 @@ import { FlowValidationError } from '../errors.js';
 import { CHAT_MODEL_BASE_CLASSES, OPENAI_STYLE_NUMBER_INPUTS, chatModelInputs, credentialField, extraNumber, reasoningInputs } from './chat-model-inputs.js';
 import { asCommaList, asJsonObject, asNumber, asString } from './input-values.js';
 import type { NodeDefinition } from './node-definition.js';
+import { CLIENT_RETRIES } from '../run/llm-retry.js';
 import { lazyOfflineModel } from './offline-token-count.js';
 
 /** Loaded on first use (start-up time and memory), with offline token counting. */
@@ -98,7 +99,7 @@ export const chatOpenAI: NodeDefinition = {
       model,
       apiKey,
       // No `streaming` flag: it would turn stream() into invoke(). We choose per call (run/call-model).
-      maxRetries: ctx.run.services.llm.maxRetries,
+      maxRetries: CLIENT_RETRIES,
       configuration: {
         ...(asString(inputs.basepath) ? { baseURL: asString(inputs.basepath) } : {}),
         ...(headers ? { defaultHeaders: headers as Record<string, string> } : {}),

@@ -4,6 +4,7 @@ import { FlowValidationError } from '../errors.js';
 import { CHAT_MODEL_BASE_CLASSES, OPENAI_STYLE_NUMBER_INPUTS, chatModelInputs, credentialField, extraNumber } from './chat-model-inputs.js';
 import { asBoolean, asCommaList, asJsonObject, asNumber, asString } from './input-values.js';
 import type { InputSpec, NodeDefinition } from './node-definition.js';
+import { CLIENT_RETRIES } from '../run/llm-retry.js';
 import { lazyOfflineModel } from './offline-token-count.js';
 
 const offlineChatGroq = lazyOfflineModel<new (fields: ChatGroqInput) => ChatGroq>(async () => (await import('@langchain/groq')).ChatGroq);
@@ -42,7 +43,7 @@ export const groqChat: NodeDefinition = {
     const { inputs } = ctx;
     const apiKey = credentialField(ctx, 'groqApiKey');
     if (!apiKey) throw new FlowValidationError(`Node ${ctx.nodeId} (groqChat): no Groq API key; connect a groqApi credential`, ctx.nodeId);
-    const fields: ChatGroqInput = { apiKey, model: asString(inputs.modelName) ?? 'llama-3.3-70b-versatile', maxRetries: ctx.run.services.llm.maxRetries };
+    const fields: ChatGroqInput = { apiKey, model: asString(inputs.modelName) ?? 'llama-3.3-70b-versatile', maxRetries: CLIENT_RETRIES };
     const temperature = asNumber(inputs.temperature);
     if (temperature !== undefined) fields.temperature = temperature;
     const maxTokens = asNumber(inputs.maxTokens);
@@ -90,7 +91,7 @@ export const chatDeepseek: NodeDefinition = {
     const fields: Partial<ChatDeepSeekInput> = {
       apiKey,
       model: asString(inputs.modelName) ?? 'deepseek-chat',
-      maxRetries: ctx.run.services.llm.maxRetries,
+      maxRetries: CLIENT_RETRIES,
       configuration: {
         ...(basepath ? { baseURL: basepath.replace(/\/+$/, '') } : {}),
         ...(headers ? { defaultHeaders: headers as Record<string, string> } : {}),

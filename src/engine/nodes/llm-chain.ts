@@ -25,7 +25,8 @@ interface LlmChainInstance {
 
 /**
  * One run: input moderation (a refusal is the answer), variable filling, the model call, then the
- * output parser when one is connected: an object or array result is `{json}` (Flowise's formatResponse).
+ * output parser when one is connected: its value is always `{json}`, whatever the schema's top level
+ * (an object or array as Flowise's formatResponse, and a string, number or boolean alike).
  */
 async function runChain(chain: LlmChainInstance, question: string, ctx: RunContext, stream: boolean): Promise<FlowResult> {
   const moderated = await checkInputModeration(chain.moderations, question, { ...ctx, streaming: stream });
@@ -37,7 +38,7 @@ async function runChain(chain: LlmChainInstance, question: string, ctx: RunConte
   const text = await callChatModel(chain.model, messages, ctx, stream && !chain.parser);
   if (!chain.parser) return { text };
   const parsed = await parseModelOutput(chain.parser, text, chain.model, ctx);
-  return typeof parsed === 'object' && parsed !== null ? { json: parsed } : { text: String(parsed) };
+  return { json: parsed };
 }
 
 export const llmChain: NodeDefinition = {

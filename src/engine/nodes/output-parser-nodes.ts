@@ -2,7 +2,7 @@ import { FlowValidationError } from '../errors.js';
 import type { OutputParserInstance } from '../output-parsers/output-parser.js';
 import { schemaFromRows, structuredParser } from '../output-parsers/structured-parser.js';
 import { ZodSourceError, parseZodSource } from '../output-parsers/zod-source.js';
-import { asBoolean, asString } from './input-values.js';
+import { asBoolean } from './input-values.js';
 import type { InputSpec, NodeDefinition } from './node-definition.js';
 
 /** Output parsers hang off llmChain's `outputParser` anchor; a flow with one never streams (§2.6). */
@@ -88,9 +88,13 @@ export const DEFAULT_ZOD_SCHEMA = `z.object({
     shortDescription: z.string().max(500) // at most 500 characters
 })`;
 
+/**
+ * The node's schema. Only a missing `exampleJson` takes the default; an empty one is an error (it would
+ * otherwise run with the default movie schema and fail every answer at run time).
+ */
 function zodSchemaOf(nodeId: string, source: unknown) {
   try {
-    return parseZodSource(asString(source) ?? DEFAULT_ZOD_SCHEMA);
+    return parseZodSource(source === undefined || source === null ? DEFAULT_ZOD_SCHEMA : typeof source === 'string' ? source : String(source));
   } catch (error) {
     const reason = error instanceof ZodSourceError ? error.message : String(error);
     throw new FlowValidationError(`Node ${nodeId} (advancedStructuredOutputParser): invalid Zod schema: ${reason}`, nodeId);

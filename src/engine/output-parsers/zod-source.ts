@@ -70,6 +70,7 @@ function tokenize(source: string): Token[] {
 }
 
 type AnySchema = z.ZodType;
+type Bounds = { min?: number; max?: number };
 
 class Parser {
   private index = 0;
@@ -106,6 +107,7 @@ class Parser {
   }
 
   parseRoot(): AnySchema {
+    if (this.peek().type === 'end') this.fail('expected a schema such as z.object({ answer: z.string() }), found none');
     const schema = this.schema();
     if (this.peek().type !== 'end') this.fail('unexpected text after the schema');
     return schema;
@@ -115,9 +117,13 @@ class Parser {
     if (this.ident() !== 'z') this.fail('a schema must start with z.');
     this.expect('.');
     let schema = this.base(this.ident());
+    // .min()/.max() of the schema being built (an .array() starts a new one).
+    let bounds: Bounds = {};
     while (this.isPunct('.')) {
       this.next();
-      schema = this.modifier(schema, this.ident());
+      const name = this.ident();
+      if (name === 'array') bounds = {};
+      schema = this.modifier(schema, name, bounds);
     }
     return schema;
   }
@@ -150,8 +156,11 @@ class Parser {
     while (!this.isPunct('}')) {
       const key = this.next();
       if (key.type !== 'ident' && key.type !== 'string') this.fail('expected a property name', key);
+      const name = String(key.value);
+      if (name === '__proto__') this.fail('a property may not be named __proto__', key);
+      if (Object.hasOwn(shape, name)) this.fail(`property "${name}" appears twice`, key);
       this.expect(':');
-      shape[String(key.value)] = this.schema();
+      shape[name] = this.schema();
       if (!this.isPunct(',')) break;
       this.next();
     }
@@ -159,8 +168,9 @@ class Parser {
     return shape;
   }
 
-  private modifier(schema: AnySchema, name: string): AnySchema {
+  private modifier(schema: AnySchema, name: string, bounds: Bounds): AnySchema {
     this.expect('(');
+    const at = this.peek();
     const call = schema as unknown as Record<string, (...args: unknown[]) => AnySchema>;
     let result: AnySchema;
     if (['optional', 'nullable', 'int', 'array'].includes(name)) {
@@ -172,18 +182,32 @@ class Parser {
       if (!(schema instanceof z.ZodNumber || schema instanceof z.ZodString || schema instanceof z.ZodArray)) {
         this.fail(`.${name}() needs a number, string or array schema`);
       }
+      this.checkBound(schema, name, value as number, bounds, at);
       result = call[name]!.call(schema, value);
     } else if (name === 'describe') {
       const value = this.literal();
       if (typeof value !== 'string') this.fail('.describe() takes a string');
       result = schema.describe(value);
     } else if (name === 'default') {
-      result = (schema as unknown as { default(value: unknown): AnySchema }).default(this.literal());
+      const value = this.literal();
+      // A default the schema refuses would make every answer without that value fail at run time.
+      if (!schema.safeParse(value).success) this.fail(`.default(${JSON.stringify(value)}) does not match its schema`, at);
+      result = (schema as unknown as { default(value: unknown): AnySchema }).default(value);
     } else {
       this.fail(`.${name}() is not supported`);
     }
     this.expect(')');
     return result;
+  }
+
+  /** Lengths are whole and not negative, and no minimum is above its maximum (no answer could match). */
+  private checkBound(schema: AnySchema, name: 'min' | 'max', value: number, bounds: Bounds, at: Token): void {
+    const length = !(schema instanceof z.ZodNumber);
+    if (length && (!Number.isInteger(value) || value < 0)) this.fail(`.${name}() of a length takes a whole number of at least 0`, at);
+    bounds[name] = value;
+    if (bounds.min !== undefined && bounds.max !== undefined && bounds.min > bounds.max) {
+      this.fail(`.min(${bounds.min}) is above .max(${bounds.max})`, at);
+    }
   }
 
   /** A JSON-like literal: string, number (maybe negative), true/false/null, array or object of literals. */
@@ -207,7 +231,7 @@ class Parser {
       return items;
     }
     if (token.type === 'punct' && token.value === '{') {
-      const object: Record<string, unknown> = {};
+      const object = Object.create(null) as Record<string, unknown>;
       while (!this.isPunct('}')) {
         const key = this.next();
         if (key.type !== 'ident' && key.type !== 'string') this.fail('expected a property name', key);

@@ -3,6 +3,7 @@ import type { BaseMessage, MessageContent } from '@langchain/core/messages';
 import { isAppError } from '../../shared/app-error.js';
 import { LlmCallError, RunAbortedError } from '../errors.js';
 import type { RunContext } from '../nodes/node-definition.js';
+import { withLlmRetries } from './llm-retry.js';
 
 /** The text of a message's content; reasoning and thinking blocks are not part of the answer. */
 export function contentText(content: MessageContent): string {
@@ -42,8 +43,9 @@ export function toLlmError(error: unknown, signal: AbortSignal): Error {
 }
 
 /**
- * Calls a chat model once. Streaming runs emit `start` (carrying the first token, not part of the
- * text) before the first `token`, as Flowise clients require (api-contract.md §5 rule 3).
+ * Calls a chat model, retried as `withLlmRetries` says (LLM_MAX_RETRIES) while no token has been shown.
+ * Streaming runs emit `start` (carrying the first token, not part of the text) before the first `token`,
+ * as Flowise clients require (api-contract.md §5 rule 3).
  */
 export async function callChatModel(
   model: BaseChatModel,
@@ -52,13 +54,13 @@ export async function callChatModel(
   stream: boolean,
 ): Promise<string> {
   ctx.signal.throwIfAborted();
-  try {
+  let started = false;
+  const attempt = async (): Promise<string> => {
     if (!stream) {
       const reply = await model.invoke(messages, { signal: ctx.signal });
       return contentText(reply.content);
     }
     let text = '';
-    let started = false;
     const chunks = await model.stream(messages, { signal: ctx.signal });
     for await (const chunk of chunks) {
       const piece = contentText(chunk.content);
@@ -72,6 +74,9 @@ export async function callChatModel(
     }
     if (!started) ctx.sink.emit({ event: 'start', data: '' });
     return text;
+  };
+  try {
+    return await withLlmRetries(attempt, { maxRetries: ctx.services.llm.maxRetries, signal: ctx.signal, retryable: () => !started });
   } catch (error) {
     throw toLlmError(error, ctx.signal);
   }

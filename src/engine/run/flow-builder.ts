@@ -8,7 +8,7 @@ import type { BuildContext, RunContext } from '../nodes/node-definition.js';
 import { abortReason } from './call-model.js';
 import { InstanceCache } from './instance-cache.js';
 import { type OverrideSettings, applyOverrides } from './override-config.js';
-import { type VariableScope, referencedNodeIds, resolveInputValue, resolveVariableText } from './variables.js';
+import { type VariableScope, referencedNodeIds, resolveInputValue, resolveVariableText, variablesMap } from './variables.js';
 
 export interface FlowInput {
   overrideConfig?: Record<string, unknown>;
@@ -98,7 +98,7 @@ export class FlowBuilder {
   private loadVariables(): Promise<void> {
     return (this.variablesLoaded ??= (async () => {
       const stored = this.ctx.services.variables ? await this.ctx.services.variables.load() : {};
-      this.scope.vars = { ...stored, ...this.overrides.vars };
+      this.scope.vars = variablesMap(stored, this.overrides.vars);
     })());
   }
 

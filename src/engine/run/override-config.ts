@@ -1,4 +1,5 @@
 import type { FlowPlan } from '../graph/flow-plan.js';
+import { variablesMap } from './variables.js';
 
 /**
  * `overrideConfig` → node inputs (flowise-nodes.md §2.3). Only params the chatflow enables in
@@ -82,7 +83,7 @@ export function applyOverrides(
   overrideConfig: Record<string, unknown> | undefined,
   settings: OverrideSettings,
 ): AppliedOverrides {
-  const applied: AppliedOverrides = { inputs: new Map(), vars: {} };
+  const applied: AppliedOverrides = { inputs: new Map(), vars: variablesMap() };
   if (!overrideConfig || !settings.enabled) return applied;
 
   const inputsOf = (nodeId: string): Record<string, unknown> => {

@@ -43,7 +43,7 @@ function readPath(value: unknown, path: string): unknown {
     }
   }
   for (const key of path.split('.')) {
-    if (current === null || typeof current !== 'object') return undefined;
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) return undefined;
     current = (current as Record<string, unknown>)[key];
   }
   return current;
@@ -67,19 +67,32 @@ export function resolveInputValue(value: unknown, scope: VariableScope): unknown
   return substituteGlobals(value, scope);
 }
 
-/** `{{$vars.x}}` and `{{$flow.x}}`: text substitution, valid in any input. Unknown names stay as written. */
+/**
+ * `{{$vars.x}}` and `{{$flow.x}}`: text substitution, valid in any input. Unknown names stay as written.
+ * Only own properties count: `{{$vars.toString}}` or `{{$vars.__proto__}}` never reach Object.prototype.
+ */
 export function substituteGlobals(text: string, scope: Pick<VariableScope, 'vars' | 'flow'>): string {
   return text.replace(EXPRESSION, (whole, expression: string) => {
     if (expression.startsWith('$vars.')) {
       const name = expression.slice('$vars.'.length);
-      return name in scope.vars ? stringifyValue(scope.vars[name]) : whole;
+      return Object.hasOwn(scope.vars, name) ? stringifyValue(scope.vars[name]) : whole;
     }
     if (expression.startsWith('$flow.')) {
       const key = expression.slice('$flow.'.length);
-      return key in scope.flow ? stringifyValue(scope.flow[key]) : whole;
+      return Object.hasOwn(scope.flow, key) ? stringifyValue(scope.flow[key]) : whole;
     }
     return whole;
   });
+}
+
+/**
+ * A variables map without a prototype, built from `sources` in order (later names win): a name such as
+ * `__proto__` is an ordinary key in it, and no inherited property looks like a variable.
+ */
+export function variablesMap(...sources: ReadonlyArray<Readonly<Record<string, unknown>>>): Record<string, unknown> {
+  const map = Object.create(null) as Record<string, unknown>;
+  for (const source of sources) for (const [name, value] of Object.entries(source)) map[name] = value;
+  return map;
 }
 
 /** Text of an `acceptVariable` param: every expression is inserted as text. */

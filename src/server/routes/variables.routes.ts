@@ -8,9 +8,15 @@ import { parseInput } from '../schemas/parse.js';
 
 /** `{{$vars.name}}` and `$vars.name` reach it; a runtime variable reads the environment variable of that name. */
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,254}$/;
+/** Names every JavaScript object answers to: `$vars.<name>` in a tool would not mean the variable. */
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
 const fields = {
-  name: z.string().trim().regex(VARIABLE_NAME, 'must start with a letter or _ and hold only letters, digits and _ (so $vars.<name> reaches it)'),
+  name: z
+    .string()
+    .trim()
+    .regex(VARIABLE_NAME, 'must start with a letter or _ and hold only letters, digits and _ (so $vars.<name> reaches it)')
+    .refine((name) => !RESERVED_NAMES.has(name), 'must not be __proto__, constructor or prototype (every JavaScript object has these)'),
   value: z
     .union([z.string(), z.number(), z.boolean()], { error: 'must be a string' })
     .nullable()

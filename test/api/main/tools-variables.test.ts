@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { variableSource } from '../../../src/runner/engine-services.js';
 import { type ApiHarness, startMainHarness } from '../../support/api-harness.js';
 
 /** Error bodies name their code in `code` (older servers: `error`). */
@@ -102,6 +103,26 @@ describe('tools and variables API', () => {
     const missing = await h.admin.delete(`/api/v1/variables/${stat.body.id}`);
     expect(missing.status).toBe(404);
     expect(codeOf(missing.body)).toBe('VARIABLE_NOT_FOUND');
+  });
+
+  it('refuses the names every JavaScript object has, and reads an old one as an ordinary variable', async () => {
+    for (const name of ['__proto__', 'constructor', 'prototype']) {
+      const created = await h.admin.post('/api/v1/variables', { name, value: 'x' });
+      expect(created.status, name).toBe(400);
+      expect(created.body.message, name).toBe('name: must not be __proto__, constructor or prototype (every JavaScript object has these)');
+    }
+    const ok = await h.admin.post('/api/v1/variables', { name: 'proto_ok', value: 'x' });
+    expect(ok.status).toBe(200);
+    expect((await h.admin.put(`/api/v1/variables/${ok.body.id}`, { name: 'constructor' })).status).toBe(400);
+    await h.admin.delete(`/api/v1/variables/${ok.body.id}`);
+
+    // A row stored before the names were refused is a variable like any other, never a prototype.
+    const legacy = await h.repos.variables.create({ name: '__proto__', value: 'legacy', type: 'static' });
+    const values = await variableSource(h.repos, { allowList: [], values: {} }).load();
+    expect(Object.hasOwn(values, '__proto__')).toBe(true);
+    expect(values['__proto__']).toBe('legacy');
+    expect(Object.hasOwn(values, 'toString')).toBe(false);
+    await h.repos.variables.delete(legacy.id);
   });
 
   it('needs management access', async () => {

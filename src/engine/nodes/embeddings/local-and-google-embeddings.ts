@@ -1,4 +1,5 @@
 import { FlowValidationError } from '../../errors.js';
+import { onFailedLlmAttempt } from '../../run/llm-retry.js';
 import { registerEmbedder } from '../../vectors/embedder.js';
 import { credentialField } from '../chat-model-inputs.js';
 import { asBoolean, asNumber, asString } from '../input-values.js';
@@ -33,6 +34,7 @@ export const ollamaEmbedding: NodeDefinition = {
       model,
       baseUrl,
       maxRetries: ctx.run.services.llm.maxRetries,
+      onFailedAttempt: onFailedLlmAttempt,
       requestOptions: {
         useMmap: asBoolean(ctx.inputs.useMMap) ?? true,
         ...(numGpu !== undefined ? { numGpu } : {}),
@@ -105,6 +107,7 @@ export const googleGenerativeAiEmbeddings: NodeDefinition = {
       model,
       taskType: (TASK_TYPES.includes(taskType) ? taskType : 'TASK_TYPE_UNSPECIFIED') as never,
       maxRetries: ctx.run.services.llm.maxRetries,
+      onFailedAttempt: onFailedLlmAttempt,
       ...(baseUrl ? { baseUrl } : {}),
     });
     // Flowise keeps newlines unless asked; LangChain strips them always (its constructor ignores the option).

@@ -1,5 +1,6 @@
 import type { ClientOptions } from '@langchain/openai';
 import { FlowValidationError } from '../../errors.js';
+import { onFailedLlmAttempt } from '../../run/llm-retry.js';
 import { registerEmbedder } from '../../vectors/embedder.js';
 import { credentialField } from '../chat-model-inputs.js';
 import { asBoolean, asJsonObject, asNumber, asString } from '../input-values.js';
@@ -46,6 +47,7 @@ function commonFields(ctx: BuildContext) {
   const timeout = intOf(ctx.inputs.timeout);
   return {
     maxRetries: ctx.run.services.llm.maxRetries,
+    onFailedAttempt: onFailedLlmAttempt,
     ...(batchSize !== undefined && batchSize > 0 ? { batchSize } : {}),
     ...(timeout !== undefined && timeout > 0 ? { timeout } : {}),
   };
