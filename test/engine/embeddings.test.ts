@@ -78,13 +78,22 @@ describe('embeddings nodes against the fake provider', () => {
     it.each(nodes)('%s embeds after a 429 without Retry-After, and gives up on a 400 at once', async (name, inputs, credential) => {
       const retried = `embed-${name}-429;fail=1;error=429`;
       const e = await build(name, inputs(retried), credential, 2);
-      // embedQuery: Google's embedDocuments answers [] for a batch that failed instead of throwing.
       close(await e.embedQuery('after a rate limit'), fakeEmbedding('after a rate limit'));
       expect(sent(`embed-${name}-429`)).toBe(2);
       const refused = `embed-${name}-400;fail=1;error=400`;
       // (Ollama's client cannot read the fake's OpenAI-shaped error body, so no status in its message.)
       await expect((await build(name, inputs(refused), credential, 2)).embedQuery('bad')).rejects.toThrow();
       expect(sent(`embed-${name}-400`)).toBe(1);
+    });
+
+    it('googleGenerativeAiEmbeddings: a failed batch throws and is retried (LangChain alone answers [] vectors)', async () => {
+      const inputs = (model: string) => ({ modelName: model, baseUrl: fake.rootUrl });
+      const retried = await build('googleGenerativeAiEmbeddings', inputs('gbatch-500;fail=1;error=500'), { googleGenerativeAPIKey: 'g-1' }, 2);
+      const [vector] = await retried.embedDocuments(['after a server error']);
+      close(vector!, fakeEmbedding('after a server error'));
+      expect(sent('gbatch-500')).toBe(2);
+      const failing = await build('googleGenerativeAiEmbeddings', inputs('gbatch-down;error=500'), { googleGenerativeAPIKey: 'g-1' }, 0);
+      await expect(failing.embedDocuments(['never stored empty'])).rejects.toThrow(/500/);
     });
 
     it("waits for the provider's Retry-After", async () => {

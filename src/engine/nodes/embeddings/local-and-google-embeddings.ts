@@ -4,6 +4,7 @@ import { registerEmbedder } from '../../vectors/embedder.js';
 import { credentialField } from '../chat-model-inputs.js';
 import { asBoolean, asNumber, asString } from '../input-values.js';
 import type { NodeDefinition } from '../node-definition.js';
+import { strictBatchEmbeddings } from './google-batch-embeddings.js';
 import { EMBEDDINGS_BASE_CLASSES } from './openai-embeddings.js';
 
 export const ollamaEmbedding: NodeDefinition = {
@@ -102,7 +103,8 @@ export const googleGenerativeAiEmbeddings: NodeDefinition = {
     const taskType = asString(ctx.inputs.tasktype) ?? 'TASK_TYPE_UNSPECIFIED';
     const baseUrl = asString(ctx.inputs.baseUrl);
     const { GoogleGenerativeAIEmbeddings } = await import('@langchain/google-genai');
-    const embeddings = new GoogleGenerativeAIEmbeddings({
+    const Strict = strictBatchEmbeddings(GoogleGenerativeAIEmbeddings);
+    const embeddings = new Strict({
       apiKey,
       model,
       taskType: (TASK_TYPES.includes(taskType) ? taskType : 'TASK_TYPE_UNSPECIFIED') as never,
