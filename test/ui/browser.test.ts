@@ -260,8 +260,9 @@ describe('web UI in a browser', { timeout: 120_000 }, () => {
     expect(snippet).toContain(`import Chatbot from "${server.url}/embed/web.js"`);
     expect(snippet).toContain(`chatflowid: "${chatflowId}"`);
     await dialog.getByRole('tab', { name: 'cURL' }).click();
-    await dialog.getByLabel('Chatflow API key').selectOption({ label: 'site key' });
-    await dialog.getByLabel('cURL snippet').filter({ hasText: 'Authorization: Bearer' }).waitFor();
+    const siteKey = ((await admin.get('/api/v1/apikey')).body as Array<{ keyName: string; keyPrefix: string }>).find((k) => k.keyName === 'site key')!;
+    await dialog.getByLabel('Chatflow API key').selectOption({ label: `site key (${siteKey.keyPrefix}…)` });
+    await dialog.getByLabel('cURL snippet').filter({ hasText: 'Authorization: Bearer YOUR_API_KEY' }).waitFor();
     await screenshot(page, 'api-endpoint');
     await expect.poll(async () => (await admin.get(`/api/v1/chatflows/${chatflowId}`)).body.apikeyid).toBeTruthy();
     await dialog.getByRole('button', { name: 'Close' }).click();
