@@ -317,7 +317,7 @@ describe('web UI in a browser', { timeout: 120_000 }, () => {
   it('guards unsaved work on leaving and restores the local draft after a reload', async () => {
     await page.goto(`${server.url}/canvas/${chatflowId}`);
     await flowNode(page, 'llmChain_0').getByLabel('Chain Name', { exact: true }).fill('draft only');
-    await page.waitForFunction(`(localStorage.getItem('aimicromind:draft:${chatflowId}') ?? '').includes('draft only')`);
+    await page.waitForFunction(`Object.keys(localStorage).some((k) => k.startsWith('aimicromind:draft:${chatflowId}:') && localStorage.getItem(k).includes('draft only'))`);
     const asked: string[] = [];
     const answer = (dialog: import('playwright-core').Dialog) => (asked.push(dialog.type()), void dialog.accept());
     page.on('dialog', answer);
@@ -334,7 +334,7 @@ describe('web UI in a browser', { timeout: 120_000 }, () => {
   });
 
   it('adds, saves and deletes a sticky note, which the engine ignores', async () => {
-    await page.evaluate(`localStorage.removeItem('aimicromind:draft:${chatflowId}')`);
+    await page.evaluate(`Object.keys(localStorage).filter((k) => k.startsWith('aimicromind:draft:')).forEach((k) => localStorage.removeItem(k))`);
     await page.goto(`${server.url}/canvas/${chatflowId}`);
     await flowNode(page, 'llmChain_0').waitFor();
     await addByPalette(page, 'sticky note', 'stickyNote_0');
