@@ -139,10 +139,11 @@ describe('canvas editing in a browser', { timeout: 120_000 }, () => {
     try {
       await other.goto(`${server.url}/canvas/${id}`);
       await flowNode(other, 'llmChain_0').getByLabel('Chain Name', { exact: true }).fill('from tab two');
+      // Polled with evaluate: the app's Content-Security-Policy (harden-server) forbids waitForFunction's eval.
       const draftWith = (text: string) => `Object.keys(localStorage).some((k) => k.startsWith('aimicromind:draft:${id}:') && localStorage.getItem(k).includes('${text}'))`;
-      await other.waitForFunction(draftWith('from tab two'));
+      await expect.poll(() => other.evaluate(draftWith('from tab two'))).toBe(true);
       await flowNode(page, 'llmChain_0').getByLabel('Chain Name', { exact: true }).fill('from tab one');
-      await page.waitForFunction(draftWith('from tab one'));
+      await expect.poll(() => page.evaluate(draftWith('from tab one'))).toBe(true);
       await page.keyboard.press('Control+s');
       await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
       expect(await page.evaluate(draftWith('from tab one'))).toBe(false);
