@@ -69,7 +69,7 @@ export async function composeQueueRunner(
     readiness: [{ name: 'redis', check: () => runner.ping() }],
     rateLimits: new RedisRateLimitStore(redis, keys.rateLimitPrefix),
     adminPlugins: config.queue.dashboard
-      ? [{ prefix: '/admin/queues', register: (app) => registerQueueDashboard(app, queue, '/admin/queues') }]
+      ? [{ prefix: '/admin/queues', register: (app) => registerQueueDashboard(app, [queue, upsertQueue], '/admin/queues') }]
       : [],
   };
 }

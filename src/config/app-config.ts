@@ -78,8 +78,10 @@ export interface AppConfig {
     apiKey?: string;
     username?: string;
     password?: string;
-    /** Lifetime of a web UI session cookie (`SESSION_TTL`). */
+    /** Lifetime of a web UI session cookie (`SESSION_TTL`); renewed when used after half of it. */
     sessionTtlSeconds: number;
+    /** Longest a web UI session lives from its sign-in, renewals included (`SESSION_MAX_AGE`). */
+    sessionMaxAgeSeconds: number;
   };
   runs: {
     predictionTimeoutMs: number;

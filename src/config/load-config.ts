@@ -85,7 +85,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     },
     database: databaseConfig(env),
     secrets: { secretKey: env.SECRET_KEY, keyDirectory: env.SECRETKEY_PATH },
-    admin: { apiKey: env.AIMICROMIND_API_KEY, username: env.AIMICROMIND_USERNAME, password: env.AIMICROMIND_PASSWORD, sessionTtlSeconds: env.SESSION_TTL },
+    admin: { apiKey: env.AIMICROMIND_API_KEY, username: env.AIMICROMIND_USERNAME, password: env.AIMICROMIND_PASSWORD, sessionTtlSeconds: env.SESSION_TTL, sessionMaxAgeSeconds: env.SESSION_MAX_AGE },
     runs: {
       predictionTimeoutMs: env.PREDICTION_TIMEOUT,
       streamDetachGraceMs: env.STREAM_DETACH_GRACE,

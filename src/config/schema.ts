@@ -44,6 +44,7 @@ export function buildEnvSchema(cwd: string) {
       AIMICROMIND_USERNAME: optionalString(),
       AIMICROMIND_PASSWORD: optionalString(),
       SESSION_TTL: integer(43200, { min: 60 }),
+      SESSION_MAX_AGE: integer(604800, { min: 60 }),
 
       PREDICTION_TIMEOUT: integer(300000, { min: 1 }),
       STREAM_DETACH_GRACE: integer(30000, { min: 0 }),

@@ -34,6 +34,25 @@ export function variableSource(repos: Repositories, runtime: RuntimeVariablesCon
   };
 }
 
+/**
+ * A node's credential must exist and be of a type the node accepts (FlowValidationError naming the node
+ * otherwise). `storedType` is the stored credential's `credentialName`, undefined when there is none.
+ * Shared by the run (which decrypts) and the server's check before a prediction starts (which does not).
+ */
+export function checkCredentialType(
+  use: { nodeId: string; credentialId: string; acceptedNames: readonly string[] },
+  storedType: string | undefined,
+): void {
+  const { nodeId, credentialId, acceptedNames } = use;
+  if (storedType === undefined) throw new FlowValidationError(`Node ${nodeId}: credential ${credentialId} not found`, nodeId);
+  if (!acceptedNames.includes(storedType)) {
+    throw new FlowValidationError(
+      `Node ${nodeId}: credential ${credentialId} is a ${storedType} credential; this node needs ${acceptedNames.join(' or ')}`,
+      nodeId,
+    );
+  }
+}
+
 /** Services built elsewhere (they own processes or connections) and handed to the engine as they are. */
 export type ComposedServices = Pick<EngineServices, 'outbound' | 'sandbox' | 'variables'>;
 
@@ -62,15 +81,8 @@ export function createEngineServices(
     loadHistory: (chatflowId, sessionId) => repos.messages.history(chatflowId, sessionId),
     async loadCredential(credentialId, acceptedNames, nodeId) {
       const loaded = await loadDecrypted(credentialId);
-      const record = loaded?.record;
-      if (!record) throw new FlowValidationError(`Node ${nodeId}: credential ${credentialId} not found`, nodeId);
-      if (!acceptedNames.includes(record.credentialName)) {
-        throw new FlowValidationError(
-          `Node ${nodeId}: credential ${credentialId} is a ${record.credentialName} credential; this node needs ${acceptedNames.join(' or ')}`,
-          nodeId,
-        );
-      }
-      return loaded.data;
+      checkCredentialType({ nodeId, credentialId, acceptedNames }, loaded?.record.credentialName);
+      return loaded!.data;
     },
     llm: { maxRetries: llmMaxRetries },
     instances: new InstanceCache(),

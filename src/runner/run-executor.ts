@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FlowResult } from '../engine/events/run-event.js';
-import { FlowValidationError, RunAbortedError, RunTimeoutError } from '../engine/errors.js';
+import { RunAbortedError, RunTimeoutError } from '../engine/errors.js';
 import { executeFlow } from '../engine/run/execute-flow.js';
 import { parseOverrideSettings } from '../engine/run/override-config.js';
 import type { EngineServices, RunContext } from '../engine/nodes/node-definition.js';
@@ -55,7 +55,7 @@ function classify(error: unknown): Failure {
   if (isAppError(error)) {
     // 5xx bodies hide internals, except for errors whose message we wrote for the user.
     const message = error.status >= 500 && error.code === 'INTERNAL' ? 'Internal error while running the flow' : error.message;
-    const nodeId = error instanceof FlowValidationError ? error.nodeId : undefined;
+    const nodeId = error.nodeId;
     return { status: 'failed', message, code: error.code, ...(nodeId ? { nodeId } : {}) };
   }
   return { status: 'failed', message: 'Internal error while running the flow', code: 'INTERNAL' };
@@ -173,7 +173,7 @@ export class RunExecutor {
   ): Promise<ExecutionReport> {
     const base = {
       chatflowid: run.chatflowId,
-      chatType: 'EXTERNAL',
+      chatType: input.chatType ?? 'EXTERNAL',
       chatId: run.chatId,
       sessionId: run.sessionId,
       ...(memoryType ? { memoryType } : {}),

@@ -26,6 +26,8 @@ export const runInputSchema = z.object({
   leadEmail: z.string().optional(),
   /** Full-file uploads' text, `<doc name='…'>…</doc>` blocks (engine FlowInput.fileAttachment). */
   fileAttachment: z.string().optional(),
+  /** Flowise's chatType of the stored messages: `INTERNAL` for the web UI's test chat; absent = `EXTERNAL`. */
+  chatType: z.enum(['INTERNAL', 'EXTERNAL']).optional(),
 });
 
 export type RunInput = z.infer<typeof runInputSchema>;

@@ -6,7 +6,9 @@ import { Authenticator } from './auth/authenticator.js';
 import { announceSetupToken } from './auth/first-admin.js';
 import { UiSessions } from './auth/ui-sessions.js';
 import { registerCors } from './plugins/cors.js';
-import { registerErrorHandling, sendError, toHttpError } from './plugins/error-handler.js';
+import { registerErrorHandling, sendError, sendFrameworkError, toHttpError } from './plugins/error-handler.js';
+import { MAX_URL_PARAM_LENGTH, clientErrorHandler } from './plugins/fastify-errors.js';
+import { registerInputGuards } from './plugins/input-guards.js';
 import { registerUnreadBodyDrain, unreadBodyLimits } from './plugins/unread-body.js';
 import { defaultUiDirectory, registerWebUi } from './plugins/web-ui.js';
 import { apiKeyRoutes } from './routes/apikey.routes.js';
@@ -19,6 +21,7 @@ import { documentStoreProcessingRoutes } from './routes/document-store-processin
 import { createDocstoreService } from './document-store/compose-docstores.js';
 import { feedbackManagementRoutes, publicFeedbackRoutes } from './routes/feedback.routes.js';
 import { nodeCatalogueRoutes, nodeIconRoutes } from './routes/nodes.routes.js';
+import { nodeLoadMethodRoutes } from './routes/node-load-method.routes.js';
 import { predictionRoutes } from './routes/prediction.routes.js';
 import { publicRoutes } from './routes/public.routes.js';
 import { runRoutes } from './routes/runs.routes.js';
@@ -28,6 +31,7 @@ import { healthRoutes, infoRoutes, metricsRoutes } from './routes/system.routes.
 import { toolRoutes } from './routes/tools.routes.js';
 import { variableRoutes } from './routes/variables.routes.js';
 import { ChatflowCache } from './services/chatflow-cache.js';
+import { CredentialPreflight } from './services/credential-preflight.js';
 import { PredictionService } from './services/prediction-service.js';
 import { RateLimiter } from './services/rate-limit.js';
 import { PredictionUploads } from './uploads/prediction-uploads.js';
@@ -51,16 +55,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestTimeout: 0,
     // On close only idle keep-alive sockets are cut; streams in flight finish (the CLI ends the rest after draining).
     forceCloseConnections: 'idle',
+    // Refusals Fastify would answer in its own shape: the router's, and Node's HTTP parser's.
+    routerOptions: { maxParamLength: MAX_URL_PARAM_LENGTH },
+    frameworkErrors: sendFrameworkError,
+    clientErrorHandler,
   });
 
-  // Clients (the embed's abort PUT, the SDK's GETs) send Content-Type: application/json with no body.
-  const defaultJsonParser = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
-    return defaultJsonParser(request, text, done);
-  });
+  // JSON bodies (an empty one is no body: the embed's abort PUT, the SDK's GETs), URL and query texts.
+  registerInputGuards(app);
 
   registerErrorHandling(app, await registerWebUi(app, deps.uiDirectory ?? defaultUiDirectory()));
   registerUnreadBodyDrain(app, unreadBodyLimits(deps.config.server.bodyLimitBytes));
@@ -73,10 +75,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(cookie, { secret: deps.cipher.deriveSubkey('aimicromind/ui-session-cookie/v1') });
   await app.register(multipart, { limits: { fileSize: deps.config.server.bodyLimitBytes } });
 
-  const sessions = new UiSessions(deps.repos.uiAuth, deps.config.admin.sessionTtlSeconds);
+  const sessions = new UiSessions(deps.repos.uiAuth, { ttl: deps.config.admin.sessionTtlSeconds, maxAge: deps.config.admin.sessionMaxAgeSeconds });
+  sessions.track(app);
   const auth = new Authenticator(deps.config, deps.repos.apiKeys, { sessions, accounts: deps.repos.uiAuth });
   const uploads = new UploadService(deps.repos.uploads, deps.config.uploads);
-  const predictions = new PredictionService(chatflows, deps.plans, auth, new RateLimiter(deps.rateLimits), new PredictionUploads(uploads));
+  const predictions = new PredictionService(
+    chatflows,
+    deps.plans,
+    auth,
+    new RateLimiter(deps.rateLimits),
+    new PredictionUploads(uploads),
+    new CredentialPreflight(deps.repos.credentials),
+  );
 
   await app.register(async (open) => {
     await healthRoutes(open, deps);
@@ -103,6 +113,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await feedbackManagementRoutes(managed, deps);
     await metricsRoutes(managed, deps);
     await nodeCatalogueRoutes(managed);
+    await nodeLoadMethodRoutes(managed, deps);
     // sandbox branch
     await toolRoutes(managed, deps);
     await variableRoutes(managed, deps);

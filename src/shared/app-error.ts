@@ -41,7 +41,11 @@ export type ErrorCode =
   | 'UPSERT_NOT_FOUND'
   | 'UPSERT_TIMEOUT'
   // fixes branch: a chatflow's apiConfig.rateLimit
-  | 'RATE_LIMITED';
+  | 'RATE_LIMITED'
+  // harden-server branch: refusals of the router and of Node's HTTP parser
+  | 'URI_TOO_LONG'
+  | 'HEADERS_TOO_LARGE'
+  | 'REQUEST_TIMEOUT';
 
 /** The HTTP status of each code, so a code that crossed a process boundary maps back to its status. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -83,6 +87,10 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   DOCUMENT_STORE_NOT_FOUND: 404,
   // fixes branch
   RATE_LIMITED: 429,
+  // harden-server branch
+  URI_TOO_LONG: 414,
+  HEADERS_TOO_LARGE: 431,
+  REQUEST_TIMEOUT: 408,
 };
 
 export const isErrorCode = (value: unknown): value is ErrorCode =>
@@ -93,13 +101,24 @@ export class AppError extends Error {
   readonly status: number;
   /** HTTP headers the answer carries (e.g. `Retry-After` with a 429). */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * The node of the flow the error is about (its `data.id`), so a UI can point at it: set where the error
+   * is raised, or by the engine for an error that arose while building or running that node.
+   */
+  nodeId?: string;
 
-  constructor(code: ErrorCode, status: number, message: string, options?: { cause?: unknown; headers?: Record<string, string> }) {
+  constructor(
+    code: ErrorCode,
+    status: number,
+    message: string,
+    options?: { cause?: unknown; headers?: Record<string, string>; nodeId?: string },
+  ) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.status = status;
     if (options?.headers) this.headers = options.headers;
+    if (options?.nodeId) this.nodeId = options.nodeId;
   }
 }
 

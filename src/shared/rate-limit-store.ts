@@ -13,6 +13,8 @@ export interface RateLimitHit {
  */
 export interface RateLimitStore {
   hit(key: string, windowMs: number): Promise<RateLimitHit>;
+  /** The key's current window without counting a request; undefined when it has none (or it ended). */
+  peek(key: string): Promise<RateLimitHit | undefined>;
 }
 
 /** The in-process store (one server). Expired windows are dropped as the map grows. */
@@ -32,6 +34,12 @@ export class MemoryRateLimitStore implements RateLimitStore {
     }
     window.count += 1;
     return { count: window.count, resetMs: window.endsAt - now };
+  }
+
+  async peek(key: string): Promise<RateLimitHit | undefined> {
+    const now = Date.now();
+    const window = this.windows.get(key);
+    return window && window.endsAt > now ? { count: window.count, resetMs: window.endsAt - now } : undefined;
   }
 
   private sweep(now: number): void {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FlowJson, chatOpenAINode, llmChainFlow } from '../fixtures/chatflows.js';
-import { type ApiHarness, type HarnessFactory, createFlow } from '../support/api-harness.js';
+import { type ApiHarness, type HarnessFactory, createFlow, eventually } from '../support/api-harness.js';
 import { freePort } from '../support/free-port.js';
 import { scaled } from '../support/machine.js';
 
@@ -132,6 +132,14 @@ export function badInputSuite(factory: HarnessFactory): void {
           'llmChain_0',
         ],
         [
+          'invalid baseOptions JSON',
+          (f) => {
+            ((f.nodes[0] as { data: { inputs: Record<string, unknown> } }).data.inputs).baseOptions = '{"X-Team": ';
+          },
+          ['chatOpenAI_0', 'baseOptions', 'not valid JSON'],
+          'chatOpenAI_0',
+        ],
+        [
           'model without a credential',
           (f) => {
             (f.nodes[0] as { data: { credential?: string } }).data.credential = '';
@@ -158,14 +166,41 @@ export function badInputSuite(factory: HarnessFactory): void {
       });
     });
 
-    it('a node whose credential is gone fails the run with the node named, in JSON and in the stream', async () => {
-      const id = await createFlow(h, () => llmChainFlow({ model: 'fake;tokens=3', basepath: h.fake.url, credential: 'no-such-credential' }));
-      const json = await h.anon.post(`/api/v1/prediction/${id}`, { question: 'q' });
-      await expectError(json, 400, 'INVALID_FLOW', ['chatOpenAI_0', 'no-such-credential']);
-      expect(json.body.nodeId).toBe('chatOpenAI_0');
-      const stream = await h.anon.stream('POST', `/api/v1/prediction/${id}`, { question: 'q', streaming: true });
-      const error = stream.events.find((e) => e.event === 'error')!;
-      expect(error.envelope).toMatchObject({ code: 'INVALID_FLOW', nodeId: 'chatOpenAI_0' });
+    it('a credential that is gone or of the wrong type answers 400 naming the node before any stream opens', async () => {
+      const gone = await createFlow(h, () => llmChainFlow({ model: 'fake;tokens=3', basepath: h.fake.url, credential: 'no-such-credential' }));
+      const other = await h.admin.post('/api/v1/credentials', { name: 'anthropic', credentialName: 'anthropicApi', plainDataObj: { anthropicApiKey: 'k' } });
+      const wrongType = await createFlow(h, () => llmChainFlow({ model: 'fake;tokens=3', basepath: h.fake.url, credential: other.body.id }));
+      const cases: Array<[string, string[]]> = [
+        [gone, ['chatOpenAI_0', 'no-such-credential', 'not found']],
+        [wrongType, ['chatOpenAI_0', other.body.id, 'anthropicApi', 'openAIApi']],
+      ];
+      for (const [id, mentions] of cases) {
+        const json = await h.anon.post(`/api/v1/prediction/${id}`, { question: 'q' });
+        await expectError(json, 400, 'INVALID_FLOW', mentions);
+        expect(json.body.nodeId).toBe('chatOpenAI_0');
+        // The same answer to a streaming request: no stream is opened for a flow that cannot run.
+        const stream = await h.anon.stream('POST', `/api/v1/prediction/${id}`, { question: 'q', streaming: true });
+        expect(stream.status).toBe(400);
+        expect(stream.headers.get('content-type')).toContain('application/json');
+        expect(JSON.parse(stream.raw)).toMatchObject({ code: 'INVALID_FLOW', nodeId: 'chatOpenAI_0', message: json.body.message });
+        expect(await h.repos.runs.countForChatflow(id)).toBe(0);
+      }
+    });
+
+    it('a credential deleted after the flow last ran is found before the next prediction streams', async () => {
+      const id = await createFlow(h, goodFlow());
+      const flow = (await h.admin.get(`/api/v1/chatflows/${id}`)).body;
+      const credentialId = JSON.parse(flow.flowData).nodes[0].data.credential as string;
+      expect((await h.anon.stream('POST', `/api/v1/prediction/${id}`, { question: 'q', streaming: true })).status).toBe(200);
+      expect((await h.admin.delete(`/api/v1/credentials/${credentialId}`)).status).toBe(200);
+      // Within the short time a process trusts what it checked or decrypted (2 s) the run may still go
+      // ahead; after it, the request is refused before the stream.
+      const refused = await eventually(async () => {
+        const stream = await h.anon.stream('POST', `/api/v1/prediction/${id}`, { question: 'q', streaming: true });
+        return stream.status === 200 ? undefined : stream;
+      }, 20000, 'the deleted credential refused before streaming');
+      expect(refused.status).toBe(400);
+      expect(JSON.parse(refused.raw)).toMatchObject({ code: 'INVALID_FLOW', nodeId: 'chatOpenAI_0' });
     });
 
     describe('upstream LLM failures become a clear error, for the client and in the run', () => {
@@ -187,6 +222,11 @@ export function badInputSuite(factory: HarnessFactory): void {
         });
         const json = await h.anon.post(`/api/v1/prediction/${id}`, { question: 'q', chatId: 'fail-json' });
         await expectError(json, 502, 'LLM_ERROR', mentions);
+        // The failed call is the chat model node's, so a UI can point at it.
+        expect(json.body.nodeId).toBe('chatOpenAI_0');
+        // The provider's status is said once ("LLM call failed: 500 …", never "500 500 …").
+        expect(json.body.message).toMatch(/^LLM call failed: /);
+        expect(json.body.message).not.toMatch(/\b(\d{3}) \1\b/);
         const runId = json.headers.get('x-run-id')!;
         const run = (await h.anon.get(`/api/v1/runs/${runId}`)).body;
         expect(run.status).toBe('failed');
@@ -199,6 +239,8 @@ export function badInputSuite(factory: HarnessFactory): void {
         const error = stream.events.at(-2)!;
         expect(typeof error.data).toBe('string');
         for (const word of mentions) expect(error.data).toContain(word);
+        // The envelope names the node; data stays the message (api-contract §5 rule 7).
+        expect(error.envelope).toMatchObject({ event: 'error', code: 'LLM_ERROR', nodeId: 'chatOpenAI_0' });
         expect((await h.admin.get(`/api/v1/chatmessage/${id}`)).body).toEqual([]);
       });
 
@@ -221,9 +263,12 @@ export function badInputSuite(factory: HarnessFactory): void {
         expect(Date.now() - started).toBeGreaterThanOrEqual(predictionTimeout - 5);
         const run = (await h.anon.get(`/api/v1/runs/${json.headers.get('x-run-id')}`)).body;
         expect(run).toMatchObject({ status: 'failed', error: expect.stringContaining('timed out') });
+        expect(json.body).not.toHaveProperty('nodeId');
         const stream = await h.anon.stream('POST', `/api/v1/prediction/${id}`, { question: 'forever', streaming: true });
         expect(stream.events.slice(-2).map((e) => e.event)).toEqual(['error', 'end']);
         expect(stream.events.at(-2)!.data).toContain('timed out');
+        // The run's deadline is no node's fault.
+        expect(stream.events.at(-2)!.envelope).not.toHaveProperty('nodeId');
       });
     });
   });

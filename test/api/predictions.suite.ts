@@ -4,6 +4,7 @@ import { conversationFlow, llmChainFlow } from '../fixtures/chatflows.js';
 import { expectedAnswer } from '../fixtures/fake-llm-server.js';
 import { type ApiHarness, type HarnessFactory, createFlow, eventually } from '../support/api-harness.js';
 import { streamedText } from '../support/sse.js';
+import { TEST_ADMIN_KEY } from '../support/test-server.js';
 
 /** Predictions as Flowise clients make them: JSON, SSE, memory, history, overrides, the real SDK. */
 export function predictionSuite(factory: HarnessFactory): void {
@@ -250,6 +251,34 @@ export function predictionSuite(factory: HarnessFactory): void {
         return list.body.length === 24 ? list.body : undefined;
       });
       expect(stored.filter((m: { role: string }) => m.role === 'apiMessage')).toHaveLength(12);
+    });
+
+    it("stores the web UI's test chat as chatType INTERNAL, API calls as EXTERNAL, and the UI's clear deletes it", async () => {
+      const id = await createFlow(h, flow());
+      const login = await h.anon.post('/api/v1/auth/login', { apiKey: TEST_ADMIN_KEY });
+      const cookie = login.headers.getSetCookie().find((c) => c.startsWith('aimicromind_session='))!.split(';')[0]!;
+      const ui = h.anon.withHeaders({ cookie, 'x-request-from': 'internal' });
+      expect((await ui.post(`/api/v1/prediction/${id}`, { question: 'from the canvas', chatId: 'ui-chat' })).status).toBe(200);
+      const streamed = await ui.stream('POST', `/api/v1/prediction/${id}`, { question: 'streamed there', chatId: 'ui-chat', streaming: true });
+      expect(streamed.events.at(-1)!.event).toBe('end');
+      expect((await h.admin.post(`/api/v1/prediction/${id}`, { question: 'from a script', chatId: 'api-chat' })).status).toBe(200);
+      // The header without a session (anyone may send it) and a session without the header stay EXTERNAL.
+      expect((await h.anon.post(`/api/v1/prediction/${id}`, { question: 'header only', chatId: 'api-chat' }, { 'x-request-from': 'internal' })).status).toBe(200);
+      expect((await h.anon.post(`/api/v1/prediction/${id}`, { question: 'cookie only', chatId: 'api-chat' }, { cookie })).status).toBe(200);
+
+      const byType = async (chatType: string) =>
+        (await h.admin.get(`/api/v1/chatmessage/${id}?chatType=${chatType}`)).body.map((m: { chatId: string; chatType: string }) => `${m.chatId} ${m.chatType}`);
+      await eventually(async () => ((await byType('INTERNAL')).length === 4 ? true : undefined), 20000, 'the streamed run stored');
+      expect(await byType('INTERNAL')).toEqual(Array(4).fill('ui-chat INTERNAL'));
+      expect(await byType('EXTERNAL')).toEqual(Array(6).fill('api-chat EXTERNAL'));
+
+      // The chat panel's Clear: DELETE by chatId (with or without chatType=INTERNAL), as the UI's session.
+      const clearedTyped = await ui.delete(`/api/v1/chatmessage/${id}?chatId=ui-chat&chatType=INTERNAL`);
+      expect(clearedTyped.body).toEqual({ affected: 4 });
+      expect(await byType('INTERNAL')).toEqual([]);
+      expect((await ui.post(`/api/v1/prediction/${id}`, { question: 'again', chatId: 'ui-chat' })).status).toBe(200);
+      expect((await ui.delete(`/api/v1/chatmessage/${id}?chatId=ui-chat`)).body).toEqual({ affected: 2 });
+      expect(await byType('EXTERNAL')).toHaveLength(6);
     });
   });
 }

@@ -46,6 +46,36 @@ describe('queue dashboard, health and metrics', () => {
     expect(job.returnValue).toEqual({ runId: done.body.runId, status: 'completed' });
   });
 
+  it('lists the upsertion queue too, and serves its page without external fonts', async () => {
+    const api = await h.admin.get('/admin/queues/api/queues');
+    const names = (api.body.queues as Array<{ name: string }>).map((q) => q.name).sort();
+    expect(names).toEqual([h.env.QUEUE_NAME, `${h.env.QUEUE_NAME}-upsertion`].sort());
+    const page = await h.admin.get('/admin/queues');
+    expect(page.text).toContain('<div id="root">');
+    expect(page.text).not.toMatch(/fonts\.googleapis|fonts\.gstatic|https?:\/\/(?!127\.0\.0\.1)/);
+  });
+
+  it('refuses state-changing dashboard requests by session cookie from another origin (another port of this host too)', async () => {
+    const login = await h.anon.post('/api/v1/auth/login', { apiKey: TEST_ADMIN_KEY });
+    const cookie = login.headers.getSetCookie().find((c) => c.startsWith('aimicromind_session='))!.split(';')[0]!;
+    const clean = `/admin/queues/api/queues/${h.env.QUEUE_NAME}-upsertion/clean/completed`;
+    const self = new URL(h.url).origin;
+    const otherPort = `http://127.0.0.1:${Number(new URL(h.url).port) + 1}`;
+    const put = (headers: Record<string, string>) => h.anon.request('PUT', clean, { headers });
+
+    const attempts: Array<Record<string, string>> = [{ cookie }, { cookie, origin: otherPort }, { cookie, origin: 'null' }, { cookie, referer: `${otherPort}/page` }];
+    for (const headers of attempts) {
+      const refused = await put(headers);
+      expect(refused.status, JSON.stringify(headers)).toBe(403);
+      expect(refused.body).toMatchObject({ statusCode: 403, success: false, code: 'FORBIDDEN' });
+    }
+    expect((await put({ cookie, origin: self })).status).toBe(200);
+    expect((await put({ cookie, referer: `${self}/admin/queues/queue/x` })).status).toBe(200);
+    // Reading needs no Origin (a browser's navigation sends none); credentials in a header are not sent by other sites.
+    expect((await h.anon.get('/admin/queues/api/queues', { cookie })).status).toBe(200);
+    expect((await h.anon.request('PUT', clean, { headers: { authorization: basic } })).status).toBe(200);
+  });
+
   it('reports queue depth, run latency and active streams on the server /metrics', async () => {
     const metrics = await h.admin.get('/metrics');
     expect(metrics.status).toBe(200);

@@ -1,4 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { llmChainFlow, stringify } from '../fixtures/chatflows.js';
+import { FakeLlmServer } from '../fixtures/fake-llm-server.js';
 import { ApiClient } from '../support/api-client.js';
 import { freePort } from '../support/free-port.js';
 import { type SpawnedProcess, spawnCli } from '../support/processes.js';
@@ -110,6 +112,8 @@ describe('first visit with no admin credential configured', () => {
     server = spawnCli('start', testEnv({ PORT: String(port), LOG_LEVEL: 'info', AIMICROMIND_API_KEY: '', AIMICROMIND_USERNAME: '', AIMICROMIND_PASSWORD: '' }));
     const line = await server.waitFor(/setup token/);
     const token = /"setupToken":"([^"]+)"/.exec(line)![1]!;
+    // Letters and digits only, so a double-click in a terminal selects all of it (160 bits).
+    expect(token).toMatch(/^[0-9a-f]{40}$/);
     await server.waitFor(/aimicromind server ready/);
     const api = new ApiClient(`http://127.0.0.1:${port}`);
     expect((await api.get('/api/v1/auth/status')).body).toMatchObject({ signedIn: false, setupRequired: true, signIn: { password: false, apiKey: false } });
@@ -131,5 +135,89 @@ describe('first visit with no admin credential configured', () => {
     const login = await api.post('/api/v1/auth/login', { username: 'owner', password: 'a long passphrase' });
     expect(login.status).toBe(200);
     expect((await api.get('/api/v1/credentials', { cookie: sessionCookie(login.headers), ...INTERNAL })).status).toBe(200);
+  });
+});
+
+describe('sliding session renewal', () => {
+  const TTL = 3600;
+  const MAX_AGE = 4 * 3600;
+  let server: RunningServer;
+  let api: ApiClient;
+  beforeAll(async () => {
+    server = await startServer(testEnv({ SESSION_TTL: String(TTL), SESSION_MAX_AGE: String(MAX_AGE) }));
+    api = new ApiClient(server.url);
+  });
+  afterAll(() => server?.close());
+
+  const db = () => server.handle.core.database.db;
+  /** The session id inside a cookie (`name=<id>.<expiry>.<signature>`). */
+  const idOf = (cookie: string) => decodeURIComponent(cookie.split(';')[0]!.split('=')[1]!).split('.')[0]!;
+  const sessionRow = async (cookie: string) => db().selectFrom('ui_session').selectAll().where('id', '=', idOf(cookie)).executeTakeFirstOrThrow();
+  /** Moves a session back in time as if it were signed in `ageSeconds` ago and `leftSeconds` remained. */
+  async function age(cookie: string, ageSeconds: number, leftSeconds: number) {
+    const now = Date.now();
+    await db()
+      .updateTable('ui_session')
+      .set({ createdDate: new Date(now - ageSeconds * 1000).toISOString(), expiresAt: new Date(now + leftSeconds * 1000).toISOString() })
+      .where('id', '=', idOf(cookie))
+      .execute();
+  }
+  const renewed = (headers: Headers) => headers.getSetCookie().find((c) => c.startsWith('aimicromind_session='));
+  const expiryOf = (cookie: string) => Number(decodeURIComponent(cookie.split(';')[0]!.split('=')[1]!).split('.')[1]);
+
+  it('keeps a session used in the first half of its TTL as it is', async () => {
+    const cookie = sessionCookie((await api.post('/api/v1/auth/login', { apiKey: TEST_ADMIN_KEY })).headers);
+    const response = await api.get('/api/v1/chatflows', { cookie, ...INTERNAL });
+    expect(response.status).toBe(200);
+    expect(renewed(response.headers)).toBeUndefined();
+  });
+
+  it('renews a session used after half its TTL: a new expiry in the database and a fresh cookie', async () => {
+    const first = sessionCookie((await api.post('/api/v1/auth/login', { apiKey: TEST_ADMIN_KEY })).headers);
+    await age(first, TTL - 60, 60);
+    const response = await api.get('/api/v1/chatflows', { cookie: first, ...INTERNAL });
+    expect(response.status).toBe(200);
+    const fresh = renewed(response.headers)!;
+    expect(fresh).toMatch(/; HttpOnly/i);
+    expect(fresh).toMatch(/; SameSite=Strict/i);
+    expect(fresh).toMatch(/; Expires=/);
+    const expiry = expiryOf(fresh);
+    expect(expiry * 1000).toBeGreaterThan(Date.now() + (TTL - 120) * 1000);
+    expect(Math.floor(Date.parse((await sessionRow(first)).expiresAt) / 1000)).toBe(expiry);
+    // The fresh cookie works, and so does the old one until its own expiry (same session row).
+    expect((await api.get('/api/v1/chatflows', { cookie: fresh.split(';')[0]!, ...INTERNAL })).status).toBe(200);
+    expect((await api.get('/api/v1/chatflows', { cookie: first, ...INTERNAL })).status).toBe(200);
+  });
+
+  it("renews on the test chat's streamed answer too (the cookie is in the stream's headers)", async () => {
+    const fake = new FakeLlmServer();
+    await fake.start();
+    try {
+      const admin = api.withHeaders({ authorization: `Bearer ${TEST_ADMIN_KEY}` });
+      const credential = await admin.post('/api/v1/credentials', { name: 'o', credentialName: 'openAIApi', plainDataObj: { openAIApiKey: 'k' } });
+      const flow = await admin.post('/api/v1/chatflows', {
+        name: 'chat',
+        flowData: stringify(llmChainFlow({ model: 'fake;tokens=3', basepath: fake.url, credential: credential.body.id })),
+      });
+      const cookie = sessionCookie((await api.post('/api/v1/auth/login', { apiKey: TEST_ADMIN_KEY })).headers);
+      await age(cookie, TTL - 60, 60);
+      const stream = await api.stream('POST', `/api/v1/prediction/${flow.body.id}`, { question: 'hi', streaming: true }, { cookie, ...INTERNAL });
+      expect(stream.headers.get('content-type')).toContain('text/event-stream');
+      expect(stream.events.at(-1)!.event).toBe('end');
+      expect(expiryOf(renewed(stream.headers)!) * 1000).toBeGreaterThan(Date.now() + (TTL - 120) * 1000);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('never renews beyond SESSION_MAX_AGE from the sign-in, and refuses the session after it', async () => {
+    const cookie = sessionCookie((await api.post('/api/v1/auth/login', { apiKey: TEST_ADMIN_KEY })).headers);
+    await age(cookie, MAX_AGE - 600, 60);
+    const capped = await api.get('/api/v1/chatflows', { cookie, ...INTERNAL });
+    const fresh = renewed(capped.headers)!;
+    const cap = Date.parse((await sessionRow(cookie)).createdDate) + MAX_AGE * 1000;
+    expect(Math.abs(expiryOf(fresh) * 1000 - cap)).toBeLessThan(1000);
+    await age(cookie, MAX_AGE + 1, 60);
+    expect((await api.get('/api/v1/chatflows', { cookie: fresh.split(';')[0]!, ...INTERNAL })).status).toBe(401);
   });
 });

@@ -121,11 +121,19 @@ describe('web UI in a browser', { timeout: 120_000 }, () => {
     await admin.put(`/api/v1/chatflows/${chatflowId}`, { chatbotConfig: { starterPrompts: { 0: { prompt: 'Say something' } } } });
     await page.reload();
     await page.getByRole('button', { name: 'Chat' }).click();
+    // Streaming: the answer is seen while it is still growing, then whole. A DOM observer records every
+    // render. (Page-side code as text: the test's TypeScript has no DOM types. page.evaluate, not
+    // waitForFunction: the app's Content-Security-Policy forbids the eval that waitForFunction uses.)
+    await page.evaluate(`(() => {
+      window.aimSawPartial = false;
+      new MutationObserver(() => {
+        const text = document.querySelector('.message.bot')?.textContent ?? '';
+        if (text.includes('t3') && !text.includes('t20')) window.aimSawPartial = true;
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    })()`);
     await page.getByRole('button', { name: 'Say something' }).click();
-    // Streaming: the answer is seen while it is still growing, then whole.
-    // (Page-side code as text: the test's TypeScript has no DOM types.)
-    await page.waitForFunction(`(() => { const text = document.querySelector('.message.bot')?.textContent ?? ''; return text.includes('t3') && !text.includes('t20'); })()`);
-    await expect.poll(() => lastBotMessage().textContent()).toBe(expectedAnswer('fake;tokens=20', 'Say something'));
+    await expect.poll(() => lastBotMessage().textContent(), { timeout: 30_000 }).toBe(expectedAnswer('fake;tokens=20', 'Say something'));
+    expect(await page.evaluate('window.aimSawPartial')).toBe(true);
     expect(fake.requests.at(-1)!.body.stream).toBe(true);
     await screenshot(page, 'chat');
 
@@ -145,7 +153,7 @@ describe('web UI in a browser', { timeout: 120_000 }, () => {
     await useModel('fake;tokens=10;gate=ui-stop;gateAt=3');
     await page.getByLabel('Type your question').fill('a long story');
     await page.getByRole('button', { name: 'Send' }).click();
-    await page.waitForFunction(`(document.querySelectorAll('.message.bot')[3]?.textContent ?? '').includes('t2')`);
+    await page.locator('.message.bot').nth(3).filter({ hasText: 't2' }).waitFor();
     await page.getByRole('button', { name: 'Stop' }).click();
     await lastBotMessage().getByText('Stopped').waitFor();
     await page.getByRole('button', { name: 'Send' }).waitFor();
@@ -317,7 +325,7 @@ describe('web UI in a browser', { timeout: 120_000 }, () => {
   it('guards unsaved work on leaving and restores the local draft after a reload', async () => {
     await page.goto(`${server.url}/canvas/${chatflowId}`);
     await flowNode(page, 'llmChain_0').getByLabel('Chain Name', { exact: true }).fill('draft only');
-    await page.waitForFunction(`Object.keys(localStorage).some((k) => k.startsWith('aimicromind:draft:${chatflowId}:') && localStorage.getItem(k).includes('draft only'))`);
+    await expect.poll(() => page.evaluate(`Object.keys(localStorage).some((k) => k.startsWith('aimicromind:draft:${chatflowId}:') && localStorage.getItem(k).includes('draft only'))`), { timeout: 30_000 }).toBe(true);
     const asked: string[] = [];
     const answer = (dialog: import('playwright-core').Dialog) => (asked.push(dialog.type()), void dialog.accept());
     page.on('dialog', answer);

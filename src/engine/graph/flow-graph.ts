@@ -41,6 +41,7 @@ export function checkInputs(node: PlanNode, nodes: ReadonlyMap<string, PlanNode>
       continue;
     }
     if (spec.kind === 'anchor') checkAnchor(node, spec, value, nodes);
+    else if (spec.type === 'json') checkJsonParam(node, spec, value);
   }
   const credential = node.definition.credential;
   if (credential && !credential.optional && !node.credentialId && isUnset(node.inputs.credentialId)) {
@@ -52,6 +53,19 @@ export function checkInputs(node: PlanNode, nodes: ReadonlyMap<string, PlanNode>
     }
   }
   node.definition.validate?.(node.inputs, node.id, node.outputs);
+}
+
+/**
+ * A `json` param stored as text must parse (every node refuses invalid JSON when it is built), so such a
+ * flow is refused before it runs, in streaming mode too. Text with `{{…}}` is resolved at run time first.
+ */
+function checkJsonParam(node: PlanNode, spec: InputSpec, value: unknown): void {
+  if (typeof value !== 'string' || value.includes('{{')) return;
+  try {
+    JSON.parse(value);
+  } catch {
+    throw new FlowValidationError(`${describeNode(node)}: ${spec.name} is not valid JSON`, node.id);
+  }
 }
 
 function checkAnchor(node: PlanNode, spec: InputSpec, value: unknown, nodes: ReadonlyMap<string, PlanNode>): void {

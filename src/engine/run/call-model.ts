@@ -24,11 +24,13 @@ export function abortReason(signal: AbortSignal): Error {
   return isAppError(signal.reason) ? signal.reason : new RunAbortedError();
 }
 
+/** `LLM call failed: <status> <message> (<cause code>)`; the status once, though SDKs (OpenAI's) start their message with it. */
 function describeLlmError(error: unknown): string {
   const e = error as { status?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown }; name?: unknown };
-  const status = typeof e.status === 'number' ? `${e.status} ` : '';
   const cause = e.cause && typeof e.cause.code === 'string' ? ` (${e.cause.code})` : '';
   const message = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
+  const saysStatus = typeof e.status === 'number' && (message === String(e.status) || message.startsWith(`${e.status} `));
+  const status = typeof e.status === 'number' && !saysStatus ? `${e.status} ` : '';
   return `LLM call failed: ${status}${message}${cause}`;
 }
 

@@ -1,7 +1,9 @@
+import { LlmCallError, attributeToNode } from '../errors.js';
 import type { FlowResult } from '../events/run-event.js';
-import type { FlowPlan } from '../graph/flow-plan.js';
+import type { FlowPlan, PlanNode } from '../graph/flow-plan.js';
 import type { RunContext } from '../nodes/node-definition.js';
 import { FlowBuilder, type FlowInput } from './flow-builder.js';
+import { referencedNodeIds } from './variables.js';
 
 export type { FlowInput } from './flow-builder.js';
 
@@ -23,5 +25,19 @@ export async function executeFlow(plan: FlowPlan, input: FlowInput, ctx: RunCont
   ctx.signal.throwIfAborted();
   // `{{question}}` above was the question alone; the ending node also reads the uploaded files' text.
   const question = questionWithAttachments(ctx.question, input.fileAttachment);
-  return ending.definition.run!(builder.instances.get(ending.id), question === ctx.question ? ctx : { ...ctx, question });
+  try {
+    return await ending.definition.run!(builder.instances.get(ending.id), question === ctx.question ? ctx : { ...ctx, question });
+  } catch (error) {
+    attributeToNode(error, blamedNode(ending, builder.inputsOf(ending), error));
+    throw error;
+  }
+}
+
+/**
+ * The node a failure of the ending node's run is about: a failed LLM call is its chat model's (the node
+ * its `model` input references), anything else the ending node's own.
+ */
+function blamedNode(ending: PlanNode, inputs: Record<string, unknown>, error: unknown): string {
+  if (!(error instanceof LlmCallError)) return ending.id;
+  return [...referencedNodeIds(inputs.model)][0] ?? ending.id;
 }

@@ -1,5 +1,5 @@
 import { isAppError } from '../../shared/app-error.js';
-import { FlowValidationError } from '../errors.js';
+import { FlowValidationError, attributeToNode } from '../errors.js';
 import { type PlanNode, describeNode } from '../graph/flow-plan.js';
 import { markImageUploads } from '../files/uploads.js';
 import { asBoolean, asJsonObject, asString } from '../nodes/input-values.js';
@@ -130,6 +130,7 @@ export class FlowBuilder {
       return await step();
     } catch (error) {
       if (this.ctx.signal.aborted) throw abortReason(this.ctx.signal);
+      attributeToNode(error, node.id);
       if (isAppError(error)) throw error;
       throw new FlowValidationError(`${describeNode(node)}: ${(error as Error).message}`, node.id);
     }

@@ -17,6 +17,9 @@ end
 return {count, ttl}
 `;
 
+const unavailable = (cause: unknown) =>
+  new AppError('QUEUE_UNAVAILABLE', 503, 'The queue is unavailable (Redis is not reachable); try again shortly', { cause });
+
 type ScriptedRedis = Redis & { aimicromindRateLimitHit(key: string, windowMs: number): Promise<[number, number]> };
 
 /** Queue mode: counts in Redis under `aimicromind:<queue>:ratelimit:`, shared by every server replica. */
@@ -36,7 +39,19 @@ export class RedisRateLimitStore implements RateLimitStore {
       const [count, resetMs] = await this.redis.aimicromindRateLimitHit(`${this.prefix}${key}`, windowMs);
       return { count, resetMs };
     } catch (cause) {
-      throw new AppError('QUEUE_UNAVAILABLE', 503, 'The queue is unavailable (Redis is not reachable); try again shortly', { cause });
+      throw unavailable(cause);
     }
+  }
+
+  async peek(key: string): Promise<RateLimitHit | undefined> {
+    let replies: Array<[Error | null, unknown]> | null;
+    try {
+      replies = await this.redis.multi().get(`${this.prefix}${key}`).pttl(`${this.prefix}${key}`).exec();
+    } catch (cause) {
+      throw unavailable(cause);
+    }
+    const count = Number(replies?.[0]?.[1] ?? 0);
+    const resetMs = Number(replies?.[1]?.[1] ?? -2);
+    return count > 0 && resetMs > 0 ? { count, resetMs } : undefined;
   }
 }

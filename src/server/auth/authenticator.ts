@@ -23,6 +23,19 @@ export function isLoopbackAddress(address: string | undefined): boolean {
 
 const unauthorized = (message = 'Unauthorized Access') => new AppError('UNAUTHORIZED', 401, message);
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Whether the request's Origin (or, without one, its Referer) is the origin it was sent to. */
+function isSameOrigin(request: FastifyRequest): boolean {
+  const claimed = request.headers.origin ?? request.headers.referer;
+  if (!claimed) return false;
+  try {
+    return new URL(claimed).origin === new URL(`${request.protocol}://${request.host}`).origin;
+  } catch {
+    return false;
+  }
+}
+
 /** Access rules of api-contract.md §8.3. */
 export class Authenticator {
   private readonly adminKey?: string;
@@ -98,6 +111,15 @@ export class Authenticator {
     return { admin: false };
   }
 
+  /**
+   * Whether the request comes from the web UI itself: a valid session cookie with `x-request-from: internal`
+   * and no Authorization header (Flowise stores such predictions as chatType `INTERNAL`).
+   */
+  async isUiRequest(request: FastifyRequest): Promise<boolean> {
+    if (!this.ui || request.headers.authorization || !isInternalRequest(request)) return false;
+    return (await this.ui.sessions.verify(request)) !== undefined;
+  }
+
   /** Management API: any API key, the admin key or Basic; else loopback while nothing is configured. */
   async requireManagement(request: FastifyRequest): Promise<Caller> {
     const caller = await this.identify(request);
@@ -108,10 +130,19 @@ export class Authenticator {
     throw unauthorized();
   }
 
-  /** The queue dashboard: admin only, with a Basic challenge so browsers can log in. */
+  /**
+   * The queue dashboard: admin only, with a Basic challenge so browsers can log in. A state-changing
+   * request that authenticates by the session cookie alone must come from this origin (Origin, else
+   * Referer): `SameSite=Strict` ignores ports, so a page on another port of this host would send the cookie.
+   */
   async requireAdmin(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const caller = await this.identify(request, { cookieAlone: true });
-    if (caller.admin) return;
+    if (caller.admin) {
+      if (!request.headers.authorization && !SAFE_METHODS.has(request.method) && !isSameOrigin(request)) {
+        throw new AppError('FORBIDDEN', 403, 'Refused: a request that changes something must come from this server\'s own pages (Origin or Referer of this origin)');
+      }
+      return;
+    }
     reply.header('WWW-Authenticate', 'Basic realm="aimicromind", charset="UTF-8"');
     throw unauthorized();
   }

@@ -10,7 +10,8 @@ import type { UiAuthRepository } from '../../storage/repositories/ui-auth-reposi
  */
 export async function announceSetupToken(repo: UiAuthRepository, logger: Logger): Promise<void> {
   if (await repo.getAdmin()) return;
-  const token = randomBytes(18).toString('base64url');
+  // Hex only: a double-click selects the whole token (base64url's `-` and `_` cut the selection).
+  const token = randomBytes(20).toString('hex');
   await repo.addSetupToken(hashApiKey(token));
   logger.warn(
     { setupToken: token },

@@ -1,8 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ZodError } from 'zod';
-import { FlowValidationError } from '../../engine/errors.js';
 import { AppError, type ErrorCode, isAppError } from '../../shared/app-error.js';
 import { isDatabaseUnavailable } from '../../storage/database.js';
+import { mapFastifyError } from './fastify-errors.js';
 
 /**
  * The one error body (api-contract.md §8.4). There is deliberately no field named `error`:
@@ -32,25 +32,14 @@ export function zodMessage(error: ZodError): string {
     .join('; ');
 }
 
-const FASTIFY_CODES: Record<string, ErrorCode> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'BAD_REQUEST',
-  FST_ERR_VALIDATION: 'VALIDATION_FAILED',
-  // @fastify/multipart's limits (a file, or the number of parts, fields or files)
-  FST_REQ_FILE_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  FST_PARTS_LIMIT: 'PAYLOAD_TOO_LARGE',
-  FST_FILES_LIMIT: 'PAYLOAD_TOO_LARGE',
-  FST_FIELDS_LIMIT: 'PAYLOAD_TOO_LARGE',
-};
-
 /** Maps any thrown error to HTTP, in exactly one place. 5xx bodies never carry internals. */
-export function toHttpError(error: unknown): { status: number; code: ErrorCode; message: string; internal: boolean; nodeId?: string } {
+export function toHttpError(
+  error: unknown,
+  request?: FastifyRequest,
+): { status: number; code: ErrorCode; message: string; internal: boolean; nodeId?: string } {
   if (isAppError(error)) {
     const internal = error.status >= 500 && error.code === 'INTERNAL';
-    const nodeId = error instanceof FlowValidationError ? error.nodeId : undefined;
+    const nodeId = error.nodeId;
     return {
       status: error.status,
       code: error.code,
@@ -63,14 +52,9 @@ export function toHttpError(error: unknown): { status: number; code: ErrorCode; 
   if (isDatabaseUnavailable(error)) {
     return { status: 503, code: 'DATABASE_UNAVAILABLE', message: 'The database is unavailable, try again shortly', internal: true };
   }
+  const fromFastify = mapFastifyError(error, request);
+  if (fromFastify) return { ...fromFastify, internal: fromFastify.status >= 500 };
   const fastifyError = error as Partial<FastifyError>;
-  if (typeof fastifyError.code === 'string' && FASTIFY_CODES[fastifyError.code]) {
-    const code = FASTIFY_CODES[fastifyError.code]!;
-    let message = fastifyError.message ?? 'Bad request';
-    if (code === 'INVALID_JSON') message = `Request body is not valid JSON: ${message}`;
-    if (code === 'PAYLOAD_TOO_LARGE') message = 'Request body is larger than BODY_LIMIT allows';
-    return { status: fastifyError.statusCode ?? 400, code, message, internal: false };
-  }
   if (fastifyError.statusCode === 413) {
     return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Request body is larger than BODY_LIMIT allows', internal: false };
   }
@@ -92,13 +76,20 @@ function asksForEventStreamOnly(request: FastifyRequest): boolean {
   return accept.includes('text/event-stream') && !accept.includes('application/json');
 }
 
+/** Fastify's `frameworkErrors` option: the router's own refusals (bad percent-encoding, too long a parameter). */
+export function sendFrameworkError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const mapped = toHttpError(error, request);
+  request.log.debug({ code: mapped.code, reason: mapped.message }, 'request rejected');
+  return sendError(reply, mapped.status, mapped.code, mapped.message);
+}
+
 /** `fallback` may answer unknown routes first (the web UI's client-side routes). */
 export function registerErrorHandling(
   app: FastifyInstance,
   fallback?: (request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined,
 ): void {
   app.setErrorHandler((error, request, reply) => {
-    const mapped = toHttpError(error);
+    const mapped = toHttpError(error, request);
     if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.debug({ code: mapped.code, reason: mapped.message }, 'request rejected');
     if (reply.sent || reply.raw.headersSent) return;

@@ -5,6 +5,7 @@ import { AppError } from '../../shared/app-error.js';
 import type { AppDeps } from '../app-deps.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { isSetupTokenValid } from '../auth/first-admin.js';
+import { SignInGuard } from '../auth/sign-in-guard.js';
 import type { UiSessions } from '../auth/ui-sessions.js';
 import { parseInput } from '../schemas/parse.js';
 
@@ -27,6 +28,7 @@ const badLogin = () => new AppError('UNAUTHORIZED', 401, 'Wrong username, passwo
  */
 export async function authRoutes(app: FastifyInstance, deps: AppDeps, auth: Authenticator, sessions: UiSessions): Promise<void> {
   const accounts = deps.repos.uiAuth;
+  const guard = new SignInGuard(deps.rateLimits);
   const setupRequired = async () => !auth.hasAdminCredentials && !(await accounts.getAdmin());
 
   app.get('/api/v1/auth/status', async (request) => {
@@ -45,6 +47,8 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps, auth: Auth
   });
 
   app.post('/api/v1/auth/login', async (request, reply) => {
+    // A throttled address is refused before anything is checked (no password is hashed for it).
+    await guard.ensureAllowed(request.ip);
     const body = parseInput(loginSchema, request.body);
     let ok: boolean;
     if ('apiKey' in body) {
@@ -53,20 +57,27 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps, auth: Auth
       const account = await accounts.getAdmin();
       ok =
         auth.isAdminLogin(body.username, body.password) ||
-        (account !== undefined && account.username === body.username && (await verifyPassword(body.password, account.passwordHash)));
+        (account !== undefined &&
+          account.username === body.username &&
+          (await guard.hash(() => verifyPassword(body.password, account.passwordHash))));
     }
-    if (!ok) throw badLogin();
+    if (!ok) {
+      await guard.recordFailure(request.ip);
+      throw badLogin();
+    }
     await sessions.start(request, reply);
     return { signedIn: true };
   });
 
   app.post('/api/v1/auth/setup', async (request, reply) => {
+    await guard.ensureAllowed(request.ip);
     const body = parseInput(setupSchema, request.body);
     if (!(await setupRequired())) throw new AppError('CONFLICT', 409, 'The admin account exists already; sign in instead');
     if (!(await isSetupTokenValid(accounts, body.setupToken))) {
+      await guard.recordFailure(request.ip);
       throw new AppError('FORBIDDEN', 403, 'Wrong setup token: use the one the server printed in its log');
     }
-    if (!(await accounts.createAdmin(body.username, await hashPassword(body.password)))) {
+    if (!(await accounts.createAdmin(body.username, await guard.hash(() => hashPassword(body.password))))) {
       throw new AppError('CONFLICT', 409, 'The admin account exists already; sign in instead');
     }
     await accounts.clearSetupTokens();

@@ -17,7 +17,7 @@ const config = z.record(z.string(), z.unknown());
 
 const previewSchema = z.looseObject({
   storeId: z.string().optional(),
-  loaderId: z.string({ error: 'is required (a document loader node name)' }).min(1),
+  loaderId: z.string({ error: 'is required (a document loader node name)' }).min(1, 'must not be empty'),
   loaderConfig: config.default({}),
   splitterId: z.string().optional(),
   splitterConfig: config.optional(),

@@ -21,8 +21,8 @@ import type { UploadService } from '../uploads/upload-service.js';
 const jsonObject = jsonText(z.record(z.string(), z.unknown(), { error: 'must be an object' }));
 
 const upsertBodySchema = z.looseObject({
-  stopNodeId: z.string({ error: 'must be a string' }).min(1).max(200).optional(),
-  chatId: z.string({ error: 'must be a string' }).min(1).max(500).optional(),
+  stopNodeId: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(200, 'must be at most 200 characters').optional(),
+  chatId: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(500, 'must be at most 500 characters').optional(),
   overrideConfig: jsonObject.optional(),
 });
 

@@ -1,15 +1,24 @@
 import { z } from 'zod';
 import { isFlowDataShape } from '../../engine/graph/flow-definition.js';
+import { jsonTextTooDeep } from './json-limits.js';
+
+/** Stored JSON nests no deeper than a request body may (reading it back must not fail). */
+const notTooDeep = (text: string | null, ctx: z.RefinementCtx) => {
+  const message = jsonTextTooDeep(text);
+  if (message) ctx.addIssue({ code: 'custom', message });
+};
 
 /** Flowise stores several chatflow fields as JSON strings; clients send strings or objects. */
 const jsonText = z
   .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
   .nullable()
-  .transform((value) => (value === null || typeof value === 'string' ? value : JSON.stringify(value)));
+  .transform((value) => (value === null || typeof value === 'string' ? value : JSON.stringify(value)))
+  .superRefine(notTooDeep);
 
 const flowData = z
   .union([z.string(), z.record(z.string(), z.unknown())])
   .transform((value) => (typeof value === 'string' ? value : JSON.stringify(value)))
+  .superRefine(notTooDeep)
   .refine(isFlowDataShape, 'must be JSON with "nodes" and "edges" arrays');
 
 const fields = {

@@ -25,7 +25,7 @@ export const predictionBodySchema = z
   .looseObject({
     question: z.string({ error: 'must be a string' }).optional(),
     streaming: z.union([z.boolean(), z.enum(['true', 'false'])], { error: 'must be true or false' }).optional(),
-    chatId: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(500).optional(),
+    chatId: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(500, 'must be at most 500 characters').optional(),
     overrideConfig: jsonText(z.record(z.string(), z.unknown(), { error: 'must be an object' })).optional(),
     history: jsonText(z.array(historyItem, { error: 'must be an array' })).optional(),
     uploads: jsonText(z.array(z.unknown(), { error: 'must be an array' })).optional(),

@@ -10,6 +10,7 @@ import { chatflowOrigins } from './allowed-origins.js';
 import type { RateLimiter } from './rate-limit.js';
 import { type ChatbotConfig, parseChatbotConfig, postProcessingEnabled } from './chatbot-config.js';
 import type { ChatflowCache } from './chatflow-cache.js';
+import type { CredentialPreflight } from './credential-preflight.js';
 import type { Authenticator } from '../auth/authenticator.js';
 import { type PredictionBody, predictionBodySchema } from '../schemas/prediction-body.js';
 import { zodMessage } from '../plugins/error-handler.js';
@@ -55,6 +56,7 @@ export class PredictionService {
     private readonly auth: Authenticator,
     private readonly rateLimits: RateLimiter,
     private readonly uploads: PredictionUploads,
+    private readonly credentials: CredentialPreflight,
   ) {}
 
   async loadChatflow(chatflowId: string): Promise<ChatFlow> {
@@ -81,6 +83,8 @@ export class PredictionService {
     checkOrigin(chatbotConfig, httpRequest.headers.origin);
     const body = parsePredictionBody(rawBody);
     const plan = this.planFor(chatflow);
+    // Before any stream opens, so a missing credential is a 400 naming the node in both modes.
+    await this.credentials.check(plan);
 
     const overrideSessionId =
       typeof body.overrideConfig?.sessionId === 'string' && body.overrideConfig.sessionId !== ''
@@ -121,6 +125,8 @@ export class PredictionService {
           ...(uploaded.uploads ? { uploads: uploaded.uploads } : {}),
           ...(uploaded.fileAttachment ? { fileAttachment: uploaded.fileAttachment } : {}),
           ...(body.leadEmail ? { leadEmail: body.leadEmail } : {}),
+          // The web UI's test chat (Flowise: x-request-from internal); API callers stay EXTERNAL.
+          ...((await this.auth.isUiRequest(httpRequest)) ? { chatType: 'INTERNAL' as const } : {}),
         },
       },
     };

@@ -2,6 +2,7 @@ import '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import type { UploadConfig } from '../../config/app-config.js';
 import { AppError } from '../../shared/app-error.js';
+import { hasNul, refuseNul } from '../schemas/json-limits.js';
 import type { IncomingFile } from './upload-service.js';
 
 export interface MultipartBody {
@@ -22,7 +23,8 @@ const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 100) / 100} 
  * read once it passes UPLOAD_MAX_FILE_SIZE, and the request once its files pass
  * UPLOAD_MAX_REQUEST_SIZE; both answer 413 UPLOAD_TOO_LARGE naming the file. A file under another
  * field name is 400 (Flowise's multer refuses it too); a form field larger than BODY_LIMIT is 413, and so
- * is a request whose fields and files together pass BODY_LIMIT (nothing is ever cut short).
+ * is a request whose fields and files together pass BODY_LIMIT (nothing is ever cut short). A NUL
+ * character in a field's name or value or in a file name is 400 naming it (PostgreSQL's text refuses it).
  */
 export async function readMultipart(request: FastifyRequest, limits: UploadConfig, bodyLimitBytes: number): Promise<MultipartBody> {
   const body: MultipartBody = { fields: {}, files: [] };
@@ -48,13 +50,20 @@ export async function readMultipart(request: FastifyRequest, limits: UploadConfi
       if (part.valueTruncated) {
         throw new AppError('PAYLOAD_TOO_LARGE', 413, `Form field "${part.fieldname}" is larger than BODY_LIMIT allows`);
       }
-      body.fields[part.fieldname] = typeof part.value === 'string' ? part.value : String(part.value);
+      const value = typeof part.value === 'string' ? part.value : String(part.value);
+      refuseNul(part.fieldname, 'form field name');
+      refuseNul(value, part.fieldname);
+      body.fields[part.fieldname] = value;
       countBytes(Buffer.byteLength(part.fieldname) + Buffer.byteLength(body.fields[part.fieldname]!));
       continue;
     }
     if (!FILE_FIELDS.has(part.fieldname)) {
       part.file.resume();
       throw new AppError('INVALID_UPLOAD', 400, `File "${part.filename}" was sent in the field "${part.fieldname}"; send files in the field "files"`);
+    }
+    if (hasNul(part.filename)) {
+      part.file.resume();
+      refuseNul(part.filename, 'file name');
     }
     const chunks: Buffer[] = [];
     let size = 0;

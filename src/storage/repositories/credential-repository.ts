@@ -15,6 +15,13 @@ export class CredentialRepository {
     return query.orderBy('createdDate', 'asc').execute();
   }
 
+  /** The credential type (`credentialName`) of each of `ids` that exists; nothing is decrypted. */
+  async typesOf(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom('credential').select(['id', 'credentialName']).where('id', 'in', ids).execute();
+    return new Map(rows.map((row) => [row.id, row.credentialName]));
+  }
+
   async get(id: string): Promise<CredentialRecord | undefined> {
     return this.db.selectFrom('credential').selectAll().where('id', '=', id).executeTakeFirst();
   }

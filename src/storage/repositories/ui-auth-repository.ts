@@ -30,15 +30,20 @@ export class UiAuthRepository {
     await this.db.insertInto('ui_session').values({ id, expiresAt: expiresAt.toISOString(), createdDate: nowIso() }).execute();
   }
 
-  /** True while the session exists and has not expired. */
-  async sessionActive(id: string, now = new Date()): Promise<boolean> {
-    const row = await this.db
+  /** The session while it exists and has not expired: its expiry and when it began (ISO). */
+  async activeSession(id: string, now = new Date()): Promise<{ expiresAt: string; createdDate: string } | undefined> {
+    return this.db
       .selectFrom('ui_session')
-      .select('id')
+      .select(['expiresAt', 'createdDate'])
       .where('id', '=', id)
       .where('expiresAt', '>', now.toISOString())
       .executeTakeFirst();
-    return row !== undefined;
+  }
+
+  /** Moves an active session's expiry (sliding renewal); false when it is gone. */
+  async renewSession(id: string, expiresAt: Date): Promise<boolean> {
+    const result = await this.db.updateTable('ui_session').set({ expiresAt: expiresAt.toISOString() }).where('id', '=', id).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async deleteSession(id: string): Promise<void> {
