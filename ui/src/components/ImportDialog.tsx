@@ -7,9 +7,12 @@ export function ImportDialog({ open, onClose, onImport }: { open: boolean; onClo
   const [text, setText] = useState('');
   const [name, setName] = useState('');
   const [error, setError] = useState('');
-  // Each opening starts empty: no text, name or error left from a previous file.
+  // Each opening starts empty: no text, name or error left from a previous file. Cleared on closing too,
+  // so a reopened dialog never shows the old file for a frame.
   useEffect(() => {
-    if (open) (setText(''), setName(''), setError(''));
+    setText('');
+    setName('');
+    setError('');
   }, [open]);
 
   async function readFile(file: File | undefined) {
