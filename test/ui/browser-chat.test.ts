@@ -111,4 +111,13 @@ describe('test chat in a browser', { timeout: 120_000 }, () => {
     const bubble = await lastBot().evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
     expect(bubble.scroll).toBeLessThanOrEqual(bubble.client);
   });
+
+  it('outlines the node an SSE error names (a failed LLM call names the chat model)', async () => {
+    await openChat('fake;error=500');
+    await ask('fail please');
+    await lastBot().getByRole('alert').waitFor();
+    const outlined = page.locator('.react-flow__node[data-id="chatOpenAI_0"] .node-card.has-problem');
+    await outlined.waitFor();
+    expect(await page.locator('.react-flow__node .node-card.has-problem').count()).toBe(1);
+  });
 });

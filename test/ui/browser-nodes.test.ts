@@ -184,4 +184,15 @@ describe('node cards in a browser', { timeout: 120_000 }, () => {
     const safety = (await storedInputs(id, 'chatGoogleGenerativeAI_0')).safetySettings;
     expect(typeof safety === 'string' ? JSON.parse(safety) : safety).toEqual([expect.objectContaining({ harmCategory: 'HARM_CATEGORY_HARASSMENT', harmBlockThreshold: 'BLOCK_ONLY_HIGH' })]);
   });
+
+  it('offers the saved tools in a dropdown for an asyncOptions param, from node-load-method', async () => {
+    const tool = (await admin.post('/api/v1/tools', { name: 'weather_lookup', description: 'Looks up the weather', func: 'return "sunny";' })).body as { id: string };
+    const id = await openFlow('tool flow', flowOf([{ id: 'customTool_0', name: 'customTool' }]));
+    const select = flowNode(page, 'customTool_0').getByRole('combobox', { name: 'Select Tool' });
+    await select.locator('option', { hasText: 'weather_lookup' }).waitFor({ state: 'attached' });
+    await select.selectOption({ label: 'weather_lookup' });
+    await page.keyboard.press('Control+s');
+    await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
+    expect((await storedInputs(id, 'customTool_0')).selectedTool).toBe(tool.id);
+  });
 });
