@@ -223,4 +223,39 @@ describe('canvas editing in a browser', { timeout: 120_000 }, () => {
     expect(await row.textContent()).not.toContain('openAIApi');
     await expect.poll(() => page.title()).toMatch(/^Credentials/);
   });
+
+  it('looks right: one-row toolbar at 900 px, open panels show as pressed, sticky notes grow clear of their ×, a favicon', async () => {
+    expect(await page.locator('link[rel="icon"]').getAttribute('href')).toMatch(/^data:image\/svg\+xml,/);
+    await page.setViewportSize({ width: 900, height: 800 });
+    try {
+      const id = (await admin.post('/api/v1/chatflows', { name: 'narrow', flowData: flowOf([{ id: 'llmChain_0', name: 'llmChain' }]) })).body.id as string;
+      await page.goto(`${server.url}/canvas/${id}`);
+      await flowNode(page, 'llmChain_0').waitFor();
+      const bar = (await page.locator('.canvas-bar').boundingBox())!;
+      const save = (await page.getByRole('button', { name: 'Save', exact: true }).boundingBox())!;
+      expect(bar.height).toBeLessThan(2 * save.height + 16);
+      expect(save.x + save.width).toBeLessThanOrEqual(900);
+      expect((await page.locator('.react-flow__minimap').boundingBox())!.width).toBeLessThanOrEqual(140);
+
+      const chat = page.getByRole('button', { name: 'Chat', exact: true });
+      const closedBackground = await chat.evaluate((el) => getComputedStyle(el as never).backgroundColor);
+      await chat.click();
+      await expect.poll(() => chat.getAttribute('aria-expanded')).toBe('true');
+      expect(await chat.evaluate((el) => getComputedStyle(el as never).backgroundColor)).not.toBe(closedBackground);
+      await page.getByRole('button', { name: 'Close chat' }).click();
+
+      await page.getByRole('button', { name: 'Add node' }).click();
+      await page.getByLabel('Search nodes').fill('sticky note');
+      await page.getByLabel('Search nodes').press('Enter');
+      const note = flowNode(page, 'stickyNote_0').getByRole('textbox', { name: 'Sticky note' });
+      const before = (await note.boundingBox())!.height;
+      await note.fill(Array.from({ length: 12 }, (_, i) => `line ${i + 1}`).join('\n'));
+      await expect.poll(async () => (await note.boundingBox())!.height).toBeGreaterThan(before);
+      const text = (await note.boundingBox())!;
+      const close = (await flowNode(page, 'stickyNote_0').getByRole('button', { name: 'Delete sticky note' }).boundingBox())!;
+      expect(close.x).toBeGreaterThanOrEqual(text.x + text.width - 1);
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+  });
 });
