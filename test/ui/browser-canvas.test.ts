@@ -1,16 +1,16 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ApiClient } from '../support/api-client.js';
-import { type TestBrowser, launchBrowser } from '../support/browser.js';
-import { TEST_ADMIN_KEY, TEST_BASIC_PASSWORD, TEST_BASIC_USER, type RunningServer, startServer, testEnv } from '../support/test-server.js';
-import { canvasShortcut, dragHandle, flowNode, handle, screenshot, signIn } from './browser-helpers.js';
+import type { ApiClient } from '../support/api-client.js';
+import type { TestBrowser } from '../support/browser.js';
+import type { RunningServer } from '../support/test-server.js';
+import { canvasShortcut, dragHandle, flowNode, handle } from './browser-helpers.js';
+import { type SignedInSuite, flowOf, openFlow as open, screenshotIfFailed, startSignedIn } from './browser-suite.js';
 
 type CatalogueEntry = { name: string; label: string; category: string; description: string };
 
-const flowOf = (nodes: Array<{ id: string; name: string; x?: number; y?: number; inputs?: Record<string, unknown> }>) =>
-  JSON.stringify({ nodes: nodes.map((n, i) => ({ id: n.id, type: 'customNode', position: { x: n.x ?? i * 360, y: n.y ?? 0 }, data: { name: n.name, label: n.name, inputs: n.inputs ?? {} } })), edges: [] });
-
 const zoomOf = (page: Page) => page.locator('.react-flow__viewport').evaluate((el) => Number(/scale\(([\d.]+)\)/.exec((el as unknown as { style: { transform: string } }).style.transform)?.[1]));
+/** An element's computed background (page-side; the test's TypeScript has no DOM types). */
+const backgroundOf = (el: unknown) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el).backgroundColor;
 const positionOf = (page: Page, id: string) => flowNode(page, id).evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform);
 
 /**
@@ -18,36 +18,20 @@ const positionOf = (page: Page, id: string) => flowNode(page, id).evaluate((el) 
  * tab drafts, import checks, paste placement, saving when the chatflow or the server is gone.
  */
 describe('canvas editing in a browser', { timeout: 120_000 }, () => {
+  let suite: SignedInSuite;
   let server: RunningServer;
   let browser: TestBrowser;
   let page: Page;
   let admin: ApiClient;
 
-  async function openFlow(name: string, flowData: string, on = page): Promise<string> {
-    const { id } = (await admin.post('/api/v1/chatflows', { name, flowData })).body as { id: string };
-    await on.goto(`${server.url}/canvas/${id}`);
-    await on.locator('.react-flow__node').first().waitFor();
-    return id;
-  }
+  const openFlow = (name: string, flowData: string, on = page) => open(suite, on, name, flowData);
 
   beforeAll(async () => {
-    server = await startServer(testEnv());
-    admin = new ApiClient(server.url, { authorization: `Bearer ${TEST_ADMIN_KEY}` });
-    browser = await launchBrowser();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(30_000);
-    page.on('pageerror', (error) => console.error('page error:', error.message));
-    await page.goto(server.url);
-    await signIn(page, TEST_BASIC_USER, TEST_BASIC_PASSWORD);
-    await page.getByRole('heading', { name: 'Chatflows' }).waitFor();
+    suite = await startSignedIn();
+    ({ server, browser, page, admin } = suite);
   });
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') await screenshot(page, `failed-canvas-${context.task.name.replace(/\W+/g, '-').slice(0, 40)}`).catch(() => undefined);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterEach((context) => screenshotIfFailed(page, 'canvas', context));
+  afterAll(() => suite?.close());
 
   it('palette: Enter adds the first node shown, arrows move the highlight, and the zoom stays', async () => {
     // A query whose first match in catalogue order is not the first one shown (the list is grouped by category).
@@ -238,10 +222,10 @@ describe('canvas editing in a browser', { timeout: 120_000 }, () => {
       expect((await page.locator('.react-flow__minimap').boundingBox())!.width).toBeLessThanOrEqual(140);
 
       const chat = page.getByRole('button', { name: 'Chat', exact: true });
-      const closedBackground = await chat.evaluate((el) => getComputedStyle(el as never).backgroundColor);
+      const closedBackground = await chat.evaluate(backgroundOf);
       await chat.click();
       await expect.poll(() => chat.getAttribute('aria-expanded')).toBe('true');
-      expect(await chat.evaluate((el) => getComputedStyle(el as never).backgroundColor)).not.toBe(closedBackground);
+      expect(await chat.evaluate(backgroundOf)).not.toBe(closedBackground);
       await page.getByRole('button', { name: 'Close chat' }).click();
 
       await page.getByRole('button', { name: 'Add node' }).click();

@@ -2,10 +2,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { llmChainFlow } from '../fixtures/chatflows.js';
 import { FakeLlmServer, expectedAnswer } from '../fixtures/fake-llm-server.js';
-import { ApiClient } from '../support/api-client.js';
-import { type TestBrowser, launchBrowser } from '../support/browser.js';
-import { TEST_ADMIN_KEY, TEST_BASIC_PASSWORD, TEST_BASIC_USER, type RunningServer, startServer, testEnv } from '../support/test-server.js';
-import { screenshot, signIn } from './browser-helpers.js';
+import type { ApiClient } from '../support/api-client.js';
+import type { RunningServer } from '../support/test-server.js';
+import { type SignedInSuite, screenshotIfFailed, startSignedIn } from './browser-suite.js';
 
 /**
  * The canvas's test chat in a browser: the conversation survives closing the panel and reloading,
@@ -13,8 +12,8 @@ import { screenshot, signIn } from './browser-helpers.js';
  */
 describe('test chat in a browser', { timeout: 120_000 }, () => {
   let fake: FakeLlmServer;
+  let suite: SignedInSuite;
   let server: RunningServer;
-  let browser: TestBrowser;
   let page: Page;
   let admin: ApiClient;
   let credential = '';
@@ -41,24 +40,14 @@ describe('test chat in a browser', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     fake = new FakeLlmServer();
     await fake.start();
-    server = await startServer(testEnv());
-    admin = new ApiClient(server.url, { authorization: `Bearer ${TEST_ADMIN_KEY}` });
+    suite = await startSignedIn();
+    ({ server, page, admin } = suite);
     credential = (await admin.post('/api/v1/credentials', { name: 'fake openai', credentialName: 'openAIApi', plainDataObj: { openAIApiKey: 'sk-fake' } })).body.id;
-    browser = await launchBrowser();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(30_000);
-    page.on('pageerror', (error) => console.error('page error:', error.message));
-    await page.goto(server.url);
-    await signIn(page, TEST_BASIC_USER, TEST_BASIC_PASSWORD);
-    await page.getByRole('heading', { name: 'Chatflows' }).waitFor();
   });
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') await screenshot(page, `failed-chat-${context.task.name.replace(/\W+/g, '-').slice(0, 40)}`).catch(() => undefined);
-  });
+  afterEach((context) => screenshotIfFailed(page, 'chat', context));
   afterAll(async () => {
     fake?.gates.openAll();
-    await browser?.close();
-    await server?.close();
+    await suite?.close();
     await fake?.stop();
   });
 

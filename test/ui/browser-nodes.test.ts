@@ -3,18 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ApiClient } from '../support/api-client.js';
-import { type TestBrowser, launchBrowser } from '../support/browser.js';
-import { TEST_ADMIN_KEY, TEST_BASIC_PASSWORD, TEST_BASIC_USER, type RunningServer, startServer, testEnv } from '../support/test-server.js';
-import { flowNode, screenshot, signIn } from './browser-helpers.js';
-
-/** A flow of the given nodes (name and inputs), laid out left to right; the UI fills the rest from the catalogue. */
-function flowOf(nodes: Array<{ id: string; name: string; inputs?: Record<string, unknown>; credential?: string }>): string {
-  return JSON.stringify({
-    nodes: nodes.map((n, i) => ({ id: n.id, type: 'customNode', position: { x: i * 360, y: 0 }, data: { name: n.name, label: n.name, inputs: n.inputs ?? {}, ...(n.credential ? { credential: n.credential } : {}) } })),
-    edges: [],
-  });
-}
+import type { ApiClient } from '../support/api-client.js';
+import type { RunningServer } from '../support/test-server.js';
+import { flowNode } from './browser-helpers.js';
+import { type SignedInSuite, flowOf, openFlow as open, screenshotIfFailed, startSignedIn } from './browser-suite.js';
 
 /** The canvas zoom, read from React Flow's viewport transform. */
 const zoomOf = (page: Page) => page.locator('.react-flow__viewport').evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform);
@@ -24,17 +16,12 @@ const zoomOf = (page: Page) => page.locator('.react-flow__viewport').evaluate((e
  * server does not run, chatflows bound to a deleted API key, and the editors of file, grid and list params.
  */
 describe('node cards in a browser', { timeout: 120_000 }, () => {
+  let suite: SignedInSuite;
   let server: RunningServer;
-  let browser: TestBrowser;
   let page: Page;
   let admin: ApiClient;
 
-  async function openFlow(name: string, flowData: string): Promise<string> {
-    const { id } = (await admin.post('/api/v1/chatflows', { name, flowData })).body as { id: string };
-    await page.goto(`${server.url}/canvas/${id}`);
-    await page.locator('.react-flow__node').first().waitFor();
-    return id;
-  }
+  const openFlow = (name: string, flowData: string) => open(suite, page, name, flowData);
 
   async function saveCanvas(): Promise<void> {
     await page.keyboard.press('Control+s');
@@ -45,23 +32,11 @@ describe('node cards in a browser', { timeout: 120_000 }, () => {
     (JSON.parse((await admin.get(`/api/v1/chatflows/${id}`)).body.flowData).nodes as Array<{ id: string; data: { inputs: Record<string, unknown> } }>).find((n) => n.id === nodeId)!.data.inputs;
 
   beforeAll(async () => {
-    server = await startServer(testEnv());
-    admin = new ApiClient(server.url, { authorization: `Bearer ${TEST_ADMIN_KEY}` });
-    browser = await launchBrowser();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(30_000);
-    page.on('pageerror', (error) => console.error('page error:', error.message));
-    await page.goto(server.url);
-    await signIn(page, TEST_BASIC_USER, TEST_BASIC_PASSWORD);
-    await page.getByRole('heading', { name: 'Chatflows' }).waitFor();
+    suite = await startSignedIn();
+    ({ server, page, admin } = suite);
   });
-  afterEach(async (context) => {
-    if (context.task.result?.state === 'fail') await screenshot(page, `failed-nodes-${context.task.name.replace(/\W+/g, '-').slice(0, 40)}`).catch(() => undefined);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterEach((context) => screenshotIfFailed(page, 'nodes', context));
+  afterAll(() => suite?.close());
 
   it('lists credentials as they are now: renamed on opening, deleted as "Credential missing"', async () => {
     const cred = (await admin.post('/api/v1/credentials', { name: 'first name', credentialName: 'openAIApi', plainDataObj: { openAIApiKey: 'sk-1' } })).body as { id: string };

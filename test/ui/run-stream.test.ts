@@ -34,6 +34,19 @@ describe('test chat stream', () => {
     return new Response(body, { status: response.status, headers: response.headers });
   }
 
+  /** A streamed prediction asking "hi" whose connection drops after `keep` chunks. */
+  async function predictionDroppingAfter(id: string, keep: number, signal: AbortSignal): Promise<Response> {
+    const upstream = new AbortController();
+    signal.addEventListener('abort', () => upstream.abort());
+    const response = await fetch(`${h.url}/api/v1/prediction/${id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ question: 'hi', streaming: true }),
+      signal: upstream.signal,
+    });
+    return dropsAfter(response, keep, upstream);
+  }
+
   it('reattaches after a dropped connection and loses no token', async () => {
     const model = 'fake;tokens=40;delay=15';
     const id = await createFlow(h, (credential) => llmChainFlow({ model, basepath: h.fake.url, credential }));
@@ -43,15 +56,7 @@ describe('test chat stream', () => {
       async ({ runId, lastEventId, signal }) => {
         requests.push({ runId, lastEventId });
         if (!runId) {
-          const upstream = new AbortController();
-          signal.addEventListener('abort', () => upstream.abort());
-          const response = await fetch(`${h.url}/api/v1/prediction/${id}`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ question: 'hi', streaming: true }),
-            signal: upstream.signal,
-          });
-          return dropsAfter(response, 5, upstream);
+          return predictionDroppingAfter(id, 5, signal);
         }
         return fetch(`${h.url}/api/v1/runs/${runId}/events`, { headers: lastEventId ? { 'last-event-id': lastEventId } : {}, signal });
       },
@@ -77,15 +82,7 @@ describe('test chat stream', () => {
     const result = await streamPrediction(
       async ({ runId, lastEventId, signal }) => {
         if (!runId) {
-          const upstream = new AbortController();
-          signal.addEventListener('abort', () => upstream.abort());
-          const response = await fetch(`${h.url}/api/v1/prediction/${id}`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ question: 'hi', streaming: true }),
-            signal: upstream.signal,
-          });
-          return dropsAfter(response, 3, upstream);
+          return predictionDroppingAfter(id, 3, signal);
         }
         // The server "restarting": the first three reattach attempts get no answer at all.
         if (refused < 3) {
@@ -110,10 +107,7 @@ describe('test chat stream', () => {
     const attempt = streamPrediction(
       async ({ runId, signal }) => {
         if (runId) throw new TypeError('Failed to fetch');
-        const upstream = new AbortController();
-        signal.addEventListener('abort', () => upstream.abort());
-        const response = await fetch(`${h.url}/api/v1/prediction/${id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ question: 'hi', streaming: true }), signal: upstream.signal });
-        return dropsAfter(response, 3, upstream);
+        return predictionDroppingAfter(id, 3, signal);
       },
       () => undefined,
       new AbortController().signal,
