@@ -88,6 +88,29 @@ describe('canvas editing in a browser', { timeout: 120_000 }, () => {
     expect(await flowNode(page, 'chatOpenAI_0').locator('.required').count()).toBeGreaterThan(0);
   });
 
+  it('Arrange frames the arranged flow again', async () => {
+    await openFlow('arrange', flowOf([{ id: 'llmChain_0', name: 'llmChain' }, { id: 'chatOpenAI_0', name: 'chatOpenAI' }]));
+    const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+    // Pan the flow out of sight.
+    for (let i = 0; i < 3; i++) {
+      await page.mouse.move(pane.x + pane.width - 20, pane.y + pane.height - 20);
+      await page.mouse.down();
+      await page.mouse.move(pane.x + 20, pane.y + 20, { steps: 5 });
+      await page.mouse.up();
+    }
+    // Off-screen nodes are not rendered at all (onlyRenderVisibleElements).
+    const inView = async (id: string) => {
+      if ((await flowNode(page, id).count()) === 0) return false;
+      const box = await flowNode(page, id).boundingBox();
+      return box !== null && box.x + box.width > pane.x && box.x < pane.x + pane.width && box.y + box.height > pane.y && box.y < pane.y + pane.height;
+    };
+    expect(await inView('llmChain_0')).toBe(false);
+    await page.getByRole('button', { name: 'Arrange' }).click();
+    await expect.poll(() => inView('llmChain_0')).toBe(true);
+    expect(await inView('chatOpenAI_0')).toBe(true);
+    expect(await zoomOf(page)).toBeLessThanOrEqual(1);
+  });
+
   it('pastes copies beside the original, each paste further on', async () => {
     await openFlow('paste', flowOf([{ id: 'chatOpenAI_0', name: 'chatOpenAI' }]));
     await flowNode(page, 'chatOpenAI_0').locator('header').click();

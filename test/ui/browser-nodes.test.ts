@@ -129,6 +129,11 @@ describe('node cards in a browser', { timeout: 120_000 }, () => {
     const both = JSON.parse(String((await storedInputs(id, 'textFile_0')).txtFile)) as string[];
     expect(both).toEqual([`data:text/plain;base64,${Buffer.from('alpha').toString('base64')},filename:a.txt`, expect.stringMatching(/^data:text\/markdown;base64,.*,filename:b\.md$/)]);
 
+    // A big file is flagged: its data URI would ride in every save and load of the chatflow.
+    await input.setInputFiles({ name: 'big.txt', mimeType: 'text/plain', buffer: Buffer.alloc(6 * 1024 * 1024, 'a') });
+    await files.getByRole('listitem').filter({ hasText: 'big.txt' }).getByText(/6\.0 MB: large files make the chatflow slow/).waitFor();
+    await files.getByRole('button', { name: 'Remove big.txt' }).click();
+    await expect.poll(() => files.getByRole('listitem').count()).toBe(2);
     await files.getByRole('button', { name: 'Remove a.txt' }).click();
     await expect.poll(() => files.getByRole('listitem').count()).toBe(1);
     await saveCanvas();
