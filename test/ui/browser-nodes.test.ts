@@ -83,6 +83,19 @@ describe('node cards in a browser', { timeout: 120_000 }, () => {
     expect(await flowNode(page, 'chatOpenAI_0').getAttribute('style')).toBe(nodeBefore);
   });
 
+  it('keeps an open node dialog when the canvas zooms out to compact cards', async () => {
+    await openFlow('compact flow', flowOf([{ id: 'chatOpenAI_0', name: 'chatOpenAI' }]));
+    await flowNode(page, 'chatOpenAI_0').getByRole('button', { name: 'Additional Parameters' }).click();
+    const dialog = page.getByRole('dialog', { name: 'OpenAI: Additional Parameters' });
+    await dialog.getByLabel('Base Path', { exact: true }).fill('http://127.0.0.1:9');
+    // However the canvas gets zoomed (the modal dialog makes the page inert to the mouse, so the wheel is sent to the pane directly).
+    await page.locator('.react-flow__pane').dispatchEvent('wheel', { deltaY: 4000, deltaMode: 0, clientX: 300, clientY: 300, bubbles: true, cancelable: true });
+    await flowNode(page, 'chatOpenAI_0').locator('.node-card.compact').waitFor();
+    expect(await dialog.isVisible()).toBe(true);
+    expect(await dialog.getByLabel('Base Path', { exact: true }).inputValue()).toBe('http://127.0.0.1:9');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
   it('marks node types the server does not run, with a generic icon, and lists them on Save', async () => {
     await openFlow('unsupported flow', flowOf([{ id: 'pinecone_0', name: 'pinecone' }, { id: 'chatOpenAI_0', name: 'chatOpenAI' }]));
     const card = flowNode(page, 'pinecone_0');
