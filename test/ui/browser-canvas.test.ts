@@ -122,6 +122,17 @@ describe('canvas editing in a browser', { timeout: 120_000 }, () => {
     await flowNode(page, 'chatOpenAI_2').waitFor();
     const spots = new Set([await positionOf(page, 'chatOpenAI_0'), await positionOf(page, 'chatOpenAI_1'), await positionOf(page, 'chatOpenAI_2')]);
     expect(spots.size).toBe(3);
+
+    // Into another chatflow whose nodes sit far from the copied ones: the paste lands in view.
+    await openFlow('paste target', flowOf([{ id: 'llmChain_0', name: 'llmChain', x: 6000, y: 4000 }]));
+    await canvasShortcut(page, 'Control+v');
+    await flowNode(page, 'chatOpenAI_0').waitFor();
+    const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+    const pasted = (await flowNode(page, 'chatOpenAI_0').boundingBox())!;
+    expect(pasted.x + pasted.width / 2).toBeGreaterThan(pane.x);
+    expect(pasted.x + pasted.width / 2).toBeLessThan(pane.x + pane.width);
+    expect(pasted.y + pasted.height / 2).toBeGreaterThan(pane.y);
+    expect(pasted.y).toBeLessThan(pane.y + pane.height);
   });
 
   it('guards Back in the browser history as well as the ← button', async () => {
