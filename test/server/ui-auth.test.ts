@@ -46,7 +46,7 @@ describe('web UI sign-in with configured admin credentials', () => {
     const cookie = sessionCookie(login.headers);
     expect((await apiA.get('/api/v1/chatflows', { cookie, ...INTERNAL })).status).toBe(200);
     expect((await apiB.get('/api/v1/chatflows', { cookie, ...INTERNAL })).status).toBe(200);
-    expect((await apiA.get('/api/v1/auth/status', { cookie, ...INTERNAL })).body).toMatchObject({ signedIn: true, setupRequired: false });
+    expect((await apiA.get('/api/v1/auth/status', { cookie, ...INTERNAL })).body).toMatchObject({ signedIn: true, setupRequired: false, signIn: { password: true, apiKey: true } });
   });
 
   it('accepts the cookie only with x-request-from: internal (CSRF guard)', async () => {
@@ -116,7 +116,7 @@ describe('first visit with no admin credential configured', () => {
     expect(token).toMatch(/^[0-9a-f]{40}$/);
     await server.waitFor(/aimicromind server ready/);
     const api = new ApiClient(`http://127.0.0.1:${port}`);
-    expect((await api.get('/api/v1/auth/status')).body).toMatchObject({ signedIn: false, setupRequired: true });
+    expect((await api.get('/api/v1/auth/status')).body).toMatchObject({ signedIn: false, setupRequired: true, signIn: { password: false, apiKey: false } });
 
     const stranger = await api.post('/api/v1/auth/setup', { setupToken: 'guess', username: 'me', password: 'long enough' });
     expect(stranger.status).toBe(403);
@@ -128,7 +128,8 @@ describe('first visit with no admin credential configured', () => {
 
     // Claimed once: the token is spent, the loopback fallback is over, and the password is what signs in.
     expect((await api.post('/api/v1/auth/setup', { setupToken: token, username: 'x', password: 'another passphrase' })).status).toBe(409);
-    expect((await api.get('/api/v1/auth/status')).body).toMatchObject({ setupRequired: false });
+    // The sign-in form then offers the password only: no admin key is configured.
+    expect((await api.get('/api/v1/auth/status')).body).toMatchObject({ setupRequired: false, signIn: { password: true, apiKey: false } });
     expect((await api.get('/api/v1/chatflows')).status).toBe(401);
     expect((await api.post('/api/v1/auth/login', { username: 'owner', password: 'wrong passphrase' })).status).toBe(401);
     const login = await api.post('/api/v1/auth/login', { username: 'owner', password: 'a long passphrase' });

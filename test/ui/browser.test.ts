@@ -268,8 +268,9 @@ describe('web UI in a browser', { timeout: 120_000 }, () => {
     expect(snippet).toContain(`import Chatbot from "${server.url}/embed/web.js"`);
     expect(snippet).toContain(`chatflowid: "${chatflowId}"`);
     await dialog.getByRole('tab', { name: 'cURL' }).click();
-    await dialog.getByLabel('Chatflow API key').selectOption({ label: 'site key' });
-    await dialog.getByLabel('cURL snippet').filter({ hasText: 'Authorization: Bearer' }).waitFor();
+    const siteKey = ((await admin.get('/api/v1/apikey')).body as Array<{ keyName: string; keyPrefix: string }>).find((k) => k.keyName === 'site key')!;
+    await dialog.getByLabel('Chatflow API key').selectOption({ label: `site key (${siteKey.keyPrefix}…)` });
+    await dialog.getByLabel('cURL snippet').filter({ hasText: 'Authorization: Bearer YOUR_API_KEY' }).waitFor();
     await screenshot(page, 'api-endpoint');
     await expect.poll(async () => (await admin.get(`/api/v1/chatflows/${chatflowId}`)).body.apikeyid).toBeTruthy();
     await dialog.getByRole('button', { name: 'Close' }).click();
@@ -324,7 +325,7 @@ describe('web UI in a browser', { timeout: 120_000 }, () => {
   it('guards unsaved work on leaving and restores the local draft after a reload', async () => {
     await page.goto(`${server.url}/canvas/${chatflowId}`);
     await flowNode(page, 'llmChain_0').getByLabel('Chain Name', { exact: true }).fill('draft only');
-    await expect.poll(() => page.evaluate(`localStorage.getItem('aimicromind:draft:${chatflowId}') ?? ''`), { timeout: 30_000 }).toContain('draft only');
+    await expect.poll(() => page.evaluate(`Object.keys(localStorage).some((k) => k.startsWith('aimicromind:draft:${chatflowId}:') && localStorage.getItem(k).includes('draft only'))`), { timeout: 30_000 }).toBe(true);
     const asked: string[] = [];
     const answer = (dialog: import('playwright-core').Dialog) => (asked.push(dialog.type()), void dialog.accept());
     page.on('dialog', answer);
@@ -341,7 +342,7 @@ describe('web UI in a browser', { timeout: 120_000 }, () => {
   });
 
   it('adds, saves and deletes a sticky note, which the engine ignores', async () => {
-    await page.evaluate(`localStorage.removeItem('aimicromind:draft:${chatflowId}')`);
+    await page.evaluate(`Object.keys(localStorage).filter((k) => k.startsWith('aimicromind:draft:')).forEach((k) => localStorage.removeItem(k))`);
     await page.goto(`${server.url}/canvas/${chatflowId}`);
     await flowNode(page, 'llmChain_0').waitFor();
     await addByPalette(page, 'sticky note', 'stickyNote_0');

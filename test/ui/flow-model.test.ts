@@ -3,8 +3,9 @@ import { buildCatalogue } from '../../src/engine/catalogue/node-catalogue.js';
 import { SUPPORTED_NODES } from '../../src/engine/nodes/node-registry.js';
 import { copySelection, pasteClip } from '../../ui/src/flow/clipboard.js';
 import { type Graph, connect, disconnect, isValidConnection, removeNodes } from '../../ui/src/flow/connections.js';
-import { type EditorNode, FlowDataError, loadFlow, saveFlow } from '../../ui/src/flow/flow-data.js';
+import { type EditorNode, FlowDataError, jsonErrorMessage, loadFlow, saveFlow } from '../../ui/src/flow/flow-data.js';
 import { handleInputName, handleTypes, inputHandleId, outputHandleId, uniqueNodeId } from '../../ui/src/flow/handle-ids.js';
+import { chooseDraft, draftKey, parseDraftKey } from '../../ui/src/flow/draft-choice.js';
 import { History } from '../../ui/src/flow/history.js';
 import { activeOutputHandle, initNode } from '../../ui/src/flow/init-node.js';
 import { arrange } from '../../ui/src/flow/layout.js';
@@ -179,5 +180,36 @@ describe('validation on the node', () => {
     expect(problemFromError({ nodeId: 'llmChain_0', message: 'm' }, ids)).toEqual({ nodeId: 'llmChain_0', message: 'm' });
     expect(problemFromError({ message: 'Node llmChain_01 (llmChain): missing required input "prompt"' }, ids)?.nodeId).toBe('llmChain_01');
     expect(problemFromError({ message: 'nothing' }, ids)).toBeUndefined();
+  });
+
+  it('says on which line and column pasted JSON breaks, also for V8 messages that only quote the text', () => {
+    const messageFor = (text: string) => {
+      try {
+        JSON.parse(text);
+      } catch (error) {
+        return jsonErrorMessage(text, error);
+      }
+      throw new Error('parsed');
+    };
+    // V8 quotes 10 characters each side of an unexpected token instead of giving its position.
+    expect(messageFor('{\n  "nodes": [,], "edges": []}')).toBe("This is not JSON: line 2, column 13: Unexpected token ','");
+    expect(messageFor('{"a": tru}')).toBe("This is not JSON: line 1, column 10: Unexpected token '}'");
+    expect(messageFor('[1,\n x]')).toBe("This is not JSON: line 2, column 2: Unexpected token 'x'");
+    expect(messageFor('{"a":1,}')).toMatch(/^This is not JSON: line 1, column 8: /);
+  });
+
+  it("offers a tab its own draft, else (a fresh tab) the newest other tab's draft written after the last save", () => {
+    const draft = (savedAt: string) => ({ name: 'n', flowData: '{}', savedAt });
+    const entries = [
+      { tabId: 'a', draft: draft('2026-01-01T10:00:00Z') },
+      { tabId: 'b', draft: draft('2026-01-01T12:00:00Z') },
+      { tabId: 'c', draft: draft('2026-01-01T11:00:00Z') },
+    ];
+    expect(chooseDraft(entries, 'a', '2026-01-01T13:00:00Z')?.tabId).toBe('a');
+    expect(chooseDraft(entries, 'fresh', '2026-01-01T10:30:00Z')?.tabId).toBe('b');
+    expect(chooseDraft(entries, 'fresh', '2026-01-01T13:00:00Z')).toBeUndefined();
+    expect(chooseDraft(entries, 'fresh')?.tabId).toBe('b');
+    expect(parseDraftKey(draftKey('flow-1', 'tab-9'))).toEqual({ chatflowId: 'flow-1', tabId: 'tab-9' });
+    expect(parseDraftKey(draftKey(undefined, 'tab-9'))).toEqual({ chatflowId: 'new', tabId: 'tab-9' });
   });
 });

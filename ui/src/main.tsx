@@ -7,6 +7,7 @@ import { loadCatalogue } from './api/catalogue';
 import { useSession } from './auth/session-store';
 import { Dialog } from './components/Dialog';
 import { Shell } from './components/Shell';
+import { useTitle } from './components/use-title';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { ChatflowsPage } from './pages/ChatflowsPage';
 import { CredentialsPage } from './pages/CredentialsPage';
@@ -59,8 +60,9 @@ function Pages() {
 }
 
 function App() {
-  const { phase, expired, refresh, signedIn } = useSession();
+  const { phase, expired, refresh, signedIn, dismissExpired } = useSession();
   useEffect(() => void refresh(), [refresh]);
+  useTitle(phase === 'setup' ? 'Create the admin account' : phase === 'signedOut' ? 'Sign in' : '');
   if (phase === 'loading') return <p className="loading">Loading…</p>;
   if (phase === 'offline') return <p className="loading">The server cannot be reached. Reload the page to try again.</p>;
   if (phase === 'signedOut' || phase === 'setup') {
@@ -74,7 +76,7 @@ function App() {
   return (
     <>
       <Pages />
-      <Dialog title="Session expired: sign in again" open={expired} onClose={() => undefined}>
+      <Dialog title="Session expired: sign in again" open={expired} onClose={dismissExpired}>
         <p>Your work is kept on this page. Sign in to go on.</p>
         <SignInForm onSignedIn={() => void signedIn()} />
       </Dialog>

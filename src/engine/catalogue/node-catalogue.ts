@@ -1,5 +1,5 @@
 import type { CredentialField, CredentialType } from '../nodes/credential-types.js';
-import type { InputSpec, NodeDefinition, ParamOption } from '../nodes/node-definition.js';
+import type { ArrayItemField, DatagridColumn, InputSpec, NodeDefinition, ParamOption } from '../nodes/node-definition.js';
 import { STICKY_NOTE } from './sticky-note.js';
 
 /**
@@ -25,6 +25,14 @@ export interface CatalogueInput {
   acceptVariable?: boolean;
   hidden?: boolean;
   credentialNames?: string[];
+  /** `asyncOptions`: what `POST /api/v1/node-load-method/:name` is asked for. */
+  loadMethod?: string;
+  /** `file`: the extensions the picker offers (`.pdf`, `.txt, .md`). */
+  fileType?: string;
+  /** `datagrid`: the grid's columns. */
+  datagrid?: DatagridColumn[];
+  /** `array`: the fields of one item. */
+  array?: ArrayItemField[];
 }
 
 /** One alternative output (`INodeOutputsValue`). */
@@ -83,11 +91,17 @@ const INPUT_FIELDS = [
   'list',
   'acceptVariable',
   'hidden',
+  'loadMethod',
+  'fileType',
+  'datagrid',
+  'array',
 ] as const satisfies ReadonlyArray<keyof InputSpec & keyof CatalogueInput>;
 
 export function catalogueInput(spec: InputSpec): CatalogueInput {
   const input = pick(spec, INPUT_FIELDS) as CatalogueInput;
   if (input.options) input.options = input.options.map((option) => ({ ...option }));
+  if (input.datagrid) input.datagrid = input.datagrid.map((column) => ({ ...column, ...(column.valueOptions ? { valueOptions: [...column.valueOptions] } : {}) }));
+  if (input.array) input.array = input.array.map((field) => ({ ...field, ...(field.options ? { options: field.options.map((o) => ({ ...o })) } : {}) }));
   return input;
 }
 

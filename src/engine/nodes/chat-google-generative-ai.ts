@@ -2,13 +2,41 @@ import type { ChatGoogleGenerativeAI, GoogleGenerativeAIChatInput } from '@langc
 import { FlowValidationError } from '../errors.js';
 import { CHAT_MODEL_BASE_CLASSES, chatModelInputs, credentialField, extraNumber, plainOptions } from './chat-model-inputs.js';
 import { asNumber, asString } from './input-values.js';
-import type { NodeDefinition } from './node-definition.js';
+import type { ArrayItemField, NodeDefinition } from './node-definition.js';
 import { CLIENT_RETRIES } from '../run/llm-retry.js';
 import { lazyOfflineModel } from './offline-token-count.js';
 
 const offlineChatGoogle = lazyOfflineModel<new (fields: GoogleGenerativeAIChatInput) => ChatGoogleGenerativeAI>(
   async () => (await import('@langchain/google-genai')).ChatGoogleGenerativeAI,
 );
+
+/** One safety setting row as the editor edits it (Google's HarmCategory and HarmBlockThreshold names). */
+const SAFETY_SETTING_FIELDS: ArrayItemField[] = [
+  {
+    label: 'Harm Category',
+    name: 'harmCategory',
+    type: 'options',
+    options: [
+      { label: 'Dangerous', name: 'HARM_CATEGORY_DANGEROUS_CONTENT', description: 'Content that encourages or helps harmful acts' },
+      { label: 'Harassment', name: 'HARM_CATEGORY_HARASSMENT', description: 'Attacks on people or groups' },
+      { label: 'Hate Speech', name: 'HARM_CATEGORY_HATE_SPEECH', description: 'Rude, hateful or profane content' },
+      { label: 'Sexually Explicit', name: 'HARM_CATEGORY_SEXUALLY_EXPLICIT', description: 'Sexual content' },
+      { label: 'Civic Integrity', name: 'HARM_CATEGORY_CIVIC_INTEGRITY', description: 'Questions about elections' },
+    ],
+  },
+  {
+    label: 'Harm Block Threshold',
+    name: 'harmBlockThreshold',
+    type: 'options',
+    options: [
+      { label: 'None', name: 'BLOCK_NONE', description: 'Never block' },
+      { label: 'Only High', name: 'BLOCK_ONLY_HIGH', description: 'Block when harm is highly likely' },
+      { label: 'Medium and Above', name: 'BLOCK_MEDIUM_AND_ABOVE', description: 'Block when harm is at least moderately likely' },
+      { label: 'Low and Above', name: 'BLOCK_LOW_AND_ABOVE', description: 'Block when harm is at all likely' },
+      { label: 'Unspecified', name: 'HARM_BLOCK_THRESHOLD_UNSPECIFIED', description: "Google's default threshold" },
+    ],
+  },
+];
 
 /** Safety settings rows `{harmCategory, harmBlockThreshold}` (a JSON string or an array); bad rows are skipped, as in Flowise. */
 function safetySettings(value: unknown): GoogleGenerativeAIChatInput['safetySettings'] {
@@ -49,7 +77,7 @@ export const chatGoogleGenerativeAI: NodeDefinition = {
     extraNumber('maxOutputTokens', 'Max Output Tokens', 'Longest answer, in tokens'),
     { ...extraNumber('topP', 'Top Probability'), step: 0.1 },
     extraNumber('topK', 'Top Next Highest Probability Tokens'),
-    { name: 'safetySettings', kind: 'param', type: 'array', label: 'Safety Settings', optional: true, additionalParams: true, description: 'Rows of harm category and block threshold' },
+    { name: 'safetySettings', kind: 'param', type: 'array', label: 'Safety Settings', optional: true, additionalParams: true, description: 'Rows of harm category and block threshold', array: SAFETY_SETTING_FIELDS },
     { name: 'baseUrl', kind: 'param', type: 'string', label: 'Base URL', optional: true, additionalParams: true, placeholder: 'https://generativelanguage.googleapis.com', description: 'Another host for the API; empty uses Google' },
   ],
   async build(ctx) {

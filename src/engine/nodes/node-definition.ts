@@ -64,6 +64,34 @@ export interface InputSpec {
   hidden?: boolean;
   /** `asyncOptions` params: the node's load method that lists the choices (Flowise's `loadMethod`, e.g. `listTools`). */
   loadMethod?: string;
+  /** `file` params: the extensions the file picker offers, comma-separated (Flowise's `fileType`, e.g. `.pdf`). */
+  fileType?: string;
+  /** `datagrid` params: the grid's columns (Flowise's `datagrid`, MUI DataGrid column fields). */
+  datagrid?: DatagridColumn[];
+  /** `array` params: the fields of one item of the list (Flowise's `array`). */
+  array?: ArrayItemField[];
+}
+
+/** A column of a `datagrid` param: rows are objects keyed by `field` (Flowise stores them as a JSON string). */
+export interface DatagridColumn {
+  field: string;
+  headerName: string;
+  /** `singleSelect` picks from `valueOptions`; absent or `string` is free text. */
+  type?: 'string' | 'number' | 'boolean' | 'singleSelect';
+  valueOptions?: string[];
+  editable?: boolean;
+  flex?: number;
+}
+
+/** A field of one item of an `array` param (Flowise's `INodeArrayParams`-like entries). */
+export interface ArrayItemField {
+  label: string;
+  name: string;
+  type: 'string' | 'number' | 'boolean' | 'options';
+  options?: ParamOption[];
+  default?: string | number | boolean;
+  placeholder?: string;
+  description?: string;
 }
 
 /** An alternative output of a multi-output node (Flowise `INodeOutputsValue`; llmChain's `outputPrediction`). */

@@ -62,6 +62,11 @@ export const structuredOutputParser: NodeDefinition = {
       optional: true,
       additionalParams: true,
       default: JSON.stringify(DEFAULT_JSON_STRUCTURE),
+      datagrid: [
+        { field: 'property', headerName: 'Property', editable: true },
+        { field: 'type', headerName: 'Type', type: 'singleSelect', valueOptions: ['string', 'number', 'boolean'], editable: true },
+        { field: 'description', headerName: 'Description', editable: true, flex: 1 },
+      ],
       description: 'One row per property: name, type (string, number or boolean) and what it holds; optional unless marked required',
     },
   ],

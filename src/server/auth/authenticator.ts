@@ -59,6 +59,11 @@ export class Authenticator {
     return this.adminKey !== undefined || this.basic !== undefined;
   }
 
+  /** Which admin credentials are configured (the sign-in form offers only those; an admin account adds a password). */
+  get configuredSignIn(): { apiKey: boolean; password: boolean } {
+    return { apiKey: this.adminKey !== undefined, password: this.basic !== undefined };
+  }
+
   /** True when management routes fall back to loopback-only access (nothing configured, HOST loopback). */
   get loopbackFallbackPossible(): boolean {
     return !this.hasAdminCredentials && this.hostIsLoopback;

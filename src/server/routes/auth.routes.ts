@@ -33,9 +33,13 @@ export async function authRoutes(app: FastifyInstance, deps: AppDeps, auth: Auth
 
   app.get('/api/v1/auth/status', async (request) => {
     const caller = await auth.identify(request);
+    const configured = auth.configuredSignIn;
+    const account = await accounts.getAdmin();
     return {
       signedIn: caller.admin,
-      setupRequired: await setupRequired(),
+      setupRequired: !auth.hasAdminCredentials && !account,
+      // What the sign-in form offers: the admin key only when one is set, a password when set or created.
+      signIn: { password: configured.password || account !== undefined, apiKey: configured.apiKey },
       version: deps.config.version,
       mode: deps.config.mode,
       queueDashboard: deps.config.mode === 'queue' && deps.config.queue.dashboard,

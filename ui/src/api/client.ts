@@ -20,10 +20,17 @@ export class ApiError extends Error {
   }
 }
 
+/** No answer at all (server down, network cut): `status` 0. Aborts by the caller are not this. */
+export class UnreachableError extends ApiError {
+  constructor(cause: unknown) {
+    super(0, 'The server is not reachable', { cause: cause instanceof Error ? cause.message : String(cause) });
+  }
+}
+
 type Reauthenticate = () => Promise<void>;
 let reauthenticate: Reauthenticate | undefined;
 
-/** Installed by the session store: resolves once the user signed in again. */
+/** Installed by the session store: resolves once the user signed in again, rejects if they close the dialog. */
 export function onSessionExpired(handler: Reauthenticate): void {
   reauthenticate = handler;
 }
@@ -58,6 +65,9 @@ export async function apiFetch(method: string, path: string, body?: unknown, opt
       headers: { ...INTERNAL_HEADERS, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...options.headers },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+    }).catch((error: unknown) => {
+      // fetch rejects with a TypeError when no answer came; the caller's own abort stays an AbortError.
+      throw options.signal?.aborted || (error instanceof DOMException && error.name === 'AbortError') ? error : new UnreachableError(error);
     });
   let response = await send();
   if (response.status === 401 && !options.noReauth && reauthenticate) {

@@ -34,4 +34,6 @@ export interface AuthStatus {
   version: string;
   mode: 'main' | 'queue';
   queueDashboard: boolean;
+  /** The sign-in methods configured (absent on older servers: both offered). */
+  signIn?: { password: boolean; apiKey: boolean };
 }

@@ -1,12 +1,15 @@
 import { type FormEvent, useState } from 'react';
 import { ApiError, api } from '../api/client';
 import { ErrorText } from '../components/ListParts';
+import { useSession } from './session-store';
 
 type Method = 'password' | 'apiKey';
 
-/** Sign in with the admin username and password, or the admin API key. */
+/** Sign in with the admin username and password, or the admin API key (each offered only when the server has it). */
 export function SignInForm({ onSignedIn }: { onSignedIn: () => void }) {
-  const [method, setMethod] = useState<Method>('password');
+  const offered = useSession((s) => s.status?.signIn) ?? { password: true, apiKey: true };
+  const [chosen, setMethod] = useState<Method>('password');
+  const method: Method = !offered.apiKey ? 'password' : !offered.password ? 'apiKey' : chosen;
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [apiKey, setApiKey] = useState('');
@@ -29,14 +32,16 @@ export function SignInForm({ onSignedIn }: { onSignedIn: () => void }) {
 
   return (
     <form className="form" onSubmit={submit}>
-      <div className="tabs" role="tablist">
-        <button type="button" role="tab" aria-selected={method === 'password'} onClick={() => setMethod('password')}>
-          Username and password
-        </button>
-        <button type="button" role="tab" aria-selected={method === 'apiKey'} onClick={() => setMethod('apiKey')}>
-          Admin API key
-        </button>
-      </div>
+      {offered.password && offered.apiKey && (
+        <div className="tabs" role="tablist">
+          <button type="button" role="tab" aria-selected={method === 'password'} onClick={() => setMethod('password')}>
+            Username and password
+          </button>
+          <button type="button" role="tab" aria-selected={method === 'apiKey'} onClick={() => setMethod('apiKey')}>
+            Admin API key
+          </button>
+        </div>
+      )}
       {method === 'password' ? (
         <>
           <label>

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { api, onSessionExpired } from '../api/client';
+import { ApiError, api, onSessionExpired } from '../api/client';
 import type { AuthStatus } from '../api/types';
 
 type Phase = 'loading' | 'signedOut' | 'setup' | 'signedIn' | 'offline';
@@ -12,9 +12,11 @@ interface SessionState {
   refresh(): Promise<void>;
   signedIn(): Promise<void>;
   signOut(): Promise<void>;
+  /** The sign-in dialog was closed without signing in: the waiting calls fail (the page stays as it is). */
+  dismissExpired(): void;
 }
 
-let waiters: Array<() => void> = [];
+let waiters: Array<{ resume: () => void; fail: (error: Error) => void }> = [];
 
 export const useSession = create<SessionState>((set, get) => ({
   phase: 'loading',
@@ -34,8 +36,15 @@ export const useSession = create<SessionState>((set, get) => ({
     if (wasExpired) {
       const pending = waiters;
       waiters = [];
-      for (const resume of pending) resume();
+      for (const waiter of pending) waiter.resume();
     }
+  },
+  dismissExpired() {
+    if (!get().expired) return;
+    set({ expired: false });
+    const pending = waiters;
+    waiters = [];
+    for (const waiter of pending) waiter.fail(new ApiError(401, 'You are signed out: sign in again to save (your work is kept on this page)', null));
   },
   async signOut() {
     await api('POST', '/auth/logout', undefined, { noReauth: true });
@@ -46,8 +55,8 @@ export const useSession = create<SessionState>((set, get) => ({
 // A 401 in the middle of work: keep the page, ask to sign in, then let the call retry.
 onSessionExpired(
   () =>
-    new Promise<void>((resolve) => {
-      waiters.push(resolve);
+    new Promise<void>((resume, fail) => {
+      waiters.push({ resume, fail });
       useSession.setState({ expired: true });
     }),
 );

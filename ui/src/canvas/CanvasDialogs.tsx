@@ -1,11 +1,12 @@
 import { Dialog } from '../components/Dialog';
 import type { Draft } from './drafts';
 
-/** The save-conflict and draft-restore questions of the canvas. */
+/** The save-conflict, deleted-elsewhere and draft-restore questions of the canvas. */
 export function CanvasDialogs(props: {
   dialog: string | undefined;
   draft: Draft | undefined;
   onClose: () => void;
+  onSaveAsNew: () => void;
   onReload: () => void;
   onOverwrite: () => void;
   onRestore: () => void;
@@ -21,6 +22,17 @@ export function CanvasDialogs(props: {
           </button>
           <button type="button" className="danger" onClick={props.onOverwrite}>
             Overwrite
+          </button>
+        </div>
+      </Dialog>
+      <Dialog title="This chatflow was deleted" open={props.dialog === 'gone'} onClose={props.onClose}>
+        <p>Someone (or another tab) deleted this chatflow after you opened it, so it cannot be saved in place. Your changes are still here.</p>
+        <div className="actions">
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="button" className="primary" onClick={props.onSaveAsNew}>
+            Save as a new chatflow
           </button>
         </div>
       </Dialog>

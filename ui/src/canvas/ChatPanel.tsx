@@ -1,15 +1,8 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
-import Markdown from 'react-markdown';
 import { ApiError, api, apiFetch } from '../api/client';
 import { uuid } from '../components/uuid';
 import { type RunEvent, streamPrediction } from '../flow/run-stream';
-
-interface Message {
-  role: 'userMessage' | 'apiMessage';
-  content: string;
-  error?: string;
-  stopped?: boolean;
-}
+import { ChatMessage, type Message } from './ChatMessage';
 
 const chatIdKey = (chatflowId: string) => `aimicromind:chat:${chatflowId}`;
 
@@ -21,16 +14,27 @@ function chatIdFor(chatflowId: string): string {
   return id;
 }
 
+/** The run being streamed: its request, its run id once known (`started`), and its stream's end (`done`). */
+interface ActiveRun {
+  controller: AbortController;
+  runId?: string;
+  started: Promise<void>;
+  done: Promise<void>;
+}
+
 /**
- * The canvas's test chat: streams the saved chatflow's answer, Stop aborts the run, Clear deletes the
- * chat's messages (so memory starts afresh). Errors are shown in the conversation; an error about a node
- * is handed to `onNodeError` so the canvas outlines that node.
+ * The canvas's test chat: shows the chat's stored messages, streams the saved chatflow's answer, Stop
+ * aborts the run, Clear aborts it too, waits for its end and then deletes the chat's messages (so memory
+ * starts afresh). A cut stream reattaches with backoff ("Reconnecting…"). Errors are shown in the
+ * conversation; an error about a node (`nodeId`) is handed to `onError` so the canvas outlines it.
  */
 export function ChatPanel({ chatflowId, starterPrompts, unsaved, onError, onClose }: { chatflowId: string; starterPrompts: string[]; unsaved: boolean; onError: (body: unknown) => void; onClose: () => void }) {
   const [messages, setMessages] = useState<Message[]>([]);
   const [question, setQuestion] = useState('');
   const [running, setRunning] = useState(false);
-  const run = useRef<{ controller: AbortController; runId?: string } | undefined>(undefined);
+  const [reconnecting, setReconnecting] = useState(false);
+  const [notice, setNotice] = useState('');
+  const run = useRef<ActiveRun | undefined>(undefined);
   const chatId = useRef(chatIdFor(chatflowId));
   const bottom = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -38,28 +42,44 @@ export function ChatPanel({ chatflowId, starterPrompts, unsaved, onError, onClos
     bottom.current?.scrollIntoView({ block: 'end' });
   }, [messages]);
   useEffect(() => () => run.current?.controller.abort(), []);
+  // The conversation so far (reopened panel, reload): this chat's stored messages, oldest first.
+  useEffect(() => {
+    const controller = new AbortController();
+    api<Array<{ role: string; content: string }>>('GET', `/chatmessage/${chatflowId}?chatId=${encodeURIComponent(chatId.current)}&order=ASC`, undefined, { signal: controller.signal }).then(
+      (stored) => setMessages((shown) => (shown.length > 0 ? shown : stored.filter((m) => m.role === 'userMessage' || m.role === 'apiMessage').map((m) => ({ role: m.role as Message['role'], content: m.content })))),
+      () => undefined,
+    );
+    return () => controller.abort();
+  }, [chatflowId]);
 
   const updateLast = (update: (m: Message) => Message) => setMessages((all) => [...all.slice(0, -1), update(all[all.length - 1]!)]);
 
   async function send(text: string) {
     if (!text.trim() || running) return;
     setQuestion('');
+    setNotice('');
     setMessages((all) => [...all, { role: 'userMessage', content: text }, { role: 'apiMessage', content: '' }]);
     const controller = new AbortController();
-    run.current = { controller };
+    let finish = () => undefined as void;
+    let begin = () => undefined as void;
+    const active: ActiveRun = { controller, started: new Promise<void>((resolve) => (begin = resolve)), done: new Promise<void>((resolve) => (finish = resolve)) };
+    run.current = active;
     setRunning(true);
     const onEvent = (e: RunEvent) => {
       if (e.event === 'token' && typeof e.data === 'string') updateLast((m) => ({ ...m, content: m.content + e.data }));
-      else if (e.event === 'error') updateLast((m) => ({ ...m, error: String(e.data) }));
-      else if (e.event === 'abort') updateLast((m) => ({ ...m, stopped: true }));
-      else if (e.event === 'metadata' && typeof e.data === 'object' && e.data && 'runId' in e.data) run.current!.runId = String((e.data as { runId: unknown }).runId);
+      else if (e.event === 'error') {
+        updateLast((m) => ({ ...m, error: String(e.data) }));
+        if (e.nodeId) onError({ nodeId: e.nodeId, message: String(e.data) });
+      } else if (e.event === 'abort') updateLast((m) => ({ ...m, stopped: true }));
+      else if (e.event === 'metadata' && typeof e.data === 'object' && e.data && 'runId' in e.data) active.runId = String((e.data as { runId: unknown }).runId);
     };
     try {
       await streamPrediction(
         ({ runId, lastEventId, signal }) => {
           if (!runId) {
             return apiFetch('POST', `/prediction/${chatflowId}`, { question: text, chatId: chatId.current, streaming: true }, { signal, headers: { Accept: 'text/event-stream' } }).then((response) => {
-              run.current!.runId = response.headers.get('X-Run-Id') ?? undefined;
+              active.runId = response.headers.get('X-Run-Id') ?? undefined;
+              begin();
               return response;
             });
           }
@@ -67,27 +87,48 @@ export function ChatPanel({ chatflowId, starterPrompts, unsaved, onError, onClos
         },
         onEvent,
         controller.signal,
+        { onReconnecting: setReconnecting },
       );
     } catch (error) {
       if (error instanceof ApiError) onError(error.body);
       if (!controller.signal.aborted) updateLast((m) => ({ ...m, error: error instanceof Error ? error.message : String(error) }));
     } finally {
       setRunning(false);
-      run.current = undefined;
+      setReconnecting(false);
+      if (run.current === active) run.current = undefined;
+      begin();
+      finish();
     }
   }
 
-  async function stop() {
-    const current = run.current;
-    if (!current) return;
-    // Abort the run on the server (its stream then ends with `abort`); without a run id yet, drop the request.
+  /**
+   * Aborts the active run on the server (its stream then ends with `abort`). Before the server answered
+   * the run has no id yet: wait for it, since dropping the request would leave the run going.
+   */
+  async function abortRun(current: ActiveRun) {
+    await current.started;
     if (current.runId) await api('POST', `/runs/${current.runId}/abort`).catch(() => current.controller.abort());
     else current.controller.abort();
   }
 
+  async function stop() {
+    if (run.current) await abortRun(run.current);
+  }
+
   async function clear() {
-    run.current?.controller.abort();
-    await api('DELETE', `/chatmessage/${chatflowId}?chatId=${encodeURIComponent(chatId.current)}`);
+    setNotice('');
+    const current = run.current;
+    if (current) {
+      // A run still going would store its question and answer after the delete: end it first.
+      await abortRun(current);
+      await current.done;
+    }
+    try {
+      await api('DELETE', `/chatmessage/${chatflowId}?chatId=${encodeURIComponent(chatId.current)}`);
+    } catch (error) {
+      setNotice(`The chat could not be cleared: ${(error as Error).message}`);
+      return;
+    }
     const fresh = uuid();
     sessionStorage.setItem(chatIdKey(chatflowId), fresh);
     chatId.current = fresh;
@@ -106,6 +147,16 @@ export function ChatPanel({ chatflowId, starterPrompts, unsaved, onError, onClos
         </button>
       </header>
       {unsaved && <p className="hint">The chat runs the saved chatflow: save to try your latest changes.</p>}
+      {reconnecting && (
+        <p className="hint reconnecting" role="status">
+          Reconnecting…
+        </p>
+      )}
+      {notice && (
+        <p className="error" role="alert">
+          {notice}
+        </p>
+      )}
       <div className="messages" aria-live="polite">
         {messages.length === 0 && starterPrompts.length > 0 && (
           <div className="starters">
@@ -117,15 +168,7 @@ export function ChatPanel({ chatflowId, starterPrompts, unsaved, onError, onClos
           </div>
         )}
         {messages.map((m, i) => (
-          <div key={i} className={`message ${m.role === 'userMessage' ? 'user' : 'bot'}`} data-role={m.role}>
-            {m.role === 'apiMessage' ? <Markdown>{m.content}</Markdown> : <p>{m.content}</p>}
-            {m.error && (
-              <p className="message-error" role="alert">
-                {m.error}
-              </p>
-            )}
-            {m.stopped && <p className="hint">Stopped</p>}
-          </div>
+          <ChatMessage key={i} message={m} waiting={running && i === messages.length - 1} />
         ))}
         <div ref={bottom} />
       </div>

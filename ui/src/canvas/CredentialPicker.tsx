@@ -1,38 +1,40 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api } from '../api/client';
+import { fetchCredentials, useCredentialChanges } from '../api/credentials';
 import type { Credential } from '../api/types';
-import { CredentialForm } from '../components/CredentialForm';
-import { Dialog } from '../components/Dialog';
 
-/** One request per credential type list, shared by every node on the canvas; a new credential refreshes it. */
-const lists = new Map<string, Promise<Credential[]>>();
-function credentialsOf(query: string, fresh = false): Promise<Credential[]> {
-  if (fresh || !lists.has(query)) lists.set(query, api<Credential[]>('GET', `/credentials?${query}`).catch((e: unknown) => (lists.delete(query), Promise.reject(e))));
-  return lists.get(query)!;
-}
-
-/** The node's credential: stored credentials of the accepted types, and "Create New". */
-export function CredentialPicker({ names, value, optional, onChange }: { names: string[]; value: string; optional?: boolean; onChange: (id: string) => void }) {
-  const [list, setList] = useState<Credential[]>([]);
-  const [creating, setCreating] = useState(false);
+/**
+ * The node's credential: stored credentials of the accepted types, and "Create New" (a dialog the
+ * canvas opens). The list is fetched when the picker mounts, when it is opened and after any credential
+ * change; a value no stored credential has any more shows as "Credential missing".
+ */
+export function CredentialPicker({ names, value, optional, onChange, onCreate }: { names: string[]; value: string; optional?: boolean | undefined; onChange: (id: string) => void; onCreate: () => void }) {
+  const [list, setList] = useState<Credential[]>();
+  const version = useCredentialChanges((s) => s.version);
   const query = names.map((n) => `credentialName=${encodeURIComponent(n)}`).join('&');
-  const reload = useCallback(async (fresh = false) => setList(await credentialsOf(query, fresh)), [query]);
-  useEffect(() => void reload(), [reload]);
+  const reload = useCallback(() => {
+    fetchCredentials(query).then(setList, () => undefined);
+  }, [query]);
+  useEffect(reload, [reload, version]);
+  const missing = value !== '' && list !== undefined && !list.some((c) => c.id === value);
 
   return (
     <div className="param param-row">
       <label>
-        Connect Credential{optional ? '' : ' *'}
+        <span className={optional ? undefined : 'required'}>Connect Credential</span>
         <select
           className="nodrag"
           value={value}
+          aria-invalid={missing}
+          onFocus={reload}
+          onMouseDown={reload}
           onChange={(e) => {
-            if (e.target.value === '__new__') setCreating(true);
+            if (e.target.value === '__new__') onCreate();
             else onChange(e.target.value);
           }}
         >
           <option value="">Choose a credential</option>
-          {list.map((c) => (
+          {missing && <option value={value}>Credential missing</option>}
+          {list?.map((c) => (
             <option key={c.id} value={c.id}>
               {c.name}
             </option>
@@ -40,15 +42,7 @@ export function CredentialPicker({ names, value, optional, onChange }: { names: 
           <option value="__new__">- Create New -</option>
         </select>
       </label>
-      <Dialog title="Create credential" open={creating} onClose={() => setCreating(false)}>
-        <CredentialForm
-          types={names}
-          onSaved={(created) => {
-            setCreating(false);
-            void reload(true).then(() => onChange(created.id));
-          }}
-        />
-      </Dialog>
+      {missing && <span className="field-error">Credential missing: it was deleted. Choose another or create one.</span>}
     </div>
   );
 }

@@ -1,28 +1,12 @@
 import { Handle, type NodeProps, Position, type ReactFlowState, useStore } from '@xyflow/react';
-import { memo, useState } from 'react';
-import { nodeIconUrl } from '../api/catalogue';
-import { Dialog } from '../components/Dialog';
+import { memo } from 'react';
 import { activeOutputHandle } from '../flow/init-node';
-import type { NodeData, NodeParam } from '../flow/types';
+import type { NodeData } from '../flow/types';
+import { UNSUPPORTED_MESSAGE } from '../flow/validation';
 import { CredentialPicker } from './CredentialPicker';
-import { ParamInput } from './ParamInput';
+import { NodeIcon } from './NodeIcon';
+import { Params } from './NodeParams';
 import { useCanvas } from './store';
-
-function Params({ nodeId, params }: { nodeId: string; params: NodeParam[] }) {
-  // Read from the store (not props) so the Additional Parameters dialog sees edits at once.
-  const inputs = useCanvas((s) => s.nodes.find((n) => n.id === nodeId)?.data.inputs);
-  const setInput = useCanvas((s) => s.setInput);
-  return (
-    <>
-      {params.map((param) => (
-        <div className="param-row" key={param.name}>
-          {param.acceptVariable && <Handle type="target" position={Position.Left} id={param.id!} className="handle" />}
-          <ParamInput param={param} value={inputs?.[param.name]} onChange={(value) => setInput(nodeId, param.name, value)} />
-        </div>
-      ))}
-    </>
-  );
-}
 
 /** Below this zoom the forms are unreadable: cards show title and handles only (large flows stay fast). */
 const COMPACT_ZOOM = 0.45;
@@ -41,14 +25,21 @@ function OutputHandles({ data }: { data: NodeData }) {
   });
 }
 
+/** True when the server does not run this node type (it is not in the catalogue). */
+const useUnsupported = (name: string) => useCanvas((s) => s.known !== undefined && !s.known.has(name));
+
+const cardClass = (base: string, problem: string | undefined, selected: boolean | undefined, unsupported: boolean) =>
+  `${base}${problem ? ' has-problem' : ''}${selected ? ' selected' : ''}${unsupported ? ' unsupported' : ''}`;
+
 function CompactCard({ id, data: rawData, selected }: NodeProps) {
   const data = rawData as NodeData;
   const problem = useCanvas((s) => s.problems[id]);
+  const unsupported = useUnsupported(data.name);
   const inputs = [...data.inputAnchors, ...data.inputParams.filter((p) => p.acceptVariable)];
   return (
-    <div className={`node-card compact${problem ? ' has-problem' : ''}${selected ? ' selected' : ''}`}>
+    <div className={cardClass('node-card compact', problem, selected, unsupported)}>
       <header>
-        <img src={nodeIconUrl(data.name)} alt="" width={28} height={28} />
+        <NodeIcon name={data.name} size={28} />
         <span className="node-title">{data.label}</span>
       </header>
       {inputs.map((input) => (
@@ -67,26 +58,30 @@ function CompactCard({ id, data: rawData, selected }: NodeProps) {
 function FullCard({ id, data: rawData, selected }: NodeProps) {
   const data = rawData as NodeData;
   const problem = useCanvas((s) => s.problems[id]);
+  const unsupported = useUnsupported(data.name);
   const setNodeField = useCanvas((s) => s.setNodeField);
   const setOutput = useCanvas((s) => s.setOutput);
   const deleteElements = useCanvas((s) => s.deleteElements);
-  const [extraOpen, setExtraOpen] = useState(false);
+  const openNodeDialog = useCanvas((s) => s.openNodeDialog);
   const visible = data.inputParams.filter((p) => !p.hidden);
   const credential = visible.find((p) => p.type === 'credential');
   const shown = visible.filter((p) => p.type !== 'credential' && !p.additionalParams);
   const extra = visible.filter((p) => p.additionalParams);
-  const unknown = data.inputAnchors.length === 0 && data.inputParams.length === 0 && data.outputAnchors.length === 0;
 
   return (
-    <div className={`node-card${problem ? ' has-problem' : ''}${selected ? ' selected' : ''}`} data-problem={problem}>
+    <div className={cardClass('node-card', problem, selected, unsupported)} data-problem={problem}>
       <header>
-        <img src={nodeIconUrl(data.name)} alt="" width={28} height={28} />
+        <NodeIcon name={data.name} size={28} />
         <span className="node-title">{data.label}</span>
         <button type="button" className="icon nodrag" aria-label={`Delete ${data.label}`} onClick={() => deleteElements([id], [])}>
           ×
         </button>
       </header>
-      {unknown && <p className="node-warning">aimicromind does not run this node type ({data.name}).</p>}
+      {unsupported && (
+        <p className="node-badge" role="note">
+          {UNSUPPORTED_MESSAGE} ({data.name})
+        </p>
+      )}
       {data.inputAnchors.length > 0 && <h4>Inputs</h4>}
       {data.inputAnchors.map((anchor) => (
         <div className="anchor-row" key={anchor.name}>
@@ -98,22 +93,27 @@ function FullCard({ id, data: rawData, selected }: NodeProps) {
         </div>
       ))}
       {credential && (
-        <CredentialPicker names={credential.credentialNames ?? []} optional={credential.optional} value={data.credential ?? ''} onChange={(value) => setNodeField(id, 'credential', value)} />
+        <CredentialPicker
+          names={credential.credentialNames ?? []}
+          optional={credential.optional}
+          value={data.credential ?? ''}
+          onChange={(value) => setNodeField(id, 'credential', value)}
+          onCreate={() => openNodeDialog(id, 'credential')}
+        />
       )}
       <Params nodeId={id} params={shown} />
       {extra.length > 0 && (
-        <button type="button" className="nodrag extra" onClick={() => setExtraOpen(true)}>
-          Additional Parameters
-        </button>
+        <div className="param-row">
+          {/* Variable anchors of dialog params live here, so their edges show while the dialog is closed. */}
+          {extra.filter((p) => p.acceptVariable).map((p) => (
+            <Handle key={p.name} type="target" position={Position.Left} id={p.id!} className="handle" />
+          ))}
+          <button type="button" className="nodrag extra" onClick={() => openNodeDialog(id, 'extra')}>
+            Additional Parameters
+          </button>
+        </div>
       )}
-      {extraOpen && (
-        <Dialog title={`${data.label}: Additional Parameters`} open onClose={() => setExtraOpen(false)}>
-          <div className="form">
-            <Params nodeId={id} params={extra} />
-          </div>
-        </Dialog>
-      )}
-      <h4>Output</h4>
+      {data.outputAnchors.length > 0 && <h4>Output</h4>}
       {data.outputAnchors.map((anchor) => {
         const handle = activeOutputHandle(anchor, data.outputs);
         return (
@@ -133,7 +133,7 @@ function FullCard({ id, data: rawData, selected }: NodeProps) {
           </div>
         );
       })}
-      {problem && (
+      {problem && problem !== `${UNSUPPORTED_MESSAGE}` && (
         <p className="node-problem" role="alert">
           {problem}
         </p>
@@ -154,7 +154,7 @@ function StickyNoteImpl({ id, data: rawData }: NodeProps) {
       <button type="button" className="icon nodrag" aria-label="Delete sticky note" onClick={() => deleteElements([id], [])}>
         ×
       </button>
-      <textarea className="nodrag" aria-label="Sticky note" rows={4} value={String(data.inputs.note ?? '')} placeholder="Type something here" onChange={(e) => setInput(id, 'note', e.target.value)} />
+      <textarea className="nodrag nowheel" aria-label="Sticky note" rows={4} value={String(data.inputs.note ?? '')} placeholder="Type something here" onChange={(e) => setInput(id, 'note', e.target.value)} />
     </div>
   );
 }

@@ -1,22 +1,34 @@
 import { useState } from 'react';
 import type { NodeParam } from '../flow/types';
+import { AsyncOptionsParam } from './params/AsyncOptionsParam';
+import { FileParam } from './params/FileParam';
+import { ArrayParam, DatagridParam } from './params/GridParams';
+import { ParamLabel } from './params/ParamLabel';
 
-/** One form field for a param of the types our nodes use: string (rows), password, number, boolean, options, json. */
-export function ParamInput({ param, value, onChange }: { param: NodeParam; value: unknown; onChange: (value: unknown) => void }) {
-  const label = param.label || param.name;
+/** The node a param belongs to, for params whose choices depend on it (`asyncOptions`). */
+export interface ParamNode {
+  name: string;
+  inputs: Record<string, unknown>;
+}
+
+/**
+ * One form field for a param: string (rows), password, number, boolean, options, json, code, file,
+ * asyncOptions, datagrid and array. Other types get a text box.
+ */
+export function ParamInput({ param, value, node, onChange }: { param: NodeParam; value: unknown; node: ParamNode; onChange: (value: unknown) => void }) {
   const text = value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
   switch (param.type) {
     case 'boolean':
       return (
         <label className="param param-boolean" title={param.description}>
           <input type="checkbox" checked={value === true || value === 'true'} onChange={(e) => onChange(e.target.checked)} />
-          {label}
+          <ParamLabel param={param} />
         </label>
       );
     case 'options':
       return (
         <label className="param" title={param.description}>
-          {label}
+          <ParamLabel param={param} />
           <select className="nodrag" value={text} onChange={(e) => onChange(e.target.value)}>
             <option value="">—</option>
             {param.options?.map((o) => (
@@ -30,19 +42,28 @@ export function ParamInput({ param, value, onChange }: { param: NodeParam; value
     case 'number':
       return (
         <label className="param" title={param.description}>
-          {label}
+          <ParamLabel param={param} />
           <input className="nodrag" type="number" step={param.step ?? 'any'} value={text} placeholder={param.placeholder} onChange={(e) => onChange(e.target.value === '' ? '' : Number(e.target.value))} />
         </label>
       );
     case 'json':
       return <JsonInput param={param} text={text} onChange={onChange} />;
+    case 'file':
+      return <FileParam param={param} value={value} onChange={onChange} />;
+    case 'asyncOptions':
+      return <AsyncOptionsParam param={param} value={value} nodeName={node.name} inputs={node.inputs} onChange={onChange} />;
+    case 'datagrid':
+      return <DatagridParam param={param} value={value} onChange={onChange} />;
+    case 'array':
+      return <ArrayParam param={param} value={value} onChange={onChange} />;
     default: {
-      const rows = param.rows ?? (param.type === 'code' ? 6 : 1);
+      const code = param.type === 'code';
+      const rows = param.rows ?? (code ? 6 : 1);
       return (
         <label className="param" title={param.description}>
-          {label}
+          <ParamLabel param={param} />
           {rows > 1 ? (
-            <textarea className="nodrag" rows={rows} value={text} placeholder={param.placeholder} onChange={(e) => onChange(e.target.value)} />
+            <textarea className={code ? 'nodrag mono' : 'nodrag'} rows={rows} value={text} placeholder={param.placeholder} spellCheck={!code} onChange={(e) => onChange(e.target.value)} />
           ) : (
             <input className="nodrag" type={param.type === 'password' ? 'password' : 'text'} value={text} placeholder={param.placeholder} autoComplete="off" onChange={(e) => onChange(e.target.value)} />
           )}
@@ -63,7 +84,7 @@ function JsonInput({ param, text, onChange }: { param: NodeParam; text: string; 
   }
   return (
     <label className="param" title={param.description}>
-      {param.label || param.name}
+      <ParamLabel param={param} />
       <textarea
         className="nodrag mono"
         rows={param.rows ?? 3}

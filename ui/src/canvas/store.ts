@@ -8,6 +8,7 @@ import { History } from '../flow/history';
 import { initNode } from '../flow/init-node';
 import { arrange } from '../flow/layout';
 import type { CatalogueNode, FlowEdge, XY } from '../flow/types';
+import { type ReportedProblem, liveProblems } from '../flow/validation';
 
 type Snapshot = Graph & { nodes: EditorNode[] };
 
@@ -15,8 +16,18 @@ export interface CanvasState {
   nodes: EditorNode[];
   edges: FlowEdge[];
   dirty: boolean;
-  /** Problems to outline, by node id (server errors and the client's own checks). */
+  /** Problems to outline, by node id: recomputed on every change (validation.ts `liveProblems`). */
   problems: Record<string, string>;
+  /** Problems the server named, each kept until its node changes. */
+  reported: Record<string, ReportedProblem>;
+  /** The client's checks of required inputs run once the user saved (before, a new node is not "wrong"). */
+  checked: boolean;
+  /** Node names the server runs; others are flagged as unsupported. */
+  known: ReadonlySet<string> | undefined;
+  /** Stored credentials' ids, when fetched; a node pointing elsewhere lost its credential. */
+  credentialIds: ReadonlySet<string> | undefined;
+  /** The node dialog open over the canvas (kept here, so compact cards never unmount it). */
+  nodeDialog: { nodeId: string; kind: 'extra' | 'credential' } | undefined;
   canUndo: boolean;
   canRedo: boolean;
   /** Replaces the whole canvas (load, reload); clears history. */
@@ -30,18 +41,36 @@ export interface CanvasState {
   setInput(nodeId: string, name: string, value: unknown): void;
   setNodeField(nodeId: string, field: 'credential' | 'label', value: string): void;
   setOutput(nodeId: string, value: string): void;
-  paste(clip: Clip): void;
+  /** Pastes a copy with new ids, moved by `offset`. */
+  paste(clip: Clip, offset: XY): void;
+  selectAll(): void;
+  openNodeDialog(nodeId: string, kind: 'extra' | 'credential'): void;
+  closeNodeDialog(): void;
   /** Replaces the canvas as one undoable step (loading a Flowise file into the open chatflow). */
   replace(nodes: EditorNode[], edges: FlowEdge[]): void;
   arrange(): void;
-  setProblems(problems: Record<string, string>): void;
+  /** Runs the client's checks from now on (Save does), with what is known of the server. */
+  check(context: { credentialIds?: ReadonlySet<string> }): void;
+  setKnown(names: ReadonlySet<string>): void;
+  setCredentialIds(ids: ReadonlySet<string>): void;
+  /** A problem the server reported about a node (kept until that node changes). */
+  report(nodeId: string, message: string): void;
   undo(): void;
   redo(): void;
 }
 
 const history = new History<Snapshot>();
 
-export const useCanvas = create<CanvasState>((set, get) => {
+const problemsOf = (s: CanvasState) =>
+  liveProblems(s.nodes, { checked: s.checked, reported: s.reported, ...(s.known ? { known: s.known } : {}), ...(s.credentialIds ? { credentialIds: s.credentialIds } : {}) });
+
+export const useCanvas = create<CanvasState>((rawSet, get) => {
+  /** Every update goes through here: when nodes or the checking context change, problems follow. */
+  const set = (partial: Partial<CanvasState>) => {
+    const next = { ...get(), ...partial };
+    const touched = 'nodes' in partial || 'reported' in partial || 'checked' in partial || 'known' in partial || 'credentialIds' in partial;
+    rawSet(touched ? { ...partial, problems: problemsOf(next) } : partial);
+  };
   /** Records the current state as an undo step, then applies a change to the graph. */
   const change = (apply: (graph: Snapshot) => Snapshot, group?: string) => {
     const { nodes, edges } = get();
@@ -57,11 +86,16 @@ export const useCanvas = create<CanvasState>((set, get) => {
     edges: [],
     dirty: false,
     problems: {},
+    reported: {},
+    checked: false,
+    known: undefined,
+    credentialIds: undefined,
+    nodeDialog: undefined,
     canUndo: false,
     canRedo: false,
     reset(nodes, edges) {
       history.clear();
-      set({ nodes, edges, dirty: false, problems: {}, canUndo: false, canRedo: false });
+      set({ nodes, edges, nodeDialog: undefined, dirty: false, reported: {}, checked: false, canUndo: false, canRedo: false });
     },
     markSaved: () => set({ dirty: false }),
     onNodesChange(changes) {
@@ -107,9 +141,9 @@ export const useCanvas = create<CanvasState>((set, get) => {
         return { ...cleared, nodes: cleared.nodes.map((n) => (n.id === nodeId ? { ...n, data: { ...n.data, outputs: { ...n.data.outputs, output: value } } } : n)) };
       });
     },
-    paste(clip) {
+    paste(clip, offset) {
       change((g) => {
-        const pasted = pasteClip(clip, g.nodes);
+        const pasted = pasteClip(clip, g.nodes, offset);
         return { nodes: [...g.nodes.map((n) => ({ ...n, selected: false })), ...pasted.nodes], edges: [...g.edges, ...pasted.edges] };
       });
     },
@@ -119,7 +153,18 @@ export const useCanvas = create<CanvasState>((set, get) => {
     arrange() {
       change((g) => ({ ...g, nodes: arrange(g.nodes, g.edges) }));
     },
-    setProblems: (problems) => set({ problems }),
+    selectAll() {
+      set({ nodes: get().nodes.map((n) => (n.selected ? n : { ...n, selected: true })) });
+    },
+    openNodeDialog: (nodeId, kind) => set({ nodeDialog: { nodeId, kind } }),
+    closeNodeDialog: () => set({ nodeDialog: undefined }),
+    check: ({ credentialIds }) => set({ checked: true, ...(credentialIds ? { credentialIds } : {}) }),
+    setKnown: (known) => set({ known }),
+    setCredentialIds: (credentialIds) => set({ credentialIds }),
+    report(nodeId, message) {
+      const node = get().nodes.find((n) => n.id === nodeId);
+      if (node) set({ reported: { ...get().reported, [nodeId]: { message, data: node.data } } });
+    },
     undo() {
       const { nodes, edges } = get();
       const previous = history.undo({ nodes, edges });

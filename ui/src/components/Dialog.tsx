@@ -1,16 +1,26 @@
 import { type ReactNode, useEffect, useRef } from 'react';
+import { createPortal } from 'react-dom';
 
-/** A modal dialog on the native <dialog> element (focus trap, Escape and the top layer for free). */
+/**
+ * A modal dialog on the native <dialog> element (focus trap, Escape and the top layer for free),
+ * rendered at the end of <body>: a dialog opened from a node card is then outside the React Flow pane,
+ * so wheel, drag and text selection inside it never zoom, pan or move the canvas behind it.
+ * (`nowheel nodrag nopan` say the same to React Flow, should one ever be rendered inside it.)
+ */
 export function Dialog({ title, open, onClose, children, wide }: { title: string; open: boolean; onClose: () => void; children: ReactNode; wide?: boolean }) {
   const ref = useRef<HTMLDialogElement>(null);
+  // `close` also fires when the dialog closes because `open` became false: only a close the user made
+  // (Escape, the ×, a form) while it should be open is reported.
+  const shouldBeOpen = useRef(open);
+  shouldBeOpen.current = open;
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
     if (open && !dialog.open) dialog.showModal();
     if (!open && dialog.open) dialog.close();
   }, [open]);
-  return (
-    <dialog ref={ref} className={wide ? 'dialog wide' : 'dialog'} aria-label={title} onClose={onClose} onCancel={(e) => (e.preventDefault(), onClose())}>
+  return createPortal(
+    <dialog ref={ref} className={`${wide ? 'dialog wide' : 'dialog'} nowheel nodrag nopan`} aria-label={title} onClose={() => shouldBeOpen.current && onClose()} onCancel={(e) => (e.preventDefault(), onClose())}>
       {open && (
         <>
           <header>
@@ -22,6 +32,7 @@ export function Dialog({ title, open, onClose, children, wide }: { title: string
           <div className="dialog-body">{children}</div>
         </>
       )}
-    </dialog>
+    </dialog>,
+    document.body,
   );
 }

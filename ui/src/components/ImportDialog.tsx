@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Dialog } from './Dialog';
 import { ErrorText } from './ListParts';
 
@@ -7,11 +7,19 @@ export function ImportDialog({ open, onClose, onImport }: { open: boolean; onClo
   const [text, setText] = useState('');
   const [name, setName] = useState('');
   const [error, setError] = useState('');
+  // Each opening starts empty: no text, name or error left from a previous file. Cleared on closing too,
+  // so a reopened dialog never shows the old file for a frame.
+  useEffect(() => {
+    setText('');
+    setName('');
+    setError('');
+  }, [open]);
 
   async function readFile(file: File | undefined) {
     if (!file) return;
+    setError('');
     setText(await file.text());
-    if (!name) setName(file.name.replace(/( Chatflow)?\.json$/i, ''));
+    setName(file.name.replace(/( Chatflow)?\.json$/i, ''));
   }
 
   async function submit() {

@@ -7,11 +7,17 @@ export interface Clip {
   kind: 'aimicromind-clip';
   nodes: EditorNode[];
   edges: FlowEdge[];
+  /** The chatflow it was copied from ('new' for an unsaved one): pasting elsewhere centres it in view. */
+  flowId?: string;
+  /** When it was copied (ms): repeated pastes of one copy fan out. */
+  copiedAt?: number;
 }
 
-export function copySelection(nodes: readonly EditorNode[], edges: readonly FlowEdge[], selected: ReadonlySet<string>): Clip {
+export function copySelection(nodes: readonly EditorNode[], edges: readonly FlowEdge[], selected: ReadonlySet<string>, flowId?: string): Clip {
   return {
     kind: 'aimicromind-clip',
+    ...(flowId ? { flowId } : {}),
+    copiedAt: Date.now(),
     nodes: nodes.filter((n) => selected.has(n.id)).map((n) => structuredClone(n)),
     edges: edges.filter((e) => selected.has(e.source) && selected.has(e.target)).map((e) => structuredClone(e)),
   };

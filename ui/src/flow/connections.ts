@@ -33,21 +33,30 @@ function reaches(edges: readonly FlowEdge[], from: string, to: string): boolean 
 }
 
 /**
- * Flowise's connection rule: the handles' types intersect, and an input that is not a `list` takes one
- * edge. We also refuse self-loops, cycles and the same edge twice.
+ * Why a connection is refused, or undefined when it is allowed. Flowise's rule: the handles' types
+ * intersect, and an input that is not a `list` takes one edge. We also refuse self-loops, cycles and the
+ * same edge twice. The text is shown to the user after a refused drag.
  */
-export function isValidConnection(graph: Graph, link: Partial<Link>): boolean {
+export function refusalReason(graph: Graph, link: Partial<Link>): string | undefined {
   const { source, sourceHandle, target, targetHandle } = link;
-  if (!source || !sourceHandle || !target || !targetHandle || source === target) return false;
-  const sourceTypes = handleTypes(sourceHandle);
-  if (!handleTypes(targetHandle).some((type) => sourceTypes.includes(type))) return false;
+  if (!source || !sourceHandle || !target || !targetHandle) return 'Drop the connection on an input anchor';
+  if (source === target) return 'A node cannot connect to itself';
   const node = graph.nodes.find((n) => n.id === target);
   const input = node && targetInput(node, targetHandle);
-  if (!input) return false;
+  if (!input) return 'Drop the connection on an input anchor';
+  const sourceTypes = handleTypes(sourceHandle);
+  const targetTypes = handleTypes(targetHandle);
+  if (!targetTypes.some((type) => sourceTypes.includes(type))) return `${input.label} accepts ${targetTypes.join(' or ')}, which this output is not (${sourceTypes[0] ?? 'unknown'})`;
   const into = graph.edges.filter((e) => e.targetHandle === targetHandle);
-  if (!input.list && into.length > 0) return false;
-  if (into.some((e) => e.source === source)) return false;
-  return !reaches(graph.edges, target, source);
+  if (into.some((e) => e.source === source)) return 'These two nodes are connected there already';
+  if (!input.list && into.length > 0) return `${input.label} takes one connection: delete its edge first`;
+  if (reaches(graph.edges, target, source)) return 'This connection would make a loop';
+  return undefined;
+}
+
+/** True when `refusalReason` has nothing against the connection. */
+export function isValidConnection(graph: Graph, link: Partial<Link>): boolean {
+  return refusalReason(graph, link) === undefined;
 }
 
 export const edgeId = (link: Link) => `${link.source}-${link.sourceHandle}-${link.target}-${link.targetHandle}`;

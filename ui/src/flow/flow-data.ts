@@ -66,14 +66,50 @@ function refreshData(data: NodeData, id: string, def: CatalogueNode | undefined)
   };
 }
 
+/** Characters V8 quotes on each side of the error in "Unexpected token" messages (`kMaxContextCharacters`). */
+const V8_CONTEXT = 10;
+
+/**
+ * V8 (Chromium, Node) names no position for an unexpected token: it quotes the text around it instead,
+ * 10 characters each side, with `...` outside the quotes where the text was cut
+ * (`Unexpected token ',', ..."nodes": [,], "edges"... is not valid JSON`). The position is found back from that quote.
+ */
+function contextPosition(text: string, detail: string): { at: string; reason: string } | undefined {
+  const match = /^(Unexpected token '(.+?)'), (\.\.\.)?"(.*)"(\.\.\.)? is not valid JSON$/s.exec(detail);
+  if (!match) return undefined;
+  const [, reason, token, cutBefore, quoted, cutAfter] = match as unknown as [string, string, string, string | undefined, string, string | undefined];
+  let at: number;
+  if (cutBefore) at = text.indexOf(quoted) + V8_CONTEXT;
+  else if (cutAfter) at = quoted.length - V8_CONTEXT;
+  else at = text.indexOf(token);
+  return at >= 0 ? { at: String(at), reason } : undefined;
+}
+
+/**
+ * "This is not JSON: line 3, column 7: Unexpected token …" from a JSON.parse error (engines report a
+ * character `position`; people look for a line and a column).
+ */
+export function jsonErrorMessage(text: string, error: unknown): string {
+  const detail = error instanceof Error ? error.message : String(error);
+  if (text.trim() === '') return 'This is not JSON: the text is empty';
+  const context = contextPosition(text, detail);
+  const at = /at position (\d+)/.exec(detail)?.[1] ?? context?.at ?? (/unexpected end/i.test(detail) ? String(text.length) : undefined);
+  const reason = context?.reason ?? detail.replace(/\s*in JSON at position \d+.*$/s, '').replace(/^JSON\.parse: /, '');
+  if (at === undefined) return `This is not JSON: ${reason}`;
+  const before = text.slice(0, Number(at));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `This is not JSON: line ${line}, column ${column}: ${reason}`;
+}
+
 /** Parses flowData (a string or an object) into the editor's model; throws FlowDataError naming the problem. */
 export function loadFlow(raw: unknown, catalogue: ReadonlyMap<string, CatalogueNode>): EditorFlow {
   let value = raw;
   if (typeof raw === 'string') {
     try {
       value = JSON.parse(raw);
-    } catch {
-      throw new FlowDataError('This is not JSON');
+    } catch (error) {
+      throw new FlowDataError(jsonErrorMessage(raw, error));
     }
   }
   if (!isObject(value) || !Array.isArray(value.nodes) || !Array.isArray(value.edges)) {
@@ -92,7 +128,11 @@ export function loadFlow(raw: unknown, catalogue: ReadonlyMap<string, CatalogueN
     if (typeof _w === 'number' && typeof _h === 'number') editorNode.measured = { width: _w, height: _h };
     return editorNode;
   });
-  const ids = new Set(nodes.map((n) => n.id));
+  const ids = new Set<string>();
+  for (const node of nodes) {
+    if (ids.has(node.id)) throw new FlowDataError(`Two nodes have the id "${node.id}": node ids must be unique`);
+    ids.add(node.id);
+  }
   const edges: FlowEdge[] = value.edges.map((rawEdge, index) => {
     if (!isObject(rawEdge) || typeof rawEdge.source !== 'string' || typeof rawEdge.target !== 'string') {
       throw new FlowDataError(`Edge ${index + 1} has no "source" or "target"`);

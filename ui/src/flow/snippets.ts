@@ -6,8 +6,17 @@
 export interface SnippetInput {
   origin: string;
   chatflowId: string;
-  /** The API key the chatflow is bound to, when the caller chose to show it. */
-  apiKey?: string;
+  /** The API key the chatflow is bound to: the snippets send `YOUR_API_KEY` and name the key in a comment. */
+  apiKey?: { name: string; prefix: string };
+}
+
+/** The placeholder every snippet sends as the key: valid in all three languages, never a real secret. */
+export const API_KEY_PLACEHOLDER = 'YOUR_API_KEY';
+
+/** A one-line comment body naming the key (line breaks, which would end the comment, become spaces). */
+function keyNote(key: { name: string; prefix: string }): string {
+  const name = key.name.replace(/[\r\n\u2028\u2029]+/g, ' ');
+  return `Replace ${API_KEY_PLACEHOLDER} with the API key "${name}" (${key.prefix}…)`;
 }
 
 export function embedPopup({ origin, chatflowId }: SnippetInput): string {
@@ -34,16 +43,18 @@ export function embedFullPage({ origin, chatflowId }: SnippetInput): string {
 const url = ({ origin, chatflowId }: SnippetInput) => `${origin}/api/v1/prediction/${chatflowId}`;
 
 export function curlSnippet(input: SnippetInput): string {
-  const auth = input.apiKey ? ` \\\n     -H "Authorization: Bearer ${input.apiKey}"` : '';
-  return `curl ${url(input)} \\
+  const note = input.apiKey ? `# ${keyNote(input.apiKey)}\n` : '';
+  const auth = input.apiKey ? ` \\\n     -H "Authorization: Bearer ${API_KEY_PLACEHOLDER}"` : '';
+  return `${note}curl ${url(input)} \\
      -X POST \\
      -d '{"question": "Hey, how are you?"}' \\
      -H "Content-Type: application/json"${auth}`;
 }
 
 export function javascriptSnippet(input: SnippetInput): string {
-  const auth = input.apiKey ? `\n      "Authorization": "Bearer ${input.apiKey}",` : '';
-  return `async function query(data) {
+  const note = input.apiKey ? `// ${keyNote(input.apiKey)}\n` : '';
+  const auth = input.apiKey ? `\n      "Authorization": "Bearer ${API_KEY_PLACEHOLDER}",` : '';
+  return `${note}async function query(data) {
   const response = await fetch("${url(input)}", {
     method: "POST",
     headers: {${auth}
@@ -58,7 +69,7 @@ query({ question: "Hey, how are you?" }).then((response) => console.log(response
 }
 
 export function pythonSnippet(input: SnippetInput): string {
-  const headers = input.apiKey ? `\nheaders = {"Authorization": "Bearer ${input.apiKey}"}` : '';
+  const headers = input.apiKey ? `\n# ${keyNote(input.apiKey)}\nheaders = {"Authorization": "Bearer ${API_KEY_PLACEHOLDER}"}` : '';
   const arg = input.apiKey ? ', headers=headers' : '';
   return `import requests
 

@@ -28,6 +28,35 @@ export interface NodeParam {
   acceptVariable?: boolean;
   hidden?: boolean;
   credentialNames?: string[];
+  /** `asyncOptions`: the load method `POST /api/v1/node-load-method/:name` runs. */
+  loadMethod?: string;
+  /** `file`: accepted extensions, comma-separated (`.pdf`). */
+  fileType?: string;
+  /** `datagrid`: the grid's columns. */
+  datagrid?: DatagridColumn[];
+  /** `array`: the fields of one item. */
+  array?: ArrayItemField[];
+}
+
+/** A column of a `datagrid` param (Flowise's MUI DataGrid column). */
+export interface DatagridColumn {
+  field: string;
+  headerName: string;
+  type?: string;
+  valueOptions?: string[];
+  editable?: boolean;
+  flex?: number;
+}
+
+/** A field of one item of an `array` param. */
+export interface ArrayItemField {
+  label: string;
+  name: string;
+  type: string;
+  options?: ParamOption[];
+  default?: string | number | boolean;
+  placeholder?: string;
+  description?: string;
 }
 
 export interface CatalogueOutput {

@@ -1,18 +1,32 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { Link } from 'wouter';
 import { api } from '../api/client';
-import type { ApiKey } from '../api/types';
+import type { ApiKey, Chatflow } from '../api/types';
+import { CopyButton } from '../components/CopyButton';
 import { ListHead } from '../components/ListParts';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Dialog } from '../components/Dialog';
+import { useTitle } from '../components/use-title';
 
-/** API keys: create (the key is shown once), list masked with the chatflows bound to each, delete. */
+/**
+ * API keys: create (the key is shown once), list masked with the chatflows bound to each, delete; and
+ * the chatflows still bound to a deleted key (their predictions answer 401 until rebound).
+ */
 export function ApiKeysPage() {
+  useTitle('API Keys');
   const [keys, setKeys] = useState<ApiKey[]>();
+  const [orphans, setOrphans] = useState<Chatflow[]>([]);
+  const keyField = useRef<HTMLInputElement>(null);
   const [creating, setCreating] = useState(false);
   const [keyName, setKeyName] = useState('');
   const [created, setCreated] = useState<{ keyName: string; apiKey: string }>();
   const [deleting, setDeleting] = useState<ApiKey>();
-  const reload = useCallback(async () => setKeys(await api<ApiKey[]>('GET', '/apikey')), []);
+  const reload = useCallback(async () => {
+    const [list, flows] = await Promise.all([api<ApiKey[]>('GET', '/apikey'), api<Chatflow[]>('GET', '/chatflows')]);
+    const ids = new Set(list.map((k) => k.id));
+    setKeys(list);
+    setOrphans(flows.filter((f) => f.apikeyid && !ids.has(f.apikeyid)));
+  }, []);
   useEffect(() => void reload(), [reload]);
 
   async function create(event: FormEvent) {
@@ -55,6 +69,19 @@ export function ApiKeysPage() {
           </tbody>
         </table>
       )}
+      {orphans.length > 0 && (
+        <section className="orphans" aria-label="Chatflows bound to a deleted key">
+          <h2>Chatflows bound to a deleted key</h2>
+          <p className="hint">Their predictions answer 401 until you choose another key or No Authorization in the chatflow's API Endpoint dialog.</p>
+          <ul>
+            {orphans.map((f) => (
+              <li key={f.id}>
+                <Link href={`/canvas/${f.id}`}>{f.name}</Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <Dialog title="Create API key" open={creating} onClose={() => setCreating(false)}>
         <form className="form" onSubmit={(e) => void create(e)}>
           <label>
@@ -68,10 +95,10 @@ export function ApiKeysPage() {
       </Dialog>
       <Dialog title="Your new API key" open={created !== undefined} onClose={() => setCreated(undefined)}>
         <p>Copy it now: it is shown only once (the server keeps only a hash).</p>
-        <input readOnly aria-label="New API key" value={created?.apiKey ?? ''} onFocus={(e) => e.target.select()} />
-        <button type="button" onClick={() => void navigator.clipboard?.writeText(created?.apiKey ?? '')}>
-          Copy
-        </button>
+        <div className="copy-row">
+          <input ref={keyField} readOnly aria-label="New API key" value={created?.apiKey ?? ''} onFocus={(e) => e.target.select()} />
+          <CopyButton text={created?.apiKey ?? ''} target={keyField} />
+        </div>
       </Dialog>
       <ConfirmDialog
         title="Delete API key"

@@ -9,9 +9,12 @@ import { ImportDialog } from '../components/ImportDialog';
 import { download } from '../components/download';
 import { exportFileName, exportFlow } from '../flow/export';
 import { FlowDataError, loadFlow } from '../flow/flow-data';
+import { useTitle } from '../components/use-title';
+import { newestFirst } from './list-order';
 
 /** The chatflows list: search, add, open, rename, duplicate, delete, import and export. */
 export function ChatflowsPage() {
+  useTitle('Chatflows');
   const [flows, setFlows] = useState<Chatflow[]>();
   const [error, setError] = useState('');
   const [search, setSearch] = useState('');
@@ -51,7 +54,7 @@ export function ChatflowsPage() {
     navigate(`/canvas/${created.id}`);
   }
 
-  const shown = (flows ?? []).filter((flow) => {
+  const shown = newestFirst(flows ?? []).filter((flow) => {
     const q = search.trim().toLowerCase();
     return !q || flow.name.toLowerCase().includes(q) || flow.id.includes(q) || (flow.category ?? '').toLowerCase().includes(q);
   });

@@ -1,18 +1,26 @@
 import { useCallback, useEffect, useState } from 'react';
+import { loadCredentialSchemas } from '../api/catalogue';
 import { api } from '../api/client';
+import { credentialsChanged } from '../api/credentials';
 import type { Credential } from '../api/types';
 import { ListHead } from '../components/ListParts';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { CredentialForm } from '../components/CredentialForm';
 import { Dialog } from '../components/Dialog';
+import { useTitle } from '../components/use-title';
 
 /** Stored credentials: list, add from the credential schemas, edit (secrets masked), delete. */
 export function CredentialsPage() {
   const [credentials, setCredentials] = useState<Credential[]>();
   const [editing, setEditing] = useState<Credential | 'new'>();
   const [deleting, setDeleting] = useState<Credential>();
+  const [typeLabels, setTypeLabels] = useState<ReadonlyMap<string, string>>(new Map());
+  useTitle('Credentials');
   const reload = useCallback(async () => setCredentials(await api<Credential[]>('GET', '/credentials')), []);
   useEffect(() => void reload(), [reload]);
+  useEffect(() => {
+    loadCredentialSchemas().then((schemas) => setTypeLabels(new Map(schemas.map((s) => [s.name, s.label]))), () => undefined);
+  }, []);
 
   return (
     <section>
@@ -30,7 +38,7 @@ export function CredentialsPage() {
             {credentials.map((c) => (
               <tr key={c.id}>
                 <td>{c.name}</td>
-                <td>{c.credentialName}</td>
+                <td title={c.credentialName}>{typeLabels.get(c.credentialName) ?? c.credentialName}</td>
                 <td>{new Date(c.updatedDate).toLocaleString()}</td>
                 <td className="row-actions">
                   <button type="button" aria-label={`Edit ${c.name}`} onClick={() => setEditing(c)}>
@@ -50,6 +58,7 @@ export function CredentialsPage() {
           {...(editing && editing !== 'new' ? { existing: editing } : {})}
           onSaved={() => {
             setEditing(undefined);
+            credentialsChanged();
             void reload();
           }}
         />
@@ -63,7 +72,7 @@ export function CredentialsPage() {
         onConfirm={() => {
           const c = deleting!;
           setDeleting(undefined);
-          void api('DELETE', `/credentials/${c.id}`).then(reload);
+          void api('DELETE', `/credentials/${c.id}`).then(() => (credentialsChanged(), reload()));
         }}
       />
     </section>

@@ -13,7 +13,7 @@ export const csvFile = loaderNode({
   description: 'Reads CSV files, one document per row.',
   icon: 'csv-file',
   inputs: [
-    { name: 'csvFile', kind: 'param', type: 'file', label: 'Csv File', description: 'Accepted: .csv' },
+    { name: 'csvFile', kind: 'param', type: 'file', label: 'Csv File', fileType: '.csv', description: 'Accepted: .csv' },
     TEXT_SPLITTER_INPUT,
     {
       name: 'columnName',
@@ -90,7 +90,7 @@ export const jsonFile = loaderNode({
   icon: 'json-file',
   keepExtraMetadata: (_key, value) => !(typeof value === 'string' && value.startsWith('/')),
   inputs: [
-    { name: 'jsonFile', kind: 'param', type: 'file', label: 'Json File', description: 'Accepted: .json' },
+    { name: 'jsonFile', kind: 'param', type: 'file', label: 'Json File', fileType: '.json', description: 'Accepted: .json' },
     TEXT_SPLITTER_INPUT,
     {
       name: 'separateByObject',

@@ -61,7 +61,7 @@ export const pdfFile = loaderNode({
   description: 'Reads the text of PDF files, one document per page or per file.',
   icon: 'pdf-file',
   inputs: [
-    { name: 'pdfFile', kind: 'param', type: 'file', label: 'Pdf File', description: 'Accepted: .pdf' },
+    { name: 'pdfFile', kind: 'param', type: 'file', label: 'Pdf File', fileType: '.pdf', description: 'Accepted: .pdf' },
     TEXT_SPLITTER_INPUT,
     {
       name: 'usage',

@@ -13,7 +13,7 @@ export const textFile = loaderNode({
   description: 'Reads text files (plain text, Markdown, code, HTML as text) into documents.',
   icon: 'text-file',
   inputs: [
-    { name: 'txtFile', kind: 'param', type: 'file', label: 'Txt File', description: `Accepted: ${TEXT_FILE_TYPES}` },
+    { name: 'txtFile', kind: 'param', type: 'file', label: 'Txt File', fileType: TEXT_FILE_TYPES, description: `Accepted: ${TEXT_FILE_TYPES}` },
     TEXT_SPLITTER_INPUT,
   ],
   async load(ctx) {
@@ -47,7 +47,7 @@ export const docxFile = loaderNode({
   version: 2,
   description: 'Reads the text of Word (.docx) files into documents.',
   icon: 'docx-file',
-  inputs: [{ name: 'docxFile', kind: 'param', type: 'file', label: 'Docx File', description: 'Accepted: .docx' }, TEXT_SPLITTER_INPUT],
+  inputs: [{ name: 'docxFile', kind: 'param', type: 'file', label: 'Docx File', fileType: '.docx', description: 'Accepted: .docx' }, TEXT_SPLITTER_INPUT],
   async load(ctx) {
     const files = await readFileInput(ctx, 'docxFile');
     const { default: mammoth } = await import('mammoth');

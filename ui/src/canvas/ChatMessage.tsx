@@ -1,0 +1,44 @@
+import type { ComponentProps } from 'react';
+import Markdown from 'react-markdown';
+import remarkGfm from 'remark-gfm';
+
+export interface Message {
+  role: 'userMessage' | 'apiMessage';
+  content: string;
+  error?: string;
+  stopped?: boolean;
+}
+
+/** Links in answers open in a new tab, never replacing the canvas. */
+const components = {
+  a: ({ node: _node, ...props }: ComponentProps<'a'> & { node?: unknown }) => <a {...props} target="_blank" rel="noopener noreferrer" />,
+};
+const plugins = [remarkGfm];
+
+/** One chat bubble: answers as Markdown (GFM tables, strikethrough, task lists), questions as text. */
+export function ChatMessage({ message, waiting }: { message: Message; waiting: boolean }) {
+  return (
+    <div className={`message ${message.role === 'userMessage' ? 'user' : 'bot'}`} data-role={message.role}>
+      {message.role === 'apiMessage' ? (
+        <Markdown remarkPlugins={plugins} components={components}>
+          {message.content}
+        </Markdown>
+      ) : (
+        <p>{message.content}</p>
+      )}
+      {waiting && message.content === '' && !message.error && (
+        <span className="typing" role="status" aria-label="Typing…">
+          <span />
+          <span />
+          <span />
+        </span>
+      )}
+      {message.error && (
+        <p className="message-error" role="alert">
+          {message.error}
+        </p>
+      )}
+      {message.stopped && <p className="hint">Stopped</p>}
+    </div>
+  );
+}

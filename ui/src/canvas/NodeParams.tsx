@@ -1,0 +1,22 @@
+import { Handle, Position } from '@xyflow/react';
+import type { NodeParam } from '../flow/types';
+import { ParamInput } from './ParamInput';
+import { useCanvas } from './store';
+
+/** A node's params as form fields (on the card, or in its Additional Parameters dialog). */
+export function Params({ nodeId, params, handles = true }: { nodeId: string; params: NodeParam[]; handles?: boolean }) {
+  // Read from the store (not props) so the card and the dialog see each other's edits at once.
+  const node = useCanvas((s) => s.nodes.find((n) => n.id === nodeId)?.data);
+  const setInput = useCanvas((s) => s.setInput);
+  if (!node) return null;
+  return (
+    <>
+      {params.map((param) => (
+        <div className="param-row" key={param.name}>
+          {handles && param.acceptVariable && <Handle type="target" position={Position.Left} id={param.id!} className="handle" />}
+          <ParamInput param={param} value={node.inputs[param.name]} node={{ name: node.name, inputs: node.inputs }} onChange={(value) => setInput(nodeId, param.name, value)} />
+        </div>
+      ))}
+    </>
+  );
+}
