@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Worker } from 'bullmq';
 import type { AppConfig } from '../config/app-config.js';
 import type { RunJobData, RunJobResult } from '../runner/queue/job-schema.js';
 import { closeRedis, createRedis } from '../runner/queue/redis-connection.js';
@@ -9,6 +8,7 @@ import { createRootLogger } from '../shared/logger.js';
 import { Metrics } from '../shared/metrics.js';
 import { startHealthServer } from '../worker/health-server.js';
 import { RunJobProcessor } from '../worker/run-job-processor.js';
+import { RunWorker } from '../worker/run-worker.js';
 import { composeCore } from './compose-core.js';
 import { installProcessHandlers } from './signals.js';
 
@@ -34,7 +34,7 @@ export async function startWorkerProcess(config: AppConfig): Promise<void> {
     predictionTimeoutMs: config.runs.predictionTimeoutMs,
     logger,
   });
-  const worker = new Worker<RunJobData, RunJobResult>(config.queue.name, processor.process, {
+  const worker = new RunWorker<RunJobData, RunJobResult>(config.queue.name, processor.process, {
     connection,
     concurrency: config.queue.workerConcurrency,
     lockDuration: config.queue.lockDurationMs,

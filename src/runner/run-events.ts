@@ -25,13 +25,16 @@ export interface RunEventTransport {
 
 /**
  * The sink a run's executor emits into. It numbers events and hands them to a transport, either at
- * once (in-process) or gathered per event-loop turn with consecutive tokens joined into one (Redis:
- * fewer round trips, the same text).
+ * once (in-process) or coalesced (Redis): events wait while the previous write is in flight and then
+ * go out together, consecutive tokens joined into one (the same text). So a run's first event leaves
+ * in the event-loop turn it was emitted in, and a token is never held longer than one Redis round trip
+ * (no timer: the inter-token gap stays what the LLM produced), while under load a write carries more
+ * events and the cost per token falls.
  */
 export class RunEventWriter implements RunEventSink {
   private pending: RunEvent[] = [];
   private scheduled = false;
-  private inFlight: Promise<void> = Promise.resolve();
+  private writing: Promise<void> | undefined;
   private failure: unknown;
 
   constructor(
@@ -40,7 +43,7 @@ export class RunEventWriter implements RunEventSink {
     private readonly coalesce: boolean,
   ) {}
 
-  /** The id the next event will get (a taken-over run continues its predecessor's numbering). */
+  /** The id the last numbered event got (a taken-over run continues its predecessor's numbering). */
   get lastId(): number {
     return this.nextId - 1;
   }
@@ -56,7 +59,7 @@ export class RunEventWriter implements RunEventSink {
     } else {
       this.pending.push(event);
     }
-    if (!this.scheduled) {
+    if (!this.scheduled && !this.writing) {
       this.scheduled = true;
       setImmediate(() => this.drain());
     }
@@ -66,21 +69,41 @@ export class RunEventWriter implements RunEventSink {
     this.transport.describeRun?.(run);
   }
 
-  /** Resolves once every event emitted so far has been written; rejects if a write failed. */
+  /**
+   * Sends what is pending now (the write is issued before this returns when none is in flight) and
+   * resolves once every event emitted so far has been written; rejects if a write failed.
+   */
   async flush(): Promise<void> {
     this.drain();
-    await this.inFlight;
+    while (this.writing) {
+      await this.writing;
+      this.drain();
+    }
     if (this.failure !== undefined) throw this.failure;
   }
 
   private drain(): void {
     this.scheduled = false;
-    if (this.pending.length === 0) return;
+    if (this.writing || this.pending.length === 0) return;
+    // After a failed write nothing more is written: a reader never sees a hole in the ids.
+    if (this.failure !== undefined) {
+      this.pending = [];
+      return;
+    }
     const batch = this.pending.map((event) => serializeEvent(this.nextId++, event));
     this.pending = [];
-    // Writes stay in order: each waits for the previous one.
-    this.inFlight = this.inFlight.then(() => this.transport.write(batch));
-    this.track(this.inFlight);
+    const written = (async () => this.transport.write(batch))().then(
+      () => {
+        this.writing = undefined;
+        this.drain();
+      },
+      (error: unknown) => {
+        this.failure ??= error;
+        this.writing = undefined;
+        this.pending = [];
+      },
+    );
+    this.writing = written;
   }
 
   private track(result: Promise<void> | void): void {

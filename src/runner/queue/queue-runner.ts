@@ -163,7 +163,8 @@ export class QueueRunner implements FlowRunner {
   private async countRemoteReader(runId: string, delta: 1 | -1): Promise<void> {
     const key = this.deps.keys.readers(runId);
     try {
-      await this.deps.redis.pipeline().incrby(key, delta).pexpire(key, this.deps.options.predictionTimeoutMs).exec();
+      const { redis } = this.deps;
+      await Promise.all([redis.incrby(key, delta), redis.pexpire(key, this.deps.options.predictionTimeoutMs)]);
     } catch {
       // Without Redis the detach check errs on the side of keeping the run.
     }

@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { type Command, Redis, type RedisOptions } from 'ioredis';
 import type { RedisConfig } from '../../config/app-config.js';
 import type { Logger } from '../../shared/logger.js';
 
@@ -7,6 +7,33 @@ export type RedisRole =
   | 'fail-fast'
   /** Workers and subscribers: queue commands while reconnecting (BullMQ requires this for workers). */
   | 'patient';
+
+/**
+ * An ioredis client that sends every command issued in one event-loop turn in one socket write: the
+ * socket is corked at the turn's first command and uncorked in the check phase (setImmediate), so Node
+ * writes the turn's commands with one writev. This is what ioredis' `enableAutoPipelining` does, without
+ * its cost: auto-pipelining builds a Pipeline per turn, and a Pipeline copies every Lua script defined on
+ * the connection (BullMQ defines about 65), measured at about 55 µs per turn against 4 µs without them,
+ * paid for every step of every job and every batch of streamed tokens. Replies still resolve each
+ * command on its own, in order.
+ */
+export class CoalescingRedis extends Redis {
+  private corked = false;
+
+  override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
+    // Commands of an explicit pipeline (`stream` set) are written by the pipeline itself.
+    if (!stream && !this.corked && this.status === 'ready' && this.stream?.writable) {
+      const socket = this.stream;
+      socket.cork();
+      this.corked = true;
+      setImmediate(() => {
+        this.corked = false;
+        socket.uncork();
+      });
+    }
+    return super.sendCommand(command, stream);
+  }
+}
 
 /**
  * One Redis connection from REDIS_URL or the REDIS_* variables, with TCP keep-alive and automatic
@@ -23,14 +50,15 @@ export function createRedis(config: RedisConfig, role: RedisRole, logger: Logger
     connectTimeout: 5000,
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
     enableOfflineQueue: role === 'patient',
-    // Commands issued in the same event-loop turn (many runs at once) go out in one write.
-    enableAutoPipelining: true,
+    // Commands issued in the same event-loop turn (many runs at once) go out in one write: see
+    // CoalescingRedis, which does it without ioredis' auto-pipelining.
+    enableAutoPipelining: false,
     maxRetriesPerRequest: role === 'patient' ? null : 1,
     ...(tls ? { tls } : {}),
   };
   const redis = config.url
-    ? new Redis(config.url, options)
-    : new Redis({
+    ? new CoalescingRedis(config.url, options)
+    : new CoalescingRedis({
         ...options,
         host: config.host,
         port: config.port,
