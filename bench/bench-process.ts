@@ -106,19 +106,25 @@ export function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
-export function cpuMsOf(pid: number): number {
+/** User + system CPU ms of a process (/proc/<pid>/stat), with its reaped children's when `children`. */
+export function cpuMsOf(pid: number, children = false): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  const own = Number(fields[11]) + Number(fields[12]);
+  return (children ? own + Number(fields[13]) + Number(fields[14]) : own) * TICK_MS;
 }
 
-/** CPU ms used so far by every process of a command name (all PostgreSQL backends, say). */
+/**
+ * CPU ms used so far by every process of a command name (all PostgreSQL backends, say), including
+ * what their exited children used (a backend that ended is counted in its postmaster's cutime/cstime;
+ * without that, a backend ending during a measurement would take its CPU with it).
+ */
 export function cpuMsOfCommand(command: string): number {
   let total = 0;
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === command) total += cpuMsOf(Number(entry));
+      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === command) total += cpuMsOf(Number(entry), true);
     } catch {
       // the process ended meanwhile
     }

@@ -11,7 +11,7 @@ import { connectionsByPid } from './redis-stats.js';
 import { type BenchResults, type StackResult, writeReport } from './report.js';
 import { type MeasuredLoad, createBenchFlow, measureLoad } from './scenarios.js';
 import { Stack, type StackSpec } from './stack.js';
-import { runSoak } from './soak.js';
+import { runMainSoak, runQueueSoak } from './soak.js';
 
 /**
  * `npm run bench`: starts everything itself (fake LLM, redis-server, PostgreSQL, the server in each
@@ -23,7 +23,10 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     'no-soak': { type: 'boolean', default: false },
-    'soak-streams': { type: 'string', default: '10000' },
+    /** Streams of each soak (10,000); given with --quick, the quick run includes the soaks. */
+    'soak-streams': { type: 'string' },
+    /** Which soaks to run: queue, main or both (the TTFT target compares them). */
+    soak: { type: 'string', default: 'queue,main' },
   },
 });
 const quick = values.quick === true;
@@ -37,7 +40,8 @@ const STACKS: StackSpec[] = [
 ];
 
 const JSON_MODEL = 'fake;tokens=50';
-const STREAM_MODEL = 'fake;tokens=50;delay=20';
+const STREAM_TOKENS = 50;
+const STREAM_MODEL = `fake;tokens=${STREAM_TOKENS};delay=20`;
 const totals = (concurrency: number) => (quick ? [200, 600, 1500] : [1000, 4000, 10000])[[1, 20, 100].indexOf(concurrency)]!;
 
 function log(message: string): void {
@@ -60,7 +64,7 @@ async function benchStack(spec: StackSpec, services: { redisUrl: string; postgre
       log(`${spec.name}: json c=${concurrency}: ${result.throughput}/s p50 ${result.latencyMs.p50} ms, errors ${result.errors + result.wrong}`);
       json.push(result);
     }
-    const stream = await measureLoad(stack, streamFlow, { mode: 'stream', concurrency: 20, total: quick ? 100 : 400, ...(redisFor ? { inspector: redisFor } : {}) });
+    const stream = await measureLoad(stack, streamFlow, { mode: 'stream', concurrency: 20, total: quick ? 100 : 400, tokens: STREAM_TOKENS, ...(redisFor ? { inspector: redisFor } : {}) });
     log(`${spec.name}: stream c=20: ttft p50 ${stream.ttftMs?.p50} ms, gap p50 ${stream.gapMs?.p50} ms, errors ${stream.errors + stream.wrong}`);
     const afterLoad = Object.fromEntries(stack.processes.map((p) => [p.name.split('/').pop()!, p.memory().rssMiB]));
     const peak = Object.fromEntries(stack.processes.map((p) => [p.name.split('/').pop()!, p.memory().peakMiB]));
@@ -98,15 +102,19 @@ async function main(): Promise<void> {
   const services = { redisUrl: redis.url, postgres, fakeUrl };
   const results: BenchResults = {
     date: startedAt.toISOString(),
-    command: `npm run bench${quick ? ' -- --quick' : ''}`,
+    command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     stacks: [],
   };
   try {
     const selected = values.only ? STACKS.filter((s) => values.only!.split(',').includes(s.name)) : STACKS;
     for (const spec of selected) results.stacks.push(await benchStack(spec, services, inspector));
-    if (!quick && !values['no-soak']) {
-      results.soak = await runSoak(services, inspector, Number(values['soak-streams']), log);
+    const soaks = values['no-soak'] || (quick && values['soak-streams'] === undefined) ? [] : values.soak!.split(',');
+    if (soaks.length > 0) {
+      const streams = Number(values['soak-streams'] ?? 10000);
+      const queue = soaks.includes('queue') ? await runQueueSoak(services, inspector, streams, log) : undefined;
+      const main = soaks.includes('main') ? await runMainSoak(services, streams, log) : undefined;
+      results.soak = { streams, ...(queue ? { queue: queue.stream, leak: queue.leak } : {}), ...(main ? { main } : {}) };
     }
   } finally {
     inspector.disconnect();

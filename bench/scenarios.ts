@@ -35,6 +35,8 @@ export const FAKE_LLM_COMM = 'aim-fake-llm';
 
 export interface MeasuredLoad extends LoadResult {
   concurrency: number;
+  /** LLM tokens per prediction (streaming loads), for CPU per token. */
+  tokens?: number;
   /** CPU ms per successful prediction, per process. */
   cpuMsPerPrediction: Record<string, number>;
   /**
@@ -49,7 +51,7 @@ export interface MeasuredLoad extends LoadResult {
 export async function measureLoad(
   stack: Stack,
   flow: FlowHandle,
-  options: { mode: 'json' | 'stream'; concurrency: number; total: number; rampSeconds?: number; inspector?: Redis },
+  options: { mode: 'json' | 'stream'; concurrency: number; total: number; rampSeconds?: number; inspector?: Redis; tokens?: number },
 ): Promise<MeasuredLoad> {
   const cpuBefore = new Map(stack.processes.map((p) => [p.name, p.cpuMs()]));
   const sharedBefore = sharedCpu();
@@ -93,5 +95,5 @@ export async function measureLoad(
       byCommand: Object.fromEntries(Object.entries(delta.byCommand).map(([k, v]) => [k, per(v)])),
     };
   }
-  return { ...result, concurrency: options.concurrency, cpuMsPerPrediction, ...(redis ? { redis } : {}) };
+  return { ...result, concurrency: options.concurrency, ...(options.tokens ? { tokens: options.tokens } : {}), cpuMsPerPrediction, ...(redis ? { redis } : {}) };
 }
