@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { RunEventWriter, type RunEventTransport, type StoredEvent } from '../../src/runner/run-events.js';
+
+/** A transport whose writes the test completes (or fails) by hand, recording what each write carried. */
+class HeldTransport implements RunEventTransport {
+  readonly writes: StoredEvent[][] = [];
+  private pending: Array<{ resolve: () => void; reject: (error: Error) => void }> = [];
+
+  write(events: StoredEvent[]): Promise<void> {
+    this.writes.push(events);
+    return new Promise((resolve, reject) => this.pending.push({ resolve, reject }));
+  }
+
+  complete(): void {
+    this.pending.shift()!.resolve();
+  }
+
+  fail(): void {
+    this.pending.shift()!.reject(new Error('Redis is gone'));
+  }
+}
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+const parse = (e: StoredEvent) => ({ id: e.id, ...(JSON.parse(e.json) as { event: string; data: unknown }) });
+
+describe('RunEventWriter (queue mode: events to Redis)', () => {
+  it('sends a run\'s first event in the turn it was emitted, and holds later ones only while a write is in flight', async () => {
+    const transport = new HeldTransport();
+    const writer = new RunEventWriter(transport, 1, true);
+    writer.emit({ event: 'start', data: '' });
+    writer.emit({ event: 'token', data: 'He' });
+    await turn();
+    expect(transport.writes.map((w) => w.map(parse))).toEqual([[{ id: 1, event: 'start', data: '' }, { id: 2, event: 'token', data: 'He' }]]);
+    // While that write is in flight, tokens gather (joined into one) and wait for it.
+    writer.emit({ event: 'token', data: 'll' });
+    await turn();
+    writer.emit({ event: 'token', data: 'o' });
+    await turn();
+    expect(transport.writes).toHaveLength(1);
+    transport.complete();
+    await turn();
+    expect(transport.writes.at(-1)!.map(parse)).toEqual([{ id: 3, event: 'token', data: 'llo' }]);
+    // Nothing in flight: the next token goes at once.
+    transport.complete();
+    await turn();
+    writer.emit({ event: 'token', data: '!' });
+    await turn();
+    expect(transport.writes.at(-1)!.map(parse)).toEqual([{ id: 4, event: 'token', data: '!' }]);
+    transport.complete();
+    await turn();
+    writer.emit({ event: 'end', data: '[DONE]' });
+    const flushed = writer.flush();
+    // With nothing in flight, flush issues the write before it returns (the worker's completion of the
+    // job then rides in the same Redis write).
+    expect(transport.writes.at(-1)!.map(parse)).toEqual([{ id: 5, event: 'end', data: '[DONE]' }]);
+    transport.complete();
+    await flushed;
+    expect(writer.lastId).toBe(5);
+  });
+
+  it('writes nothing after a failed write, so readers never see a hole, and flush reports the failure', async () => {
+    const transport = new HeldTransport();
+    const writer = new RunEventWriter(transport, 1, true);
+    writer.emit({ event: 'token', data: 'a' });
+    await turn();
+    writer.emit({ event: 'token', data: 'b' });
+    transport.fail();
+    await turn();
+    writer.emit({ event: 'token', data: 'c' });
+    await turn();
+    expect(transport.writes).toHaveLength(1);
+    await expect(writer.flush()).rejects.toThrow('Redis is gone');
+  });
+});
