@@ -69,23 +69,25 @@ export interface LeakCheck {
 }
 
 /**
- * The queue-mode soak: one server and one worker (default WORKER_CONCURRENCY). First the leak check
- * (worker RSS after 1,000 and after 10,000 runs), then the streaming soak.
+ * The queue-mode soak, each part on a fresh server and worker (default WORKER_CONCURRENCY), so the
+ * streaming soak starts as main mode's does: first the leak check (worker RSS after 1,000 and after
+ * 10,000 runs), then the streaming soak.
  */
 export async function runQueueSoak(services: Services, inspector: Redis, streams: number, log: (message: string) => void): Promise<{ stream: StreamSoak; leak: LeakCheck }> {
-  log(`soak (queue): starting one server and one worker for ${streams} concurrent streams`);
+  log('soak (queue): leak check, one server and one worker');
   const spec: StackSpec = { name: 'soak-queue-1w-postgres', mode: 'queue', database: 'postgres', workers: 1 };
-  const stack = await Stack.start(spec, services, await freePort(), {}, ['--heapsnapshot-signal=SIGUSR2']);
+  let leak: LeakCheck;
+  const leakStack = await Stack.start(spec, services, await freePort(), {}, ['--heapsnapshot-signal=SIGUSR2']);
   try {
-    const worker = stack.workers[0]!;
-    const quickFlow = await createBenchFlow(stack, services.fakeUrl, 'fake;tokens=20');
-    await measureLoad(stack, quickFlow, { mode: 'json', concurrency: 50, total: 1000 });
+    const worker = leakStack.workers[0]!;
+    const quickFlow = await createBenchFlow(leakStack, services.fakeUrl, 'fake;tokens=20');
+    await measureLoad(leakStack, quickFlow, { mode: 'json', concurrency: 50, total: 1000 });
     const after1k = worker.memory().rssMiB;
-    const after1kGc = await worker.memoryAfterGc(stack.directory);
-    const leakLoad = await measureLoad(stack, quickFlow, { mode: 'json', concurrency: 50, total: 9000 });
+    const after1kGc = await worker.memoryAfterGc(leakStack.directory);
+    const leakLoad = await measureLoad(leakStack, quickFlow, { mode: 'json', concurrency: 50, total: 9000 });
     const after10k = worker.memory().rssMiB;
-    const after10kGc = await worker.memoryAfterGc(stack.directory);
-    const leak = {
+    const after10kGc = await worker.memoryAfterGc(leakStack.directory);
+    leak = {
       workerRssAfter1kMiB: after1k,
       workerRssAfter10kMiB: after10k,
       workerRssAfter1kGcMiB: after1kGc,
@@ -93,6 +95,12 @@ export async function runQueueSoak(services: Services, inspector: Redis, streams
       errors: leakLoad.errors + leakLoad.wrong,
     };
     log(`soak (queue): worker RSS after 1,000 runs ${after1k} MiB (${after1kGc} after GC), after 10,000 ${after10k} MiB (${after10kGc} after GC), errors ${leak.errors}`);
+  } finally {
+    await leakStack.stop();
+  }
+  log(`soak (queue): one server and one worker for ${streams} concurrent streams`);
+  const stack = await Stack.start(spec, services, await freePort());
+  try {
     const stream = await streamSoak(stack, services, streams, inspector);
     log(`soak (queue): ${describe(stream, streams)}`);
     return { stream, leak };
