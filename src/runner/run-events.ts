@@ -19,19 +19,25 @@ export function serializeEvent(id: number, event: RunEvent): StoredEvent {
 
 export interface RunEventTransport {
   write(events: StoredEvent[]): Promise<void> | void;
+  /** Told when a write is scheduled for this turn's check phase (a transport may prepare its socket). */
+  writeScheduled?(): void;
   /** Told once the run is known (claimed): a transport may keep streaming runs' events only. */
   describeRun?(run: { streaming: boolean }): void;
 }
 
 /**
  * The sink a run's executor emits into. It numbers events and hands them to a transport, either at
- * once (in-process) or coalesced (Redis): events wait while the previous write is in flight and then
- * go out together, consecutive tokens joined into one (the same text). So a run's first event leaves
- * in the event-loop turn it was emitted in, and a token is never held longer than one Redis round trip
- * (no timer: the inter-token gap stays what the LLM produced), while under load a write carries more
- * events and the cost per token falls.
+ * once (in-process) or coalesced (Redis). Coalesced: consecutive tokens are joined into one (the same
+ * text), a run's events wait while its previous write is in flight and then go out together, and all
+ * writers of the process drain together in the check phase of the turn they had something to write
+ * (one socket write for every run's batch). No timer: a token is held at most one Redis round trip,
+ * so the inter-token gap stays what the LLM produced, while under load a write carries more events.
  */
 export class RunEventWriter implements RunEventSink {
+  /** Writers with events to write: one setImmediate drains them all. */
+  private static readonly due = new Set<RunEventWriter>();
+  private static draining = false;
+
   private pending: RunEvent[] = [];
   private scheduled = false;
   private writing: Promise<void> | undefined;
@@ -59,10 +65,19 @@ export class RunEventWriter implements RunEventSink {
     } else {
       this.pending.push(event);
     }
-    if (!this.scheduled && !this.writing) {
-      this.scheduled = true;
-      setImmediate(() => this.drain());
-    }
+    if (!this.writing) this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const all = RunEventWriter;
+    all.due.add(this);
+    if (all.draining) return;
+    all.draining = true;
+    setImmediate(all.drainDue);
+    // Queued after the drain: the transport's writes leave in this check phase, not the next.
+    this.transport.writeScheduled?.();
   }
 
   describeRun(run: { streaming: boolean }): void {
@@ -82,8 +97,16 @@ export class RunEventWriter implements RunEventSink {
     if (this.failure !== undefined) throw this.failure;
   }
 
+  private static drainDue(this: void): void {
+    RunEventWriter.draining = false;
+    const writers = [...RunEventWriter.due];
+    RunEventWriter.due.clear();
+    for (const writer of writers) writer.drain();
+  }
+
   private drain(): void {
     this.scheduled = false;
+    RunEventWriter.due.delete(this);
     if (this.writing || this.pending.length === 0) return;
     // After a failed write nothing more is written: a reader never sees a hole in the ids.
     if (this.failure !== undefined) {
@@ -95,7 +118,7 @@ export class RunEventWriter implements RunEventSink {
     const written = (async () => this.transport.write(batch))().then(
       () => {
         this.writing = undefined;
-        this.drain();
+        if (this.pending.length > 0) this.schedule();
       },
       (error: unknown) => {
         this.failure ??= error;

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeRedis, createRedis } from '../../src/runner/queue/redis-connection.js';
+import { type CoalescingRedis, closeRedis, createRedis } from '../../src/runner/queue/redis-connection.js';
 import { RunWorker } from '../../src/worker/run-worker.js';
 import { RedisServer } from '../support/redis-server.js';
 import { testLogger } from '../support/test-logger.js';
@@ -57,6 +57,32 @@ describe('Redis round trips of the product connections and the worker', () => {
     // A later turn is a later write.
     await connection.get('batch:a');
     expect(writes).toBe(2);
+  });
+
+  it('a command issued from an immediate queued before a hold leaves in that check phase, not a turn later', async () => {
+    const connection = connect('fail-fast') as CoalescingRedis;
+    await ready(connection);
+    const socket = connection.stream as Socket & { _write: (...a: unknown[]) => void; _writev: (...a: unknown[]) => void };
+    let writes = 0;
+    const write = socket._write.bind(socket);
+    const writev = socket._writev.bind(socket);
+    socket._write = (...args) => ((writes += 1), write(...args));
+    socket._writev = (...args) => ((writes += 1), writev(...args));
+    const seen = async (hold: boolean) => {
+      const before = writes;
+      let reply: Promise<unknown> = Promise.resolve();
+      const sent = new Promise<number>((resolve) => {
+        setImmediate(() => (reply = connection.set('hold:a', '1')));
+        if (hold) connection.holdWritesForThisTurn();
+        // Queued after both: runs at the end of the same check phase.
+        setImmediate(() => resolve(writes - before));
+      });
+      const count = await sent;
+      await reply;
+      return count;
+    };
+    expect(await seen(false)).toBe(0);
+    expect(await seen(true)).toBe(1);
   });
 
   it('an idle worker takes a job with one fetch round trip and one blocking wait, not four fetches and two waits', async () => {

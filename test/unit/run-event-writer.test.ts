@@ -21,6 +21,13 @@ class HeldTransport implements RunEventTransport {
 }
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
+/** Waits for the transport's next write (a completed write's followers go out in a later check phase). */
+async function nextWrite(transport: HeldTransport): Promise<StoredEvent[]> {
+  const count = transport.writes.length;
+  while (transport.writes.length === count) await turn();
+  return transport.writes.at(-1)!;
+}
+
 const parse = (e: StoredEvent) => ({ id: e.id, ...(JSON.parse(e.json) as { event: string; data: unknown }) });
 
 describe('RunEventWriter (queue mode: events to Redis)', () => {
@@ -38,11 +45,10 @@ describe('RunEventWriter (queue mode: events to Redis)', () => {
     await turn();
     expect(transport.writes).toHaveLength(1);
     transport.complete();
-    await turn();
-    expect(transport.writes.at(-1)!.map(parse)).toEqual([{ id: 3, event: 'token', data: 'llo' }]);
-    // Nothing in flight: the next token goes at once.
+    expect((await nextWrite(transport)).map(parse)).toEqual([{ id: 3, event: 'token', data: 'llo' }]);
     transport.complete();
     await turn();
+    // Nothing in flight: the next token goes in the turn it was emitted.
     writer.emit({ event: 'token', data: '!' });
     await turn();
     expect(transport.writes.at(-1)!.map(parse)).toEqual([{ id: 4, event: 'token', data: '!' }]);
@@ -50,12 +56,21 @@ describe('RunEventWriter (queue mode: events to Redis)', () => {
     await turn();
     writer.emit({ event: 'end', data: '[DONE]' });
     const flushed = writer.flush();
-    // With nothing in flight, flush issues the write before it returns (the worker's completion of the
-    // job then rides in the same Redis write).
+    // flush issues the write before it returns (the worker's completion of the job rides in the same write).
     expect(transport.writes.at(-1)!.map(parse)).toEqual([{ id: 5, event: 'end', data: '[DONE]' }]);
     transport.complete();
     await flushed;
     expect(writer.lastId).toBe(5);
+  });
+
+  it('drains every run\'s events in the same turn', async () => {
+    const transports = [new HeldTransport(), new HeldTransport(), new HeldTransport()];
+    const writers = transports.map((t) => new RunEventWriter(t, 1, true));
+    writers.forEach((w, i) => w.emit({ event: 'token', data: `run ${i}` }));
+    expect(transports.map((t) => t.writes.length)).toEqual([0, 0, 0]);
+    await turn();
+    expect(transports.map((t) => t.writes.length)).toEqual([1, 1, 1]);
+    for (const t of transports) t.complete();
   });
 
   it('writes nothing after a failed write, so readers never see a hole, and flush reports the failure', async () => {

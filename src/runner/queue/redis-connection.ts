@@ -18,20 +18,42 @@ export type RedisRole =
  * command on its own, in order.
  */
 export class CoalescingRedis extends Redis {
-  private corked = false;
+  /** The socket held corked until the check phase (a reconnect brings a new one). */
+  private corked: Redis['stream'] | undefined;
+  /** Holds taken so far; only the latest one's immediate uncorks, after deferring an earlier one once. */
+  private holds = 0;
+  private deferred = false;
 
   override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
     // Commands of an explicit pipeline (`stream` set) are written by the pipeline itself.
-    if (!stream && !this.corked && this.status === 'ready' && this.stream?.writable) {
-      const socket = this.stream;
-      socket.cork();
-      this.corked = true;
-      setImmediate(() => {
-        this.corked = false;
-        socket.uncork();
-      });
-    }
+    if (!stream && this.corked !== this.stream) this.holdWritesForThisTurn();
     return super.sendCommand(command, stream);
+  }
+
+  /**
+   * Holds this connection's writes until this turn's check phase. A command issued from a setImmediate
+   * callback would otherwise leave a turn later: a caller about to write from one (queued before this
+   * call) holds the connection first, and the uncork then runs after that callback. A later hold
+   * defers an earlier one's uncork, but only once, so writes are never held past a second check phase.
+   */
+  holdWritesForThisTurn(): void {
+    const socket = this.stream;
+    if (this.status !== 'ready' || !socket?.writable) return;
+    if (this.corked !== socket) {
+      socket.cork();
+      this.corked = socket;
+      this.deferred = false;
+    }
+    const hold = ++this.holds;
+    setImmediate(() => {
+      if (this.corked !== socket) return;
+      if (hold !== this.holds && !this.deferred) {
+        this.deferred = true;
+        return;
+      }
+      this.corked = undefined;
+      socket.uncork();
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { RunEventTransport, StoredEvent } from '../run-events.js';
 import { decodeEntries, encodeBatch } from './event-batch.js';
+import { CoalescingRedis } from './redis-connection.js';
 import type { RunStreamKeys } from './run-stream-keys.js';
 
 /** Entries one run's stream keeps at most (the same bound as the in-process buffer). */
@@ -27,6 +28,11 @@ export class RedisEventTransport implements RunEventTransport {
 
   describeRun(run: { streaming: boolean }): void {
     this.persist = run.streaming;
+  }
+
+  /** The batch is written from a setImmediate callback: held so, it leaves in this turn's check phase. */
+  writeScheduled(): void {
+    if (this.redis instanceof CoalescingRedis) this.redis.holdWritesForThisTurn();
   }
 
   async write(events: StoredEvent[]): Promise<void> {
