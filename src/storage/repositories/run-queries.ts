@@ -14,6 +14,9 @@ const MESSAGE_COLUMNS = Object.keys(
 
 const slotsOf = <K extends string>(columns: readonly K[], slot: (name: string) => string, prefix = '') =>
   Object.fromEntries(columns.map((c) => [c, slot(prefix + c)])) as Record<K, string>;
+/** Slot names of `count` message rows, in the order `messageValues` lists their values. */
+const messageSlots = (count: number) => Array.from({ length: count }, (_, i) => MESSAGE_COLUMNS.map((c) => `m${i}.${c}`)).flat();
+const messageValues = (rows: ChatMessageTable[]) => rows.flatMap((row) => MESSAGE_COLUMNS.map((c) => row[c]));
 
 /**
  * The statements a prediction runs on the run table (insert, claim, end), built once per shape with
@@ -45,11 +48,11 @@ export class RunQueries {
     const insert = this.shape(`insert:${columns.join(',')}`, () =>
       new ReusableQuery(columns, (slot) => this.db.insertInto('run').values(slotsOf(columns, slot) as unknown as RunTable)),
     );
-    await this.db.executeQuery(insert.bind(row as unknown as Record<string, unknown>));
+    await this.db.executeQuery(insert.bind(columns.map((c) => row[c])));
   }
 
   async claim(id: string, now: string): Promise<Selectable<RunTable> | undefined> {
-    const result = await this.db.executeQuery<Selectable<RunTable>>(this.claimStatement.bind({ id, now }));
+    const result = await this.db.executeQuery<Selectable<RunTable>>(this.claimStatement.bind([id, now]));
     return result.rows[0];
   }
 
@@ -59,18 +62,15 @@ export class RunQueries {
    */
   async finish(values: { id: string; status: string; result: string | null; error: string | null; finishedDate: string; attempt?: number }, messages: ChatMessageTable[]): Promise<boolean> {
     const fenced = values.attempt !== undefined;
-    const bound: Record<string, unknown> = { ...values };
-    messages.forEach((row, i) => {
-      for (const column of MESSAGE_COLUMNS) bound[`m${i}.${column}`] = row[column];
-    });
+    const end = [values.id, values.status, values.result, values.error, values.finishedDate, ...(fenced ? [values.attempt] : [])];
     if (messages.length === 0 || this.dialect === 'postgres') {
-      const result = await this.db.executeQuery(this.endStatement(fenced, messages.length).bind(bound));
+      const result = await this.db.executeQuery(this.endStatement(fenced, messages.length).bind([...end, ...messageValues(messages)]));
       return Number(result.numAffectedRows ?? 0n) > 0;
     }
     return this.db.transaction().execute(async (trx) => {
-      const ended = await trx.executeQuery(this.endStatement(fenced, 0).bind(bound));
+      const ended = await trx.executeQuery(this.endStatement(fenced, 0).bind(end));
       if (Number(ended.numAffectedRows ?? 0n) === 0) return false;
-      await trx.executeQuery(this.messageInsert(messages.length).bind(bound));
+      await trx.executeQuery(this.messageInsert(messages.length).bind(messageValues(messages)));
       return true;
     });
   }
@@ -85,7 +85,8 @@ export class RunQueries {
   }
 
   private endStatement(fenced: boolean, messages: number): ReusableQuery {
-    const names = ['id', 'status', 'result', 'error', 'finishedDate', ...(fenced ? ['attempt'] : [])];
+    // In the order `finish` lists the values.
+    const names = ['id', 'status', 'result', 'error', 'finishedDate', ...(fenced ? ['attempt'] : []), ...messageSlots(messages)];
     return this.shape(`end:${fenced}:${messages}`, () =>
       new ReusableQuery(names, (slot) => {
         const update = this.db
@@ -108,7 +109,7 @@ export class RunQueries {
 
   private messageInsert(messages: number): ReusableQuery {
     return this.shape(`messages:${messages}`, () =>
-      new ReusableQuery([], (slot) =>
+      new ReusableQuery(messageSlots(messages), (slot) =>
         this.db.insertInto('chat_message').values(
           Array.from({ length: messages }, (_, i) => slotsOf(MESSAGE_COLUMNS, slot, `m${i}.`) as unknown as ChatMessageTable),
         ),
