@@ -7,6 +7,17 @@ import { RunWorker } from '../../src/worker/run-worker.js';
 import { RedisServer } from '../support/redis-server.js';
 import { testLogger } from '../support/test-logger.js';
 
+/** Counts the socket writes of a connection (each is one write or writev system call). */
+function countWrites(connection: Redis): { count: number } {
+  const socket = connection.stream as Socket & { _write: (...a: unknown[]) => void; _writev: (...a: unknown[]) => void };
+  const counter = { count: 0 };
+  const write = socket._write.bind(socket);
+  const writev = socket._writev.bind(socket);
+  socket._write = (...args) => ((counter.count += 1), write(...args));
+  socket._writev = (...args) => ((counter.count += 1), writev(...args));
+  return counter;
+}
+
 /**
  * Issue 12: queue mode's Redis round trips. A dedicated redis-server, so that INFO commandstats counts
  * this file's commands only.
@@ -36,12 +47,7 @@ describe('Redis round trips of the product connections and the worker', () => {
   it('sends the commands of one event-loop turn in one socket write, each resolving with its own reply in order', async () => {
     const connection = connect('fail-fast');
     await ready(connection);
-    const socket = connection.stream as Socket & { _write: (...a: unknown[]) => void; _writev: (...a: unknown[]) => void };
-    let writes = 0;
-    const write = socket._write.bind(socket);
-    const writev = socket._writev.bind(socket);
-    socket._write = (...args) => ((writes += 1), write(...args));
-    socket._writev = (...args) => ((writes += 1), writev(...args));
+    const writes = countWrites(connection);
     const replies = await Promise.all([
       connection.set('batch:a', '1'),
       connection.incr('batch:a'),
@@ -50,32 +56,27 @@ describe('Redis round trips of the product connections and the worker', () => {
       connection.xadd('batch:stream', '*', 'd', 'payload'),
       connection.del('batch:a'),
     ]);
-    expect(writes).toBe(1);
+    expect(writes.count).toBe(1);
     expect(replies.slice(0, 4)).toEqual(['OK', 2, '2', 0]);
     expect(replies[4]).toMatch(/^\d+-\d+$/);
     expect(replies[5]).toBe(1);
     // A later turn is a later write.
     await connection.get('batch:a');
-    expect(writes).toBe(2);
+    expect(writes.count).toBe(2);
   });
 
   it('a command issued from an immediate queued before a hold leaves in that check phase, not a turn later', async () => {
     const connection = connect('fail-fast') as CoalescingRedis;
     await ready(connection);
-    const socket = connection.stream as Socket & { _write: (...a: unknown[]) => void; _writev: (...a: unknown[]) => void };
-    let writes = 0;
-    const write = socket._write.bind(socket);
-    const writev = socket._writev.bind(socket);
-    socket._write = (...args) => ((writes += 1), write(...args));
-    socket._writev = (...args) => ((writes += 1), writev(...args));
+    const writes = countWrites(connection);
     const seen = async (hold: boolean) => {
-      const before = writes;
+      const before = writes.count;
       let reply: Promise<unknown> = Promise.resolve();
       const sent = new Promise<number>((resolve) => {
         setImmediate(() => (reply = connection.set('hold:a', '1')));
         if (hold) connection.holdWritesForThisTurn();
         // Queued after both: runs at the end of the same check phase.
-        setImmediate(() => resolve(writes - before));
+        setImmediate(() => resolve(writes.count - before));
       });
       const count = await sent;
       await reply;
