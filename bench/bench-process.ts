@@ -115,19 +115,27 @@ export function cpuMsOf(pid: number, children = false): number {
 }
 
 /**
- * CPU ms used so far by every process of a command name (all PostgreSQL backends, say), including
- * what their exited children used (a backend that ended is counted in its postmaster's cutime/cstime;
- * without that, a backend ending during a measurement would take its CPU with it).
+ * CPU ms used so far by a process and all its descendants (PostgreSQL's postmaster and its backends,
+ * say), the exited ones included: a child that ended is counted in its parent's cutime/cstime once
+ * reaped. Other processes of the same name on the machine (other test runs) are not counted.
  */
-export function cpuMsOfCommand(command: string): number {
-  let total = 0;
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === command) total += cpuMsOf(Number(entry), true);
-    } catch {
-      // the process ended meanwhile
-    }
+export function cpuMsOfTree(pid: number): number {
+  let total: number;
+  try {
+    total = cpuMsOf(pid, true);
+  } catch {
+    return 0; // ended meanwhile
   }
+  for (const child of childrenOf(pid)) total += cpuMsOfTree(child);
   return total;
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return fs
+      .readdirSync(`/proc/${pid}/task`)
+      .flatMap((tid) => fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+  } catch {
+    return [];
+  }
 }

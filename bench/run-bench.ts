@@ -9,7 +9,7 @@ import { RedisServer } from '../test/support/redis-server.js';
 import { BenchProcess, ROOT } from './bench-process.js';
 import { connectionsByPid } from './redis-stats.js';
 import { type BenchResults, type StackResult, writeReport } from './report.js';
-import { type MeasuredLoad, createBenchFlow, measureLoad } from './scenarios.js';
+import { type MeasuredLoad, createBenchFlow, measureLoad, measureSharedProcesses } from './scenarios.js';
 import { Stack, type StackSpec } from './stack.js';
 import { runMainSoak, runQueueSoak } from './soak.js';
 
@@ -99,6 +99,7 @@ async function main(): Promise<void> {
   const redis = await RedisServer.start();
   const postgres = await PostgresServer.start();
   const inspector = new Redis(redis.url, { connectionName: 'bench-inspector' });
+  measureSharedProcesses({ redis: redis.pid, postgres: postgres.pid, fakeLlm: fake.pid });
   const services = { redisUrl: redis.url, postgres, fakeUrl };
   const results: BenchResults = {
     date: startedAt.toISOString(),

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { llmChainFlow } from '../test/fixtures/chatflows.js';
 import { expectedAnswer } from '../test/fixtures/fake-llm-server.js';
-import { BenchProcess, cpuMsOfCommand } from './bench-process.js';
+import { BenchProcess, cpuMsOfTree } from './bench-process.js';
 import type { LoadResult } from './load-generator.js';
 import { type CommandStats, commandStats, statsDelta } from './redis-stats.js';
 import type { Stack } from './stack.js';
@@ -25,13 +25,18 @@ export async function createBenchFlow(stack: Stack, fakeUrl: string, model: stri
   return { id: created.id, model, expected: expectedAnswer(model, '') };
 }
 
-/** CPU of the shared services (every redis-server, PostgreSQL and fake-LLM process on the machine). */
-function sharedCpu(): Record<string, number> {
-  return { redis: cpuMsOfCommand('redis-server'), postgres: cpuMsOfCommand('postgres'), fakeLlm: cpuMsOfCommand(FAKE_LLM_COMM) };
+/** The shared services' root processes (redis-server, PostgreSQL's postmaster, the fake LLM), by name. */
+const sharedProcesses: Record<string, number> = {};
+
+/** Tells the measurements which processes are the shared services (their CPU is measured per load). */
+export function measureSharedProcesses(pids: Record<string, number | undefined>): void {
+  for (const [name, pid] of Object.entries(pids)) if (pid !== undefined) sharedProcesses[name] = pid;
 }
 
-/** The fake LLM runs as `node`; bench/fake-llm-process sets this process title. */
-export const FAKE_LLM_COMM = 'aim-fake-llm';
+/** CPU of the shared services: each one's process tree (all PostgreSQL backends, say). */
+function sharedCpu(): Record<string, number> {
+  return Object.fromEntries(Object.entries(sharedProcesses).map(([name, pid]) => [name, cpuMsOfTree(pid)]));
+}
 
 export interface MeasuredLoad extends LoadResult {
   concurrency: number;
