@@ -3,6 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** Node options of the product's processes in the Docker image (NODE_OPTIONS) and `npm start` / `npm run start-worker`. */
+export const PRODUCT_NODE_ARGS = ['--max-semi-space-size=64'];
+
 /** dist/bench → the project root. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST = path.join(ROOT, 'dist');
@@ -27,8 +30,10 @@ export class BenchProcess {
 
   /** Runs a built JavaScript file of this project with node (no TypeScript loader). */
   static node(name: string, script: string, args: string[], env: Record<string, string>, extraNodeArgs: string[] = []): BenchProcess {
-    // AIM_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the product's processes.
-    const nodeArgs = [...(script.startsWith('src/') ? (process.env.AIM_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean) : []), ...extraNodeArgs];
+    // The product's processes run as the Docker image and the npm scripts run them (PRODUCT_NODE_ARGS);
+    // AIM_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") adds to them, to profile.
+    const product = script.startsWith('src/') ? [...PRODUCT_NODE_ARGS, ...(process.env.AIM_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)] : [];
+    const nodeArgs = [...product, ...extraNodeArgs];
     const child = spawn(process.execPath, [...nodeArgs, path.join(DIST, script), ...args], {
       cwd: env.DATABASE_PATH ?? ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
