@@ -23,6 +23,9 @@ RUN npm run build \
 
 FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
+# A young generation of 64 MiB a semi-space instead of 16: under many concurrent streams, scavenges ran
+# 4-5x as often and took 55% more time (README, Benchmark).
+ENV NODE_OPTIONS=--max-semi-space-size=64
 WORKDIR /app
 COPY --from=builder /app/package.json ./
 COPY --from=builder /app/node_modules ./node_modules

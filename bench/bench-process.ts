@@ -3,6 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** Node options of the product's processes in the Docker image (NODE_OPTIONS) and `npm start` / `npm run start-worker`. */
+export const PRODUCT_NODE_ARGS = ['--max-semi-space-size=64'];
+
 /** dist/bench → the project root. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST = path.join(ROOT, 'dist');
@@ -27,8 +30,10 @@ export class BenchProcess {
 
   /** Runs a built JavaScript file of this project with node (no TypeScript loader). */
   static node(name: string, script: string, args: string[], env: Record<string, string>, extraNodeArgs: string[] = []): BenchProcess {
-    // AIM_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the product's processes.
-    const nodeArgs = [...(script.startsWith('src/') ? (process.env.AIM_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean) : []), ...extraNodeArgs];
+    // The product's processes run as the Docker image and the npm scripts run them (PRODUCT_NODE_ARGS);
+    // AIM_BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") adds to them, to profile.
+    const product = script.startsWith('src/') ? [...PRODUCT_NODE_ARGS, ...(process.env.AIM_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)] : [];
+    const nodeArgs = [...product, ...extraNodeArgs];
     const child = spawn(process.execPath, [...nodeArgs, path.join(DIST, script), ...args], {
       cwd: env.DATABASE_PATH ?? ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
@@ -106,22 +111,36 @@ export function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
-export function cpuMsOf(pid: number): number {
+/** User + system CPU ms of a process (/proc/<pid>/stat), with its reaped children's when `children`. */
+export function cpuMsOf(pid: number, children = false): number {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  const own = Number(fields[11]) + Number(fields[12]);
+  return (children ? own + Number(fields[13]) + Number(fields[14]) : own) * TICK_MS;
 }
 
-/** CPU ms used so far by every process of a command name (all PostgreSQL backends, say). */
-export function cpuMsOfCommand(command: string): number {
-  let total = 0;
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === command) total += cpuMsOf(Number(entry));
-    } catch {
-      // the process ended meanwhile
-    }
+/**
+ * CPU ms used so far by a process and all its descendants (PostgreSQL's postmaster and its backends,
+ * say), the exited ones included: a child that ended is counted in its parent's cutime/cstime once
+ * reaped. Other processes of the same name on the machine (other test runs) are not counted.
+ */
+export function cpuMsOfTree(pid: number): number {
+  let total: number;
+  try {
+    total = cpuMsOf(pid, true);
+  } catch {
+    return 0; // ended meanwhile
   }
+  for (const child of childrenOf(pid)) total += cpuMsOfTree(child);
   return total;
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return fs
+      .readdirSync(`/proc/${pid}/task`)
+      .flatMap((tid) => fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number));
+  } catch {
+    return [];
+  }
 }

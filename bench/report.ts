@@ -1,6 +1,7 @@
 import fs from 'node:fs';
-import type { Percentiles } from './load-generator.js';
+import { at, costTargets, fixedVariableTable, fmt, ratio, tokenCostTable } from './cost-report.js';
 import type { MeasuredLoad } from './scenarios.js';
+import type { LeakCheck, StreamSoak } from './soak.js';
 import type { StackSpec } from './stack.js';
 import { type VectorBenchResult, vectorReport } from './vector-bench.js';
 
@@ -16,18 +17,11 @@ export interface StackResult extends StackSpec {
 
 export interface SoakResult {
   streams: number;
-  ok: number;
-  errors: number;
-  wrong: number;
-  errorSamples: string[];
-  maxInFlight: number;
-  seconds: number;
-  ttftMs?: Percentiles;
-  latencyMs: Percentiles;
-  peakRssMiB: { server: number; worker: number };
-  /** RSS as it is, and after a forced full GC (what is still alive: the leak check's measure). */
-  leak: { workerRssAfter1kMiB: number; workerRssAfter10kMiB: number; workerRssAfter1kGcMiB: number; workerRssAfter10kGcMiB: number; errors: number };
-  redisCommandsPerStream?: number;
+  /** One server and one worker, PostgreSQL. */
+  queue?: StreamSoak;
+  leak?: LeakCheck;
+  /** The same streams against main mode (one server, PostgreSQL). */
+  main?: StreamSoak;
 }
 
 export interface BenchResults {
@@ -39,11 +33,7 @@ export interface BenchResults {
   vector?: VectorBenchResult;
 }
 
-const at = (stack: StackResult | undefined, concurrency: number) => stack?.json.find((j) => j.concurrency === concurrency);
-const fmt = (n: number | undefined, digits = 1) => (n === undefined ? '–' : n.toFixed(digits));
-const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || b === 0 ? undefined : a / b);
-
-interface Target {
+export interface Target {
   what: string;
   goal: string;
   measured: string;
@@ -77,11 +67,17 @@ function targets(results: BenchResults): Target[] {
     });
   }
   const soak = results.soak;
-  if (soak) {
-    list.push({ what: `${soak.streams} concurrent streams`, goal: '0 errors', measured: `${soak.errors + soak.wrong} errors, ${soak.ok} complete`, met: soak.errors + soak.wrong === 0 && soak.ok === soak.streams });
-    list.push({ what: 'soak peak RSS, server', goal: '≤ 1024 MiB', measured: `${fmt(soak.peakRssMiB.server)} MiB`, met: soak.peakRssMiB.server <= 1024 });
-    list.push({ what: 'soak peak RSS, worker', goal: '≤ 1536 MiB', measured: `${fmt(soak.peakRssMiB.worker)} MiB`, met: soak.peakRssMiB.worker <= 1536 });
-    const l = soak.leak;
+  for (const [mode, r] of [['queue', soak?.queue], ['main', soak?.main]] as const) {
+    if (!r) continue;
+    list.push({ what: `${soak!.streams} concurrent streams (${mode})`, goal: '0 errors', measured: `${r.errors + r.wrong} errors, ${r.ok} complete`, met: r.errors + r.wrong === 0 && r.ok === soak!.streams });
+  }
+  if (soak?.queue) {
+    const q = soak.queue;
+    list.push({ what: 'soak peak RSS, server', goal: '≤ 1024 MiB', measured: `${fmt(q.peakRssMiB.server)} MiB`, met: (q.peakRssMiB.server ?? 0) <= 1024 });
+    list.push({ what: 'soak peak RSS, worker', goal: '≤ 1536 MiB', measured: `${fmt(q.peakRssMiB.worker1)} MiB`, met: (q.peakRssMiB.worker1 ?? 0) <= 1536 });
+  }
+  const l = soak?.leak;
+  if (l) {
     const growth = ratio(l.workerRssAfter10kGcMiB, l.workerRssAfter1kGcMiB);
     list.push({
       what: 'worker RSS after 10,000 vs 1,000 runs (after a full GC)',
@@ -90,7 +86,7 @@ function targets(results: BenchResults): Target[] {
       met: growth !== undefined && growth <= 1.1,
     });
   }
-  return list;
+  return [...list, ...costTargets(results)];
 }
 
 function stackTables(results: BenchResults): string[] {
@@ -153,24 +149,42 @@ export function writeReport(results: BenchResults, base: string): string[] {
     ...targets(results).map((t) => `| ${t.what} | ${t.goal} | ${t.measured} | ${t.met === undefined ? '–' : t.met ? 'yes' : 'no'} |`),
     '',
     ...stackTables(results),
+    '',
+    ...fixedVariableTable(results),
+    '',
+    ...tokenCostTable(results),
   ];
   if (results.vector) lines.push('', vectorReport(results.vector));
-  if (results.soak) {
-    const s = results.soak;
-    lines.push(
-      '',
-      '## Soak (one server, one worker, PostgreSQL)',
-      '',
-      `${s.streams} concurrent streaming predictions (20 tokens, 50 ms apart), ramped over 20 s: ${s.ok} complete, ${s.errors} errors, ${s.wrong} wrong, ` +
-        `${s.maxInFlight} in flight at most, ${fmt(s.seconds)} s. TTFT p50 ${fmt(s.ttftMs?.p50)} ms, p99 ${fmt(s.ttftMs?.p99)} ms. ` +
-        `Peak RSS: server ${fmt(s.peakRssMiB.server)} MiB, worker ${fmt(s.peakRssMiB.worker)} MiB. Redis commands per stream: ${fmt(s.redisCommandsPerStream)}.`,
-      '',
-      `Leak check: worker RSS ${fmt(s.leak.workerRssAfter1kMiB)} MiB after 1,000 runs and ${fmt(s.leak.workerRssAfter10kMiB)} MiB after 10,000 as measured; ` +
-        `after a forced full GC (a heap snapshot) ${fmt(s.leak.workerRssAfter1kGcMiB)} and ${fmt(s.leak.workerRssAfter10kGcMiB)} MiB. Errors: ${s.leak.errors}. ` +
-        'Between the two without a GC, V8 grows its heap to fit the load; after one, the difference is what stayed alive.',
-    );
-    if (s.errorSamples.length) lines.push('', 'Error samples:', ...s.errorSamples.map((e) => `- ${e}`));
-  }
+  if (results.soak) lines.push('', ...soakSection(results.soak));
   fs.writeFileSync(`${base}.md`, `${lines.join('\n')}\n`);
   return [`${base}.md`, `${base}.json`];
+}
+
+function soakSection(s: SoakResult): string[] {
+  const lines = [
+    '## Soak (PostgreSQL; queue: one server, one worker)',
+    '',
+    `${s.streams} concurrent streaming predictions (20 tokens, 50 ms apart), ramped over 20 s, against each mode.`,
+    '',
+    '| mode | complete | errors | wrong | in flight at most | duration s | TTFT p50 s | TTFT p99 s | peak RSS MiB | CPU ms / stream | Redis commands / stream |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const [mode, r] of [['queue', s.queue], ['main', s.main]] as const) {
+    if (!r) continue;
+    const rss = Object.entries(r.peakRssMiB).map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
+    const cpu = Object.entries(r.cpuMsPerStream).filter(([k]) => k !== 'load').map(([k, v]) => `${k} ${fmt(v, 2)}`).join(', ');
+    lines.push(
+      `| ${mode} | ${r.ok} | ${r.errors} | ${r.wrong} | ${r.maxInFlight} | ${fmt(r.seconds)} | ${fmt((r.ttftMs?.p50 ?? NaN) / 1000, 2)} | ${fmt((r.ttftMs?.p99 ?? NaN) / 1000, 2)} | ${rss} | ${cpu} | ${fmt(r.redisCommandsPerStream)} |`,
+    );
+  }
+  const l = s.leak;
+  if (l) lines.push(
+    '',
+    `Leak check (queue worker): RSS ${fmt(l.workerRssAfter1kMiB)} MiB after 1,000 runs and ${fmt(l.workerRssAfter10kMiB)} MiB after 10,000 as measured; ` +
+      `after a forced full GC (a heap snapshot) ${fmt(l.workerRssAfter1kGcMiB)} and ${fmt(l.workerRssAfter10kGcMiB)} MiB. Errors: ${l.errors}. ` +
+      'Between the two without a GC, V8 grows its heap to fit the load; after one, the difference is what stayed alive.',
+  );
+  const samples = [...(s.queue?.errorSamples ?? []), ...(s.main?.errorSamples ?? [])];
+  if (samples.length) lines.push('', 'Error samples:', ...samples.map((e) => `- ${e}`));
+  return lines;
 }

@@ -9,9 +9,9 @@ import { RedisServer } from '../test/support/redis-server.js';
 import { BenchProcess, ROOT } from './bench-process.js';
 import { connectionsByPid } from './redis-stats.js';
 import { type BenchResults, type StackResult, writeReport } from './report.js';
-import { type MeasuredLoad, createBenchFlow, measureLoad } from './scenarios.js';
+import { type FlowHandle, type MeasuredLoad, createBenchFlow, measureLoad, measureSharedProcesses } from './scenarios.js';
 import { Stack, type StackSpec } from './stack.js';
-import { runSoak } from './soak.js';
+import { runMainSoak, runQueueSoak } from './soak.js';
 import { runVectorBench } from './vector-bench.js';
 
 /**
@@ -25,7 +25,10 @@ const { values } = parseArgs({
     only: { type: 'string' },
     'no-soak': { type: 'boolean', default: false },
     'no-vector': { type: 'boolean', default: false },
-    'soak-streams': { type: 'string', default: '10000' },
+    /** Streams of each soak (10,000); given with --quick, the quick run includes the soaks. */
+    'soak-streams': { type: 'string' },
+    /** Which soaks to run: queue, main or both (the TTFT target compares them). */
+    soak: { type: 'string', default: 'queue,main' },
   },
 });
 const quick = values.quick === true;
@@ -39,52 +42,76 @@ const STACKS: StackSpec[] = [
 ];
 
 const JSON_MODEL = 'fake;tokens=50';
-const STREAM_MODEL = 'fake;tokens=50;delay=20';
+const STREAM_TOKENS = 50;
+const STREAM_MODEL = `fake;tokens=${STREAM_TOKENS};delay=20`;
 const totals = (concurrency: number) => (quick ? [200, 600, 1500] : [1000, 4000, 10000])[[1, 20, 100].indexOf(concurrency)]!;
 
 function log(message: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 }
 
-async function benchStack(spec: StackSpec, services: { redisUrl: string; postgres: PostgresServer; fakeUrl: string }, inspector: Redis): Promise<StackResult> {
+type Services = { redisUrl: string; postgres: PostgresServer; fakeUrl: string };
+
+/** A stack started for the matrix, with its flows and what it measured so far. */
+interface Running {
+  spec: StackSpec;
+  stack: Stack;
+  jsonFlow: FlowHandle;
+  streamFlow: FlowHandle;
+  idle: Record<string, number>;
+  json: MeasuredLoad[];
+  stream?: MeasuredLoad;
+}
+
+const short = (p: { name: string }) => p.name.split('/').pop()!;
+
+async function startStack(spec: StackSpec, services: Services): Promise<Running> {
   log(`${spec.name}: starting`);
   const stack = await Stack.start(spec, services, await freePort());
-  try {
-    const jsonFlow = await createBenchFlow(stack, services.fakeUrl, JSON_MODEL);
-    const streamFlow = await createBenchFlow(stack, services.fakeUrl, STREAM_MODEL);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const idle = Object.fromEntries(stack.processes.map((p) => [p.name.split('/').pop()!, p.memory().rssMiB]));
-    const redisFor = spec.mode === 'queue' ? inspector : undefined;
-    await measureLoad(stack, jsonFlow, { mode: 'json', concurrency: 20, total: quick ? 200 : 1000 }); // warm-up
-    const json: MeasuredLoad[] = [];
-    for (const concurrency of [1, 20, 100]) {
-      const result = await measureLoad(stack, jsonFlow, { mode: 'json', concurrency, total: totals(concurrency), ...(redisFor ? { inspector: redisFor } : {}) });
-      log(`${spec.name}: json c=${concurrency}: ${result.throughput}/s p50 ${result.latencyMs.p50} ms, errors ${result.errors + result.wrong}`);
-      json.push(result);
+  const jsonFlow = await createBenchFlow(stack, services.fakeUrl, JSON_MODEL);
+  const streamFlow = await createBenchFlow(stack, services.fakeUrl, STREAM_MODEL);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const idle = Object.fromEntries(stack.processes.map((p) => [short(p), p.memory().rssMiB]));
+  return { spec, stack, jsonFlow, streamFlow, idle, json: [] };
+}
+
+/**
+ * Every stack runs each load in turn (json c=1 on all stacks, then c=20 on all, …), so the figures
+ * compared side by side were measured minutes apart at most, not a whole matrix apart: on a machine
+ * whose other load comes and goes, that keeps the ratios between stacks meaningful.
+ */
+async function runMatrix(running: Running[], inspector: Redis): Promise<void> {
+  const redisFor = (r: Running) => (r.spec.mode === 'queue' ? { inspector } : {});
+  for (const r of running) await measureLoad(r.stack, r.jsonFlow, { mode: 'json', concurrency: 20, total: quick ? 200 : 1000 }); // warm-up
+  for (const concurrency of [1, 20, 100]) {
+    for (const r of running) {
+      const result = await measureLoad(r.stack, r.jsonFlow, { mode: 'json', concurrency, total: totals(concurrency), ...redisFor(r) });
+      log(`${r.spec.name}: json c=${concurrency}: ${result.throughput}/s p50 ${result.latencyMs.p50} ms, errors ${result.errors + result.wrong}`);
+      r.json.push(result);
     }
-    const stream = await measureLoad(stack, streamFlow, { mode: 'stream', concurrency: 20, total: quick ? 100 : 400, ...(redisFor ? { inspector: redisFor } : {}) });
-    log(`${spec.name}: stream c=20: ttft p50 ${stream.ttftMs?.p50} ms, gap p50 ${stream.gapMs?.p50} ms, errors ${stream.errors + stream.wrong}`);
-    const afterLoad = Object.fromEntries(stack.processes.map((p) => [p.name.split('/').pop()!, p.memory().rssMiB]));
-    const peak = Object.fromEntries(stack.processes.map((p) => [p.name.split('/').pop()!, p.memory().peakMiB]));
-    const byPid = await connectionsByPid(inspector);
-    // A worker's own connections, plus its BullMQ blocking one (named after the queue, shared out evenly).
-    const blocking = (byPid[`bull:${Buffer.from(stack.env.QUEUE_NAME!).toString('base64')}`] ?? 0) / Math.max(1, stack.workers.length);
-    const connections = Object.fromEntries(
-      stack.processes.map((p) => [p.name.split('/').pop()!, (byPid[String(p.pid)] ?? 0) + (p === stack.server ? 0 : blocking)]),
-    );
-    return {
-      ...spec,
-      startupMs: Object.fromEntries(stack.processes.map((p) => [p.name.split('/').pop()!, p.readyMs ?? 0])),
-      idleRssMiB: idle,
-      afterLoadRssMiB: afterLoad,
-      peakRssMiB: peak,
-      redisConnections: spec.mode === 'queue' ? connections : {},
-      json,
-      stream,
-    };
-  } finally {
-    await stack.stop();
   }
+  for (const r of running) {
+    r.stream = await measureLoad(r.stack, r.streamFlow, { mode: 'stream', concurrency: 20, total: quick ? 100 : 400, tokens: STREAM_TOKENS, ...redisFor(r) });
+    log(`${r.spec.name}: stream c=20: ttft p50 ${r.stream.ttftMs?.p50} ms, gap p50 ${r.stream.gapMs?.p50} ms, errors ${r.stream.errors + r.stream.wrong}`);
+  }
+}
+
+async function stackResult(r: Running, inspector: Redis): Promise<StackResult> {
+  const { stack, spec } = r;
+  const byPid = await connectionsByPid(inspector);
+  // A worker's own connections, plus its BullMQ blocking one (named after the queue, shared out evenly).
+  const blocking = (byPid[`bull:${Buffer.from(stack.env.QUEUE_NAME!).toString('base64')}`] ?? 0) / Math.max(1, stack.workers.length);
+  const connections = Object.fromEntries(stack.processes.map((p) => [short(p), (byPid[String(p.pid)] ?? 0) + (p === stack.server ? 0 : blocking)]));
+  return {
+    ...spec,
+    startupMs: Object.fromEntries(stack.processes.map((p) => [short(p), p.readyMs ?? 0])),
+    idleRssMiB: r.idle,
+    afterLoadRssMiB: Object.fromEntries(stack.processes.map((p) => [short(p), p.memory().rssMiB])),
+    peakRssMiB: Object.fromEntries(stack.processes.map((p) => [short(p), p.memory().peakMiB])),
+    redisConnections: spec.mode === 'queue' ? connections : {},
+    json: r.json,
+    stream: r.stream!,
+  };
 }
 
 async function main(): Promise<void> {
@@ -97,24 +124,35 @@ async function main(): Promise<void> {
   const redis = await RedisServer.start();
   const postgres = await PostgresServer.start();
   const inspector = new Redis(redis.url, { connectionName: 'bench-inspector' });
+  measureSharedProcesses({ redis: redis.pid, postgres: postgres.pid, fakeLlm: fake.pid });
   const services = { redisUrl: redis.url, postgres, fakeUrl };
   const results: BenchResults = {
     date: startedAt.toISOString(),
-    command: `npm run bench${quick ? ' -- --quick' : ''}`,
+    command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
     machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     stacks: [],
   };
   try {
-    const only = values.only?.split(',');
-    const selected = only ? STACKS.filter((s) => only.includes(s.name)) : STACKS;
-    for (const spec of selected) results.stacks.push(await benchStack(spec, services, inspector));
-    // `--only vector` runs the vector store section alone.
-    if (!values['no-vector'] && (!only || only.includes('vector'))) {
+    const selected = values.only ? STACKS.filter((s) => values.only!.split(',').includes(s.name)) : STACKS;
+    const running: Running[] = [];
+    try {
+      for (const spec of selected) running.push(await startStack(spec, services));
+      await runMatrix(running, inspector);
+      for (const r of running) results.stacks.push(await stackResult(r, inspector));
+    } finally {
+      for (const r of running) await r.stack.stop();
+    }
+    // `--only=vector` runs the vector store section alone.
+    if (!values['no-vector'] && (!values.only || values.only.split(',').includes('vector'))) {
       log('vector store: search latency by collection size');
       results.vector = await runVectorBench({ quick, postgres, log });
     }
-    if (!quick && !values['no-soak']) {
-      results.soak = await runSoak(services, inspector, Number(values['soak-streams']), log);
+    const soaks = values['no-soak'] || (quick && values['soak-streams'] === undefined) ? [] : values.soak!.split(',');
+    if (soaks.length > 0) {
+      const streams = Number(values['soak-streams'] ?? 10000);
+      const queue = soaks.includes('queue') ? await runQueueSoak(services, inspector, streams, log) : undefined;
+      const main = soaks.includes('main') ? await runMainSoak(services, streams, log) : undefined;
+      results.soak = { streams, ...(queue ? { queue: queue.stream, leak: queue.leak } : {}), ...(main ? { main } : {}) };
     }
   } finally {
     inspector.disconnect();

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { llmChainFlow } from '../test/fixtures/chatflows.js';
 import { expectedAnswer } from '../test/fixtures/fake-llm-server.js';
-import { BenchProcess, cpuMsOfCommand } from './bench-process.js';
+import { BenchProcess, cpuMsOfTree } from './bench-process.js';
 import type { LoadResult } from './load-generator.js';
 import { type CommandStats, commandStats, statsDelta } from './redis-stats.js';
 import type { Stack } from './stack.js';
@@ -25,16 +25,23 @@ export async function createBenchFlow(stack: Stack, fakeUrl: string, model: stri
   return { id: created.id, model, expected: expectedAnswer(model, '') };
 }
 
-/** CPU of the shared services (every redis-server, PostgreSQL and fake-LLM process on the machine). */
-function sharedCpu(): Record<string, number> {
-  return { redis: cpuMsOfCommand('redis-server'), postgres: cpuMsOfCommand('postgres'), fakeLlm: cpuMsOfCommand(FAKE_LLM_COMM) };
+/** The shared services' root processes (redis-server, PostgreSQL's postmaster, the fake LLM), by name. */
+const sharedProcesses: Record<string, number> = {};
+
+/** Tells the measurements which processes are the shared services (their CPU is measured per load). */
+export function measureSharedProcesses(pids: Record<string, number | undefined>): void {
+  for (const [name, pid] of Object.entries(pids)) if (pid !== undefined) sharedProcesses[name] = pid;
 }
 
-/** The fake LLM runs as `node`; bench/fake-llm-process sets this process title. */
-export const FAKE_LLM_COMM = 'aim-fake-llm';
+/** CPU of the shared services: each one's process tree (all PostgreSQL backends, say). */
+function sharedCpu(): Record<string, number> {
+  return Object.fromEntries(Object.entries(sharedProcesses).map(([name, pid]) => [name, cpuMsOfTree(pid)]));
+}
 
 export interface MeasuredLoad extends LoadResult {
   concurrency: number;
+  /** LLM tokens per prediction (streaming loads), for CPU per token. */
+  tokens?: number;
   /** CPU ms per successful prediction, per process. */
   cpuMsPerPrediction: Record<string, number>;
   /**
@@ -49,7 +56,7 @@ export interface MeasuredLoad extends LoadResult {
 export async function measureLoad(
   stack: Stack,
   flow: FlowHandle,
-  options: { mode: 'json' | 'stream'; concurrency: number; total: number; rampSeconds?: number; inspector?: Redis },
+  options: { mode: 'json' | 'stream'; concurrency: number; total: number; rampSeconds?: number; inspector?: Redis; tokens?: number },
 ): Promise<MeasuredLoad> {
   const cpuBefore = new Map(stack.processes.map((p) => [p.name, p.cpuMs()]));
   const sharedBefore = sharedCpu();
@@ -93,5 +100,5 @@ export async function measureLoad(
       byCommand: Object.fromEntries(Object.entries(delta.byCommand).map(([k, v]) => [k, per(v)])),
     };
   }
-  return { ...result, concurrency: options.concurrency, cpuMsPerPrediction, ...(redis ? { redis } : {}) };
+  return { ...result, concurrency: options.concurrency, ...(options.tokens ? { tokens: options.tokens } : {}), cpuMsPerPrediction, ...(redis ? { redis } : {}) };
 }

@@ -1,68 +1,129 @@
 import type { Redis } from 'ioredis';
 import { freePort } from '../test/support/free-port.js';
 import type { PostgresServer } from '../test/support/postgres-server.js';
-import type { SoakResult } from './report.js';
+import type { Percentiles } from './load-generator.js';
 import { createBenchFlow, measureLoad } from './scenarios.js';
-import { Stack } from './stack.js';
+import { Stack, type StackSpec } from './stack.js';
+
+type Services = { redisUrl: string; postgres: PostgresServer; fakeUrl: string };
+
+/** One stack's answer to the streaming soak. */
+export interface StreamSoak {
+  stack: string;
+  ok: number;
+  errors: number;
+  wrong: number;
+  errorSamples: string[];
+  maxInFlight: number;
+  seconds: number;
+  ttftMs?: Percentiles;
+  latencyMs: Percentiles;
+  /** Peak RSS during the soak, per process (server, worker1…). */
+  peakRssMiB: Record<string, number>;
+  /** CPU ms per stream, per process. */
+  cpuMsPerStream: Record<string, number>;
+  redisCommandsPerStream?: number;
+}
+
+/** The soak's streams: 20 tokens, 50 ms apart, ramped up over 20 s. */
+export const SOAK_MODEL = 'fake;tokens=20;delay=50';
 
 /**
- * The soak: one server and one worker (default WORKER_CONCURRENCY). First the leak check (worker RSS
- * after 1,000 and after 10,000 runs), then `streams` concurrent streaming predictions of a slow LLM
- * (20 tokens, 50 ms apart) ramped up over 20 s; every answer must be complete.
+ * `streams` concurrent streaming predictions of a slow LLM against one stack, every answer checked;
+ * peak RSS of its processes sampled meanwhile.
  */
-export async function runSoak(
-  services: { redisUrl: string; postgres: PostgresServer; fakeUrl: string },
-  inspector: Redis,
-  streams: number,
-  log: (message: string) => void,
-): Promise<SoakResult> {
-  log(`soak: starting one server and one worker for ${streams} concurrent streams`);
-  const stack = await Stack.start({ name: 'soak', mode: 'queue', database: 'postgres', workers: 1 }, services, await freePort(), {}, [
-    '--heapsnapshot-signal=SIGUSR2',
-  ]);
+async function streamSoak(stack: Stack, services: Services, streams: number, inspector: Redis | undefined): Promise<StreamSoak> {
+  const flow = await createBenchFlow(stack, services.fakeUrl, SOAK_MODEL);
+  const name = (p: { name: string }) => p.name.split('/').pop()!;
+  const peak: Record<string, number> = Object.fromEntries(stack.processes.map((p) => [name(p), p.memory().rssMiB]));
+  const sampler = setInterval(() => {
+    for (const p of stack.processes) peak[name(p)] = Math.max(peak[name(p)]!, p.memory().rssMiB);
+  }, 250);
   try {
-    const worker = stack.workers[0]!;
-    const quickFlow = await createBenchFlow(stack, services.fakeUrl, 'fake;tokens=20');
-    await measureLoad(stack, quickFlow, { mode: 'json', concurrency: 50, total: 1000 });
-    const after1k = worker.memory().rssMiB;
-    const after1kGc = await worker.memoryAfterGc(stack.directory);
-    const leak = await measureLoad(stack, quickFlow, { mode: 'json', concurrency: 50, total: 9000 });
-    const after10k = worker.memory().rssMiB;
-    const after10kGc = await worker.memoryAfterGc(stack.directory);
-    log(`soak: worker RSS after 1,000 runs ${after1k} MiB (${after1kGc} after GC), after 10,000 ${after10k} MiB (${after10kGc} after GC), errors ${leak.errors + leak.wrong}`);
-
-    const slowFlow = await createBenchFlow(stack, services.fakeUrl, 'fake;tokens=20;delay=50');
-    const before = { server: stack.server.memory().rssMiB, worker: worker.memory().rssMiB };
-    let peakServer = before.server;
-    let peakWorker = before.worker;
-    const sampler = setInterval(() => {
-      peakServer = Math.max(peakServer, stack.server.memory().rssMiB);
-      peakWorker = Math.max(peakWorker, worker.memory().rssMiB);
-    }, 250);
-    const soak = await measureLoad(stack, slowFlow, { mode: 'stream', concurrency: streams, total: streams, rampSeconds: 20, inspector });
-    clearInterval(sampler);
-    log(`soak: ${soak.ok}/${streams} complete, errors ${soak.errors + soak.wrong}, max in flight ${soak.maxInFlight}, peak RSS server ${peakServer} MiB, worker ${peakWorker} MiB`);
+    const soak = await measureLoad(stack, flow, { mode: 'stream', concurrency: streams, total: streams, rampSeconds: 20, ...(inspector ? { inspector } : {}) });
     return {
-      streams,
+      stack: stack.spec.name,
       ok: soak.ok,
       errors: soak.errors,
       wrong: soak.wrong,
       errorSamples: soak.errorSamples,
       maxInFlight: soak.maxInFlight,
       seconds: soak.seconds,
-      ttftMs: soak.ttftMs,
+      ...(soak.ttftMs ? { ttftMs: soak.ttftMs } : {}),
       latencyMs: soak.latencyMs,
-      peakRssMiB: { server: peakServer, worker: peakWorker },
-      leak: {
-        workerRssAfter1kMiB: after1k,
-        workerRssAfter10kMiB: after10k,
-        workerRssAfter1kGcMiB: after1kGc,
-        workerRssAfter10kGcMiB: after10kGc,
-        errors: leak.errors + leak.wrong,
-      },
-      redisCommandsPerStream: soak.redis?.commandsPerPrediction,
+      peakRssMiB: peak,
+      cpuMsPerStream: soak.cpuMsPerPrediction,
+      ...(soak.redis ? { redisCommandsPerStream: soak.redis.commandsPerPrediction } : {}),
     };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+export interface LeakCheck {
+  workerRssAfter1kMiB: number;
+  workerRssAfter10kMiB: number;
+  workerRssAfter1kGcMiB: number;
+  workerRssAfter10kGcMiB: number;
+  errors: number;
+}
+
+/**
+ * The queue-mode soak, each part on a fresh server and worker (default WORKER_CONCURRENCY), so the
+ * streaming soak starts as main mode's does: first the leak check (worker RSS after 1,000 and after
+ * 10,000 runs), then the streaming soak.
+ */
+export async function runQueueSoak(services: Services, inspector: Redis, streams: number, log: (message: string) => void): Promise<{ stream: StreamSoak; leak: LeakCheck }> {
+  log('soak (queue): leak check, one server and one worker');
+  const spec: StackSpec = { name: 'soak-queue-1w-postgres', mode: 'queue', database: 'postgres', workers: 1 };
+  let leak: LeakCheck;
+  const leakStack = await Stack.start(spec, services, await freePort(), {}, ['--heapsnapshot-signal=SIGUSR2']);
+  try {
+    const worker = leakStack.workers[0]!;
+    const quickFlow = await createBenchFlow(leakStack, services.fakeUrl, 'fake;tokens=20');
+    await measureLoad(leakStack, quickFlow, { mode: 'json', concurrency: 50, total: 1000 });
+    const after1k = worker.memory().rssMiB;
+    const after1kGc = await worker.memoryAfterGc(leakStack.directory);
+    const leakLoad = await measureLoad(leakStack, quickFlow, { mode: 'json', concurrency: 50, total: 9000 });
+    const after10k = worker.memory().rssMiB;
+    const after10kGc = await worker.memoryAfterGc(leakStack.directory);
+    leak = {
+      workerRssAfter1kMiB: after1k,
+      workerRssAfter10kMiB: after10k,
+      workerRssAfter1kGcMiB: after1kGc,
+      workerRssAfter10kGcMiB: after10kGc,
+      errors: leakLoad.errors + leakLoad.wrong,
+    };
+    log(`soak (queue): worker RSS after 1,000 runs ${after1k} MiB (${after1kGc} after GC), after 10,000 ${after10k} MiB (${after10kGc} after GC), errors ${leak.errors}`);
+  } finally {
+    await leakStack.stop();
+  }
+  log(`soak (queue): one server and one worker for ${streams} concurrent streams`);
+  const stack = await Stack.start(spec, services, await freePort());
+  try {
+    const stream = await streamSoak(stack, services, streams, inspector);
+    log(`soak (queue): ${describe(stream, streams)}`);
+    return { stream, leak };
   } finally {
     await stack.stop();
   }
+}
+
+/** The same streaming soak against main mode (one server on PostgreSQL, as the queue soak uses). */
+export async function runMainSoak(services: Services, streams: number, log: (message: string) => void): Promise<StreamSoak> {
+  log(`soak (main): starting one server for ${streams} concurrent streams`);
+  const spec: StackSpec = { name: 'soak-main-postgres', mode: 'main', database: 'postgres', workers: 0 };
+  const stack = await Stack.start(spec, services, await freePort());
+  try {
+    const stream = await streamSoak(stack, services, streams, undefined);
+    log(`soak (main): ${describe(stream, streams)}`);
+    return stream;
+  } finally {
+    await stack.stop();
+  }
+}
+
+function describe(s: StreamSoak, streams: number): string {
+  const rss = Object.entries(s.peakRssMiB).map(([k, v]) => `${k} ${v} MiB`).join(', ');
+  return `${s.ok}/${streams} complete, errors ${s.errors + s.wrong}, max in flight ${s.maxInFlight}, TTFT p50 ${s.ttftMs?.p50} ms, peak RSS ${rss}`;
 }

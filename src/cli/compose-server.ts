@@ -12,6 +12,14 @@ import { Metrics } from '../shared/metrics.js';
 import { MemoryRateLimitStore, type RateLimitStore } from '../shared/rate-limit-store.js';
 import { type Core, composeCore } from './compose-core.js';
 
+/**
+ * Connections the kernel holds for the server while its event loop is busy (listen(2) backlog; Linux
+ * caps it at net.core.somaxconn, 4096 by default). Node's default of 511 overflows when a busy server
+ * meets a burst: 500 new streams a second with the loop taking over a second per turn dropped their
+ * handshakes, and clients saw ECONNRESET a minute later (the 10,000-stream soak in main mode).
+ */
+const LISTEN_BACKLOG = 65535;
+
 export interface ServerHandle {
   app: FastifyInstance;
   core: Core;
@@ -107,7 +115,7 @@ export async function composeServer(config: AppConfig, logger: Logger): Promise<
     core,
     runner: parts.runner,
     async listen() {
-      await app.listen({ port: config.server.port, host: config.server.host });
+      await app.listen({ port: config.server.port, host: config.server.host, backlog: LISTEN_BACKLOG });
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.server.port;
       const host = config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host;

@@ -11,6 +11,7 @@ import { startHealthServer } from '../worker/health-server.js';
 import { RunJobProcessor } from '../worker/run-job-processor.js';
 import { UpsertJobProcessor } from '../worker/upsert-job-processor.js';
 import { type UpsertJobData, upsertQueueName } from '../runner/upsert/queue-upserts.js';
+import { RunWorker } from '../worker/run-worker.js';
 import { composeCore } from './compose-core.js';
 import { installProcessHandlers } from './signals.js';
 
@@ -36,7 +37,7 @@ export async function startWorkerProcess(config: AppConfig): Promise<void> {
     predictionTimeoutMs: config.runs.predictionTimeoutMs,
     logger,
   });
-  const worker = new Worker<RunJobData, RunJobResult>(config.queue.name, processor.process, {
+  const worker = new RunWorker<RunJobData, RunJobResult>(config.queue.name, processor.process, {
     connection,
     concurrency: config.queue.workerConcurrency,
     lockDuration: config.queue.lockDurationMs,

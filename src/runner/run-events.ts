@@ -19,19 +19,28 @@ export function serializeEvent(id: number, event: RunEvent): StoredEvent {
 
 export interface RunEventTransport {
   write(events: StoredEvent[]): Promise<void> | void;
+  /** Told when a write is scheduled for this turn's check phase (a transport may prepare its socket). */
+  writeScheduled?(): void;
   /** Told once the run is known (claimed): a transport may keep streaming runs' events only. */
   describeRun?(run: { streaming: boolean }): void;
 }
 
 /**
  * The sink a run's executor emits into. It numbers events and hands them to a transport, either at
- * once (in-process) or gathered per event-loop turn with consecutive tokens joined into one (Redis:
- * fewer round trips, the same text).
+ * once (in-process) or coalesced (Redis). Coalesced: consecutive tokens are joined into one (the same
+ * text), a run's events wait while its previous write is in flight and then go out together, and all
+ * writers of the process drain together in the check phase of the turn they had something to write
+ * (one socket write for every run's batch). No timer: a token is held at most one Redis round trip,
+ * so the inter-token gap stays what the LLM produced, while under load a write carries more events.
  */
 export class RunEventWriter implements RunEventSink {
+  /** Writers with events to write: one setImmediate drains them all. */
+  private static readonly due = new Set<RunEventWriter>();
+  private static draining = false;
+
   private pending: RunEvent[] = [];
   private scheduled = false;
-  private inFlight: Promise<void> = Promise.resolve();
+  private writing: Promise<void> | undefined;
   private failure: unknown;
 
   constructor(
@@ -40,7 +49,7 @@ export class RunEventWriter implements RunEventSink {
     private readonly coalesce: boolean,
   ) {}
 
-  /** The id the next event will get (a taken-over run continues its predecessor's numbering). */
+  /** The id the last numbered event got (a taken-over run continues its predecessor's numbering). */
   get lastId(): number {
     return this.nextId - 1;
   }
@@ -56,31 +65,68 @@ export class RunEventWriter implements RunEventSink {
     } else {
       this.pending.push(event);
     }
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.drain());
-    }
+    if (!this.writing) this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const all = RunEventWriter;
+    all.due.add(this);
+    if (all.draining) return;
+    all.draining = true;
+    setImmediate(all.drainDue);
+    // Queued after the drain: the transport's writes leave in this check phase, not the next.
+    this.transport.writeScheduled?.();
   }
 
   describeRun(run: { streaming: boolean }): void {
     this.transport.describeRun?.(run);
   }
 
-  /** Resolves once every event emitted so far has been written; rejects if a write failed. */
+  /**
+   * Sends what is pending now (the write is issued before this returns when none is in flight) and
+   * resolves once every event emitted so far has been written; rejects if a write failed.
+   */
   async flush(): Promise<void> {
     this.drain();
-    await this.inFlight;
+    while (this.writing) {
+      await this.writing;
+      this.drain();
+    }
     if (this.failure !== undefined) throw this.failure;
+  }
+
+  private static drainDue(this: void): void {
+    RunEventWriter.draining = false;
+    const writers = [...RunEventWriter.due];
+    RunEventWriter.due.clear();
+    for (const writer of writers) writer.drain();
   }
 
   private drain(): void {
     this.scheduled = false;
-    if (this.pending.length === 0) return;
+    RunEventWriter.due.delete(this);
+    if (this.writing || this.pending.length === 0) return;
+    // After a failed write nothing more is written: a reader never sees a hole in the ids.
+    if (this.failure !== undefined) {
+      this.pending = [];
+      return;
+    }
     const batch = this.pending.map((event) => serializeEvent(this.nextId++, event));
     this.pending = [];
-    // Writes stay in order: each waits for the previous one.
-    this.inFlight = this.inFlight.then(() => this.transport.write(batch));
-    this.track(this.inFlight);
+    const written = (async () => this.transport.write(batch))().then(
+      () => {
+        this.writing = undefined;
+        if (this.pending.length > 0) this.schedule();
+      },
+      (error: unknown) => {
+        this.failure ??= error;
+        this.writing = undefined;
+        this.pending = [];
+      },
+    );
+    this.writing = written;
   }
 
   private track(result: Promise<void> | void): void {

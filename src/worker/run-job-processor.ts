@@ -54,7 +54,12 @@ export class RunJobProcessor {
       });
       const writer = new RunEventWriter(transport, firstId, true);
       const report = await this.deps.executor.execute(runId, writer, controller.signal);
-      await writer.flush();
+      // The run's last events leave now, and BullMQ's moveToFinished follows in the same write instead of
+      // a round trip later. Their reply is not waited for: the run's end is already in the database,
+      // from which readers rebuild it if these writes are lost.
+      writer.flush().catch((error: unknown) => {
+        this.log.warn({ runId, reason: (error as Error).message }, 'could not write the end of the run to Redis');
+      });
       return { runId, status: report.status };
     } catch (error) {
       if (error instanceof RunRequeuedError && token) {

@@ -128,6 +128,8 @@ describe('Dockerfile', () => {
 
     expect(runtime).toMatch(/^FROM node:24-bookworm-slim/m);
     expect(runtime).toMatch(/^ENV NODE_ENV=production$/m);
+    // Server and workers run with a larger young generation (fewer, cheaper scavenges under many streams).
+    expect(runtime).toMatch(/^ENV NODE_OPTIONS=--max-semi-space-size=64$/m);
     expect(runtime).toMatch(/COPY --from=builder \/app\/node_modules /);
     expect(runtime).toMatch(/COPY --from=builder \/app\/dist /);
     expect(runtime).toMatch(/ln -s \/app\/bin\/aimicromind\.js \/usr\/local\/bin\/aimicromind/);

@@ -65,6 +65,11 @@ export class PostgresServer {
     await this.waitReady();
   }
 
+  /** The process started (runuser or the postmaster itself): the root of the cluster's process tree. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   url(database = 'postgres'): string {
     return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
   }

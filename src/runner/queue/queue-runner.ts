@@ -106,6 +106,7 @@ export class QueueRunner implements FlowRunner {
     const reader = watched ?? (await withDeadline(RunEventReader.open(this.deps.hub, runId, afterId), 3000, 'subscribe'));
     const countRemotely = !watched && options.detachAbort === true;
     this.active.add(reader);
+    reader.stopOn(options.signal, this.closing.signal);
     this.localReaders.set(runId, (this.localReaders.get(runId) ?? 0) + 1);
     if (countRemotely) await this.countRemoteReader(runId, 1);
     let sawEnd = false;
@@ -146,7 +147,7 @@ export class QueueRunner implements FlowRunner {
         }
         if (reader.pastEnd) return;
         if (options.signal?.aborted || this.closing.signal.aborted) return;
-        await reader.wait(options.signal, this.closing.signal);
+        await reader.wait();
       }
     } finally {
       this.active.delete(reader);
@@ -163,7 +164,8 @@ export class QueueRunner implements FlowRunner {
   private async countRemoteReader(runId: string, delta: 1 | -1): Promise<void> {
     const key = this.deps.keys.readers(runId);
     try {
-      await this.deps.redis.pipeline().incrby(key, delta).pexpire(key, this.deps.options.predictionTimeoutMs).exec();
+      const { redis } = this.deps;
+      await Promise.all([redis.incrby(key, delta), redis.pexpire(key, this.deps.options.predictionTimeoutMs)]);
     } catch {
       // Without Redis the detach check errs on the side of keeping the run.
     }

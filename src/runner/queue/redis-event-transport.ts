@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { RunEventTransport, StoredEvent } from '../run-events.js';
 import { decodeEntries, encodeBatch } from './event-batch.js';
+import { CoalescingRedis } from './redis-connection.js';
 import type { RunStreamKeys } from './run-stream-keys.js';
 
 /** Entries one run's stream keeps at most (the same bound as the in-process buffer). */
@@ -29,23 +30,30 @@ export class RedisEventTransport implements RunEventTransport {
     this.persist = run.streaming;
   }
 
+  /** The batch is written from a setImmediate callback: held so, it leaves in this turn's check phase. */
+  writeScheduled(): void {
+    if (this.redis instanceof CoalescingRedis) this.redis.holdWritesForThisTurn();
+  }
+
   async write(events: StoredEvent[]): Promise<void> {
     const payload = encodeBatch(events);
+    const channel = this.keys.channel(this.runId);
     if (!this.persist) {
-      await this.redis.publish(this.keys.channel(this.runId), payload);
+      await this.redis.publish(channel, payload);
       return;
     }
+    // Plain commands issued together: the connection sends them in one write (see CoalescingRedis),
+    // and Redis runs them in this order, so a reader that sees the message finds the entry stored.
     const stream = this.keys.stream(this.runId);
     const terminal = events.some((e) => e.name === 'end');
-    const pipeline = this.redis.pipeline();
-    pipeline.xadd(stream, 'MAXLEN', '~', RUN_STREAM_MAX_LEN, '*', 'd', payload);
-    pipeline.publish(this.keys.channel(this.runId), payload);
-    if (terminal) pipeline.pexpire(stream, this.ttl.eventsMs);
-    else if (this.first) pipeline.pexpire(stream, this.ttl.safetyMs);
+    const written: Array<Promise<unknown>> = [
+      this.redis.xadd(stream, 'MAXLEN', '~', RUN_STREAM_MAX_LEN, '*', 'd', payload),
+      this.redis.publish(channel, payload),
+    ];
+    if (terminal) written.push(this.redis.pexpire(stream, this.ttl.eventsMs));
+    else if (this.first) written.push(this.redis.pexpire(stream, this.ttl.safetyMs));
     this.first = false;
-    const results = await pipeline.exec();
-    const failed = results?.find(([error]) => error);
-    if (failed) throw failed[0];
+    await Promise.all(written);
   }
 }
 

@@ -10,6 +10,7 @@ export class RunEventReader implements HubListener {
   private readonly pending = new Map<number, StoredEvent>();
   private wake: (() => void) | undefined;
   private unlisten: (() => Promise<void>) | undefined;
+  private readonly unstop: Array<() => void> = [];
   /** Set when messages may have been lost; the reader backfills before going on. */
   gapSuspected = false;
   /** Id of the run's `end` event, once seen (the reader may already be past it). */
@@ -59,18 +60,26 @@ export class RunEventReader implements HubListener {
     return { events, hole: false };
   }
 
-  /** Resolves at the next arrival or gap, or when one of `signals` fires. */
-  wait(...signals: Array<AbortSignal | undefined>): Promise<void> {
-    const active = signals.filter((s): s is AbortSignal => s !== undefined);
-    if (active.some((s) => s.aborted)) return Promise.resolve();
+  /**
+   * Makes `wait` return when one of `signals` fires. Registered once per read rather than per wait:
+   * a reader waits once per batch of events it relays.
+   */
+  stopOn(...signals: Array<AbortSignal | undefined>): void {
+    for (const signal of signals) {
+      if (!signal) continue;
+      const stop = () => this.wake?.();
+      signal.addEventListener('abort', stop, { once: true });
+      this.unstop.push(() => signal.removeEventListener('abort', stop));
+    }
+  }
+
+  /** Resolves at the next arrival or gap, or when a signal given to `stopOn` fires (check them first). */
+  wait(): Promise<void> {
     return new Promise((resolve) => {
-      const done = () => {
-        for (const s of active) s.removeEventListener('abort', done);
+      this.wake = () => {
         this.wake = undefined;
         resolve();
       };
-      this.wake = done;
-      for (const s of active) s.addEventListener('abort', done, { once: true });
     });
   }
 
@@ -84,6 +93,7 @@ export class RunEventReader implements HubListener {
   }
 
   async close(): Promise<void> {
+    for (const remove of this.unstop.splice(0)) remove();
     await this.unlisten?.();
   }
 }

@@ -1,8 +1,9 @@
-import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Db } from '../database.js';
-import type { DatabaseSchema, RunTable } from '../schema.js';
+import type { RunTable } from '../schema.js';
 import { type NewChatMessage, toMessageRow } from './chat-message-repository.js';
 import { fromJsonColumn, nowIso } from './json-columns.js';
+import { RunQueries } from './run-queries.js';
 
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'aborted';
 export type TerminalRunStatus = Exclude<RunStatus, 'queued' | 'running'>;
@@ -75,10 +76,15 @@ function toRun(row: Selectable<RunTable>): RunRecord {
 }
 
 export class RunRepository {
+  /** The per-prediction statements, built once (the rest use Kysely's builder per call). */
+  private readonly queries: RunQueries;
+
   constructor(
     private readonly db: Db,
-    private readonly dialect: 'sqlite' | 'postgres',
-  ) {}
+    dialect: 'sqlite' | 'postgres',
+  ) {
+    this.queries = new RunQueries(db, dialect);
+  }
 
   /**
    * Inserts a queued run. With an idempotency key already used for this chatflow, nothing is inserted
@@ -108,7 +114,7 @@ export class RunRepository {
       finishedDate: null,
     };
     if (input.idempotencyKey === undefined) {
-      await this.db.insertInto('run').values(row).execute();
+      await this.queries.insertRun(row);
       return { run: toRun(row), created: true };
     }
     const inserted = await this.db
@@ -137,14 +143,7 @@ export class RunRepository {
    * number fences the result: only the attempt that claimed last may finish the run.
    */
   async claim(id: string): Promise<RunRecord | undefined> {
-    const row = await this.db
-      .updateTable('run')
-      .set((eb) => ({ status: 'running', attempt: eb('attempt', '+', 1), startedDate: nowIso() }))
-      .where('id', '=', id)
-      .where('status', 'in', ACTIVE_STATUSES)
-      .where('cancelRequested', '=', 0)
-      .returningAll()
-      .executeTakeFirst();
+    const row = await this.queries.claim(id, nowIso());
     return row ? toRun(row) : undefined;
   }
 
@@ -165,38 +164,17 @@ export class RunRepository {
    * stored answer even when a stalled worker wakes up after another took over.
    */
   async finish(id: string, outcome: RunOutcome, messages: NewChatMessage[] = [], attempt?: number): Promise<boolean> {
-    const values = {
-      status: outcome.status,
-      result: outcome.result === undefined ? null : JSON.stringify(outcome.result),
-      error: outcome.error ?? null,
-      finishedDate: nowIso(),
-    };
-    const fence = (eb: ExpressionBuilder<DatabaseSchema, 'run'>) =>
-      eb.and([
-        eb('id', '=', id),
-        eb('status', 'in', ACTIVE_STATUSES),
-        ...(attempt !== undefined ? [eb('attempt', '=', attempt)] : []),
-      ]);
-    if (messages.length === 0) {
-      const result = await this.db.updateTable('run').set(values).where(fence).executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
-    }
-    const rows = messages.map(toMessageRow);
-    if (this.dialect === 'postgres') {
-      // One statement, one round trip: the insert happens only if the fenced update matched.
-      const columns = Object.keys(rows[0]!) as Array<keyof (typeof rows)[0]>;
-      const refs = sql.join(columns.map((c) => sql.ref(c)));
-      const tuples = sql.join(rows.map((row) => sql`(${sql.join(columns.map((c) => row[c]))})`));
-      const done = this.db.updateTable('run').set(values).where(fence).returning('id');
-      const result = await sql`with done as (${done}) insert into chat_message (${refs}) select * from (values ${tuples}) as v (${refs}) where exists (select 1 from done)`.execute(this.db);
-      return Number(result.numAffectedRows ?? 0n) > 0;
-    }
-    return this.db.transaction().execute(async (trx) => {
-      const result = await trx.updateTable('run').set(values).where(fence).executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) return false;
-      await trx.insertInto('chat_message').values(rows).execute();
-      return true;
-    });
+    return this.queries.finish(
+      {
+        id,
+        status: outcome.status,
+        result: outcome.result === undefined ? null : JSON.stringify(outcome.result),
+        error: outcome.error ?? null,
+        finishedDate: nowIso(),
+        ...(attempt !== undefined ? { attempt } : {}),
+      },
+      messages.map(toMessageRow),
+    );
   }
 
   /** Aborts a run that no worker has taken yet. True when it was still queued. */
