@@ -78,6 +78,7 @@ export async function composeServer(config: AppConfig, logger: Logger): Promise<
     upserts: parts.upserts,
     plans: core.plans,
     cipher: core.cipher,
+    services: core.services,
     logger,
     metrics,
     readiness: [{ name: 'database', check: () => core.database.ping() }, ...parts.readiness],

@@ -58,6 +58,9 @@ export interface RuntimeVariablesConfig {
 export interface UploadConfig {
   maxFileBytes: number;
   maxRequestBytes: number;
+  /** Characters of text extraction may give per file (UPLOAD_MAX_TEXT_SIZE) and per request (UPLOAD_MAX_REQUEST_TEXT_SIZE). */
+  maxTextChars: number;
+  maxRequestTextChars: number;
 }
 
 export interface AppConfig {

@@ -117,7 +117,12 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       ca: redisCa,
       keepAliveMs: env.REDIS_KEEP_ALIVE,
     },
-    uploads: { maxFileBytes: env.UPLOAD_MAX_FILE_SIZE, maxRequestBytes: env.UPLOAD_MAX_REQUEST_SIZE },
+    uploads: {
+      maxFileBytes: env.UPLOAD_MAX_FILE_SIZE,
+      maxRequestBytes: env.UPLOAD_MAX_REQUEST_SIZE,
+      maxTextChars: env.UPLOAD_MAX_TEXT_SIZE,
+      maxRequestTextChars: env.UPLOAD_MAX_REQUEST_TEXT_SIZE,
+    },
     upserts: { concurrency: env.UPSERT_CONCURRENCY, timeoutMs: env.UPSERT_TIMEOUT },
     vectorCacheBytes: env.VECTOR_CACHE_SIZE,
     outbound: {

@@ -75,7 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const sessions = new UiSessions(deps.repos.uiAuth, deps.config.admin.sessionTtlSeconds);
   const auth = new Authenticator(deps.config, deps.repos.apiKeys, { sessions, accounts: deps.repos.uiAuth });
-  const uploads = new UploadService(deps.repos.uploads, deps.config.uploads);
+  const uploads = new UploadService(deps.repos.uploads, deps.config.uploads, deps.services?.extractor);
   const predictions = new PredictionService(chatflows, deps.plans, auth, new RateLimiter(deps.rateLimits), new PredictionUploads(uploads));
 
   await app.register(async (open) => {

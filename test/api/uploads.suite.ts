@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationFlow, llmChainFlow } from '../fixtures/chatflows.js';
-import { makeDocx, makePdf } from '../fixtures/documents.js';
+import { docxBomb, makeDocx, makePdf } from '../fixtures/documents.js';
 import { ragFlow } from '../fixtures/rag-flows.js';
 import type { RecordedRequest } from '../fixtures/fake-llm-server.js';
 import { type ApiHarness, type HarnessFactory, createFlow } from '../support/api-harness.js';
@@ -18,7 +18,12 @@ type Part = { type?: string; text?: string; image_url?: { url: string } };
 type ChatMessage = { role: string; content: string | Part[] };
 
 /** Small limits, so the size checks are reached with small test files. */
-export const UPLOAD_SUITE_ENV = { UPLOAD_MAX_FILE_SIZE: '64kb', UPLOAD_MAX_REQUEST_SIZE: '100kb' };
+export const UPLOAD_SUITE_ENV = {
+  UPLOAD_MAX_FILE_SIZE: '64kb',
+  UPLOAD_MAX_REQUEST_SIZE: '100kb',
+  UPLOAD_MAX_TEXT_SIZE: '32kb',
+  UPLOAD_MAX_REQUEST_TEXT_SIZE: '48kb',
+};
 
 /**
  * Uploads in predictions and the embed's file routes, as Flowise clients use them; the same in both
@@ -222,12 +227,39 @@ export function uploadsSuite(factory: HarnessFactory): void {
       expect(spoofed.body.message).toMatch(/"evil\.js".*extension \.js does not match/);
       const broken = await postForm(`/api/v1/attachments/${pdfOnly}/c1`, {}, [{ name: 'broken.pdf', type: 'application/pdf', data: 'not a pdf' }]);
       expect(broken.status).toBe(400);
-      expect(broken.body.message).toMatch(/"broken\.pdf".*could not be read/);
+      expect(broken.body.message).toMatch(/"broken\.pdf".*not a readable PDF/);
       const tooBig = await postForm(`/api/v1/attachments/${pdfOnly}/c1`, {}, [{ name: 'big.pdf', type: 'application/pdf', data: Buffer.alloc(70 * 1024) }]);
       expect(tooBig.status).toBe(413);
       expect(tooBig.body.message).toMatch(/"big\.pdf".*UPLOAD_MAX_FILE_SIZE/);
       expect((await postForm('/api/v1/attachments/no-such-flow/c1', {}, [])).status).toBe(404);
       expect(await h.repos.uploads.list({ chatflowId: pdfOnly })).toEqual([]);
+    });
+
+    it('bounds the text extracted from files: a DOCX bomb and too much text get 413 naming the file, and nothing is stored', async () => {
+      const types = ['text/plain', DOCX_MIME].join(',');
+      const id = await createFlow(h, llmFlow(), { chatbotConfig: JSON.stringify({ fullFileUpload: { status: true, allowedUploadFileTypes: types } }) });
+      // Within UPLOAD_MAX_FILE_SIZE, but its XML unpacks to megabytes (the tester's 953 KB file took 27 s and 1.6 GB).
+      const bomb = await docxBomb(40000);
+      expect(bomb.length).toBeLessThan(64 * 1024);
+      const refused = await postForm(`/api/v1/attachments/${id}/bomb-chat`, {}, [{ name: 'bomb.docx', type: DOCX_MIME, data: bomb }]);
+      expect(refused.status).toBe(413);
+      expect(codeOf(refused.body)).toBe('UPLOAD_TOO_LARGE');
+      expect(refused.body.message).toMatch(/"bomb\.docx".*unpacks to .*decompression bomb/);
+      const long = await postForm(`/api/v1/attachments/${id}/bomb-chat`, {}, [{ name: 'long.txt', type: 'text/plain', data: 'a'.repeat(40 * 1024) }]);
+      expect(long.status).toBe(413);
+      expect(long.body.message).toMatch(/"long\.txt".*40960 characters.*UPLOAD_MAX_TEXT_SIZE/);
+      const third = 'b'.repeat(30 * 1024);
+      const both = await postForm(`/api/v1/attachments/${id}/bomb-chat`, {}, [
+        { name: 'one.txt', type: 'text/plain', data: third },
+        { name: 'two.txt', type: 'text/plain', data: third },
+      ]);
+      expect(both.status).toBe(413);
+      expect(both.body.message).toMatch(/"two\.txt".*UPLOAD_MAX_REQUEST_TEXT_SIZE/);
+      // The same extraction for multipart prediction files read as full files.
+      const form = await postForm(`/api/v1/prediction/${id}`, { question: 'bomb?' }, [{ name: 'bomb.docx', type: DOCX_MIME, data: bomb }]);
+      expect(form.status).toBe(413);
+      expect(form.body.message).toMatch(/"bomb\.docx".*decompression bomb/);
+      expect(await h.repos.uploads.list({ chatflowId: id })).toEqual([]);
     });
 
     it('takes multipart prediction files: images to the model, documents as full files, the rest refused', async () => {
