@@ -113,6 +113,15 @@ export function retrievalSuite(factory: HarnessFactory): void {
       expect(ignored.status).toBe(400);
       expect(ignored.body.message).toMatch(/"txtFile".*not enable/);
       expect((await h.anon.post(`/api/v1/vector/upsert/${locked}`, {})).status).toBe(401);
+      // Files that were given but hold no text: the message says what is wrong with each.
+      const open = await createFlow(h, (credential) => textAndPdfFlow(h, credential), { apiConfig: FILE_OVERRIDES });
+      const empty = await postFiles(h, `/api/v1/vector/upsert/${open}`, [
+        { name: 'empty.txt', type: 'text/plain', data: '' },
+        { name: 'scan.pdf', type: 'application/pdf', data: makePdf(['']) },
+      ]);
+      expect(empty.status).toBe(400);
+      expect(empty.body.message).toMatch(/no documents to upsert; the files gave no text: .*empty\.txt is empty/);
+      expect(empty.body.message).toMatch(/scan\.pdf has no text layer \(1 page/);
       const noFile = await h.admin.post(`/api/v1/vector/upsert/${locked}`, {});
       expect(noFile.status).toBe(400);
       expect(noFile.body.message).toMatch(/faiss_0.*no documents to upsert/);

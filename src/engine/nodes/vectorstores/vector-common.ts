@@ -1,6 +1,7 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { VectorStore } from '@langchain/core/vectorstores';
 import { FlowValidationError } from '../../errors.js';
+import { emptyFileNotes } from '../../files/run-extraction.js';
 import { contentHash, embedTexts, embedderKeyOf, isEmbeddings } from '../../vectors/embedder.js';
 import type { ChunkInput, VectorIndex } from '../../vectors/vector-port.js';
 import { asNumber } from '../input-values.js';
@@ -86,10 +87,13 @@ export const connectedDocuments = (ctx: BuildContext): FlowDocument[] => collect
 export function documentsToUpsert(ctx: BuildContext): FlowDocument[] {
   const docs = connectedDocuments(ctx);
   if (docs.length === 0) {
-    throw new FlowValidationError(
-      `Node ${ctx.nodeId}: no documents to upsert; give the connected loaders their files (in the flow, as overrideConfig, or as uploaded files)`,
-      ctx.nodeId,
-    );
+    const notes = emptyFileNotes(ctx.run);
+    // Files were given but gave no text: say what is wrong with each, not that files are missing.
+    const why =
+      notes.length > 0
+        ? `the files gave no text: ${notes.join('; ')}`
+        : 'give the connected loaders their files (in the flow, as overrideConfig, or as uploaded files)';
+    throw new FlowValidationError(`Node ${ctx.nodeId}: no documents to upsert; ${why}`, ctx.nodeId);
   }
   return docs;
 }
