@@ -112,6 +112,11 @@ export function retrievalSuite(factory: HarnessFactory): void {
       const ignored = await postFiles(h, `/api/v1/vector/upsert/${locked}`, [{ name: 'a.txt', type: 'text/plain', data: 'x' }]);
       expect(ignored.status).toBe(400);
       expect(ignored.body.message).toMatch(/"txtFile".*not enable/);
+      // A file no loader of the chatflow takes: said so, not "not enabled for override".
+      const textOnly = await createFlow(h, (credential) => ragFlow({ model: 'fake', basepath: h.fake.url, embeddingsBasepath: h.fake.url, credential }), { apiConfig: FILE_OVERRIDES });
+      const noLoader = await postFiles(h, `/api/v1/vector/upsert/${textOnly}`, [{ name: 'a.pdf', type: 'application/pdf', data: makePdf(['x']) }]);
+      expect(noLoader.status).toBe(400);
+      expect(noLoader.body.message).toMatch(/"a\.pdf".*"pdfFile", but no node of this chatflow has it.*its loaders take txtFile/);
       expect((await h.anon.post(`/api/v1/vector/upsert/${locked}`, {})).status).toBe(401);
       // Files that were given but hold no text: the message says what is wrong with each.
       const open = await createFlow(h, (credential) => textAndPdfFlow(h, credential), { apiConfig: FILE_OVERRIDES });

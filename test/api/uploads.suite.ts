@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationFlow, llmChainFlow } from '../fixtures/chatflows.js';
-import { docxBomb, makeDocx, makePdf } from '../fixtures/documents.js';
+import { dataUri, docxBomb, makeDocx, makePdf } from '../fixtures/documents.js';
 import { ragFlow } from '../fixtures/rag-flows.js';
+import { FILE_OVERRIDES, textAndPdfFlow } from './retrieval.suite.js';
 import type { RecordedRequest } from '../fixtures/fake-llm-server.js';
 import { type ApiHarness, type HarnessFactory, createFlow } from '../support/api-harness.js';
 import { streamedText } from '../support/sse.js';
@@ -260,6 +261,37 @@ export function uploadsSuite(factory: HarnessFactory): void {
       expect(form.status).toBe(413);
       expect(form.body.message).toMatch(/"bomb\.docx".*decompression bomb/);
       expect(await h.repos.uploads.list({ chatflowId: id })).toEqual([]);
+    });
+
+    it('applies the file limits to data URIs in overrideConfig and to file:full text, and keeps names, not bytes, in the job row', async () => {
+      const rag = await createFlow(h, (credential) => textAndPdfFlow(h, credential), { apiConfig: FILE_OVERRIDES });
+      const big = dataUri('big.txt', 'text/plain', 'a'.repeat(70 * 1024));
+      const upsert = await h.admin.post(`/api/v1/vector/upsert/${rag}`, { overrideConfig: { txtFile: big } });
+      expect(upsert.status).toBe(413);
+      expect(upsert.body.message).toMatch(/"big\.txt".*UPLOAD_MAX_FILE_SIZE/);
+      // Per node id, and counted together against the request's limit.
+      const half = dataUri('half.txt', 'text/plain', 'b'.repeat(60 * 1024));
+      const perNode = await h.admin.post(`/api/v1/vector/upsert/${rag}?async=1`, { overrideConfig: { txtFile: { textFile_0: half }, pdfFile: half.replace('half.txt', 'other.txt') } });
+      expect(perNode.status).toBe(413);
+      expect(perNode.body.message).toMatch(/"other\.txt".*UPLOAD_MAX_REQUEST_SIZE/);
+      const predicted = await h.anon.post(`/api/v1/prediction/${rag}`, { question: 'inline big', overrideConfig: { txtFile: big } });
+      expect(predicted.status).toBe(413);
+      expect(predicted.body.message).toMatch(/"big\.txt".*UPLOAD_MAX_FILE_SIZE/);
+      const plain = await createFlow(h, llmFlow());
+      const fullText = await h.anon.post(`/api/v1/prediction/${plain}`, {
+        question: 'full big',
+        uploads: [{ data: 'c'.repeat(40 * 1024), type: 'file:full', name: 'long.txt', mime: 'text/plain' }],
+      });
+      expect(fullText.status).toBe(413);
+      expect(fullText.body.message).toMatch(/uploads\[0\] "long\.txt".*UPLOAD_MAX_TEXT_SIZE/);
+      expect(await h.repos.uploads.list({ chatflowId: rag })).toEqual([]);
+
+      // `?async=1` is accepted like `true`; the job row holds the stored file's name, not its contents.
+      const small = await h.admin.post(`/api/v1/vector/upsert/${rag}?async=1`, { overrideConfig: { txtFile: dataUri('small.txt', 'text/plain', 'Small inline file.') } });
+      expect(small.status).toBe(202);
+      const job = await h.repos.upserts.get(small.body.id);
+      expect(job?.input).toEqual({ overrideConfig: { txtFile: 'FILE-STORAGE::["small.txt"]' } });
+      expect((await h.repos.uploads.list({ chatflowId: rag })).map((f) => f.name)).toContain('small.txt');
     });
 
     it('takes multipart prediction files: images to the model, documents as full files, the rest refused', async () => {

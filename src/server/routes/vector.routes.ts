@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { addFileStorageOverrides, loaderFieldForFile } from '../../engine/files/file-fields.js';
+import { addFileStorageOverrides } from '../../engine/files/file-fields.js';
 import { resolveUpsertPlan } from '../../engine/graph/upsert-plan.js';
 import { parseOverrideSettings } from '../../engine/run/override-config.js';
 import { waitForUpsert } from '../../runner/upsert/upsert-runner.js';
@@ -15,8 +15,9 @@ import { sendError, zodMessage } from '../plugins/error-handler.js';
 import { jsonText } from '../schemas/json-text.js';
 import type { ChatflowCache } from '../services/chatflow-cache.js';
 import { readMultipart } from '../uploads/read-multipart.js';
-import { loaderFieldEnabled } from '../uploads/prediction-uploads.js';
-import type { UploadService } from '../uploads/upload-service.js';
+import { checkLoaderField } from '../uploads/loader-fields.js';
+import { findInlineFiles } from '../uploads/inline-files.js';
+import type { IncomingFile, UploadService } from '../uploads/upload-service.js';
 
 const jsonObject = jsonText(z.record(z.string(), z.unknown(), { error: 'must be an object' }));
 
@@ -38,6 +39,9 @@ function sendJobResult(reply: FastifyReply, job: UpsertJobRecord): FastifyReply 
   const code = isErrorCode(job.errorCode) ? job.errorCode : 'INTERNAL';
   return sendError(reply, ERROR_STATUS[code], code, job.error ?? 'The upsert failed');
 }
+
+/** `true` or `1` (query flags as clients send them). */
+const isTrue = (value: string | undefined) => value === 'true' || value === '1';
 
 const jobView = (job: UpsertJobRecord) => ({
   id: job.id,
@@ -63,40 +67,38 @@ export async function vectorRoutes(app: FastifyInstance, deps: AppDeps, auth: Au
     if (!request.isMultipart()) {
       const parsed = upsertBodySchema.safeParse(request.body ?? {});
       if (!parsed.success) throw new AppError('VALIDATION_FAILED', 400, zodMessage(parsed.error));
-      return parsed.data;
+      const { overrideConfig, ...rest } = parsed.data;
+      return { ...rest, ...(overrideConfig ? { overrideConfig: await storeFiles(chatflow, overrideConfig, []) } : {}) };
     }
     const { fields, files } = await readMultipart(request, deps.config.uploads, deps.config.server.bodyLimitBytes);
     // Flowise: the whole form becomes the overrideConfig; `vars` may arrive as a JSON string.
     const overrideConfig: Record<string, unknown> = { ...fields };
     if (typeof overrideConfig.vars === 'string') overrideConfig.vars = jsonObject.safeParse(overrideConfig.vars).data ?? overrideConfig.vars;
-    if (files.length > 0) {
-      const settings = parseOverrideSettings(chatflow.apiConfig);
-      const plan = resolveUpsertPlan(chatflow.flowData, registry, fields.stopNodeId || undefined);
-      const checked = uploads.check(files, { purpose: 'upserts' });
-      for (const file of checked) {
-        const field = loaderFieldForFile(file.name);
-        // Flowise ignores such a file silently (its #3897); we say why it would have no effect.
-        if (!loaderFieldEnabled(plan, settings, field)) {
-          throw new AppError(
-            'BAD_REQUEST',
-            400,
-            `File "${file.name}" (files) would feed the loader input "${field}", which this chatflow does not enable for override ` +
-              `(apiConfig.overrideConfig: turn on status and "${field}" for the loader's label)`,
-          );
-        }
-      }
-      await uploads.store({ chatflowId: chatflow.id }, checked);
-      return {
-        ...(fields.stopNodeId ? { stopNodeId: fields.stopNodeId } : {}),
-        ...(fields.chatId ? { chatId: fields.chatId } : {}),
-        overrideConfig: addFileStorageOverrides(overrideConfig, checked.map((f) => f.name)),
-      };
-    }
     return {
       ...(fields.stopNodeId ? { stopNodeId: fields.stopNodeId } : {}),
       ...(fields.chatId ? { chatId: fields.chatId } : {}),
-      overrideConfig,
+      overrideConfig: await storeFiles(chatflow, overrideConfig, files, fields.stopNodeId || undefined),
     };
+  }
+
+  /**
+   * Checks the request's files (multipart parts and data URIs inline in the overrideConfig) against the
+   * upload limits, stores them in the database and gives the overrides their `FILE-STORAGE::` names:
+   * the job row holds names, never file contents. A multipart file must reach a loader input enabled
+   * for override (Flowise ignores it otherwise, its #3897).
+   */
+  async function storeFiles(chatflow: ChatFlow, overrideConfig: Record<string, unknown>, parts: IncomingFile[], stopNodeId?: string): Promise<Record<string, unknown>> {
+    const inline = findInlineFiles(overrideConfig);
+    if (parts.length === 0 && inline.files.length === 0) return overrideConfig;
+    const checked = uploads.check([...parts, ...inline.files], { purpose: 'upserts' });
+    const checkedParts = checked.slice(0, parts.length);
+    if (checkedParts.length > 0) {
+      const settings = parseOverrideSettings(chatflow.apiConfig);
+      const plan = resolveUpsertPlan(chatflow.flowData, registry, stopNodeId);
+      for (const file of checkedParts) checkLoaderField(plan, settings, file.name);
+    }
+    await uploads.store({ chatflowId: chatflow.id }, checked);
+    return addFileStorageOverrides(inline.replaced ?? overrideConfig, checkedParts.map((f) => f.name));
   }
 
   app.post<{ Params: { id: string }; Querystring: { async?: string } }>('/api/v1/vector/upsert/:id', async (request, reply) => {
@@ -114,7 +116,7 @@ export async function vectorRoutes(app: FastifyInstance, deps: AppDeps, auth: Au
       chatId,
       input: { ...(body.stopNodeId ? { stopNodeId: body.stopNodeId } : {}), ...(body.overrideConfig ? { overrideConfig: body.overrideConfig } : {}) },
     });
-    if (request.query.async === 'true') {
+    if (isTrue(request.query.async)) {
       const location = `/api/v1/vector/upsert-jobs/${job.id}`;
       return reply.code(202).header('Location', location).send({ id: job.id, status: job.status, location });
     }

@@ -6,6 +6,7 @@ import { AppError } from '../../shared/app-error.js';
 import type { ChatbotConfig } from '../services/chatbot-config.js';
 import { decodeUploadEntry, type UploadEntry } from './upload-entries.js';
 import type { TextBudget } from '../../engine/files/document-extractor.js';
+import { findInlineFiles } from './inline-files.js';
 import type { CheckedFile, IncomingFile, UploadService } from './upload-service.js';
 import { fullFileUploadSettings, imageUploadsAllowed } from './uploads-config.js';
 
@@ -61,13 +62,17 @@ export class PredictionUploads {
 
   async intake(request: PredictionUploadRequest): Promise<PredictionUploadResult> {
     const entries = (request.uploads ?? []).map((raw, index) => decodeUploadEntry(raw, index));
-    if (entries.length === 0 && request.files.length === 0) return {};
+    const inline = findInlineFiles(request.overrideConfig);
+    if (entries.length === 0 && request.files.length === 0 && inline.files.length === 0) return {};
     const budget = this.service.textBudget();
+    // `file:full` carries text the widget extracted: it counts as extracted text (per file and per request).
+    for (const entry of entries) if (entry.type === 'file:full') budget.take(entry.data?.length ?? 0, `uploads[${entry.index}] "${entry.name}"`);
     const images = imageUploadsAllowed(request.plan);
     const entryFiles = entries.flatMap((entry) => (entry.file ? [entry.file] : []));
-    const checked = this.service.check([...entryFiles, ...request.files]);
+    const checked = this.service.check([...entryFiles, ...request.files, ...inline.files]);
     const checkedEntries = checked.slice(0, entryFiles.length);
-    const checkedParts = checked.slice(entryFiles.length);
+    const checkedParts = checked.slice(entryFiles.length, entryFiles.length + request.files.length);
+    const checkedInline = checked.slice(entryFiles.length + request.files.length);
 
     const placements: Placement[] = [];
     const records: FileUpload[] = [];
@@ -86,7 +91,7 @@ export class PredictionUploads {
     }
 
     const loaderFiles = placements.filter((p) => p.scope === 'chatflow').map((p) => p.file);
-    await this.service.store({ chatflowId: request.chatflowId }, loaderFiles);
+    await this.service.store({ chatflowId: request.chatflowId }, [...loaderFiles, ...checkedInline]);
     await this.service.store(
       { chatflowId: request.chatflowId, chatId: request.chatId },
       placements.filter((p) => p.scope === 'chat').map((p) => p.file),
@@ -98,9 +103,13 @@ export class PredictionUploads {
     const result: PredictionUploadResult = {};
     if (records.length > 0) result.uploads = records;
     if (attachment !== '') result.fileAttachment = attachment;
+    // Files inline in overrideConfig are stored like uploads: the run row keeps their names, not their bytes.
+    const overrideConfig = inline.files.length > 0 ? inline.replaced : request.overrideConfig;
     if (loaderFiles.length > 0) {
       const form = Object.fromEntries(Object.entries(request.form ?? {}).filter(([key]) => !BODY_FIELDS.has(key)));
-      result.overrideConfig = addFileStorageOverrides({ ...form, ...request.overrideConfig }, loaderFiles.map((f) => f.name));
+      result.overrideConfig = addFileStorageOverrides({ ...form, ...overrideConfig }, loaderFiles.map((f) => f.name));
+    } else if (inline.files.length > 0) {
+      result.overrideConfig = overrideConfig;
     }
     return result;
   }
