@@ -123,7 +123,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       maxTextChars: env.UPLOAD_MAX_TEXT_SIZE,
       maxRequestTextChars: env.UPLOAD_MAX_REQUEST_TEXT_SIZE,
     },
-    upserts: { concurrency: env.UPSERT_CONCURRENCY, timeoutMs: env.UPSERT_TIMEOUT },
+    upserts: { concurrency: env.UPSERT_CONCURRENCY, timeoutMs: env.UPSERT_TIMEOUT, jobTtlSeconds: env.UPSERT_JOB_TTL },
     vectorCacheBytes: env.VECTOR_CACHE_SIZE,
     outbound: {
       allowList: env.HTTP_ALLOW_LIST,

@@ -84,6 +84,7 @@ export function buildEnvSchema(cwd: string) {
       // harden-rag branch: limits of the text extracted from files
       UPLOAD_MAX_TEXT_SIZE: byteSize('20mb'),
       UPLOAD_MAX_REQUEST_TEXT_SIZE: byteSize('50mb'),
+      UPSERT_JOB_TTL: integer(86400, { min: 0 }),
 
       // sandbox branch: outbound requests, the custom-code sandbox, runtime variables
       HTTP_ALLOW_LIST: hostRuleList(),

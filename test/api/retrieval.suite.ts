@@ -79,6 +79,16 @@ export function retrievalSuite(factory: HarnessFactory): void {
         { name: 'zoo.pdf', type: 'application/pdf', data: makePdf([ZOO]) },
       ]);
       expect(again.body).toMatchObject({ numAdded: 0, numSkipped: 2 });
+
+      // Deleting the chatflow deletes what its upserts and runs left behind.
+      const key = `faiss:${id}:faiss_0`;
+      expect(await h.repos.vectors.count(key)).toBe(2);
+      expect(await h.repos.runs.countForChatflow(id)).toBeGreaterThan(0);
+      expect((await h.admin.request('DELETE', `/api/v1/chatflows/${id}`)).status).toBe(200);
+      expect(await h.repos.vectors.describe(key)).toBeUndefined();
+      expect(await h.repos.vectors.count(key)).toBe(0);
+      expect(await h.repos.upserts.history(id, { order: 'ASC' })).toEqual([]);
+      expect(await h.repos.runs.countForChatflow(id)).toBe(0);
     });
 
     it('JSON upserts with overrideConfig, the asynchronous form, and the upsert history', async () => {
@@ -92,7 +102,10 @@ export function retrievalSuite(factory: HarnessFactory): void {
         if (job.status === 'failed') throw new Error(`upsert failed: ${job.error}`);
         return job.status === 'completed' ? job : undefined;
       }, 30000, 'upsert job');
-      expect(done.result).toMatchObject({ numAdded: 1, addedDocs: [{ pageContent: GARAGE, metadata: expect.objectContaining({ source: 'garage.txt' }) }] });
+      // A poll answers the counts; the documents (megabytes for a large upsert) only when asked for.
+      expect(done.result).toEqual({ numAdded: 1, numDeleted: 0, numUpdated: 0, numSkipped: 0 });
+      const full = await h.admin.get(`/api/v1/vector/upsert-jobs/${started.body.id}?addedDocs=true`);
+      expect(full.body.result).toMatchObject({ numAdded: 1, addedDocs: [{ pageContent: GARAGE, metadata: expect.objectContaining({ source: 'garage.txt' }) }] });
 
       const history = await h.admin.get(`/api/v1/upsert-history/${id}?order=DESC`);
       expect(history.body).toHaveLength(1);

@@ -43,7 +43,11 @@ function sendJobResult(reply: FastifyReply, job: UpsertJobRecord): FastifyReply 
 /** `true` or `1` (query flags as clients send them). */
 const isTrue = (value: string | undefined) => value === 'true' || value === '1';
 
-const jobView = (job: UpsertJobRecord) => ({
+/**
+ * A job as the poll route shows it: status and counts; `result.addedDocs` only when asked for
+ * (`?addedDocs=true`), since a large upsert's documents are megabytes that a poll has no use for.
+ */
+const jobView = (job: UpsertJobRecord, withDocs: boolean) => ({
   id: job.id,
   chatflowId: job.chatflowId,
   chatId: job.chatId,
@@ -51,7 +55,7 @@ const jobView = (job: UpsertJobRecord) => ({
   attempt: job.attempt,
   createdDate: job.createdDate,
   ...(job.finishedDate ? { finishedDate: job.finishedDate } : {}),
-  ...(job.status === 'completed' ? { result: { ...(job.result as object), addedDocs: job.addedDocs ?? [] } } : {}),
+  ...(job.status === 'completed' ? { result: { ...(job.result as object), ...(withDocs ? { addedDocs: job.addedDocs ?? [] } : {}) } } : {}),
   ...(job.error ? { error: job.error, code: job.errorCode } : {}),
 });
 
@@ -123,13 +127,15 @@ export async function vectorRoutes(app: FastifyInstance, deps: AppDeps, auth: Au
     return sendJobResult(reply, await waitForUpsert(deps.repos.upserts, job.id, deps.config.upserts.timeoutMs));
   });
 
-  app.get<{ Params: { jobId: string } }>('/api/v1/vector/upsert-jobs/:jobId', async (request) => {
-    const job = await deps.repos.upserts.get(request.params.jobId);
+  app.get<{ Params: { jobId: string }; Querystring: { addedDocs?: string } }>('/api/v1/vector/upsert-jobs/:jobId', async (request) => {
+    // Polls read the status and counts only; the added documents (megabytes for a large upsert) on request.
+    const withDocs = isTrue(request.query.addedDocs);
+    const job = await deps.repos.upserts.get(request.params.jobId, { addedDocs: withDocs });
     if (!job) throw new AppError('UPSERT_NOT_FOUND', 404, `Upsert ${request.params.jobId} not found`);
     const chatflow = await chatflows.get(job.chatflowId);
     if (chatflow) await auth.requireUpsertAccess(chatflow, request);
     else await auth.requireManagement(request);
-    return jobView(job);
+    return jobView(job, withDocs);
   });
 }
 

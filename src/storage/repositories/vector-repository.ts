@@ -6,6 +6,7 @@ import type { Db } from '../database.js';
 import type { DatabaseSchema } from '../schema.js';
 import { nowIso } from './json-columns.js';
 import { VectorMatrixCache, topRows } from './vector-matrix-cache.js';
+import { deleteChatflowCollections } from './owner-cleanup.js';
 import { type Filter, checkedId, dropHnswIndexSql, filterConditions, hnswIndexName, hnswIndexSql, parseMetadata, pgvectorCast, pgvectorLiteral } from './vector-search.js';
 
 export interface CollectionSpec {
@@ -164,6 +165,11 @@ export class VectorRepository {
     if ((await this.storageKind()) === 'pgvector') await dropHnswIndexSql(row.id, Number(row.dims)).execute(trx);
     await trx.updateTable('vector_collection').set({ embedder: spec.embedder, dims: spec.dims, updatedDate: now }).where('id', '=', row.id).execute();
     return { id: row.id, numDeleted: Number(deleted.numDeletedRows) };
+  }
+
+  /** Deletes a deleted chatflow's collections (see owner-cleanup.ts); answers the chunks deleted. */
+  deleteChatflowCollections(chatflowId: string): Promise<number> {
+    return deleteChatflowCollections(this.db, this.dialect, chatflowId);
   }
 
   /** The `k` chunks closest to `query` (a unit vector), best first. */
