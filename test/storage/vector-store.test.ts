@@ -60,6 +60,29 @@ function vectorStoreContract(name: string, expectedKind: string, open: () => Pro
       await expect(store.repo.search('c1', unitVector([1, 0, 0]), 1)).rejects.toThrow(/3 values; the collection holds 2/);
     });
 
+    it('writes a large upsert in bounded transactions, serving the event loop between them (finding 8)', async () => {
+      const many = Array.from({ length: 2600 }, (_, i) => chunk(`bulk ${i}`, [1, i % 7, (i % 11) + 1]));
+      // Counts event-loop turns (setImmediate callbacks) while the write runs: one transaction for all
+      // rows gives none on SQLite, whose statements are synchronous; batches of 500 give one after each.
+      let turns = 0;
+      let writing = true;
+      const spin = () => {
+        if (!writing) return;
+        turns += 1;
+        setImmediate(spin);
+      };
+      setImmediate(spin);
+      const written = await store.repo.write({ key: 'bulk', embedder: 'e1', dims: 3 }, many, { replace: true });
+      writing = false;
+      expect(written).toEqual({ numAdded: 2600, numDeleted: 0, numUpdated: 0, numSkipped: 0 });
+      expect(turns).toBeGreaterThanOrEqual(5);
+      expect(await store.repo.count('bulk')).toBe(2600);
+      // Replace deletes in batches too, and a search afterwards sees the final state.
+      const fewer = await store.repo.write({ key: 'bulk', embedder: 'e1', dims: 3 }, many.slice(0, 100), { replace: true });
+      expect(fewer).toEqual({ numAdded: 0, numDeleted: 2500, numUpdated: 0, numSkipped: 100 });
+      expect((await store.repo.search('bulk', unitVector([1, 0, 1]), 200)).length).toBe(100);
+    });
+
     it(`keeps embeddings as ${expectedKind}`, async () => {
       expect(store.kind).toBe(expectedKind);
     });

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import type { Db } from '../database.js';
+import { yieldToLoop } from '../../shared/yield-to-loop.js';
 import { dropHnswIndexSql } from './vector-search.js';
 
 /** Rows deleted per statement: each SQLite statement blocks the event loop, so none runs long. */
 const BATCH = 1000;
 
-const yieldToLoop = () => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * What a deleted chatflow leaves in the vector store: its collections (`faiss:<chatflowId>:…`, keyed

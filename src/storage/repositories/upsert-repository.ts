@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../database.js';
 import type { UpsertHistoryTable, UpsertJobTable } from '../schema.js';
 import { fromJsonColumn, nowIso } from './json-columns.js';
+import { yieldToLoop } from '../../shared/yield-to-loop.js';
 
 export type UpsertStatus = 'queued' | 'running' | 'completed' | 'failed';
 const ACTIVE: UpsertStatus[] = ['queued', 'running'];
@@ -182,7 +183,7 @@ export class UpsertRepository {
       const done = await this.db.deleteFrom('upsert_job').where('id', 'in', ids.map((r) => r.id)).executeTakeFirst();
       total += Number(done.numDeletedRows);
       if (ids.length < batch) return total;
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldToLoop();
     }
   }
 

@@ -1,5 +1,6 @@
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type SqlBool, type Transaction, sql } from 'kysely';
 import type { DatabaseSchema } from '../schema.js';
+import { nowIso } from './json-columns.js';
 
 /**
  * SQL pieces of the vector store: pgvector literals and the index DDL, and metadata filters. Nothing a caller supplies is ever interpolated: filter keys are checked and
@@ -73,4 +74,9 @@ export function parseMetadata(text: string): Record<string, unknown> {
   } catch {
     return {};
   }
+}
+
+/** Marks the collection changed: processes holding its vectors in memory read them again. */
+export async function bumpVersion(trx: Transaction<DatabaseSchema>, collectionId: string): Promise<void> {
+  await trx.updateTable('vector_collection').set((eb) => ({ version: eb('version', '+', 1), updatedDate: nowIso() })).where('id', '=', collectionId).execute();
 }
