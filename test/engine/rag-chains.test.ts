@@ -58,6 +58,20 @@ describe('retrieval over the shared vector store (SQLite)', () => {
     expect(await repos.vectors.count('faiss:f1:faiss_0')).toBe(1);
   });
 
+  it('faiss: chatflows naming the same Base Path share one index; without one, each node has its own', async () => {
+    const shared = { basePath: '/data/handbook-index' };
+    const upserted = await upsertEngine(flow(shared), { ...options('writer'), question: '' });
+    expect(upserted.result).toMatchObject({ numAdded: 2 });
+    expect(await repos.vectors.count('faiss:path:/data/handbook-index')).toBe(2);
+    // Another chatflow naming the path answers from it without upserting (its loader has no file).
+    const { result } = await runEngine(flow({ ...shared, txtFile: '' }), { ...options('reader'), question: 'When does the bakery open in the morning?' });
+    expect(result.sourceDocuments).toEqual([{ pageContent: BAKERY, metadata: expect.objectContaining({ source: 'bakery.txt' }) }]);
+    // No Base Path: the chatflow's own node index, which another chatflow does not see.
+    await upsertEngine(flow(), { ...options('own'), question: '' });
+    expect(await repos.vectors.count('faiss:own:faiss_0')).toBe(2);
+    expect(await repos.vectors.count('faiss:other:faiss_0')).toBe(0);
+  });
+
   it('conversationalRetrievalQAChain answers from the closest chunk and returns it as a source document', async () => {
     await upsertEngine(flow(), { ...options('f2'), question: '' });
     fake.reset();
