@@ -51,6 +51,10 @@ describe('document loaders', () => {
     const docs = (await build('textFile', { txtFile: 'FILE-STORAGE::["x.txt"]', metadata: { k: 1 }, omitMetadataKeys: '*' }, {}, files)) as Docs;
     expect(asked).toEqual([['flow-1', 'x.txt']]);
     expect(docs).toEqual([{ pageContent: 'content of x.txt', metadata: { k: 1 } }]);
+    // A bare name (not an array), as Flowise also accepts.
+    const bare = (await build('textFile', { txtFile: 'FILE-STORAGE::handbook.txt', omitMetadataKeys: '*' }, {}, files)) as Docs;
+    expect(asked.at(-1)).toEqual(['flow-1', 'handbook.txt']);
+    expect(bare).toEqual([{ pageContent: 'content of handbook.txt', metadata: {} }]);
   });
 
   it('the text output joins page contents, one per line', async () => {
