@@ -56,8 +56,18 @@ export function documentStoreSuite(factory: HarnessFactory): void {
       expect(preview.status, preview.text).toBe(200);
       expect(preview.body).toMatchObject({ totalChunks: 2, previewChunkCount: 1, chunks: [{ pageContent: BAKERY, metadata: { source: 'bakery.txt' } }] });
       expect(await h.repos.uploads.list({ chatflowId: storeId })).toEqual([]);
+      // An unknown splitter (or a node that is not one) is refused, not silently ignored.
+      const unknownSplitter = await h.admin.post(`${base}/loader/preview`, { ...loader, splitterId: 'notASplitter', splitterConfig: {} });
+      expect(unknownSplitter.status).toBe(400);
+      expect(unknownSplitter.body.message).toMatch(/"notASplitter" is not a node/);
+      const notSplitter = await h.admin.post(`${base}/loader/preview`, { ...loader, splitterId: 'textFile' });
+      expect(notSplitter.status).toBe(400);
+      expect(notSplitter.body.message).toMatch(/"textFile" is not a text splitter/);
 
       const saved = await h.admin.post(`${base}/loader/save`, loader);
+      const badProcess = await h.admin.post(`${base}/loader/process/${saved.body.id}`, { ...loader, id: saved.body.id, splitterId: 'notASplitter' });
+      expect(badProcess.status).toBe(400);
+      expect(badProcess.body.message).toMatch(/splitter: "notASplitter" is not a node/);
       const processed = await h.admin.post(`${base}/loader/process/${saved.body.id}`, { ...loader, id: saved.body.id });
       expect(processed.status, processed.text).toBe(200);
       expect(processed.body).toMatchObject({ count: 2, characters: BAKERY.length + GARAGE.length, file: { status: 'SYNC' } });

@@ -57,6 +57,9 @@ export class DocstoreService {
    */
   async process(storeId: string, loaderRecordId: string, body: Partial<StoreLoader>): Promise<void> {
     await requireStore(this.stores, storeId);
+    // Refused before the loader is touched (an unknown splitter was silently ignored).
+    if (body.loaderId) this.requireNode(body.loaderId, 'Document Loaders', 'loader');
+    if (body.splitterId) this.requireNode(body.splitterId, 'Text Splitters', 'splitter');
     const files = body.loaderConfig ? await storeLoaderFiles(this.uploads, storeId, body.loaderConfig) : undefined;
     let dropped: string[] = [];
     const updated = await this.stores.update(storeId, (store) => {
