@@ -130,6 +130,15 @@ export function retrievalSuite(factory: HarnessFactory): void {
       const noLoader = await postFiles(h, `/api/v1/vector/upsert/${textOnly}`, [{ name: 'a.pdf', type: 'application/pdf', data: makePdf(['x']) }]);
       expect(noLoader.status).toBe(400);
       expect(noLoader.body.message).toMatch(/"a\.pdf".*"pdfFile", but no node of this chatflow has it.*its loaders take txtFile/);
+      // The embeddings provider refusing the key is the provider's failure (502 LLM_ERROR), not a bad flow.
+      const refusedKey = (store: 'faiss' | 'memoryVectorStore') => (credential: string) =>
+        ragFlow({ model: 'fake', basepath: h.fake.url, embeddingsBasepath: h.fake.url, embeddingsModel: 'fake-embed;error=401', credential, store, txtFile: dataUri('a.txt', 'text/plain', BAKERY) });
+      const badEmbeddings = await h.admin.post(`/api/v1/vector/upsert/${await createFlow(h, refusedKey('faiss'))}`, {});
+      expect(badEmbeddings.status).toBe(502);
+      expect(badEmbeddings.body.message).toMatch(/openAIEmbeddings_0.*embeddings call failed: 401/);
+      const badQuestion = await h.anon.post(`/api/v1/prediction/${await createFlow(h, refusedKey('memoryVectorStore'))}`, { question: 'bakery?' });
+      expect(badQuestion.status).toBe(502);
+      expect(badQuestion.body.message).toMatch(/embeddings call failed: 401/);
       expect((await h.anon.post(`/api/v1/vector/upsert/${locked}`, {})).status).toBe(401);
       // Files that were given but hold no text: the message says what is wrong with each.
       const open = await createFlow(h, (credential) => textAndPdfFlow(h, credential), { apiConfig: FILE_OVERRIDES });

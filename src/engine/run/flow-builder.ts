@@ -5,6 +5,7 @@ import { markImageUploads } from '../files/uploads.js';
 import { asBoolean, asJsonObject, asString } from '../nodes/input-values.js';
 import { historyAsText, isMemoryInstance } from '../nodes/memory-instance.js';
 import type { BuildContext, RunContext } from '../nodes/node-definition.js';
+import { withProviderErrors } from '../vectors/provider-errors.js';
 import { abortReason } from './call-model.js';
 import { InstanceCache } from './instance-cache.js';
 import { type OverrideSettings, applyOverrides } from './override-config.js';
@@ -145,7 +146,8 @@ export class FlowBuilder {
       this.instances.set(node.id, held);
       return held;
     }
-    const instance = await this.guarded(node, () => node.definition.build(buildCtx));
+    let instance = await this.guarded(node, () => node.definition.build(buildCtx));
+    if (node.category === 'Embeddings') instance = withProviderErrors(instance, describeNode(node));
     // Chains pass uploaded images only to a model built with allowImageUploads (Flowise's multiModalOption).
     if (node.category === 'Chat Models' && asBoolean(buildCtx.inputs.allowImageUploads) === true) markImageUploads(instance);
     this.instances.set(node.id, instance);
