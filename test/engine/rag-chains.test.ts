@@ -251,5 +251,16 @@ describe('toolAgent with retrieverTool ("Multiple Documents QnA" shape)', () => 
     expect(result.usedTools).toEqual([{ tool: 'search_town', toolInput: { input: 'garage trucks weekdays' }, toolOutput: GARAGE }]);
     expect(result.text).toBe(`Tool said: ${GARAGE}`);
     expect(events.map((e) => e.event)).toContain('sourceDocuments');
+
+    // The tool's metadata filter: a bad one is named by its own input; any key works ("__proto__" included).
+    const withFilter = (filter: string) => {
+      const copy = structuredClone(flow);
+      ((copy.nodes.find((n) => n.id === 'retrieverTool_0')!.data as { inputs: Record<string, unknown> }).inputs).retrieverToolMetadataFilter = filter;
+      return copy;
+    };
+    await expect(runEngine(withFilter('{not json'), { ...options, question: 'Who fixes trucks?' })).rejects.toThrow(/retrieverTool_0.*retrieverToolMetadataFilter is not valid JSON/);
+    const proto = await runEngine(withFilter('{"__proto__":"nobody has it"}'), { ...options, question: 'Who fixes trucks?' });
+    // Applied (a dropped condition would have matched every chunk): nothing has that metadata.
+    expect(proto.result.usedTools).toEqual([{ tool: 'search_town', toolInput: { input: 'garage trucks weekdays' }, toolOutput: '' }]);
   });
 });
