@@ -45,6 +45,8 @@ export async function composeCore(
     throw error;
   }
   const repos = createRepositories(database.db, database.dialect, logger, config.vectorCacheBytes);
+  // At start-up, not at the first search: PostgreSQL without pgvector is said once, in the log.
+  await repos.vectors.storageKind();
   const plans = new PlanCache(createNodeRegistry());
   const outbound = new OutboundPolicy(config.outbound);
   const sandbox = new SandboxPool(config.sandbox, config.outbound, logger);

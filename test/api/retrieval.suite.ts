@@ -113,6 +113,11 @@ export function retrievalSuite(factory: HarnessFactory): void {
       const textNode = history.body[0].flowData.find((n: { id: string }) => n.id === 'textFile_0');
       expect(textNode.paramValues).toContainEqual({ label: 'Txt File', name: 'txtFile', type: 'file', value: 'garage.txt' });
 
+      // A date alone is that whole day (UTC), as for chat messages.
+      const today = history.body[0].date.slice(0, 10) as string;
+      expect((await h.admin.get(`/api/v1/upsert-history/${id}?startDate=${today}&endDate=${today}`)).body).toHaveLength(1);
+      expect((await h.admin.get(`/api/v1/upsert-history/${id}?endDate=2000-01-01`)).body).toEqual([]);
+      expect((await h.admin.get(`/api/v1/upsert-history/${id}?startDate=yesterday`)).status).toBe(400);
       expect((await h.admin.request('PATCH', '/api/v1/upsert-history', { body: { ids: [] } })).status).toBe(400);
       expect((await h.admin.request('PATCH', '/api/v1/upsert-history', { body: { ids: ['nope'] } })).status).toBe(404);
       expect((await h.admin.request('PATCH', '/api/v1/upsert-history', { body: { ids: [history.body[0].id] } })).status).toBe(200);

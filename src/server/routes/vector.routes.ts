@@ -139,11 +139,14 @@ export async function vectorRoutes(app: FastifyInstance, deps: AppDeps, auth: Au
   });
 }
 
+/** An ISO 8601 date-time, or a date alone (`2026-11-29`: that whole day, UTC), as the chat message routes take. */
+const dateParam = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'must be an ISO 8601 date or date-time' }).optional();
 const historyQuery = z.object({
   order: z.enum(['ASC', 'DESC'], { error: 'must be ASC or DESC' }).optional(),
-  startDate: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
-  endDate: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time' }).optional(),
+  startDate: dateParam,
+  endDate: dateParam,
 });
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const deleteBody = z.object({ ids: z.array(z.string().min(1), { error: 'must be an array of ids' }) });
 
 /** Flowise's upsert history (management API): listing by chatflow and deletion by ids. */
@@ -151,9 +154,9 @@ export async function upsertHistoryRoutes(app: FastifyInstance, deps: AppDeps): 
   app.get<{ Params: { id: string }; Querystring: Record<string, string> }>('/api/v1/upsert-history/:id', async (request) => {
     const query = historyQuery.safeParse(request.query);
     if (!query.success) throw new AppError('VALIDATION_FAILED', 400, zodMessage(query.error));
-    const iso = (value: string | undefined) => (value ? new Date(value).toISOString() : undefined);
-    const startDate = iso(query.data.startDate);
-    const endDate = iso(query.data.endDate);
+    const iso = (value: string | undefined, dayEnd: string) => (value ? new Date(DATE_ONLY.test(value) ? `${value}${dayEnd}` : value).toISOString() : undefined);
+    const startDate = iso(query.data.startDate, 'T00:00:00.000Z');
+    const endDate = iso(query.data.endDate, 'T23:59:59.999Z');
     return deps.repos.upserts.history(request.params.id, {
       order: query.data.order ?? 'ASC',
       ...(startDate ? { startDate } : {}),

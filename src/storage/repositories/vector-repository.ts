@@ -56,7 +56,6 @@ export const DEFAULT_MATRIX_CACHE_BYTES = 256 * 1024 * 1024;
  */
 export class VectorRepository {
   private storage: Promise<Storage> | undefined;
-  private warned = false;
   private readonly matrices: VectorMatrixCache;
 
   constructor(
@@ -68,12 +67,14 @@ export class VectorRepository {
     this.matrices = new VectorMatrixCache(matrixCacheBytes);
   }
 
-  /** Which column type the migration chose (PostgreSQL: `vector` when pgvector was there). */
+  /** Which column type the migration chose (PostgreSQL: `vector` when pgvector was there; else a warning, once). */
   storageKind(): Promise<Storage> {
     this.storage ??= (async (): Promise<Storage> => {
       if (this.dialect === 'sqlite') return 'blob';
       const row = await sql<{ type: string }>`select format_type(atttypid, atttypmod) as type from pg_attribute where attrelid = 'vector_chunk'::regclass and attname = 'embedding'`.execute(this.db);
-      return row.rows[0]?.type === 'vector' ? 'pgvector' : 'bytea';
+      if (row.rows[0]?.type === 'vector') return 'pgvector';
+      this.logger?.warn('pgvector is not installed in the database: vector search scans each collection in the process (fine for tens of thousands of chunks)');
+      return 'bytea';
     })();
     return this.storage;
   }
@@ -266,10 +267,6 @@ export class VectorRepository {
    * collections too large to hold in memory).
    */
   private async scan(collectionId: string, query: Float32Array, k: number, filter?: Filter): Promise<FoundChunk[]> {
-    if (this.dialect === 'postgres' && !this.warned) {
-      this.warned = true;
-      this.logger?.warn('pgvector is not installed in the database: vector search scans each collection in the process (fine for tens of thousands of chunks)');
-    }
     const best = new TopK<string>(k);
     let after = '';
     for (;;) {
