@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataUri, makePdf } from '../fixtures/documents.js';
 import { loaderNode, ragFlow } from '../fixtures/rag-flows.js';
-import { llmChainFlow } from '../fixtures/chatflows.js';
+import { llmChainFlow, node } from '../fixtures/chatflows.js';
 import { TEST_ADMIN_KEY } from '../support/test-server.js';
 import { type ApiHarness, type HarnessFactory, createFlow, eventually } from '../support/api-harness.js';
 
@@ -89,6 +89,24 @@ export function retrievalSuite(factory: HarnessFactory): void {
       expect(await h.repos.vectors.count(key)).toBe(0);
       expect(await h.repos.upserts.history(id, { order: 'ASC' })).toEqual([]);
       expect(await h.repos.runs.countForChatflow(id)).toBe(0);
+    });
+
+    it('the template\'s unconfigured documentStore_0 (empty selectedStore) gives no documents, and the upsert goes on', async () => {
+      const emptyStore = node(
+        { id: 'documentStore_0', name: 'documentStore', label: 'Document Store', type: 'Document', category: 'Document Loaders', version: 1, baseClasses: ['Document'], inputs: { selectedStore: '' }, outputs: { output: 'document' } },
+        300,
+      );
+      const id = await createFlow(
+        h,
+        (credential) => ragFlow({ model: 'fake', basepath: h.fake.url, embeddingsBasepath: h.fake.url, credential, topK: '1', extraLoaders: [{ id: 'documentStore_0', node: emptyStore }] }),
+        { apiConfig: FILE_OVERRIDES },
+      );
+      const upsert = await postFiles(h, `/api/v1/vector/upsert/${id}`, [{ name: 'zoo.txt', type: 'text/plain', data: ZOO }]);
+      expect(upsert.status, upsert.text).toBe(200);
+      expect(upsert.body).toMatchObject({ numAdded: 1 });
+      const answer = await h.anon.post(`/api/v1/prediction/${id}`, { question: 'What do the penguins eat at noon?' });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      expect(answer.body.sourceDocuments).toEqual([{ pageContent: ZOO, metadata: expect.objectContaining({ source: 'zoo.txt' }) }]);
     });
 
     it('JSON upserts with overrideConfig, the asynchronous form, and the upsert history', async () => {
