@@ -56,6 +56,11 @@ export function documentStoreSuite(factory: HarnessFactory): void {
       expect(preview.status, preview.text).toBe(200);
       expect(preview.body).toMatchObject({ totalChunks: 2, previewChunkCount: 1, chunks: [{ pageContent: BAKERY, metadata: { source: 'bakery.txt' } }] });
       expect(await h.repos.uploads.list({ chatflowId: storeId })).toEqual([]);
+      // A web page preview reaches the outbound policy (here refusing a private address without HTTP_ALLOW_LIST), named once.
+      const web = await h.admin.post(`${base}/loader/preview`, { storeId, loaderId: 'cheerioWebScraper', loaderName: 'Cheerio Web Scraper', loaderConfig: { url: `${h.fake.url}/` } });
+      expect(web.status).toBe(400);
+      expect(web.body.message).not.toMatch(/not available in this process/);
+      expect(web.body.message.match(/cheerioWebScraper_0/g)).toHaveLength(1);
       // An unknown splitter (or a node that is not one) is refused, not silently ignored.
       const unknownSplitter = await h.admin.post(`${base}/loader/preview`, { ...loader, splitterId: 'notASplitter', splitterConfig: {} });
       expect(unknownSplitter.status).toBe(400);

@@ -180,5 +180,10 @@ describe('cheerioWebScraper (through the outbound policy)', () => {
     await expect(scrape({ url: `${site.url}/` }, [])).rejects.toThrow(/cheerioWebScraper_0.*(not allowed|refused|denied)/i);
     await expect(scrape({ url: `${site.url}/`, selector: 'a[' })).rejects.toThrow(/invalid CSS selector/);
     await expect(scrape({ url: 'not a url' })).rejects.toThrow(/not a valid URL/);
+    // Without web requests in the process, the node is named once.
+    const definition = registry.get('cheerioWebScraper')!;
+    const bare = { chatflowId: 'f', signal: new AbortController().signal, services: { llm: { maxRetries: 0 } } } as unknown as RunContext;
+    const error = await definition.build({ nodeId: 'cheerioWebScraper_0', label: 'Cheerio', inputs: { url: `${site.url}/` }, credential: {}, outputs: {}, run: bare }).catch((e: Error) => e);
+    expect((error as Error).message).toBe('Node cheerioWebScraper_0 (cheerioWebScraper): web requests are not available in this process');
   });
 });
