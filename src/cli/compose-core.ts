@@ -4,6 +4,8 @@ import { createEngineServices, variableSource } from '../runner/engine-services.
 import { PlanCache } from '../runner/plan-cache.js';
 import { RunExecutor } from '../runner/run-executor.js';
 import { UpsertExecutor } from '../runner/upsert/upsert-executor.js';
+import { ExtractionPool } from '../extraction/extraction-pool.js';
+import type { EngineServices } from '../engine/nodes/node-definition.js';
 import { CredentialCipher } from '../security/credential-cipher.js';
 import { SandboxPool } from '../sandbox/sandbox-pool.js';
 import { OutboundPolicy } from '../security/outbound-policy.js';
@@ -22,6 +24,8 @@ export interface Core {
   executor: RunExecutor;
   /** Runs vector upserts (main mode in the server, queue mode on workers). */
   upserts: UpsertExecutor;
+  /** The engine's services (shared with what the server runs itself: document store previews, attachments). */
+  services: EngineServices;
   /** Closes what the core owns: sandbox workers, outbound connections, then the database (idempotent). */
   close(): Promise<void>;
 }
@@ -41,14 +45,20 @@ export async function composeCore(
     throw error;
   }
   const repos = createRepositories(database.db, database.dialect, logger, config.vectorCacheBytes);
+  // At start-up, not at the first search: PostgreSQL without pgvector is said once, in the log.
+  await repos.vectors.storageKind();
   const plans = new PlanCache(createNodeRegistry());
   const outbound = new OutboundPolicy(config.outbound);
   const sandbox = new SandboxPool(config.sandbox, config.outbound, logger);
-  const services = createEngineServices(repos, cipher, config.runs.llmMaxRetries, config.endpoints, {
-    outbound,
-    sandbox,
-    variables: variableSource(repos, config.variables),
-  });
+  const extractor = new ExtractionPool({ maxFileChars: config.uploads.maxTextChars, maxRequestChars: config.uploads.maxRequestTextChars }, logger);
+  const services: EngineServices = {
+    ...createEngineServices(repos, cipher, config.runs.llmMaxRetries, config.endpoints, {
+      outbound,
+      sandbox,
+      variables: variableSource(repos, config.variables),
+    }),
+    extractor,
+  };
   const executor = new RunExecutor({
     repos,
     plans,
@@ -69,10 +79,11 @@ export async function composeCore(
   const close = () => {
     closing ??= (async () => {
       await sandbox.close();
+      await extractor.close();
       await outbound.close();
       await database.close();
     })();
     return closing;
   };
-  return { database, repos, cipher, plans, executor, upserts, close };
+  return { database, repos, cipher, plans, executor, upserts, services, close };
 }

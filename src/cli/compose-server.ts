@@ -5,6 +5,7 @@ import type { FlowRunner } from '../runner/flow-runner.js';
 import { InProcessRunner } from '../runner/in-process/in-process-runner.js';
 import { InProcessUpserts } from '../runner/upsert/in-process-upserts.js';
 import type { UpsertRunner } from '../runner/upsert/upsert-runner.js';
+import { UpsertJobPruner } from '../runner/upsert/upsert-pruner.js';
 import type { AppDeps, ReadinessCheck } from '../server/app-deps.js';
 import { buildApp } from '../server/build-app.js';
 import type { Logger } from '../shared/logger.js';
@@ -86,6 +87,7 @@ export async function composeServer(config: AppConfig, logger: Logger): Promise<
     upserts: parts.upserts,
     plans: core.plans,
     cipher: core.cipher,
+    services: core.services,
     logger,
     metrics,
     readiness: [{ name: 'database', check: () => core.database.ping() }, ...parts.readiness],
@@ -93,10 +95,15 @@ export async function composeServer(config: AppConfig, logger: Logger): Promise<
     rateLimits: parts.rateLimits,
   });
 
+  // Finished upsert jobs (and their addedDocs) are deleted after UPSERT_JOB_TTL.
+  const pruner = new UpsertJobPruner(core.repos.upserts, config.upserts.jobTtlSeconds, logger);
+  pruner.start();
+
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       const drainMs = config.queue.gracefulShutdownTimeoutMs;
+      await pruner.close();
       // Stops accepting connections; requests in flight (streams included) go on.
       const stopped = app.close();
       await parts.close(drainMs);

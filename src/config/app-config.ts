@@ -58,6 +58,9 @@ export interface RuntimeVariablesConfig {
 export interface UploadConfig {
   maxFileBytes: number;
   maxRequestBytes: number;
+  /** Characters of text extraction may give per file (UPLOAD_MAX_TEXT_SIZE) and per request (UPLOAD_MAX_REQUEST_TEXT_SIZE). */
+  maxTextChars: number;
+  maxRequestTextChars: number;
 }
 
 export interface AppConfig {
@@ -92,8 +95,11 @@ export interface AppConfig {
   queue: QueueConfig;
   redis: RedisConfig;
   uploads: UploadConfig;
-  /** Vector upserts: how many one process runs at once, and how long a waiting request waits (ms). */
-  upserts: { concurrency: number; timeoutMs: number };
+  /**
+   * Vector upserts: how many one process runs at once, how long a waiting request waits (ms), and how
+   * long a finished job's row (with its addedDocs) is kept (UPSERT_JOB_TTL, seconds; 0 keeps it).
+   */
+  upserts: { concurrency: number; timeoutMs: number; jobTtlSeconds: number };
   /** Bytes of collection vectors one process keeps in memory for exact search (VECTOR_CACHE_SIZE). */
   vectorCacheBytes: number;
   /** Requests to user-chosen URLs (tools, the sandbox's fetch, web loaders): security/outbound-policy.ts. */

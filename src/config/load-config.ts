@@ -117,8 +117,13 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       ca: redisCa,
       keepAliveMs: env.REDIS_KEEP_ALIVE,
     },
-    uploads: { maxFileBytes: env.UPLOAD_MAX_FILE_SIZE, maxRequestBytes: env.UPLOAD_MAX_REQUEST_SIZE },
-    upserts: { concurrency: env.UPSERT_CONCURRENCY, timeoutMs: env.UPSERT_TIMEOUT },
+    uploads: {
+      maxFileBytes: env.UPLOAD_MAX_FILE_SIZE,
+      maxRequestBytes: env.UPLOAD_MAX_REQUEST_SIZE,
+      maxTextChars: env.UPLOAD_MAX_TEXT_SIZE,
+      maxRequestTextChars: env.UPLOAD_MAX_REQUEST_TEXT_SIZE,
+    },
+    upserts: { concurrency: env.UPSERT_CONCURRENCY, timeoutMs: env.UPSERT_TIMEOUT, jobTtlSeconds: env.UPSERT_JOB_TTL },
     vectorCacheBytes: env.VECTOR_CACHE_SIZE,
     outbound: {
       allowList: env.HTTP_ALLOW_LIST,

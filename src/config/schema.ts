@@ -82,6 +82,10 @@ export function buildEnvSchema(cwd: string) {
       UPSERT_CONCURRENCY: integer(2, { min: 1 }),
       UPSERT_TIMEOUT: integer(300000, { min: 1 }),
       VECTOR_CACHE_SIZE: byteSize('256mb'),
+      // harden-rag branch: limits of the text extracted from files
+      UPLOAD_MAX_TEXT_SIZE: byteSize('20mb'),
+      UPLOAD_MAX_REQUEST_TEXT_SIZE: byteSize('50mb'),
+      UPSERT_JOB_TTL: integer(86400, { min: 0 }),
 
       // sandbox branch: outbound requests, the custom-code sandbox, runtime variables
       HTTP_ALLOW_LIST: hostRuleList(),

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { EngineServices } from '../engine/nodes/node-definition.js';
 import type { AppConfig } from '../config/app-config.js';
 import type { FlowRunner } from '../runner/flow-runner.js';
 import type { PlanCache } from '../runner/plan-cache.js';
@@ -31,6 +32,12 @@ export interface AppDeps {
   rateLimits: RateLimitStore;
   /** The built web UI (default: `dist/ui` of the package); absent or unbuilt means no UI is served. */
   uiDirectory?: string;
+  /**
+   * The engine services of this process (outbound requests, extraction threads, vectors), used by what
+   * the server runs itself: document store previews and queries, attachment text. Absent: the server
+   * builds plain ones (no outbound requests; parsing in this thread).
+   */
+  services?: EngineServices;
   /** Mounts extra admin-only routes (the queue dashboard) under the given prefix. */
   adminPlugins?: Array<{ prefix: string; register: (app: FastifyInstance) => Promise<void> }>;
 }

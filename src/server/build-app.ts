@@ -78,7 +78,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const sessions = new UiSessions(deps.repos.uiAuth, { ttl: deps.config.admin.sessionTtlSeconds, maxAge: deps.config.admin.sessionMaxAgeSeconds });
   sessions.track(app);
   const auth = new Authenticator(deps.config, deps.repos.apiKeys, { sessions, accounts: deps.repos.uiAuth });
-  const uploads = new UploadService(deps.repos.uploads, deps.config.uploads);
+  const uploads = new UploadService(deps.repos.uploads, deps.config.uploads, deps.services?.extractor);
   const predictions = new PredictionService(
     chatflows,
     deps.plans,

@@ -160,7 +160,7 @@ export interface SessionSummaryTable {
 
 export interface VectorCollectionTable {
   id: string;
-  /** e.g. `faiss:<chatflowId>:<basePath>`. */
+  /** e.g. `faiss:path:<basePath>` (shared by the chatflows naming it), `faiss:<chatflowId>:<nodeId>`, `docstore:<storeId>`. */
   key: string;
   embedder: string;
   dims: number;

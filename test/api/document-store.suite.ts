@@ -56,8 +56,23 @@ export function documentStoreSuite(factory: HarnessFactory): void {
       expect(preview.status, preview.text).toBe(200);
       expect(preview.body).toMatchObject({ totalChunks: 2, previewChunkCount: 1, chunks: [{ pageContent: BAKERY, metadata: { source: 'bakery.txt' } }] });
       expect(await h.repos.uploads.list({ chatflowId: storeId })).toEqual([]);
+      // A web page preview reaches the outbound policy (here refusing a private address without HTTP_ALLOW_LIST), named once.
+      const web = await h.admin.post(`${base}/loader/preview`, { storeId, loaderId: 'cheerioWebScraper', loaderName: 'Cheerio Web Scraper', loaderConfig: { url: `${h.fake.url}/` } });
+      expect(web.status).toBe(400);
+      expect(web.body.message).not.toMatch(/not available in this process/);
+      expect(web.body.message.match(/cheerioWebScraper_0/g)).toHaveLength(1);
+      // An unknown splitter (or a node that is not one) is refused, not silently ignored.
+      const unknownSplitter = await h.admin.post(`${base}/loader/preview`, { ...loader, splitterId: 'notASplitter', splitterConfig: {} });
+      expect(unknownSplitter.status).toBe(400);
+      expect(unknownSplitter.body.message).toMatch(/"notASplitter" is not a node/);
+      const notSplitter = await h.admin.post(`${base}/loader/preview`, { ...loader, splitterId: 'textFile' });
+      expect(notSplitter.status).toBe(400);
+      expect(notSplitter.body.message).toMatch(/"textFile" is not a text splitter/);
 
       const saved = await h.admin.post(`${base}/loader/save`, loader);
+      const badProcess = await h.admin.post(`${base}/loader/process/${saved.body.id}`, { ...loader, id: saved.body.id, splitterId: 'notASplitter' });
+      expect(badProcess.status).toBe(400);
+      expect(badProcess.body.message).toMatch(/splitter: "notASplitter" is not a node/);
       const processed = await h.admin.post(`${base}/loader/process/${saved.body.id}`, { ...loader, id: saved.body.id });
       expect(processed.status, processed.text).toBe(200);
       expect(processed.body).toMatchObject({ count: 2, characters: BAKERY.length + GARAGE.length, file: { status: 'SYNC' } });
@@ -167,6 +182,32 @@ export function documentStoreSuite(factory: HarnessFactory): void {
       expect(((await badFile.json()) as { message: string }).message).toMatch(/"tool\.exe"/);
       expect(await h.repos.uploads.list({ chatflowId: storeId })).toEqual([]);
       expect((await h.admin.get(`${base}/store/${storeId}`)).body.loaders).toHaveLength(0);
+
+      // A file the loader has no input for would be dropped silently: 400 naming it.
+      const wrongLoader = new FormData();
+      wrongLoader.append('files', new Blob([makePdf(['x'])], { type: 'application/pdf' }), 'a.pdf');
+      wrongLoader.append('loader', JSON.stringify({ name: 'textFile' }));
+      wrongLoader.append('embedding', JSON.stringify({ name: 'openAIEmbeddings', config: embedding() }));
+      wrongLoader.append('vectorStore', JSON.stringify({ name: 'faiss' }));
+      const dropped = await fetch(`${h.url}${base}/upsert/${storeId}`, { method: 'POST', body: wrongLoader, headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` } });
+      expect(dropped.status).toBe(400);
+      expect(((await dropped.json()) as { message: string }).message).toMatch(/"a\.pdf".*"pdfFile", which the loader "textFile" does not have \(it takes txtFile\)/);
+      expect(await h.repos.uploads.list({ chatflowId: storeId })).toEqual([]);
+
+      // All or nothing: no store is created for a refused upsert, and a failed job leaves no loader or file behind.
+      const storesBefore = (await h.admin.get(`${base}/store`)).body.length as number;
+      const noLoaderNew = await h.admin.post(`${base}/upsert/${storeId}`, { createNewDocStore: true, docStore: { name: 'Never' } });
+      expect(noLoaderNew.status).toBe(400);
+      expect((await h.admin.get(`${base}/store`)).body).toHaveLength(storesBefore);
+      const failing = await h.admin.post(`${base}/upsert/${storeId}`, {
+        loader: { name: 'plainText', config: { text: 'Some text to embed.' } },
+        embedding: { name: 'openAIEmbeddings', config: { ...embedding(), modelName: 'fake-embed;error=401' } },
+        vectorStore: { name: 'faiss' },
+      });
+      expect(failing.status).toBe(502);
+      const after = (await h.admin.get(`${base}/store/${storeId}`)).body;
+      expect(after.loaders).toHaveLength(0);
+      expect(after.embeddingConfig ?? null).toBeNull();
     });
   });
 }

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationFlow, llmChainFlow } from '../fixtures/chatflows.js';
-import { makeDocx, makePdf } from '../fixtures/documents.js';
+import { dataUri, docxBomb, makeDocx, makePdf } from '../fixtures/documents.js';
 import { ragFlow } from '../fixtures/rag-flows.js';
+import { FILE_OVERRIDES, textAndPdfFlow } from './retrieval.suite.js';
 import type { RecordedRequest } from '../fixtures/fake-llm-server.js';
 import { type ApiHarness, type HarnessFactory, createFlow } from '../support/api-harness.js';
 import { streamedText } from '../support/sse.js';
@@ -18,7 +19,12 @@ type Part = { type?: string; text?: string; image_url?: { url: string } };
 type ChatMessage = { role: string; content: string | Part[] };
 
 /** Small limits, so the size checks are reached with small test files. */
-export const UPLOAD_SUITE_ENV = { UPLOAD_MAX_FILE_SIZE: '64kb', UPLOAD_MAX_REQUEST_SIZE: '100kb' };
+export const UPLOAD_SUITE_ENV = {
+  UPLOAD_MAX_FILE_SIZE: '64kb',
+  UPLOAD_MAX_REQUEST_SIZE: '100kb',
+  UPLOAD_MAX_TEXT_SIZE: '32kb',
+  UPLOAD_MAX_REQUEST_TEXT_SIZE: '48kb',
+};
 
 /**
  * Uploads in predictions and the embed's file routes, as Flowise clients use them; the same in both
@@ -222,12 +228,70 @@ export function uploadsSuite(factory: HarnessFactory): void {
       expect(spoofed.body.message).toMatch(/"evil\.js".*extension \.js does not match/);
       const broken = await postForm(`/api/v1/attachments/${pdfOnly}/c1`, {}, [{ name: 'broken.pdf', type: 'application/pdf', data: 'not a pdf' }]);
       expect(broken.status).toBe(400);
-      expect(broken.body.message).toMatch(/"broken\.pdf".*could not be read/);
+      expect(broken.body.message).toMatch(/"broken\.pdf".*not a readable PDF/);
       const tooBig = await postForm(`/api/v1/attachments/${pdfOnly}/c1`, {}, [{ name: 'big.pdf', type: 'application/pdf', data: Buffer.alloc(70 * 1024) }]);
       expect(tooBig.status).toBe(413);
       expect(tooBig.body.message).toMatch(/"big\.pdf".*UPLOAD_MAX_FILE_SIZE/);
       expect((await postForm('/api/v1/attachments/no-such-flow/c1', {}, [])).status).toBe(404);
       expect(await h.repos.uploads.list({ chatflowId: pdfOnly })).toEqual([]);
+    });
+
+    it('bounds the text extracted from files: a DOCX bomb and too much text get 413 naming the file, and nothing is stored', async () => {
+      const types = ['text/plain', DOCX_MIME].join(',');
+      const id = await createFlow(h, llmFlow(), { chatbotConfig: JSON.stringify({ fullFileUpload: { status: true, allowedUploadFileTypes: types } }) });
+      // Within UPLOAD_MAX_FILE_SIZE, but its XML unpacks to megabytes (the tester's 953 KB file took 27 s and 1.6 GB).
+      const bomb = await docxBomb(40000);
+      expect(bomb.length).toBeLessThan(64 * 1024);
+      const refused = await postForm(`/api/v1/attachments/${id}/bomb-chat`, {}, [{ name: 'bomb.docx', type: DOCX_MIME, data: bomb }]);
+      expect(refused.status).toBe(413);
+      expect(codeOf(refused.body)).toBe('UPLOAD_TOO_LARGE');
+      expect(refused.body.message).toMatch(/"bomb\.docx".*unpacks to .*decompression bomb/);
+      const long = await postForm(`/api/v1/attachments/${id}/bomb-chat`, {}, [{ name: 'long.txt', type: 'text/plain', data: 'a'.repeat(40 * 1024) }]);
+      expect(long.status).toBe(413);
+      expect(long.body.message).toMatch(/"long\.txt".*40960 characters.*UPLOAD_MAX_TEXT_SIZE/);
+      const third = 'b'.repeat(30 * 1024);
+      const both = await postForm(`/api/v1/attachments/${id}/bomb-chat`, {}, [
+        { name: 'one.txt', type: 'text/plain', data: third },
+        { name: 'two.txt', type: 'text/plain', data: third },
+      ]);
+      expect(both.status).toBe(413);
+      expect(both.body.message).toMatch(/"two\.txt".*UPLOAD_MAX_REQUEST_TEXT_SIZE/);
+      // The same extraction for multipart prediction files read as full files.
+      const form = await postForm(`/api/v1/prediction/${id}`, { question: 'bomb?' }, [{ name: 'bomb.docx', type: DOCX_MIME, data: bomb }]);
+      expect(form.status).toBe(413);
+      expect(form.body.message).toMatch(/"bomb\.docx".*decompression bomb/);
+      expect(await h.repos.uploads.list({ chatflowId: id })).toEqual([]);
+    });
+
+    it('applies the file limits to data URIs in overrideConfig and to file:full text, and keeps names, not bytes, in the job row', async () => {
+      const rag = await createFlow(h, (credential) => textAndPdfFlow(h, credential), { apiConfig: FILE_OVERRIDES });
+      const big = dataUri('big.txt', 'text/plain', 'a'.repeat(70 * 1024));
+      const upsert = await h.admin.post(`/api/v1/vector/upsert/${rag}`, { overrideConfig: { txtFile: big } });
+      expect(upsert.status).toBe(413);
+      expect(upsert.body.message).toMatch(/"big\.txt".*UPLOAD_MAX_FILE_SIZE/);
+      // Per node id, and counted together against the request's limit.
+      const half = dataUri('half.txt', 'text/plain', 'b'.repeat(60 * 1024));
+      const perNode = await h.admin.post(`/api/v1/vector/upsert/${rag}?async=1`, { overrideConfig: { txtFile: { textFile_0: half }, pdfFile: half.replace('half.txt', 'other.txt') } });
+      expect(perNode.status).toBe(413);
+      expect(perNode.body.message).toMatch(/"other\.txt".*UPLOAD_MAX_REQUEST_SIZE/);
+      const predicted = await h.anon.post(`/api/v1/prediction/${rag}`, { question: 'inline big', overrideConfig: { txtFile: big } });
+      expect(predicted.status).toBe(413);
+      expect(predicted.body.message).toMatch(/"big\.txt".*UPLOAD_MAX_FILE_SIZE/);
+      const plain = await createFlow(h, llmFlow());
+      const fullText = await h.anon.post(`/api/v1/prediction/${plain}`, {
+        question: 'full big',
+        uploads: [{ data: 'c'.repeat(40 * 1024), type: 'file:full', name: 'long.txt', mime: 'text/plain' }],
+      });
+      expect(fullText.status).toBe(413);
+      expect(fullText.body.message).toMatch(/uploads\[0\] "long\.txt".*UPLOAD_MAX_TEXT_SIZE/);
+      expect(await h.repos.uploads.list({ chatflowId: rag })).toEqual([]);
+
+      // `?async=1` is accepted like `true`; the job row holds the stored file's name, not its contents.
+      const small = await h.admin.post(`/api/v1/vector/upsert/${rag}?async=1`, { overrideConfig: { txtFile: dataUri('small.txt', 'text/plain', 'Small inline file.') } });
+      expect(small.status).toBe(202);
+      const job = await h.repos.upserts.get(small.body.id);
+      expect(job?.input).toEqual({ overrideConfig: { txtFile: 'FILE-STORAGE::["small.txt"]' } });
+      expect((await h.repos.uploads.list({ chatflowId: rag })).map((f) => f.name)).toContain('small.txt');
     });
 
     it('takes multipart prediction files: images to the model, documents as full files, the rest refused', async () => {

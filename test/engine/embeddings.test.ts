@@ -47,6 +47,17 @@ describe('embeddings nodes against the fake provider', () => {
     expect(sent.headers['api-key']).toBe('az-1');
   });
 
+  it('localAIEmbeddings ("Local QnA"): OpenAI-compatible embeddings at its basePath, a key only when a credential gives one', async () => {
+    const e = await build('localAIEmbeddings', { basePath: fake.url, modelName: 'fake-embed' });
+    close(await e.embedQuery('local words'), fakeEmbedding('local words'));
+    expect(fake.requests.at(-1)).toMatchObject({ path: '/v1/embeddings', body: { model: 'fake-embed' } });
+    expect(embedderKeyOf(e)).toBe(`localai|${fake.url}|fake-embed`);
+    const keyed = await build('localAIEmbeddings', { basePath: fake.url, modelName: 'fake-embed' }, { localAIApiKey: 'la-1' });
+    await keyed.embedDocuments(['keyed']);
+    expect(fake.requests.at(-1)!.headers.authorization).toBe('Bearer la-1');
+    await expect(build('localAIEmbeddings', { modelName: 'fake-embed' })).rejects.toThrow(/localAIEmbeddings.*basePath/);
+  });
+
   it('ollamaEmbedding: /api/embed with the model', async () => {
     const e = await build('ollamaEmbedding', { baseUrl: fake.rootUrl, modelName: 'nomic-embed-text' });
     close((await e.embedDocuments(['ollama text']))[0]!, fakeEmbedding('ollama text'));

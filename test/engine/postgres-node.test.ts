@@ -12,10 +12,10 @@ import { runEngine, upsertEngine } from './engine-harness.js';
 const STORE_CLASSES = ['Postgres', 'VectorStoreRetriever', 'BaseRetriever'];
 
 /** plainText → postgres (the user's database) ← openAIEmbeddings; postgres → retrievalQAChain ← chatOpenAI. */
-function postgresFlow(fakeUrl: string, db: URL, text: string, extra: Record<string, unknown> = {}): FlowJson {
+function postgresFlow(fakeUrl: string, db: URL, text: string, extra: Record<string, unknown> = {}, loaderInputs: Record<string, unknown> = {}): FlowJson {
   return {
     nodes: [
-      node({ id: 'plainText_0', name: 'plainText', label: 'Plain Text', type: 'Document', category: 'Document Loaders', version: 2, baseClasses: ['Document'], inputs: { text }, outputs: { output: 'document' } }, 0),
+      node({ id: 'plainText_0', name: 'plainText', label: 'Plain Text', type: 'Document', category: 'Document Loaders', version: 2, baseClasses: ['Document'], inputs: { text, ...loaderInputs }, outputs: { output: 'document' } }, 0),
       node({ id: 'openAIEmbeddings_0', name: 'openAIEmbeddings', label: 'OpenAI Embeddings', type: 'OpenAIEmbeddings', category: 'Embeddings', version: 4, baseClasses: ['OpenAIEmbeddings', 'Embeddings'], credential: 'oa', inputs: { modelName: 'fake-embed', basepath: fakeUrl } }, 0),
       node(
         {
@@ -79,6 +79,21 @@ describe('postgres vector node (the user\'s own database, here without pgvector)
     }
     await runEngine(flow, { question: 'what do penguins eat', credentials: credentials() });
     expect(system()).toContain('Penguins eat herring.');
+  });
+
+  it('strips NUL from page content and metadata keys and values (PostgreSQL refuses \\u0000 in text and jsonb, Flowise #2387)', async () => {
+    const metadata = JSON.stringify({ 'ti\u0000tle': 'Report\u0000 2024', nested: { deep: ['a\u0000b'] } });
+    const flow = postgresFlow(fake.url, db, 'Walruses\u0000 sleep on ice.', { tableName: 'nul_docs' }, { metadata });
+    const result = await upsertEngine(flow, { question: '', credentials: credentials() });
+    expect(result.result).toMatchObject({ numAdded: 1 });
+    const client = new pg.Client({ connectionString: db.toString() });
+    await client.connect();
+    try {
+      const rows = await client.query(`select "pageContent", metadata from nul_docs`);
+      expect(rows.rows).toEqual([{ pageContent: 'Walruses sleep on ice.', metadata: { title: 'Report 2024', nested: { deep: ['ab'] } } }]);
+    } finally {
+      await client.end();
+    }
   });
 
   it('with File Upload, a chat finds its own uploads and the shared documents, never another chat\'s', async () => {

@@ -58,6 +58,20 @@ describe('retrieval over the shared vector store (SQLite)', () => {
     expect(await repos.vectors.count('faiss:f1:faiss_0')).toBe(1);
   });
 
+  it('faiss: chatflows naming the same Base Path share one index; without one, each node has its own', async () => {
+    const shared = { basePath: '/data/handbook-index' };
+    const upserted = await upsertEngine(flow(shared), { ...options('writer'), question: '' });
+    expect(upserted.result).toMatchObject({ numAdded: 2 });
+    expect(await repos.vectors.count('faiss:path:/data/handbook-index')).toBe(2);
+    // Another chatflow naming the path answers from it without upserting (its loader has no file).
+    const { result } = await runEngine(flow({ ...shared, txtFile: '' }), { ...options('reader'), question: 'When does the bakery open in the morning?' });
+    expect(result.sourceDocuments).toEqual([{ pageContent: BAKERY, metadata: expect.objectContaining({ source: 'bakery.txt' }) }]);
+    // No Base Path: the chatflow's own node index, which another chatflow does not see.
+    await upsertEngine(flow(), { ...options('own'), question: '' });
+    expect(await repos.vectors.count('faiss:own:faiss_0')).toBe(2);
+    expect(await repos.vectors.count('faiss:other:faiss_0')).toBe(0);
+  });
+
   it('conversationalRetrievalQAChain answers from the closest chunk and returns it as a source document', async () => {
     await upsertEngine(flow(), { ...options('f2'), question: '' });
     fake.reset();
@@ -237,5 +251,16 @@ describe('toolAgent with retrieverTool ("Multiple Documents QnA" shape)', () => 
     expect(result.usedTools).toEqual([{ tool: 'search_town', toolInput: { input: 'garage trucks weekdays' }, toolOutput: GARAGE }]);
     expect(result.text).toBe(`Tool said: ${GARAGE}`);
     expect(events.map((e) => e.event)).toContain('sourceDocuments');
+
+    // The tool's metadata filter: a bad one is named by its own input; any key works ("__proto__" included).
+    const withFilter = (filter: string) => {
+      const copy = structuredClone(flow);
+      ((copy.nodes.find((n) => n.id === 'retrieverTool_0')!.data as { inputs: Record<string, unknown> }).inputs).retrieverToolMetadataFilter = filter;
+      return copy;
+    };
+    await expect(runEngine(withFilter('{not json'), { ...options, question: 'Who fixes trucks?' })).rejects.toThrow(/retrieverTool_0.*retrieverToolMetadataFilter is not valid JSON/);
+    const proto = await runEngine(withFilter('{"__proto__":"nobody has it"}'), { ...options, question: 'Who fixes trucks?' });
+    // Applied (a dropped condition would have matched every chunk): nothing has that metadata.
+    expect(proto.result.usedTools).toEqual([{ tool: 'search_town', toolInput: { input: 'garage trucks weekdays' }, toolOutput: '' }]);
   });
 });

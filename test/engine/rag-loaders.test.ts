@@ -51,6 +51,10 @@ describe('document loaders', () => {
     const docs = (await build('textFile', { txtFile: 'FILE-STORAGE::["x.txt"]', metadata: { k: 1 }, omitMetadataKeys: '*' }, {}, files)) as Docs;
     expect(asked).toEqual([['flow-1', 'x.txt']]);
     expect(docs).toEqual([{ pageContent: 'content of x.txt', metadata: { k: 1 } }]);
+    // A bare name (not an array), as Flowise also accepts.
+    const bare = (await build('textFile', { txtFile: 'FILE-STORAGE::handbook.txt', omitMetadataKeys: '*' }, {}, files)) as Docs;
+    expect(asked.at(-1)).toEqual(['flow-1', 'handbook.txt']);
+    expect(bare).toEqual([{ pageContent: 'content of handbook.txt', metadata: {} }]);
   });
 
   it('the text output joins page contents, one per line', async () => {
@@ -176,5 +180,10 @@ describe('cheerioWebScraper (through the outbound policy)', () => {
     await expect(scrape({ url: `${site.url}/` }, [])).rejects.toThrow(/cheerioWebScraper_0.*(not allowed|refused|denied)/i);
     await expect(scrape({ url: `${site.url}/`, selector: 'a[' })).rejects.toThrow(/invalid CSS selector/);
     await expect(scrape({ url: 'not a url' })).rejects.toThrow(/not a valid URL/);
+    // Without web requests in the process, the node is named once.
+    const definition = registry.get('cheerioWebScraper')!;
+    const bare = { chatflowId: 'f', signal: new AbortController().signal, services: { llm: { maxRetries: 0 } } } as unknown as RunContext;
+    const error = await definition.build({ nodeId: 'cheerioWebScraper_0', label: 'Cheerio', inputs: { url: `${site.url}/` }, credential: {}, outputs: {}, run: bare }).catch((e: Error) => e);
+    expect((error as Error).message).toBe('Node cheerioWebScraper_0 (cheerioWebScraper): web requests are not available in this process');
   });
 });

@@ -68,7 +68,7 @@ describe('upserts across workers (queue mode, PostgreSQL)', () => {
     const before = embedCalls();
     await h.addWorker();
     const job = await eventually(async () => {
-      const view = (await h.admin.get(`/api/v1/vector/upsert-jobs/${started.body.id}`)).body;
+      const view = (await h.admin.get(`/api/v1/vector/upsert-jobs/${started.body.id}?addedDocs=true`)).body;
       return view.status === 'completed' || view.status === 'failed' ? view : undefined;
     }, 60000, 'the retried upsert');
     expect(job).toMatchObject({ status: 'completed', attempt: 2 });

@@ -7,6 +7,7 @@ import { type Database, openDatabase } from '../../src/storage/database.js';
 import { type Repositories, createRepositories } from '../../src/storage/repositories.js';
 import { createTestDatabase } from '../support/test-postgres.js';
 import { testLogger } from '../support/test-logger.js';
+import { UpsertJobPruner } from '../../src/runner/upsert/upsert-pruner.js';
 
 const dialects: Array<['sqlite' | 'postgres', () => Promise<DatabaseConfig>]> = [
   [
@@ -33,6 +34,32 @@ describe.each(dialects)('repositories on %s', (_name, makeConfig) => {
     repos = createRepositories(database.db, database.dialect);
   });
   afterAll(async () => database.close());
+
+  it('reads upsert jobs without their addedDocs unless asked, and prunes finished ones after their retention', async () => {
+    const docs = [{ pageContent: 'kept once', metadata: {} }];
+    const done = await repos.upserts.create({ chatflowId: 'cf-prune', chatId: 'c', input: {} });
+    const claimed = await repos.upserts.claim(done.id);
+    await repos.upserts.finish(done.id, claimed!.attempt, { status: 'completed', result: { numAdded: 1 }, addedDocs: docs, history: { result: { numAdded: 1 }, flowData: [] } });
+    const waiting = await repos.upserts.create({ chatflowId: 'cf-prune', chatId: 'c', input: {} });
+    expect((await repos.upserts.get(done.id))?.addedDocs).toBeUndefined();
+    expect((await repos.upserts.get(done.id, { addedDocs: true }))?.addedDocs).toEqual(docs);
+    // Ended before the cut-off: deleted; still queued: kept whatever its age.
+    expect(await repos.upserts.pruneFinished(new Date(Date.now() - 60000).toISOString())).toBe(0);
+    const pruner = new UpsertJobPruner(repos.upserts, 1, testLogger);
+    pruner.start();
+    try {
+      for (let i = 0; (await repos.upserts.get(done.id)) && i < 200; i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    } finally {
+      await pruner.close();
+    }
+    expect(await repos.upserts.get(done.id)).toBeUndefined();
+    expect(await repos.upserts.get(waiting.id)).toBeDefined();
+    // A deleted chatflow's finished jobs and history go; an active job finishes first.
+    expect(await repos.upserts.history('cf-prune', { order: 'ASC' })).toHaveLength(1);
+    await repos.upserts.deleteByChatflow('cf-prune');
+    expect(await repos.upserts.history('cf-prune', { order: 'ASC' })).toEqual([]);
+    expect(await repos.upserts.get(waiting.id)).toBeDefined();
+  });
 
   const flowFields = {
     name: 'flow',

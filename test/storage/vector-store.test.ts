@@ -9,6 +9,7 @@ import { migrationProvider } from '../../src/storage/migrations/index.js';
 import type { DatabaseSchema } from '../../src/storage/schema.js';
 import { VectorRepository } from '../../src/storage/repositories/vector-repository.js';
 import { unitVector } from '../../src/shared/vector-math.js';
+import { parseMetadataFilter } from '../../src/engine/vectors/vector-port.js';
 import { createTestDatabase } from '../support/test-postgres.js';
 import { openTestDatabase } from '../support/vector-db.js';
 
@@ -44,7 +45,9 @@ function vectorStoreContract(name: string, expectedKind: string, open: () => Pro
       expect((await store.repo.search('c1', unitVector([1, 0, 0]), 3, { side: 'n' })).map((f) => f.pageContent)).toEqual(['north']);
       expect((await store.repo.search('c1', unitVector([1, 0, 0]), 3, { ok: true })).map((f) => f.pageContent)).toEqual(['north']);
       expect((await store.repo.search('c1', unitVector([1, 0, 0]), 3, { n: 1 })).map((f) => f.pageContent)).toEqual(['east']);
-      await expect(store.repo.search('c1', unitVector([1, 0, 0]), 3, { "a'); drop table vector_chunk; --": 1 })).rejects.toThrow(/may hold only/);
+      // Keys are bound, never spliced into SQL: a hostile one matches nothing and changes nothing.
+      expect(await store.repo.search('c1', unitVector([1, 0, 0]), 3, { "a'); drop table vector_chunk; --": 1 })).toEqual([]);
+      expect(await store.repo.count('c1')).toBe(3);
       // Without room to hold the vectors in memory, the database's own scan answers the same.
       const scanned = await store.uncached.search('c1', unitVector([0.9, 0.3, 0]), 2);
       expect(scanned.map((f) => [f.pageContent, Math.round(f.score * 1e4)])).toEqual(found.map((f) => [f.pageContent, Math.round(f.score * 1e4)]));
@@ -58,6 +61,39 @@ function vectorStoreContract(name: string, expectedKind: string, open: () => Pro
       expect(other).toMatchObject({ numAdded: 1, numDeleted: 2 });
       expect(await store.repo.describe('c1')).toEqual({ key: 'c1', embedder: 'e2', dims: 2 });
       await expect(store.repo.search('c1', unitVector([1, 0, 0]), 1)).rejects.toThrow(/3 values; the collection holds 2/);
+    });
+
+    it('filters on metadata keys with spaces, quotes and dots, and on "__proto__" (finding 17)', async () => {
+      const odd = JSON.parse('{"my key \\"quoted\\"":"x","a.b":"dot","__proto__":"p"}') as Record<string, unknown>;
+      await store.repo.write({ key: 'odd', embedder: 'e1', dims: 3 }, [chunk('odd one', [1, 0, 0], odd), chunk('plain one', [1, 0, 0], { other: 1 })], { replace: true });
+      const find = async (filter: string) => (await store.repo.search('odd', unitVector([1, 0, 0]), 5, parseMetadataFilter(filter))).map((f) => f.pageContent);
+      expect(await find('{"my key \\"quoted\\"":"x"}')).toEqual(['odd one']);
+      expect(await find('{"a.b":"dot"}')).toEqual(['odd one']);
+      expect(await find('{"__proto__":"p"}')).toEqual(['odd one']);
+      expect(await find('{"__proto__":"q"}')).toEqual([]);
+    });
+
+    it('writes a large upsert in bounded transactions, serving the event loop between them (finding 8)', async () => {
+      const many = Array.from({ length: 2600 }, (_, i) => chunk(`bulk ${i}`, [1, i % 7, (i % 11) + 1]));
+      // Counts event-loop turns (setImmediate callbacks) while the write runs: one transaction for all
+      // rows gives none on SQLite, whose statements are synchronous; batches of 500 give one after each.
+      let turns = 0;
+      let writing = true;
+      const spin = () => {
+        if (!writing) return;
+        turns += 1;
+        setImmediate(spin);
+      };
+      setImmediate(spin);
+      const written = await store.repo.write({ key: 'bulk', embedder: 'e1', dims: 3 }, many, { replace: true });
+      writing = false;
+      expect(written).toEqual({ numAdded: 2600, numDeleted: 0, numUpdated: 0, numSkipped: 0 });
+      expect(turns).toBeGreaterThanOrEqual(5);
+      expect(await store.repo.count('bulk')).toBe(2600);
+      // Replace deletes in batches too, and a search afterwards sees the final state.
+      const fewer = await store.repo.write({ key: 'bulk', embedder: 'e1', dims: 3 }, many.slice(0, 100), { replace: true });
+      expect(fewer).toEqual({ numAdded: 0, numDeleted: 2500, numUpdated: 0, numSkipped: 100 });
+      expect((await store.repo.search('bulk', unitVector([1, 0, 1]), 200)).length).toBe(100);
     });
 
     it(`keeps embeddings as ${expectedKind}`, async () => {

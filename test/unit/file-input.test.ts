@@ -22,11 +22,14 @@ describe('parseFileInput (Flowise file inputs)', () => {
 
   it('reads FILE-STORAGE names', () => {
     expect(parseFileInput('FILE-STORAGE::["a.pdf","b.txt"]', 'n')).toEqual({ inline: [], stored: ['a.pdf', 'b.txt'] });
+    // One bare name, as Flowise's loaders also take it.
+    expect(parseFileInput('FILE-STORAGE::handbook.txt', 'n')).toEqual({ inline: [], stored: ['handbook.txt'] });
   });
 
   it('gives nothing for an empty input and names the node for a malformed one', () => {
     expect(parseFileInput('', 'n')).toEqual({ inline: [], stored: [] });
-    expect(() => parseFileInput('FILE-STORAGE::nope', 'pdfFile_0')).toThrow(/pdfFile_0/);
+    expect(() => parseFileInput('FILE-STORAGE::["nope"', 'pdfFile_0')).toThrow(/pdfFile_0.*file name or a JSON array/);
+    expect(() => parseFileInput('FILE-STORAGE::', 'pdfFile_0')).toThrow(/pdfFile_0/);
     expect(() => parseFileInput('not a uri', 'textFile_1')).toThrow(/textFile_1.*data URI/);
   });
 });

@@ -22,7 +22,7 @@ describe('checkFileType', () => {
 });
 
 describe('UploadService.check', () => {
-  const service = new UploadService({} as UploadRepository, { maxFileBytes: 10, maxRequestBytes: 15 });
+  const service = new UploadService({} as UploadRepository, { maxFileBytes: 10, maxRequestBytes: 15, maxTextChars: 100, maxRequestTextChars: 200 });
   const file = (name: string, size: number, mime = 'text/plain') => ({ field: 'files', name, mime, data: Buffer.alloc(size, 97) });
 
   it('names the file that is too large, per file and per request', () => {

@@ -1,19 +1,23 @@
 import type { FileKind } from '../../shared/file-types.js';
+import { type DocumentExtractor, fileText, inThreadExtractor } from './document-extractor.js';
 
 /**
  * The text of an uploaded document, as Flowise's File Loader (`fileLoader`) reads it for full-file
  * uploads and the attachments API: the loaded documents' `pageContent` joined by newlines.
  * - PDF: one document per page (`perPage`, Flowise's default) or one for the file (`perFile`); a
  *   page's text items are joined, with a newline where the baseline changes (LangChain's PDFLoader).
- *   Parsed with pdfjs-dist, the library the PDF loader node uses.
- * - DOCX: mammoth's raw text (LangChain's DocxLoader).
+ *   Parsed with pdfjs-dist on the extractor (worker threads), as the PDF loader node is.
+ * - DOCX: mammoth's raw text (LangChain's DocxLoader), on the extractor, after its archive check.
  * - CSV: one document per row, `column: value` lines (LangChain's CSVLoader), parsed with papaparse.
  * - JSON: every string value in document order, one per line (LangChain's JSONLoader).
- * - Other text types: the file as UTF-8.
+ * - Other text types: the file's characters (UTF-8; UTF-16 with a byte-order mark; else Latin-1).
+ * NUL characters are removed. Errors: the extractor's (413 too much text, 400 unreadable), or an
+ * Error naming the file for CSV/JSON that cannot be read.
  */
 export interface ExtractOptions {
   /** PDF: a document per page (default) or one for the whole file. */
   pdfUsage?: 'perPage' | 'perFile';
+  signal?: AbortSignal;
 }
 
 export interface ExtractableFile {
@@ -24,57 +28,24 @@ export interface ExtractableFile {
   mime: string;
 }
 
-export async function extractText(file: ExtractableFile, options: ExtractOptions = {}): Promise<string> {
+export async function extractText(file: ExtractableFile, options: ExtractOptions = {}, extractor: DocumentExtractor = inThreadExtractor()): Promise<string> {
   switch (file.kind) {
-    case 'pdf':
-      return (await pdfPages(file.data)).join(options.pdfUsage === 'perFile' ? '\n\n' : '\n');
+    case 'pdf': {
+      const { pages } = await extractor.pdf({ name: file.name, data: file.data }, options.signal);
+      // Empty pages are left out, as LangChain's PDFLoader does.
+      return pages.filter((page) => page.trim() !== '').join(options.pdfUsage === 'perFile' ? '\n\n' : '\n');
+    }
     case 'docx':
-      return docxText(file.data);
-    case 'text':
-      if (file.mime === 'text/csv') return (await csvRows(file.data.toString('utf8'))).join('\n');
-      if (file.mime === 'application/json') return jsonStrings(file.data.toString('utf8'), file.name).join('\n');
-      return file.data.toString('utf8');
+      return extractor.docx({ name: file.name, data: file.data }, options.signal);
+    case 'text': {
+      const text = fileText(file.data);
+      if (file.mime === 'text/csv') return (await csvRows(text)).join('\n');
+      if (file.mime === 'application/json') return jsonStrings(text, file.name).join('\n');
+      return text;
+    }
     default:
       throw new Error(`${file.name}: no text can be extracted from a ${file.mime} file`);
   }
-}
-
-interface PdfTextItem {
-  str?: string;
-  transform?: number[];
-}
-
-/** The text of each page with any text (empty pages are left out, as LangChain's PDFLoader does). */
-export async function pdfPages(data: Buffer): Promise<string[]> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const task = pdfjs.getDocument({ data: new Uint8Array(data), isEvalSupported: false, useSystemFonts: false, verbosity: 0 });
-  const doc = await task.promise;
-  try {
-    const pages: string[] = [];
-    for (let number = 1; number <= doc.numPages; number += 1) {
-      const page = await doc.getPage(number);
-      const content = await page.getTextContent();
-      let lastY: number | undefined;
-      let text = '';
-      for (const item of content.items as PdfTextItem[]) {
-        if (typeof item.str !== 'string') continue;
-        const y = item.transform?.[5];
-        text += lastY === undefined || y === lastY ? item.str : `\n${item.str}`;
-        lastY = y;
-      }
-      page.cleanup();
-      if (text.trim() !== '') pages.push(text);
-    }
-    return pages;
-  } finally {
-    await task.destroy();
-  }
-}
-
-export async function docxText(data: Buffer): Promise<string> {
-  const mammoth = await import('mammoth');
-  const result = await (mammoth.default ?? mammoth).extractRawText({ buffer: data });
-  return result.value;
 }
 
 /** LangChain's CSVLoader page content: `column: value` per column, one row per document. */

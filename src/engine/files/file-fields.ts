@@ -1,4 +1,4 @@
-import { FILE_STORAGE_PREFIX } from './file-store.js';
+import { FILE_STORAGE_PREFIX, storedFileNames } from './file-store.js';
 
 /**
  * The loader input a file feeds, by extension, as Flowise maps uploaded files onto loader inputs
@@ -40,15 +40,7 @@ export function addFileStorageOverrides(overrideConfig: Record<string, unknown>,
   for (const name of fileNames) {
     const field = loaderFieldForFile(name);
     const existing = result[field];
-    let names: string[] = [];
-    if (typeof existing === 'string' && existing.startsWith(FILE_STORAGE_PREFIX)) {
-      try {
-        const parsed = JSON.parse(existing.slice(FILE_STORAGE_PREFIX.length)) as unknown;
-        if (Array.isArray(parsed)) names = parsed.filter((n): n is string => typeof n === 'string');
-      } catch {
-        names = [];
-      }
-    }
+    const names = (typeof existing === 'string' && storedFileNames(existing)) || [];
     if (!names.includes(name)) names.push(name);
     result[field] = `${FILE_STORAGE_PREFIX}${JSON.stringify(names)}`;
   }

@@ -27,6 +27,23 @@ export interface FileStore {
 /** Flowise's marker for files kept in its storage: `FILE-STORAGE::["a.pdf","b.txt"]`. */
 export const FILE_STORAGE_PREFIX = 'FILE-STORAGE::';
 
+/**
+ * The names a `FILE-STORAGE::` value refers to: a JSON array of names, or one bare name (Flowise's
+ * loaders take both). Undefined for a value without the prefix or a malformed array.
+ */
+export function storedFileNames(value: string): string[] | undefined {
+  const text = value.trim();
+  if (!text.startsWith(FILE_STORAGE_PREFIX)) return undefined;
+  const rest = text.slice(FILE_STORAGE_PREFIX.length).trim();
+  if (rest !== '' && !rest.startsWith('[')) return [rest];
+  try {
+    const names = JSON.parse(rest) as unknown;
+    return Array.isArray(names) && names.every((n) => typeof n === 'string') ? (names as string[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export interface FileInput {
   /** Files carried in the flow itself as data URIs (Flowise's editor upload). */
   inline: StoredFile[];
@@ -46,7 +63,7 @@ function parseDataUri(uri: string, nodeId: string): StoredFile {
 
 /**
  * A loader's file input as Flowise writes it: one `data:<mime>;base64,<data>,filename:<name>` URI, a JSON
- * array of them (several files), or `FILE-STORAGE::["name", …]`. Empty values give no files.
+ * array of them (several files), `FILE-STORAGE::["name", …]` or `FILE-STORAGE::name` (one file). Empty values give no files.
  * Errors: FlowValidationError naming the node for anything else.
  */
 export function parseFileInput(value: unknown, nodeId: string): FileInput {
@@ -55,16 +72,9 @@ export function parseFileInput(value: unknown, nodeId: string): FileInput {
   if (typeof value !== 'string') throw new FlowValidationError(`Node ${nodeId}: file input must be a string`, nodeId);
   const text = value.trim();
   if (text.startsWith(FILE_STORAGE_PREFIX)) {
-    let names: unknown;
-    try {
-      names = JSON.parse(text.slice(FILE_STORAGE_PREFIX.length));
-    } catch {
-      names = undefined;
-    }
-    if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) {
-      throw new FlowValidationError(`Node ${nodeId}: ${FILE_STORAGE_PREFIX} must be followed by a JSON array of file names`, nodeId);
-    }
-    result.stored = names as string[];
+    const names = storedFileNames(text);
+    if (!names) throw new FlowValidationError(`Node ${nodeId}: ${FILE_STORAGE_PREFIX} must be followed by a file name or a JSON array of file names`, nodeId);
+    result.stored = names;
     return result;
   }
   let uris: unknown = [text];

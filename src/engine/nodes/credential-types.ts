@@ -60,6 +60,12 @@ export const CREDENTIAL_TYPES: readonly CredentialType[] = [
     inputs: [{ label: 'MistralAI API Key', name: 'mistralAIAPIKey', type: 'password' }],
   },
   {
+    name: 'localAIApi',
+    label: 'LocalAI API',
+    description: 'An API key for a LocalAI server that requires one (LocalAI Embeddings).',
+    inputs: [{ label: 'LocalAI Api Key', name: 'localAIApiKey', type: 'password' }],
+  },
+  {
     name: 'googleGenerativeAI',
     label: 'Google Generative AI',
     description: 'A Gemini API key from Google AI Studio.',

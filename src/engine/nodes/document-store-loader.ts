@@ -27,7 +27,7 @@ export function selectedStoreOf(ctx: BuildContext): string {
 /**
  * Flowise's `documentStore` loader: the chunks a document store holds, as documents (the `document`
  * output) or their texts joined, each followed by a newline (`text`). The store is filled once and read
- * by any number of chatflows.
+ * by any number of chatflows. Without a selected store: no documents (as in Flowise).
  */
 export const documentStoreLoader: NodeDefinition = {
   name: 'documentStore',
@@ -38,13 +38,15 @@ export const documentStoreLoader: NodeDefinition = {
   icon: 'document-store',
   category: 'Document Loaders',
   baseClasses: ['Document'],
-  inputs: [SELECTED_STORE_INPUT],
+  // Optional here: Flowise's templates ship it unconfigured (its "Conversational Retrieval QA Chain" since
+  // July 2024), and Flowise reads no store as no documents.
+  inputs: [{ ...SELECTED_STORE_INPUT, optional: true }],
   outputs: [
     { label: 'Document', name: 'document', baseClasses: ['Document', 'json'], description: 'The chunks, each with pageContent and metadata' },
     { label: 'Text', name: 'text', baseClasses: ['string', 'json'], description: 'The chunks\u2019 texts joined, one per line' },
   ],
   async build(ctx) {
-    const docs = await documentStoresOf(ctx).documents(selectedStoreOf(ctx));
+    const docs = asString(ctx.inputs.selectedStore) ? await documentStoresOf(ctx).documents(selectedStoreOf(ctx)) : [];
     if (ctx.outputs.output === 'text') return docs.map((doc) => `${doc.pageContent}\n`).join('');
     return docs;
   },

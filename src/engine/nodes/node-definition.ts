@@ -1,4 +1,5 @@
 import type { FlowResult, RunEventSink } from '../events/run-event.js';
+import type { DocumentExtractor } from '../files/document-extractor.js';
 import type { FileStore } from '../files/file-store.js';
 import type { FileUpload } from '../files/uploads.js';
 import type { SummaryStore } from '../memory/summary-store.js';
@@ -153,6 +154,11 @@ export interface EngineServices {
   embeddingCache?: EmbeddingCache;
   /** Document stores' chunks and settings (documentStore, documentStoreVS); absent where there are none. */
   documentStores?: DocumentStorePort;
+  /**
+   * Reads PDF and DOCX files off the event loop (a worker-thread pool) within the configured text
+   * limits (harden-rag); absent: loaders parse in this thread with the default limits.
+   */
+  extractor?: DocumentExtractor;
 }
 
 /** What a vector store node's upsert answers (Flowise's IndexingResult). */

@@ -30,7 +30,7 @@ import { requestsGet, requestsPost } from './request-nodes.js';
 import { conversationalRetrievalQAChain } from './chains/conversational-retrieval-qa-chain.js';
 import { retrievalQAChain } from './chains/retrieval-qa-chain.js';
 import { ollamaEmbedding, googleGenerativeAiEmbeddings } from './embeddings/local-and-google-embeddings.js';
-import { azureOpenAIEmbeddings, openAIEmbeddings } from './embeddings/openai-embeddings.js';
+import { azureOpenAIEmbeddings, localAIEmbeddings, openAIEmbeddings } from './embeddings/openai-embeddings.js';
 import { cheerioWebScraper } from './loaders/cheerio-web-scraper.js';
 import { csvFile, jsonFile } from './loaders/data-loaders.js';
 import { pdfFile } from './loaders/pdf-file.js';
@@ -92,6 +92,7 @@ export const SUPPORTED_NODES: readonly NodeDefinition[] = [
   tokenTextSplitter,
   openAIEmbeddings,
   azureOpenAIEmbeddings,
+  localAIEmbeddings,
   ollamaEmbedding,
   googleGenerativeAiEmbeddings,
   faiss,

@@ -5,6 +5,7 @@ import { markImageUploads } from '../files/uploads.js';
 import { asBoolean, asJsonObject, asString } from '../nodes/input-values.js';
 import { historyAsText, isMemoryInstance } from '../nodes/memory-instance.js';
 import type { BuildContext, RunContext } from '../nodes/node-definition.js';
+import { withProviderErrors } from '../vectors/provider-errors.js';
 import { abortReason } from './call-model.js';
 import { InstanceCache } from './instance-cache.js';
 import { type OverrideSettings, applyOverrides } from './override-config.js';
@@ -27,16 +28,17 @@ export interface BuildablePlan {
 }
 
 /** `acceptVariable` params hold JSON whose string values may contain `{{…}}`; parse, then substitute. */
-async function resolveVariableParam(node: PlanNode, value: unknown, scope: VariableScope): Promise<Record<string, unknown>> {
+async function resolveVariableParam(node: PlanNode, name: string, value: unknown, scope: VariableScope): Promise<Record<string, unknown>> {
   let object: Record<string, unknown> | undefined;
   try {
-    object = asJsonObject(value, 'promptValues');
+    object = asJsonObject(value, name);
   } catch (error) {
     throw new FlowValidationError(`${describeNode(node)}: ${(error as Error).message}`, node.id);
   }
   const resolved: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(object ?? {})) {
-    resolved[key] = typeof item === 'string' ? await resolveVariableText(item, scope) : item;
+    // Own property even for "__proto__" (an assignment would set the prototype and drop the entry).
+    Object.defineProperty(resolved, key, { value: typeof item === 'string' ? await resolveVariableText(item, scope) : item, enumerable: true, writable: true, configurable: true });
   }
   return resolved;
 }
@@ -113,7 +115,7 @@ export class FlowBuilder {
       if (type === undefined) resolved[name] = resolveInputValue(value, this.scope);
       // Text params (a request tool's URL, headers, body) take every expression as text.
       else if (type !== 'json' && typeof value === 'string') resolved[name] = await resolveVariableText(value, this.scope);
-      else resolved[name] = await resolveVariableParam(node, value, this.scope);
+      else resolved[name] = await resolveVariableParam(node, name, value, this.scope);
     }
     // chatOpenAI (and, harmlessly, every credentialed node) accepts `credentialId` in place of data.credential.
     const credentialId = asString(inputs.credentialId) ?? node.credentialId;
@@ -146,7 +148,8 @@ export class FlowBuilder {
       this.instances.set(node.id, held);
       return held;
     }
-    const instance = await this.guarded(node, () => node.definition.build(buildCtx));
+    let instance = await this.guarded(node, () => node.definition.build(buildCtx));
+    if (node.category === 'Embeddings') instance = withProviderErrors(instance, describeNode(node));
     // Chains pass uploaded images only to a model built with allowImageUploads (Flowise's multiModalOption).
     if (node.category === 'Chat Models' && asBoolean(buildCtx.inputs.allowImageUploads) === true) markImageUploads(instance);
     this.instances.set(node.id, instance);

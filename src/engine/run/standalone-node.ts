@@ -3,6 +3,7 @@ import { isAppError } from '../../shared/app-error.js';
 import { FlowValidationError } from '../errors.js';
 import type { EngineServices, NodeDefinition, RunContext } from '../nodes/node-definition.js';
 import type { NodeRegistry } from '../nodes/node-registry.js';
+import { withProviderErrors } from '../vectors/provider-errors.js';
 import { abortReason } from './call-model.js';
 
 /**
@@ -54,7 +55,8 @@ export async function buildStandaloneNode(node: StandaloneNode, run: RunContext)
   const credential =
     credentialId && definition.credential ? await run.services.loadCredential(credentialId, definition.credential.names, nodeId) : {};
   try {
-    return await definition.build({ nodeId, label: definition.label, inputs: node.inputs, credential, outputs: node.outputs ?? {}, run });
+    const instance = await definition.build({ nodeId, label: definition.label, inputs: node.inputs, credential, outputs: node.outputs ?? {}, run });
+    return definition.category === 'Embeddings' ? withProviderErrors(instance, `Node ${nodeId} (${definition.name})`) : instance;
   } catch (error) {
     if (run.signal.aborted) throw abortReason(run.signal);
     if (isAppError(error)) throw error;

@@ -60,11 +60,13 @@ export interface EmbeddingCache {
   put(embedder: string, entries: Array<{ hash: string; vector: Float32Array }>): Promise<void>;
 }
 
-const FILTER_KEY = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
+/** Longest metadata key a filter may name (any characters: keys are bound as parameters, never spliced). */
+const MAX_FILTER_KEY = 200;
 
 /**
- * Checks a filter from inputs or requests: an object of scalar values under keys of letters, digits,
- * `_`, `.` and `-` (no quotes or operators ever reach SQL). Throws an Error naming the bad key.
+ * Checks a filter from inputs or requests: an object of scalar values under keys of 1 to 200
+ * characters (any: stores bind keys as parameters, so quotes or operators never reach SQL; `__proto__`
+ * is kept as a key). Throws an Error naming the bad key or value.
  */
 export function parseMetadataFilter(value: unknown): MetadataFilter | undefined {
   if (value === undefined || value === null || value === '') return undefined;
@@ -79,11 +81,12 @@ export function parseMetadataFilter(value: unknown): MetadataFilter | undefined 
   if (typeof object !== 'object' || object === null || Array.isArray(object)) throw new Error('metadata filter must be a JSON object');
   const filter: MetadataFilter = {};
   for (const [key, item] of Object.entries(object as Record<string, unknown>)) {
-    if (!FILTER_KEY.test(key)) throw new Error(`metadata filter key "${key}" may hold only letters, digits, _, . and -`);
+    if (key === '' || key.length > MAX_FILTER_KEY || key.includes('\0')) throw new Error(`metadata filter key "${key.slice(0, 40)}" must be 1 to ${MAX_FILTER_KEY} characters without NUL`);
     if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
       throw new Error(`metadata filter value of "${key}" must be a string, number or boolean`);
     }
-    filter[key] = item;
+    // Own property even for "__proto__" (an assignment would set the prototype and drop the condition).
+    Object.defineProperty(filter, key, { value: item, enumerable: true, writable: true, configurable: true });
   }
   return Object.keys(filter).length > 0 ? filter : undefined;
 }
@@ -91,5 +94,5 @@ export function parseMetadataFilter(value: unknown): MetadataFilter | undefined 
 /** True when `metadata` satisfies `filter` (the in-memory twin of the SQL filters). */
 export function matchesFilter(metadata: Record<string, unknown>, filter: MetadataFilter | undefined): boolean {
   if (!filter) return true;
-  return Object.entries(filter).every(([key, value]) => metadata[key] === value);
+  return Object.entries(filter).every(([key, value]) => Object.hasOwn(metadata, key) && metadata[key] === value);
 }

@@ -43,9 +43,13 @@ export async function loadChunks(
   const loader = requireDefinition(deps.registry, settings.loaderId, 'Document loader');
   if (loader.category !== 'Document Loaders') throw new FlowValidationError(`"${loader.name}" is not a document loader`);
   let splitter: unknown = '';
-  if (settings.splitterId && settings.splitterConfig && Object.keys(settings.splitterConfig).length > 0) {
+  if (settings.splitterId) {
+    // Checked even when it has no settings to build with: an unknown splitter is an error, not "none".
     const definition = requireDefinition(deps.registry, settings.splitterId, 'Text splitter');
-    splitter = await buildStandaloneNode({ definition, inputs: { ...settings.splitterConfig } }, run);
+    if (definition.category !== 'Text Splitters') throw new FlowValidationError(`"${definition.name}" is not a text splitter`);
+    if (settings.splitterConfig && Object.keys(settings.splitterConfig).length > 0) {
+      splitter = await buildStandaloneNode({ definition, inputs: { ...settings.splitterConfig } }, run);
+    }
   }
   const config = { ...settings.loaderConfig };
   if (options.preview && SCRAPERS.has(loader.name)) config.limit = PREVIEW_PAGE_LIMIT;

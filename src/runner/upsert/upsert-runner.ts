@@ -25,7 +25,8 @@ export async function waitForUpsert(repo: UpsertRepository, id: string, timeoutM
   for (;;) {
     const job = await repo.get(id);
     if (!job) throw new AppError('UPSERT_NOT_FOUND', 404, `Upsert ${id} not found`);
-    if (TERMINAL.has(job.status)) return job;
+    // The light read while waiting; the documents once, at the end.
+    if (TERMINAL.has(job.status)) return (await repo.get(id, { addedDocs: true })) ?? job;
     const left = deadline - Date.now();
     if (left <= 0 || signal?.aborted) {
       throw new AppError(

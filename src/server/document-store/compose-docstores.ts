@@ -37,7 +37,8 @@ function upsertQueueJobs(deps: AppDeps): DocstoreJobRunner {
 /** The server's document store service: previews and queries run here with engine services of its own. */
 export function createDocstoreService(deps: AppDeps, uploads: UploadService) {
   const registry = createNodeRegistry();
-  const services = createEngineServices(deps.repos, deps.cipher, deps.config.runs.llmMaxRetries);
+  // The process's own services: web loaders need its outbound policy, PDF and DOCX its extraction threads.
+  const services = deps.services ?? createEngineServices(deps.repos, deps.cipher, deps.config.runs.llmMaxRetries);
   const processor = new DocumentStoreProcessor({ stores: deps.repos.documentStores, registry, services });
   const service = new DocstoreService(deps.repos.documentStores, uploads, deps.repos.uploads, processor, upsertQueueJobs(deps), registry);
   return { service, registry };

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { NodeDefinition } from '../../engine/nodes/node-definition.js';
 import type { NodeRegistry } from '../../engine/nodes/node-registry.js';
+import { loaderFieldForFile } from '../../engine/files/file-fields.js';
 import { CollectionVectorStore } from '../../engine/vectors/stores.js';
 import { docstoreCollection } from '../../engine/nodes/document-store-vs.js';
 import { asNumber } from '../../engine/nodes/input-values.js';
@@ -57,6 +59,9 @@ export class DocstoreService {
    */
   async process(storeId: string, loaderRecordId: string, body: Partial<StoreLoader>): Promise<void> {
     await requireStore(this.stores, storeId);
+    // Refused before the loader is touched (an unknown splitter was silently ignored).
+    if (body.loaderId) this.requireNode(body.loaderId, 'Document Loaders', 'loader');
+    if (body.splitterId) this.requireNode(body.splitterId, 'Text Splitters', 'splitter');
     const files = body.loaderConfig ? await storeLoaderFiles(this.uploads, storeId, body.loaderConfig) : undefined;
     let dropped: string[] = [];
     const updated = await this.stores.update(storeId, (store) => {
@@ -121,32 +126,40 @@ export class DocstoreService {
    * saved, files stored, then one job that processes the loader and indexes the store.
    */
   async upsert(storeId: string, data: UpsertData, files: IncomingFile[], refresh = false): Promise<StoreUpsertResult> {
-    let store: DocumentStoreRecord;
-    if (data.createNewDocStore) {
-      store = await this.stores.create({ name: data.docStore?.name ?? `Document Store ${Date.now()}`, description: data.docStore?.description ?? null });
-    } else {
-      store = await requireStore(this.stores, storeId);
-    }
+    // All or nothing: everything is checked before a store, a loader or a file is written (a new store
+    // included), and a failed job puts the store's loaders and files back as they were.
+    const draft: DocumentStoreRecord = data.createNewDocStore ? { ...EMPTY_STORE, id: 'new', name: '' } : await requireStore(this.stores, storeId);
     const labelOf = (name: string) => this.registry.get(name)?.label;
-    // Checked before anything is stored: a refused file or plan changes nothing.
     this.uploads.check(files);
-    const check = planUpsert(store, data, files.map((f) => f.name), { newLoaderId: 'check', refresh, labelOf });
-    this.requireNode(check.loader.loaderId, 'Document Loaders', 'loader');
+    const check = planUpsert(draft, data, files.map((f) => f.name), { newLoaderId: 'check', refresh, labelOf });
+    const loader = this.requireNode(check.loader.loaderId, 'Document Loaders', 'loader');
     if (check.loader.splitterId) this.requireNode(check.loader.splitterId, 'Text Splitters', 'splitter');
     this.requireNode(check.embeddingConfig.name, 'Embeddings', 'embedding');
+    for (const file of files) checkLoaderTakes(loader, file.name);
+    const store = data.createNewDocStore
+      ? await this.stores.create({ name: data.docStore?.name ?? `Document Store ${Date.now()}`, description: data.docStore?.description ?? null })
+      : draft;
+    const known = new Set((await this.uploadRows.list({ chatflowId: store.id })).map((f) => f.name));
     const stored = await this.uploads.storeUploads({ chatflowId: store.id }, files);
     const plan = planUpsert(store, data, stored.map((f) => f.name), { newLoaderId: randomUUID(), refresh, labelOf });
     const uploaded = new Date().toISOString();
     if (stored.length > 0) {
       plan.loader.files = stored.map((f) => ({ id: randomUUID(), name: f.name, mimePrefix: f.mime, size: f.size, status: 'NEW', uploaded }));
     }
+    const previous = store.loaders.find((l) => l.id === plan.loader.id);
     await this.stores.update(store.id, (current) => ({
       loaders: plan.replaces ? current.loaders.map((l) => (l.id === plan.loader.id ? plan.loader : l)) : [...current.loaders, plan.loader],
       embeddingConfig: plan.embeddingConfig,
       vectorStoreConfig: plan.vectorStoreConfig,
       recordManagerConfig: plan.recordManagerConfig,
     }));
-    const result = await this.jobs.run({ storeId: store.id, loaderIds: [plan.loader.id], insert: true });
+    let result: DocstoreJobResult;
+    try {
+      result = await this.jobs.run({ storeId: store.id, loaderIds: [plan.loader.id], insert: true });
+    } catch (error) {
+      await this.undoUpsert(store, data.createNewDocStore === true, plan.loader.id, previous, stored.map((f) => f.name).filter((n) => !known.has(n)));
+      throw error;
+    }
     const counts = result.indexed ?? { numAdded: 0, numDeleted: 0, numUpdated: 0, numSkipped: 0 };
     // addedDocs from the database, not from the job's return value (which may travel through Redis).
     const chunks = await this.stores.chunksOf(store.id, plan.loader.id);
@@ -154,11 +167,30 @@ export class DocstoreService {
     return { ...counts, addedDocs, docId: plan.loader.id };
   }
 
-  private requireNode(name: string | undefined, category: string, what: string): void {
+  /** Puts a store back as it was before a failed upsert (a store created for it is deleted). */
+  private async undoUpsert(store: DocumentStoreRecord, created: boolean, loaderId: string, previous: StoreLoader | undefined, newFiles: string[]): Promise<void> {
+    if (created) {
+      await this.processor.clearVectors(store.id).catch(() => undefined);
+      await this.stores.delete(store.id);
+      await this.uploadRows.deleteOwner(store.id);
+      return;
+    }
+    if (!previous) await this.stores.deleteLoaderChunks(loaderId);
+    await this.stores.update(store.id, (current) => ({
+      loaders: previous ? current.loaders.map((l) => (l.id === loaderId ? previous : l)) : current.loaders.filter((l) => l.id !== loaderId),
+      embeddingConfig: store.embeddingConfig,
+      vectorStoreConfig: store.vectorStoreConfig,
+      recordManagerConfig: store.recordManagerConfig,
+    }));
+    await this.uploadRows.delete({ chatflowId: store.id }, newFiles);
+  }
+
+  private requireNode(name: string | undefined, category: string, what: string): NodeDefinition {
     const definition = name ? this.registry.get(name) : undefined;
     if (!definition || definition.category !== category) {
       throw new AppError('VALIDATION_FAILED', 400, `${what}: "${name ?? ''}" is not a node aimicromind runs in ${category}`);
     }
+    return definition;
   }
 
   /** Flowise's refresh: every loader again (or the given items), each as an upsert of its docId. */
@@ -175,4 +207,30 @@ function pick<T extends object, K extends keyof T>(value: T, keys: K[]): Partial
   const result: Partial<Pick<T, K>> = {};
   for (const key of keys) if (value[key] !== undefined) result[key] = value[key];
   return result;
+}
+
+/** What a store looks like before it exists (createNewDocStore: the plan is checked against it first). */
+const EMPTY_STORE: Omit<DocumentStoreRecord, 'id' | 'name'> = {
+  description: null,
+  loaders: [],
+  whereUsed: [],
+  status: 'EMPTY',
+  vectorStoreConfig: null,
+  embeddingConfig: null,
+  recordManagerConfig: null,
+  createdDate: '',
+  updatedDate: '',
+};
+
+/** A file goes to the loader input of its extension; a loader without that input would drop it silently. */
+function checkLoaderTakes(loader: NodeDefinition, fileName: string): void {
+  const field = loaderFieldForFile(fileName);
+  if (loader.inputs.some((input) => input.name === field)) return;
+  const takes = loader.inputs.filter((input) => input.type === 'file').map((input) => input.name);
+  throw new AppError(
+    'BAD_REQUEST',
+    400,
+    `File "${fileName}" (files) would feed the loader input "${field}", which the loader "${loader.name}" does not have` +
+      (takes.length > 0 ? ` (it takes ${takes.join(', ')})` : ' (it takes no files)'),
+  );
 }

@@ -1,4 +1,4 @@
-import { FILE_STORAGE_PREFIX } from '../../engine/files/file-store.js';
+import { FILE_STORAGE_PREFIX, storedFileNames } from '../../engine/files/file-store.js';
 import { AppError } from '../../shared/app-error.js';
 import type { ChatFlowRepository } from '../../storage/repositories/chatflow-repository.js';
 import type {
@@ -28,12 +28,7 @@ export function loaderFileNames(config: Record<string, unknown> | undefined): st
   for (const value of Object.values(config ?? {})) {
     if (typeof value !== 'string') continue;
     if (value.startsWith(FILE_STORAGE_PREFIX)) {
-      try {
-        const parsed = JSON.parse(value.slice(FILE_STORAGE_PREFIX.length)) as unknown;
-        if (Array.isArray(parsed)) names.push(...parsed.filter((n): n is string => typeof n === 'string'));
-      } catch {
-        // not a list of names: nothing to show
-      }
+      names.push(...(storedFileNames(value) ?? []));
       continue;
     }
     for (const match of value.matchAll(/,filename:([^",\]]+)/g)) names.push(match[1]!);

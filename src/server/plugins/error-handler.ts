@@ -90,7 +90,9 @@ export function registerErrorHandling(
 ): void {
   app.setErrorHandler((error, request, reply) => {
     const mapped = toHttpError(error, request);
-    if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
+    // A waiting upsert that outlived UPSERT_TIMEOUT goes on (its job answers later): not a server fault.
+    if (mapped.code === 'UPSERT_TIMEOUT') request.log.warn({ code: mapped.code, reason: mapped.message }, 'request timed out');
+    else if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.debug({ code: mapped.code, reason: mapped.message }, 'request rejected');
     if (reply.sent || reply.raw.headersSent) return;
     if (isAppError(error) && error.headers) reply.headers(error.headers);

@@ -83,6 +83,10 @@ export async function chatflowRoutes(app: FastifyInstance, deps: AppDeps, cache:
     await deps.repos.messages.deleteByChatflow(request.params.id);
     await deps.repos.summaries.deleteByChatflow(request.params.id);
     await deps.repos.uploads.deleteOwner(request.params.id);
+    // What its upserts and runs left: vectors keyed by it, upsert jobs and history, finished runs.
+    await deps.repos.vectors.deleteChatflowCollections(request.params.id);
+    await deps.repos.upserts.deleteByChatflow(request.params.id);
+    await deps.repos.runs.deleteFinishedByChatflow(request.params.id);
     return { id: request.params.id, deleted: true };
   });
 }

@@ -3,7 +3,7 @@ import { AppError } from '../../shared/app-error.js';
 import type { AppDeps } from '../app-deps.js';
 import { parseChatbotConfig } from '../services/chatbot-config.js';
 import type { PredictionService } from '../services/prediction-service.js';
-import { readText } from '../uploads/prediction-uploads.js';
+import { pdfUsageOf } from '../uploads/prediction-uploads.js';
 import { readMultipart } from '../uploads/read-multipart.js';
 import type { UploadService } from '../uploads/upload-service.js';
 import { fullFileUploadSettings, uploadsConfigOf } from '../uploads/uploads-config.js';
@@ -42,8 +42,10 @@ export async function uploadRoutes(app: FastifyInstance, deps: AppDeps, predicti
     const checked = uploads.check(files, { kinds: ['text', 'pdf', 'docx'], mimes: full.mimes, purpose: 'full-file uploads' });
     const base64 = fields.base64 === 'true';
     const answers = [];
+    // Parsed on the extraction threads, within UPLOAD_MAX_TEXT_SIZE per file and UPLOAD_MAX_REQUEST_TEXT_SIZE in all.
+    const budget = uploads.textBudget();
     for (const file of checked) {
-      const content = base64 ? file.data.toString('base64') : await readText(file, `File "${file.name}" (files)`, config);
+      const content = base64 ? file.data.toString('base64') : await uploads.readText(file, `File "${file.name}" (files)`, budget, pdfUsageOf(config));
       answers.push({ name: file.name, mimeType: file.type.mime, size: file.data.length, content });
     }
     await uploads.store({ chatflowId: chatflow.id, chatId }, checked);

@@ -1,4 +1,3 @@
-import { extractText } from '../../engine/files/extract-text.js';
 import { addFileStorageOverrides, loaderFieldForFile } from '../../engine/files/file-fields.js';
 import type { FileUpload } from '../../engine/files/uploads.js';
 import type { FlowPlan } from '../../engine/graph/flow-plan.js';
@@ -6,6 +5,8 @@ import type { OverrideSettings } from '../../engine/run/override-config.js';
 import { AppError } from '../../shared/app-error.js';
 import type { ChatbotConfig } from '../services/chatbot-config.js';
 import { decodeUploadEntry, type UploadEntry } from './upload-entries.js';
+import type { TextBudget } from '../../engine/files/document-extractor.js';
+import { findInlineFiles } from './inline-files.js';
 import type { CheckedFile, IncomingFile, UploadService } from './upload-service.js';
 import { fullFileUploadSettings, imageUploadsAllowed } from './uploads-config.js';
 
@@ -61,12 +62,17 @@ export class PredictionUploads {
 
   async intake(request: PredictionUploadRequest): Promise<PredictionUploadResult> {
     const entries = (request.uploads ?? []).map((raw, index) => decodeUploadEntry(raw, index));
-    if (entries.length === 0 && request.files.length === 0) return {};
+    const inline = findInlineFiles(request.overrideConfig);
+    if (entries.length === 0 && request.files.length === 0 && inline.files.length === 0) return {};
+    const budget = this.service.textBudget();
+    // `file:full` carries text the widget extracted: it counts as extracted text (per file and per request).
+    for (const entry of entries) if (entry.type === 'file:full') budget.take(entry.data?.length ?? 0, `uploads[${entry.index}] "${entry.name}"`);
     const images = imageUploadsAllowed(request.plan);
     const entryFiles = entries.flatMap((entry) => (entry.file ? [entry.file] : []));
-    const checked = this.service.check([...entryFiles, ...request.files]);
+    const checked = this.service.check([...entryFiles, ...request.files, ...inline.files]);
     const checkedEntries = checked.slice(0, entryFiles.length);
-    const checkedParts = checked.slice(entryFiles.length);
+    const checkedParts = checked.slice(entryFiles.length, entryFiles.length + request.files.length);
+    const checkedInline = checked.slice(entryFiles.length + request.files.length);
 
     const placements: Placement[] = [];
     const records: FileUpload[] = [];
@@ -79,13 +85,13 @@ export class PredictionUploads {
       if (entry.type === 'file:full') attachment += docBlock(entry.name, entry.data ?? '');
     }
     for (const file of checkedParts) {
-      const placement = await this.placePart(file, request, images);
+      const placement = await this.placePart(file, request, images, budget);
       placements.push(placement);
       if (placement.record) records.push(placement.record);
     }
 
     const loaderFiles = placements.filter((p) => p.scope === 'chatflow').map((p) => p.file);
-    await this.service.store({ chatflowId: request.chatflowId }, loaderFiles);
+    await this.service.store({ chatflowId: request.chatflowId }, [...loaderFiles, ...checkedInline]);
     await this.service.store(
       { chatflowId: request.chatflowId, chatId: request.chatId },
       placements.filter((p) => p.scope === 'chat').map((p) => p.file),
@@ -97,9 +103,13 @@ export class PredictionUploads {
     const result: PredictionUploadResult = {};
     if (records.length > 0) result.uploads = records;
     if (attachment !== '') result.fileAttachment = attachment;
+    // Files inline in overrideConfig are stored like uploads: the run row keeps their names, not their bytes.
+    const overrideConfig = inline.files.length > 0 ? inline.replaced : request.overrideConfig;
     if (loaderFiles.length > 0) {
       const form = Object.fromEntries(Object.entries(request.form ?? {}).filter(([key]) => !BODY_FIELDS.has(key)));
-      result.overrideConfig = addFileStorageOverrides({ ...form, ...request.overrideConfig }, loaderFiles.map((f) => f.name));
+      result.overrideConfig = addFileStorageOverrides({ ...form, ...overrideConfig }, loaderFiles.map((f) => f.name));
+    } else if (inline.files.length > 0) {
+      result.overrideConfig = overrideConfig;
     }
     return result;
   }
@@ -135,7 +145,7 @@ export class PredictionUploads {
   }
 
   /** Where a multipart file goes (see the class comment), its text read when it is a full file. */
-  private async placePart(file: CheckedFile, request: PredictionUploadRequest, images: boolean): Promise<Placement> {
+  private async placePart(file: CheckedFile, request: PredictionUploadRequest, images: boolean, budget: TextBudget): Promise<Placement> {
     const field = loaderFieldForFile(file.name);
     if (loaderFieldEnabled(request.plan, request.overrideSettings, field)) return { file, scope: 'chatflow' };
     if (file.type.kind === 'image' && images) {
@@ -152,7 +162,7 @@ export class PredictionUploads {
           `${label} of type ${file.type.mime} is not allowed for full-file uploads; allowed: ${full.mimes.join(', ') || 'none'}`,
         );
       }
-      const text = await readText(file, label, request.chatbotConfig);
+      const text = await this.service.readText(file, label, budget, pdfUsageOf(request.chatbotConfig));
       return { file, scope: 'chat', record: { type: 'stored-file:full', name: file.name, mime: file.type.mime }, text };
     }
     throw new AppError(
@@ -172,16 +182,8 @@ export function loaderFieldEnabled(plan: Pick<FlowPlan, 'allNodes'>, settings: O
   );
 }
 
-/** A document's text for a full-file upload; a file that cannot be read is refused, naming it. */
-export async function readText(file: CheckedFile, label: string, config: ChatbotConfig): Promise<string> {
+/** `chatbotConfig.fullFileUpload.pdfFile.usage`: a PDF's text per page (default) or as one block. */
+export function pdfUsageOf(config: ChatbotConfig): 'perPage' | 'perFile' {
   const pdf = (config.fullFileUpload as { pdfFile?: { usage?: unknown } } | undefined)?.pdfFile;
-  try {
-    return await extractText(
-      { name: file.name, data: file.data, kind: file.type.kind, mime: file.type.mime },
-      { pdfUsage: pdf?.usage === 'perFile' ? 'perFile' : 'perPage' },
-    );
-  } catch (error) {
-    throw new AppError('INVALID_UPLOAD', 400, `${label}: its text could not be read (${(error as Error).message})`);
-  }
+  return pdf?.usage === 'perFile' ? 'perFile' : 'perPage';
 }
-

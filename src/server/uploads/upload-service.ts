@@ -1,4 +1,6 @@
 import type { UploadConfig } from '../../config/app-config.js';
+import { type DocumentExtractor, TextBudget, inThreadExtractor } from '../../engine/files/document-extractor.js';
+import { extractText } from '../../engine/files/extract-text.js';
 import { AppError } from '../../shared/app-error.js';
 import { type FileKind, type FileType, FILE_TYPES, checkFileType, describeFileTypes } from '../../shared/file-types.js';
 import type { UploadInfo, UploadRepository, UploadScope } from '../../storage/repositories/upload-repository.js';
@@ -49,10 +51,38 @@ const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 100) / 100} 
  * The routes that take files (predictions, attachments, vector upserts, document stores) all use it.
  */
 export class UploadService {
+  /** Reads PDF and DOCX text on the process's extraction threads (the in-thread parser in unit tests). */
+  readonly extractor: DocumentExtractor;
+
   constructor(
     private readonly repo: UploadRepository,
     readonly limits: UploadConfig,
-  ) {}
+    extractor?: DocumentExtractor,
+  ) {
+    this.extractor = extractor ?? inThreadExtractor({ maxFileChars: limits.maxTextChars, maxRequestChars: limits.maxRequestTextChars });
+  }
+
+  /** A fresh budget for the extracted text of one request (UPLOAD_MAX_TEXT_SIZE, UPLOAD_MAX_REQUEST_TEXT_SIZE). */
+  textBudget(): TextBudget {
+    return new TextBudget({ maxFileChars: this.limits.maxTextChars, maxRequestChars: this.limits.maxRequestTextChars });
+  }
+
+  /**
+   * A document's text (attachments, full-file uploads): extracted on the extraction threads, counted
+   * against `budget`. A file that cannot be read is refused with 400 INVALID_UPLOAD, too much text with
+   * 413 UPLOAD_TOO_LARGE, both naming it by `label`.
+   */
+  async readText(file: CheckedFile, label: string, budget: TextBudget, pdfUsage: 'perPage' | 'perFile' = 'perPage'): Promise<string> {
+    let text: string;
+    try {
+      text = await extractText({ name: file.name, data: file.data, kind: file.type.kind, mime: file.type.mime }, { pdfUsage }, this.extractor);
+    } catch (error) {
+      if (error instanceof AppError) throw new AppError(error.code, error.status, `${label}: ${error.message}`);
+      throw new AppError('INVALID_UPLOAD', 400, `${label}: its text could not be read (${(error as Error).message})`);
+    }
+    budget.take(text.length, label);
+    return text;
+  }
 
   /** Refuses the first bad file; answers the files with their checked types. */
   check(files: IncomingFile[], policy: UploadPolicy = {}): CheckedFile[] {

@@ -5,6 +5,7 @@ import * as agents from './004-agents.js';
 import * as toolsVariables from './005-tools-variables.js';
 import * as vectors from './006-vectors.js';
 import * as uploadsDocstores from './007-uploads-docstores.js';
+import * as upsertRetention from './008-upsert-retention.js';
 
 /** Migrations are listed in code (not scanned from disk) so the built package carries them. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005-tools-variables': toolsVariables,
   '006-vectors': vectors,
   '007-uploads-docstores': uploadsDocstores,
+  '008-upsert-retention': upsertRetention,
 };
 
 export const migrationProvider: MigrationProvider = {

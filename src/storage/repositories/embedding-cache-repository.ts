@@ -1,5 +1,6 @@
 import { bytesToVector, vectorToBytes } from '../../shared/vector-math.js';
 import type { Db } from '../database.js';
+import { yieldToLoop } from '../../shared/yield-to-loop.js';
 import { nowIso } from './json-columns.js';
 
 const BATCH = 500;
@@ -21,6 +22,8 @@ export class EmbeddingCacheRepository {
         .where('textHash', 'in', textHashes.slice(start, start + BATCH))
         .execute();
       for (const row of rows) found.set(row.textHash, new Float32Array(bytesToVector(row.embedding)));
+      // Requests are served between batches (a large upsert reads tens of thousands).
+      if (start + BATCH < textHashes.length) await yieldToLoop();
     }
     return found;
   }
@@ -35,6 +38,7 @@ export class EmbeddingCacheRepository {
         .values(values)
         .onConflict((oc) => oc.columns(['embedder', 'textHash']).doNothing())
         .execute();
+      if (start + BATCH < entries.length) await yieldToLoop();
     }
   }
 }

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../database.js';
 import type { RunTable } from '../schema.js';
 import { type NewChatMessage, toMessageRow } from './chat-message-repository.js';
+import { deleteFinishedRuns } from './owner-cleanup.js';
 import { fromJsonColumn, nowIso } from './json-columns.js';
 import { RunQueries } from './run-queries.js';
 
@@ -186,6 +187,11 @@ export class RunRepository {
       .where('status', '=', 'queued')
       .executeTakeFirst();
     return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** A deleted chatflow's finished runs (see owner-cleanup.ts). */
+  deleteFinishedByChatflow(chatflowId: string): Promise<number> {
+    return deleteFinishedRuns(this.db, chatflowId);
   }
 
   async countForChatflow(chatflowId: string): Promise<number> {

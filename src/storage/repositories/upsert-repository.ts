@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import type { Db } from '../database.js';
 import type { UpsertHistoryTable, UpsertJobTable } from '../schema.js';
 import { fromJsonColumn, nowIso } from './json-columns.js';
+import { yieldToLoop } from '../../shared/yield-to-loop.js';
 
 export type UpsertStatus = 'queued' | 'running' | 'completed' | 'failed';
 const ACTIVE: UpsertStatus[] = ['queued', 'running'];
@@ -47,7 +48,26 @@ export interface UpsertHistoryRecord {
   date: string;
 }
 
-function toJob(row: Selectable<UpsertJobTable>): UpsertJobRecord {
+type JobRow = Omit<Selectable<UpsertJobTable>, 'addedDocs'> & { addedDocs?: string | null };
+
+/** Every column but addedDocs (megabytes for a large upsert), which only the result needs. */
+const LIGHT_COLUMNS = [
+  'id',
+  'chatflowId',
+  'chatflowVersion',
+  'chatId',
+  'status',
+  'attempt',
+  'input',
+  'result',
+  'error',
+  'errorCode',
+  'createdDate',
+  'startedDate',
+  'finishedDate',
+] as const;
+
+function toJob(row: JobRow): UpsertJobRecord {
   const job: UpsertJobRecord = {
     id: row.id,
     chatflowId: row.chatflowId,
@@ -59,7 +79,7 @@ function toJob(row: Selectable<UpsertJobTable>): UpsertJobRecord {
   };
   if (row.chatflowVersion !== null) job.chatflowVersion = Number(row.chatflowVersion);
   if (row.result !== null) job.result = fromJsonColumn(row.result);
-  if (row.addedDocs !== null) job.addedDocs = fromJsonColumn(row.addedDocs);
+  if (row.addedDocs !== null && row.addedDocs !== undefined) job.addedDocs = fromJsonColumn(row.addedDocs);
   if (row.error !== null) job.error = row.error;
   if (row.errorCode !== null) job.errorCode = row.errorCode;
   if (row.startedDate !== null) job.startedDate = row.startedDate;
@@ -99,8 +119,10 @@ export class UpsertRepository {
     return toJob(row);
   }
 
-  async get(id: string): Promise<UpsertJobRecord | undefined> {
-    const row = await this.db.selectFrom('upsert_job').selectAll().where('id', '=', id).executeTakeFirst();
+  /** A job; its `addedDocs` only when asked for (polls need the status, not megabytes of documents). */
+  async get(id: string, options: { addedDocs?: boolean } = {}): Promise<UpsertJobRecord | undefined> {
+    const query = this.db.selectFrom('upsert_job').where('id', '=', id);
+    const row = options.addedDocs ? await query.select([...LIGHT_COLUMNS, 'addedDocs']).executeTakeFirst() : await query.select(LIGHT_COLUMNS).executeTakeFirst();
     return row ? toJob(row) : undefined;
   }
 
@@ -111,7 +133,7 @@ export class UpsertRepository {
       .set((eb) => ({ status: 'running', attempt: eb('attempt', '+', 1), startedDate: nowIso() }))
       .where('id', '=', id)
       .where('status', 'in', ACTIVE)
-      .returningAll()
+      .returning(LIGHT_COLUMNS)
       .executeTakeFirst();
     return row ? toJob(row) : undefined;
   }
@@ -147,6 +169,28 @@ export class UpsertRepository {
       }
       return true;
     });
+  }
+
+  /**
+   * Deletes finished jobs (with their addedDocs) that ended before `before` (ISO date), `batch` rows a
+   * statement, yielding to the event loop between statements (SQLite's are synchronous). Answers how many.
+   */
+  async pruneFinished(before: string, batch = 500): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const ids = await this.db.selectFrom('upsert_job').select('id').where('finishedDate', '<', before).where('status', 'in', ['completed', 'failed']).limit(batch).execute();
+      if (ids.length === 0) return total;
+      const done = await this.db.deleteFrom('upsert_job').where('id', 'in', ids.map((r) => r.id)).executeTakeFirst();
+      total += Number(done.numDeletedRows);
+      if (ids.length < batch) return total;
+      await yieldToLoop();
+    }
+  }
+
+  /** A deleted chatflow's finished upsert jobs and its upsert history (jobs still active finish first; the pruner takes them). */
+  async deleteByChatflow(chatflowId: string): Promise<void> {
+    await this.db.deleteFrom('upsert_job').where('chatflowId', '=', chatflowId).where('status', 'in', ['completed', 'failed']).execute();
+    await this.db.deleteFrom('upsert_history').where('chatflowid', '=', chatflowId).execute();
   }
 
   /** `GET /upsert-history/:chatflowid`: by date, ASC unless DESC, within the optional date range. */

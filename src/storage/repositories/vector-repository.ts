@@ -6,7 +6,9 @@ import type { Db } from '../database.js';
 import type { DatabaseSchema } from '../schema.js';
 import { nowIso } from './json-columns.js';
 import { VectorMatrixCache, topRows } from './vector-matrix-cache.js';
-import { type Filter, checkedId, dropHnswIndexSql, filterConditions, hnswIndexName, hnswIndexSql, parseMetadata, pgvectorCast, pgvectorLiteral } from './vector-search.js';
+import { deleteChatflowCollections } from './owner-cleanup.js';
+import { yieldToLoop } from '../../shared/yield-to-loop.js';
+import { type Filter, bumpVersion, checkedId, dropHnswIndexSql, filterConditions, hnswIndexName, hnswIndexSql, parseMetadata, pgvectorCast, pgvectorLiteral } from './vector-search.js';
 
 export interface CollectionSpec {
   key: string;
@@ -40,6 +42,8 @@ export interface WriteCounts {
 type Storage = 'blob' | 'pgvector' | 'bytea';
 
 const INSERT_BATCH = 200;
+/** Rows one write transaction holds (the event loop runs between transactions). */
+const WRITE_BATCH = 500;
 const SCAN_BATCH = 2000;
 /** Vectors a process keeps in memory between searches (about 40k chunks of 1536 dimensions). */
 export const DEFAULT_MATRIX_CACHE_BYTES = 256 * 1024 * 1024;
@@ -52,7 +56,6 @@ export const DEFAULT_MATRIX_CACHE_BYTES = 256 * 1024 * 1024;
  */
 export class VectorRepository {
   private storage: Promise<Storage> | undefined;
-  private warned = false;
   private readonly matrices: VectorMatrixCache;
 
   constructor(
@@ -64,12 +67,14 @@ export class VectorRepository {
     this.matrices = new VectorMatrixCache(matrixCacheBytes);
   }
 
-  /** Which column type the migration chose (PostgreSQL: `vector` when pgvector was there). */
+  /** Which column type the migration chose (PostgreSQL: `vector` when pgvector was there; else a warning, once). */
   storageKind(): Promise<Storage> {
     this.storage ??= (async (): Promise<Storage> => {
       if (this.dialect === 'sqlite') return 'blob';
       const row = await sql<{ type: string }>`select format_type(atttypid, atttypmod) as type from pg_attribute where attrelid = 'vector_chunk'::regclass and attname = 'embedding'`.execute(this.db);
-      return row.rows[0]?.type === 'vector' ? 'pgvector' : 'bytea';
+      if (row.rows[0]?.type === 'vector') return 'pgvector';
+      this.logger?.warn('pgvector is not installed in the database: vector search scans each collection in the process (fine for tens of thousands of chunks)');
+      return 'bytea';
     })();
     return this.storage;
   }
@@ -89,55 +94,61 @@ export class VectorRepository {
     return Number(row.n);
   }
 
-  /** Adds the chunks not yet held (by hash); with `replace`, removes the others, in one transaction. */
+  /**
+   * Adds the chunks not yet held (by hash); with `replace`, removes the others. In transactions of at
+   * most WRITE_BATCH rows, the event loop served between them (better-sqlite3 is synchronous: one
+   * transaction of 23,444 chunks froze a main-mode server for seconds). Batches are idempotent (unique
+   * hash) and each bumps the version, so no process keeps a copy of the vectors it cached mid-write.
+   */
   async write(spec: CollectionSpec, chunks: StoredChunkInput[], options: { replace: boolean }): Promise<WriteCounts> {
     const storage = await this.storageKind();
     for (const chunk of chunks) {
       if (chunk.embedding.length !== spec.dims) throw new Error(`chunk vector has ${chunk.embedding.length} values; the collection needs ${spec.dims}`);
     }
-    const written = await this.db.transaction().execute(async (trx) => {
-      const { id, numDeleted: emptied } = await this.collectionFor(trx, spec, chunks.length > 0);
-      const existing = await trx.selectFrom('vector_chunk').select(['id', 'contentHash']).where('collectionId', '=', id).execute();
-      const held = new Set(existing.map((row) => row.contentHash));
-      const fresh = new Map<string, StoredChunkInput>();
-      for (const chunk of chunks) if (!held.has(chunk.contentHash)) fresh.set(chunk.contentHash, chunk);
-      let numAdded = 0;
-      const rows = [...fresh.values()];
-      const now = nowIso();
-      for (let start = 0; start < rows.length; start += INSERT_BATCH) {
-        const values = rows.slice(start, start + INSERT_BATCH).map((chunk) => ({
-          id: randomUUID(),
-          collectionId: id,
-          contentHash: chunk.contentHash,
-          content: chunk.pageContent,
-          metadata: JSON.stringify(chunk.metadata),
-          embedding: storage === 'pgvector' ? pgvectorLiteral(chunk.embedding) : vectorToBytes(chunk.embedding),
-          createdDate: now,
-        }));
-        const result = await trx
-          .insertInto('vector_chunk')
-          .values(values)
-          .onConflict((oc) => oc.columns(['collectionId', 'contentHash']).doNothing())
-          .executeTakeFirst();
-        numAdded += Number(result.numInsertedOrUpdatedRows ?? 0n);
-      }
-      let numDeleted = emptied;
-      if (options.replace) {
-        const keep = new Set(chunks.map((c) => c.contentHash));
-        const stale = existing.filter((row) => !keep.has(row.contentHash)).map((row) => row.id);
-        for (let start = 0; start < stale.length; start += INSERT_BATCH) {
-          const result = await trx.deleteFrom('vector_chunk').where('id', 'in', stale.slice(start, start + INSERT_BATCH)).executeTakeFirst();
-          numDeleted += Number(result.numDeletedRows);
-        }
-      }
-      if (numAdded > 0 || numDeleted > 0) {
-        await trx.updateTable('vector_collection').set((eb) => ({ version: eb('version', '+', 1), updatedDate: nowIso() })).where('id', '=', id).execute();
-      }
-      return { id, counts: { numAdded, numDeleted, numUpdated: 0, numSkipped: chunks.length - numAdded } };
+    const { id, numDeleted: emptied } = await this.db.transaction().execute(async (trx) => {
+      const found = await this.collectionFor(trx, spec, chunks.length > 0);
+      if (found.numDeleted > 0) await bumpVersion(trx, found.id);
+      return found;
     });
-    // After the commit: an index built inside it would also read the rows it deleted (another size).
-    if (storage === 'pgvector' && written.counts.numAdded > 0) await this.ensureIndex(written.id, spec.dims);
-    return written.counts;
+    const existing = await this.db.selectFrom('vector_chunk').select(['id', 'contentHash']).where('collectionId', '=', id).execute();
+    const held = new Set(existing.map((row) => row.contentHash));
+    const rows = [...new Map(chunks.filter((chunk) => !held.has(chunk.contentHash)).map((chunk) => [chunk.contentHash, chunk])).values()];
+    let numAdded = 0;
+    for (let start = 0; start < rows.length; start += WRITE_BATCH) {
+      const now = nowIso();
+      const batch = rows.slice(start, start + WRITE_BATCH).map((chunk) => chunkRow(chunk, id, storage === 'pgvector', now));
+      numAdded += await this.db.transaction().execute(async (trx) => {
+        let added = 0;
+        for (let at = 0; at < batch.length; at += INSERT_BATCH) {
+          const result = await trx
+            .insertInto('vector_chunk')
+            .values(batch.slice(at, at + INSERT_BATCH))
+            .onConflict((oc) => oc.columns(['collectionId', 'contentHash']).doNothing())
+            .executeTakeFirst();
+          added += Number(result.numInsertedOrUpdatedRows ?? 0n);
+        }
+        if (added > 0) await bumpVersion(trx, id);
+        return added;
+      });
+      await yieldToLoop();
+    }
+    let numDeleted = emptied;
+    if (options.replace) {
+      const keep = new Set(chunks.map((c) => c.contentHash));
+      const stale = existing.filter((row) => !keep.has(row.contentHash)).map((row) => row.id);
+      for (let start = 0; start < stale.length; start += WRITE_BATCH) {
+        numDeleted += await this.db.transaction().execute(async (trx) => {
+          const result = await trx.deleteFrom('vector_chunk').where('id', 'in', stale.slice(start, start + WRITE_BATCH)).executeTakeFirst();
+          const deleted = Number(result.numDeletedRows);
+          if (deleted > 0) await bumpVersion(trx, id);
+          return deleted;
+        });
+        await yieldToLoop();
+      }
+    }
+    // After the writes: an index built during them would also read the rows they delete (another size).
+    if (storage === 'pgvector' && numAdded > 0) await this.ensureIndex(id, spec.dims);
+    return { numAdded, numDeleted, numUpdated: 0, numSkipped: chunks.length - numAdded };
   }
 
   /** The collection's HNSW index, built once (looked up first: building takes a lock writers wait on). */
@@ -164,6 +175,11 @@ export class VectorRepository {
     if ((await this.storageKind()) === 'pgvector') await dropHnswIndexSql(row.id, Number(row.dims)).execute(trx);
     await trx.updateTable('vector_collection').set({ embedder: spec.embedder, dims: spec.dims, updatedDate: now }).where('id', '=', row.id).execute();
     return { id: row.id, numDeleted: Number(deleted.numDeletedRows) };
+  }
+
+  /** Deletes a deleted chatflow's collections (see owner-cleanup.ts); answers the chunks deleted. */
+  deleteChatflowCollections(chatflowId: string): Promise<number> {
+    return deleteChatflowCollections(this.db, this.dialect, chatflowId);
   }
 
   /** The `k` chunks closest to `query` (a unit vector), best first. */
@@ -251,10 +267,6 @@ export class VectorRepository {
    * collections too large to hold in memory).
    */
   private async scan(collectionId: string, query: Float32Array, k: number, filter?: Filter): Promise<FoundChunk[]> {
-    if (this.dialect === 'postgres' && !this.warned) {
-      this.warned = true;
-      this.logger?.warn('pgvector is not installed in the database: vector search scans each collection in the process (fine for tens of thousands of chunks)');
-    }
     const best = new TopK<string>(k);
     let after = '';
     for (;;) {
@@ -276,4 +288,9 @@ export class VectorRepository {
     }
     return this.rowsByScore(best.result().map(({ score, item }) => ({ id: item, score })));
   }
+}
+
+function chunkRow(chunk: StoredChunkInput, collectionId: string, pgvector: boolean, createdDate: string) {
+  const embedding = pgvector ? pgvectorLiteral(chunk.embedding) : vectorToBytes(chunk.embedding);
+  return { id: randomUUID(), collectionId, contentHash: chunk.contentHash, content: chunk.pageContent, metadata: JSON.stringify(chunk.metadata), embedding, createdDate };
 }

@@ -1,5 +1,6 @@
-import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type SqlBool, type Transaction, sql } from 'kysely';
 import type { DatabaseSchema } from '../schema.js';
+import { nowIso } from './json-columns.js';
 
 /**
  * SQL pieces of the vector store: pgvector literals and the index DDL, and metadata filters. Nothing a caller supplies is ever interpolated: filter keys are checked and
@@ -42,14 +43,11 @@ export const dropHnswIndexSql = (collectionId: string, dims: number) => sql`drop
 
 export type Filter = Record<string, string | number | boolean>;
 
-const FILTER_KEY = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$/;
-
-function checkedKey(key: string): string {
-  if (!FILTER_KEY.test(key)) throw new Error(`metadata filter key "${key}" may hold only letters, digits, _, . and -`);
-  return key;
-}
-
-/** Equality on top-level metadata keys, as SQL bound parameters only. */
+/**
+ * Equality on top-level metadata keys, keys and values as SQL bound parameters only, so any key works
+ * (spaces, quotes, dots: one key, not a path). SQLite reads the key through json_each, whose labels
+ * need no JSON-path quoting.
+ */
 export function filterConditions(
   eb: ExpressionBuilder<DatabaseSchema, 'vector_chunk'>,
   filter: Filter | undefined,
@@ -57,11 +55,10 @@ export function filterConditions(
 ): Expression<SqlBool>[] {
   if (!filter) return [];
   return Object.entries(filter).map(([key, value]) => {
-    checkedKey(key);
     if (dialect === 'postgres') return sql<SqlBool>`(metadata::jsonb ->> ${key}) = ${String(value)}`;
     // SQLite's json_extract answers JSON true/false as 1/0.
     const bound = typeof value === 'boolean' ? (value ? 1 : 0) : value;
-    return sql<SqlBool>`json_extract(metadata, ${`$."${key}"`}) = ${bound}`;
+    return sql<SqlBool>`exists (select 1 from json_each(metadata) where json_each.key = ${key} and json_each.value = ${bound})`;
   });
 }
 
@@ -73,4 +70,9 @@ export function parseMetadata(text: string): Record<string, unknown> {
   } catch {
     return {};
   }
+}
+
+/** Marks the collection changed: processes holding its vectors in memory read them again. */
+export async function bumpVersion(trx: Transaction<DatabaseSchema>, collectionId: string): Promise<void> {
+  await trx.updateTable('vector_collection').set((eb) => ({ version: eb('version', '+', 1), updatedDate: nowIso() })).where('id', '=', collectionId).execute();
 }

@@ -153,3 +153,34 @@ export const azureOpenAIEmbeddings: NodeDefinition = {
     return registerEmbedder(embeddings, `azure|${basePath ?? instance}|${deployment}|${version}`);
   },
 };
+
+/**
+ * Flowise `localAIEmbeddings` (v1, the "Local QnA" template): a LocalAI (or any OpenAI-compatible)
+ * server's embeddings at `basePath`; the localAIApi credential's key when one is bound, else none.
+ */
+export const localAIEmbeddings: NodeDefinition = {
+  name: 'localAIEmbeddings',
+  label: 'LocalAI Embeddings',
+  version: 1,
+  type: 'LocalAI Embeddings',
+  description: 'Embeddings from a LocalAI server (or any server that speaks the OpenAI embeddings API).',
+  category: 'Embeddings',
+  baseClasses: ['LocalAI Embeddings', 'OpenAIEmbeddings', ...EMBEDDINGS_BASE_CLASSES],
+  credential: { names: ['localAIApi'], fields: ['localAIApiKey'], optional: true },
+  reusable: true,
+  inputs: [
+    { name: 'basePath', kind: 'param', type: 'string', label: 'Base Path', placeholder: 'http://localhost:8080/v1' },
+    { name: 'modelName', kind: 'param', type: 'string', label: 'Model Name', placeholder: 'text-embedding-ada-002' },
+  ],
+  async build(ctx) {
+    const baseURL = asString(ctx.inputs.basePath);
+    const model = asString(ctx.inputs.modelName);
+    if (!baseURL) throw new FlowValidationError(`Node ${ctx.nodeId} (localAIEmbeddings): missing required input "basePath"`, ctx.nodeId);
+    if (!model) throw new FlowValidationError(`Node ${ctx.nodeId} (localAIEmbeddings): missing required input "modelName"`, ctx.nodeId);
+    const { OpenAIEmbeddings } = await import('@langchain/openai');
+    // LocalAI needs no key; the client wants one, so a placeholder goes when no credential gives one.
+    const apiKey = credentialField(ctx, 'localAIApiKey') || 'sk-';
+    const embeddings = new OpenAIEmbeddings({ apiKey, model, maxRetries: ctx.run.services.llm.maxRetries, configuration: { baseURL } });
+    return registerEmbedder(embeddings, `localai|${baseURL}|${model}`);
+  },
+};

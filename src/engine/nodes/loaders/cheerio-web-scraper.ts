@@ -140,6 +140,8 @@ export const cheerioWebScraper = loaderNode({
       } catch (error) {
         if (pages.length > 1) continue;
         ctx.run.signal.throwIfAborted();
+        // Ours already names the node (no "Node x: Node x: …").
+        if (error instanceof FlowValidationError) throw error;
         throw new FlowValidationError(`Node ${ctx.nodeId} (cheerioWebScraper): ${(error as Error).message}`, ctx.nodeId);
       }
       const $ = load(fetched.html);

@@ -1,6 +1,7 @@
 import { FlowValidationError } from '../../errors.js';
 import { asBoolean, asJsonObject, asString } from '../input-values.js';
-import { TEXT_SPLITTER_INPUT, type FlowDocument, fileMetadata, loaderNode, readFileInput } from './loader-common.js';
+import { noteEmptyFile } from '../../files/run-extraction.js';
+import { TEXT_SPLITTER_INPUT, type FlowDocument, fileMetadata, loaderNode, readFileInput, readTextFile } from './loader-common.js';
 
 /**
  * Flowise `csvFile` (v3): one document per row, `column: value` lines (papaparse with a header row),
@@ -31,7 +32,7 @@ export const csvFile = loaderNode({
     const column = asString(ctx.inputs.columnName)?.trim();
     const docs: FlowDocument[] = [];
     for (const file of files) {
-      const parsed = Papa.parse<Record<string, string | undefined>>(file.data.toString('utf8').trim(), { header: true });
+      const parsed = Papa.parse<Record<string, string | undefined>>(readTextFile(ctx, file).replace(/^\uFEFF/, '').trim(), { header: true });
       const fields = parsed.meta.fields ?? [];
       if (column && !fields.includes(column)) {
         throw new FlowValidationError(`Node ${ctx.nodeId}: column "${column}" not found in ${file.name}`, ctx.nodeId);
@@ -39,6 +40,7 @@ export const csvFile = loaderNode({
       const rows = parsed.data.map((row) =>
         column ? (row[column] ?? '') : fields.map((key) => `${key.trim() || '_0'}: ${row[key]?.trim()}`).join('\n'),
       );
+      if (rows.length === 0 && fields.length > 0) noteEmptyFile(ctx.run, `${file.name} has a header row but no rows`);
       rows.forEach((pageContent, i) =>
         docs.push({ pageContent, metadata: rows.length === 1 ? fileMetadata(file) : { ...fileMetadata(file), line: i + 1 } }),
       );
@@ -133,7 +135,7 @@ export const jsonFile = loaderNode({
     for (const file of files) {
       let json: unknown;
       try {
-        json = JSON.parse(file.data.toString('utf8').trim());
+        json = JSON.parse(readTextFile(ctx, file).replace(/^\uFEFF/, '').trim());
       } catch {
         throw new FlowValidationError(`Node ${ctx.nodeId}: ${file.name} is not valid JSON`, ctx.nodeId);
       }
@@ -148,6 +150,10 @@ export const jsonFile = loaderNode({
         }
         const texts = pointers.length > 0 ? pointers.flatMap((p) => allStrings(pointerGet(item, p))) : allStrings(item);
         for (const pageContent of texts) parsed.push({ pageContent, metadata });
+      }
+      if (parsed.every((doc) => doc.pageContent === '')) {
+        const shape = json === null ? 'null' : Array.isArray(json) ? 'an array' : typeof json === 'object' ? 'an object' : `the ${typeof json} ${JSON.stringify(json).slice(0, 40)}`;
+        noteEmptyFile(ctx.run, `${file.name} holds no text to load (its JSON is ${shape}${pointers.length > 0 || separate ? ' without strings where the loader looks' : ' without any string'})`);
       }
       parsed.forEach((doc, i) =>
         docs.push({ pageContent: doc.pageContent, metadata: { ...fileMetadata(file), ...(parsed.length > 1 ? { line: i + 1 } : {}), ...doc.metadata } }),

@@ -1,6 +1,10 @@
 import type { Document } from '@langchain/core/documents';
 import { FlowValidationError } from '../../errors.js';
 import { type StoredFile, parseFileInput } from '../../files/file-store.js';
+import { fileText } from '../../files/document-extractor.js';
+import { stripNul } from '../../files/parse-documents.js';
+import { noteEmptyFile, textBudgetOf } from '../../files/run-extraction.js';
+import { AppError, isAppError } from '../../../shared/app-error.js';
 import { asJsonObject, asString } from '../input-values.js';
 import type { BuildContext, InputSpec, NodeDefinition, OutputSpec } from '../node-definition.js';
 
@@ -71,6 +75,33 @@ export async function readFileInput(ctx: BuildContext, inputName: string): Promi
   const files = ctx.run.services.files;
   if (!files) throw new FlowValidationError(`Node ${ctx.nodeId}: stored files cannot be read here`, ctx.nodeId);
   return [...inline, ...(await files.load({ chatflowId: ctx.run.chatflowId }, stored))];
+}
+
+/**
+ * A text file's characters (UTF-8, UTF-16 with a byte-order mark, else Latin-1; NUL removed), counted
+ * against the run's text budget; an empty one is noted so an upsert without documents can say so.
+ */
+export function readTextFile(ctx: BuildContext, file: StoredFile): string {
+  const text = fileText(file.data);
+  takeText(ctx, text.length, file.name);
+  if (text.trim() === '') noteEmptyFile(ctx.run, `${file.name} is empty`);
+  return text;
+}
+
+/** Counts extracted text against the run's budget (413 naming the node and file past it). */
+export function takeText(ctx: BuildContext, chars: number, name: string): void {
+  try {
+    textBudgetOf(ctx.run).take(chars, name);
+  } catch (error) {
+    throw nodeFileError(ctx, error);
+  }
+}
+
+/** An extraction error (413, 400 naming the file) with the node's id before it. */
+export function nodeFileError(ctx: BuildContext, error: unknown): Error {
+  if (!isAppError(error)) return error as Error;
+  if (error.message.startsWith(`Node ${ctx.nodeId}`)) return error;
+  return new AppError(error.code, error.status, `Node ${ctx.nodeId}: ${error.message}`);
 }
 
 function omitPath(target: Record<string, unknown>, path: string): void {
@@ -154,19 +185,20 @@ export function loaderNode(spec: LoaderSpec): NodeDefinition {
     async build(ctx) {
       const loaded = await spec.load(ctx);
       const split = spec.splitsItself ? loaded : await splitDocuments(loaded, ctx);
-      return loaderOutput(applyMetadata(split, ctx, spec.keepExtraMetadata), ctx);
+      // PostgreSQL refuses NUL in text and jsonb (Flowise #2387): none leaves a loader, in text or metadata.
+      return loaderOutput(stripNul(applyMetadata(split, ctx, spec.keepExtraMetadata)), ctx);
     },
   };
 }
 
-/** The documents a `document` list input holds (nested arrays flattened, empty ones dropped, as Flowise does). */
+/** The documents a `document` list input holds (nested arrays flattened, empty ones dropped, as Flowise does; NUL removed). */
 export function collectDocuments(value: unknown): FlowDocument[] {
   const out: FlowDocument[] = [];
   const visit = (item: unknown) => {
     if (Array.isArray(item)) item.forEach(visit);
     else if (item && typeof item === 'object' && typeof (item as FlowDocument).pageContent === 'string') {
       const doc = item as FlowDocument;
-      if (doc.pageContent !== '') out.push({ pageContent: doc.pageContent, metadata: { ...(doc.metadata ?? {}) } });
+      if (doc.pageContent !== '') out.push(stripNul({ pageContent: doc.pageContent, metadata: { ...(doc.metadata ?? {}) } }));
     }
   };
   visit(value);

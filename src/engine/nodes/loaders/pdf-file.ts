@@ -1,56 +1,26 @@
+import { extractorOf, noteEmptyFile } from '../../files/run-extraction.js';
 import type { StoredFile } from '../../files/file-store.js';
-import { FlowValidationError } from '../../errors.js';
-import { TEXT_SPLITTER_INPUT, type FlowDocument, fileMetadata, loaderNode, readFileInput } from './loader-common.js';
+import type { BuildContext } from '../node-definition.js';
+import { TEXT_SPLITTER_INPUT, type FlowDocument, fileMetadata, loaderNode, nodeFileError, readFileInput, takeText } from './loader-common.js';
 
-interface PdfTextItem {
-  str?: string;
-  transform?: number[];
-  hasEOL?: boolean;
-}
-
-/** A page's text as LangChain's PDFLoader joins it: a newline where the baseline moves, else items run on. */
-function pageText(items: PdfTextItem[]): string {
-  let text = '';
-  let lastY: number | undefined;
-  for (const item of items) {
-    if (typeof item.str !== 'string') continue;
-    const y = item.transform?.[5];
-    if (lastY !== undefined && y !== undefined && y !== lastY) text += '\n';
-    text += item.str;
-    if (y !== undefined) lastY = y;
-  }
-  return text;
-}
-
-async function readPdf(file: StoredFile, perFile: boolean, nodeId: string): Promise<FlowDocument[]> {
-  // The legacy build runs on Node without DOM APIs; the text layer needs no canvas.
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  let doc;
+/** One file's documents: its pages (parsed on an extraction thread, within the text limits). */
+async function readPdf(ctx: BuildContext, file: StoredFile, perFile: boolean): Promise<FlowDocument[]> {
+  let parsed;
   try {
-    doc = await pdfjs.getDocument({ data: new Uint8Array(file.data), isEvalSupported: false, useSystemFonts: true, disableFontFace: true, verbosity: 0 }).promise;
+    parsed = await extractorOf(ctx.run).pdf({ name: file.name, data: file.data }, ctx.run.signal);
   } catch (error) {
-    throw new FlowValidationError(`Node ${nodeId}: ${file.name} is not a readable PDF (${(error as Error).message})`, nodeId);
+    ctx.run.signal.throwIfAborted();
+    throw nodeFileError(ctx, error);
   }
-  try {
-    const meta = await doc.getMetadata().catch(() => undefined);
-    const pdf = {
-      version: (meta?.info as { PDFFormatVersion?: string } | undefined)?.PDFFormatVersion ?? null,
-      info: meta?.info ?? {},
-      totalPages: doc.numPages,
-    };
-    const pages: string[] = [];
-    for (let number = 1; number <= doc.numPages; number += 1) {
-      const page = await doc.getPage(number);
-      pages.push(pageText((await page.getTextContent()).items as PdfTextItem[]));
-      page.cleanup();
-    }
-    const base = { ...fileMetadata(file), pdf };
-    if (perFile) return [{ pageContent: pages.filter((p) => p.trim() !== '').join('\n\n'), metadata: base }];
-    // Pages without text (scans) give no document, as in LangChain's loader.
-    return pages.flatMap((text, i) => (text.trim() === '' ? [] : [{ pageContent: text, metadata: { ...base, loc: { pageNumber: i + 1 } } }]));
-  } finally {
-    await doc.destroy();
+  const { pages, version, info, totalPages } = parsed;
+  takeText(ctx, pages.reduce((sum, page) => sum + page.length, 0), file.name);
+  if (pages.every((page) => page.trim() === '')) {
+    noteEmptyFile(ctx.run, `${file.name} has no text layer (${totalPages} page${totalPages === 1 ? '' : 's'} of images, such as a scan, or none)`);
   }
+  const base = { ...fileMetadata(file), pdf: { version, info, totalPages } };
+  if (perFile) return [{ pageContent: pages.filter((p) => p.trim() !== '').join('\n\n'), metadata: base }];
+  // Pages without text (scans) give no document, as in LangChain's loader.
+  return pages.flatMap((text, i) => (text.trim() === '' ? [] : [{ pageContent: text, metadata: { ...base, loc: { pageNumber: i + 1 } } }]));
 }
 
 /** Flowise `pdfFile` (v2): one document per page (`perPage`, the default) or per file (`perFile`). */
@@ -88,7 +58,7 @@ export const pdfFile = loaderNode({
     const files = await readFileInput(ctx, 'pdfFile');
     const perFile = ctx.inputs.usage === 'perFile';
     const docs: FlowDocument[] = [];
-    for (const file of files) docs.push(...(await readPdf(file, perFile, ctx.nodeId)));
+    for (const file of files) docs.push(...(await readPdf(ctx, file, perFile)));
     return docs;
   },
 });

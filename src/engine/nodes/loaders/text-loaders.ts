@@ -1,11 +1,12 @@
 import { FlowValidationError } from '../../errors.js';
 import { asString } from '../input-values.js';
-import { TEXT_SPLITTER_INPUT, type FlowDocument, fileMetadata, loaderNode, readFileInput } from './loader-common.js';
+import { extractorOf, noteEmptyFile } from '../../files/run-extraction.js';
+import { TEXT_SPLITTER_INPUT, type FlowDocument, fileMetadata, loaderNode, nodeFileError, readFileInput, readTextFile, takeText } from './loader-common.js';
 
 const TEXT_FILE_TYPES =
   '.txt, .html, .aspx, .asp, .cpp, .c, .cs, .css, .go, .h, .java, .js, .less, .ts, .php, .proto, .python, .py, .rst, .ruby, .rb, .rs, .scala, .sc, .scss, .sol, .sql, .swift, .markdown, .md, .tex, .ltx, .vb, .xml';
 
-/** Flowise `textFile` (v3): each file is one document of its UTF-8 text (LangChain TextLoader). */
+/** Flowise `textFile` (v3): each file is one document of its text (LangChain TextLoader; encodings as readTextFile). */
 export const textFile = loaderNode({
   name: 'textFile',
   label: 'Text File',
@@ -18,7 +19,7 @@ export const textFile = loaderNode({
   ],
   async load(ctx) {
     const files = await readFileInput(ctx, 'txtFile');
-    return files.map((file) => ({ pageContent: file.data.toString('utf8'), metadata: fileMetadata(file) }));
+    return files.map((file) => ({ pageContent: readTextFile(ctx, file), metadata: fileMetadata(file) }));
   },
 });
 
@@ -40,7 +41,7 @@ export const plainText = loaderNode({
   },
 });
 
-/** Flowise `docxFile` (v2): the raw text of each Word document (mammoth, as LangChain's DocxLoader). */
+/** Flowise `docxFile` (v2): the raw text of each Word document (mammoth, as LangChain's DocxLoader, on an extraction thread). */
 export const docxFile = loaderNode({
   name: 'docxFile',
   label: 'Docx File',
@@ -50,15 +51,18 @@ export const docxFile = loaderNode({
   inputs: [{ name: 'docxFile', kind: 'param', type: 'file', label: 'Docx File', fileType: '.docx', description: 'Accepted: .docx' }, TEXT_SPLITTER_INPUT],
   async load(ctx) {
     const files = await readFileInput(ctx, 'docxFile');
-    const { default: mammoth } = await import('mammoth');
     const docs: FlowDocument[] = [];
     for (const file of files) {
       let text: string;
       try {
-        text = (await mammoth.extractRawText({ buffer: file.data })).value;
+        // On the extraction threads: a large or hostile file never blocks this process.
+        text = await extractorOf(ctx.run).docx({ name: file.name, data: file.data }, ctx.run.signal);
       } catch (error) {
-        throw new FlowValidationError(`Node ${ctx.nodeId}: ${file.name} is not a readable .docx file (${(error as Error).message})`, ctx.nodeId);
+        ctx.run.signal.throwIfAborted();
+        throw nodeFileError(ctx, error);
       }
+      takeText(ctx, text.length, file.name);
+      if (text.trim() === '') noteEmptyFile(ctx.run, `${file.name} has no text`);
       docs.push({ pageContent: text, metadata: fileMetadata(file) });
     }
     return docs;

@@ -18,11 +18,14 @@ import {
 } from './vector-common.js';
 
 /**
- * faiss keeps its index in the application database instead of on one machine's disk: the collection
- * is keyed by chatflow and Base Path (the node id when empty), so every worker answers from it.
+ * faiss keeps its index in the application database instead of on one machine's disk, so every worker
+ * answers from it. A Base Path names one index, as one directory on disk does in Flowise: every chatflow
+ * naming it shares it (`faiss:path:<basePath>`; Flowise's "one flow upserts, another queries"). Without
+ * one, the index is the node's own (`faiss:<chatflowId>:<nodeId>`), deleted with its chatflow.
  */
 export function faissCollectionKey(ctx: BuildContext): string {
-  return `faiss:${ctx.run.chatflowId}:${asString(ctx.inputs.basePath)?.trim() || ctx.nodeId}`;
+  const basePath = asString(ctx.inputs.basePath)?.trim();
+  return basePath ? `faiss:path:${basePath}` : `faiss:${ctx.run.chatflowId}:${ctx.nodeId}`;
 }
 
 export const faiss: NodeDefinition = {

@@ -1,6 +1,8 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import type { VectorStore } from '@langchain/core/vectorstores';
 import { FlowValidationError } from '../../errors.js';
+import { emptyFileNotes } from '../../files/run-extraction.js';
+import { yieldToLoop } from '../../../shared/yield-to-loop.js';
 import { contentHash, embedTexts, embedderKeyOf, isEmbeddings } from '../../vectors/embedder.js';
 import type { ChunkInput, VectorIndex } from '../../vectors/vector-port.js';
 import { asNumber } from '../input-values.js';
@@ -70,14 +72,18 @@ export async function embedDocuments(docs: FlowDocument[], embeddings: Embedding
     ctx.run.services.embeddingCache,
     ctx.run.signal,
   );
-  return docs.map((doc, i) => ({
+  const chunks: ChunkInput[] = [];
+  for (const [i, doc] of docs.entries()) {
     // PostgreSQL refuses NUL in text (Flowise #2387, #5611): dropped before hashing, so retries match.
-    pageContent: doc.pageContent.replace(/\0/g, ''),
-    metadata: doc.metadata,
-    contentHash: contentHash(doc.pageContent.replace(/\0/g, ''), doc.metadata),
-    embedding: vectors[i]!,
-  }));
+    const pageContent = doc.pageContent.replace(/\0/g, '');
+    chunks.push({ pageContent, metadata: doc.metadata, contentHash: contentHash(pageContent, doc.metadata), embedding: vectors[i]! });
+    // Hashing tens of thousands of chunks is done in slices, the event loop served between them.
+    if (i % HASH_SLICE === HASH_SLICE - 1) await yieldToLoop();
+  }
+  return chunks;
 }
+
+const HASH_SLICE = 1000;
 
 /** The connected documents (nested lists flattened, empty ones dropped). */
 export const connectedDocuments = (ctx: BuildContext): FlowDocument[] => collectDocuments(ctx.inputs.document);
@@ -86,10 +92,13 @@ export const connectedDocuments = (ctx: BuildContext): FlowDocument[] => collect
 export function documentsToUpsert(ctx: BuildContext): FlowDocument[] {
   const docs = connectedDocuments(ctx);
   if (docs.length === 0) {
-    throw new FlowValidationError(
-      `Node ${ctx.nodeId}: no documents to upsert; give the connected loaders their files (in the flow, as overrideConfig, or as uploaded files)`,
-      ctx.nodeId,
-    );
+    const notes = emptyFileNotes(ctx.run);
+    // Files were given but gave no text: say what is wrong with each, not that files are missing.
+    const why =
+      notes.length > 0
+        ? `the files gave no text: ${notes.join('; ')}`
+        : 'give the connected loaders their files (in the flow, as overrideConfig, or as uploaded files)';
+    throw new FlowValidationError(`Node ${ctx.nodeId}: no documents to upsert; ${why}`, ctx.nodeId);
   }
   return docs;
 }
