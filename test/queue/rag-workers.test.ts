@@ -3,7 +3,7 @@ import { makePdf } from '../fixtures/documents.js';
 import { ragFlow } from '../fixtures/rag-flows.js';
 import { FILE_OVERRIDES, postFiles, textAndPdfFlow } from '../api/retrieval.suite.js';
 import { createFlow, eventually } from '../support/api-harness.js';
-import { type QueueHarness, startQueueHarness } from '../support/queue-harness.js';
+import { type QueueHarness, fastTakeoverEnv, startQueueHarness } from '../support/queue-harness.js';
 
 const PENGUINS = 'The zoo feeds its penguins herring at noon.';
 const BAKERY = 'The bakery opens at seven every morning and sells fresh bread.';
@@ -16,7 +16,8 @@ const BAKERY = 'The bakery opens at seven every morning and sells fresh bread.';
 describe('upserts across workers (queue mode, PostgreSQL)', () => {
   let h: QueueHarness;
   beforeAll(async () => {
-    h = await startQueueHarness({}, { workers: 1, database: 'postgres' });
+    // Short worker locks: the killed worker's upsert is taken over in seconds, not after the 30 s default.
+    h = await startQueueHarness(fastTakeoverEnv(), { workers: 1, database: 'postgres' });
   });
   afterAll(async () => h?.close());
 
