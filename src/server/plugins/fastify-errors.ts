@@ -93,12 +93,26 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const mapped = CLIENT_ERRORS[error.code ?? ''] ?? { status: 400, code: 'BAD_REQUEST', message: 'The request is not valid HTTP/1.1' };
   const body = JSON.stringify({ statusCode: mapped.status, success: false, message: mapped.message, code: mapped.code });
-  if (socket.writable) {
-    socket.write(
-      `HTTP/1.1 ${mapped.status} ${STATUS_CODES[mapped.status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+  if (!socket.writable) {
+    socket.destroy(error);
+    return;
   }
-  socket.destroy(error);
+  socket.end(
+    `HTTP/1.1 ${mapped.status} ${STATUS_CODES[mapped.status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  // Closing with unread bytes makes the kernel send a reset, which can reach the client before the answer
+  // (Node 24 closes at once): read and discard what the client still sends, within a bound and a deadline.
+  const startBytes = socket.bytesRead;
+  const timer = setTimeout(() => socket.destroy(), CLIENT_ERROR_DRAIN.deadlineMs);
+  timer.unref();
+  socket.on('data', () => {
+    if (socket.bytesRead - startBytes > CLIENT_ERROR_DRAIN.maxBytes) socket.destroy();
+  });
+  socket.once('close', () => clearTimeout(timer));
+  socket.resume();
 }
+
+/** How long and how much a refused connection is drained before it is destroyed. */
+const CLIENT_ERROR_DRAIN = { deadlineMs: 5000, maxBytes: 1024 * 1024 };
 
