@@ -129,9 +129,10 @@ export class UpsertRepository {
 
   /** Takes a job for execution (another attempt when its worker died); undefined once it ended. */
   async claim(id: string): Promise<UpsertJobRecord | undefined> {
+    const now = nowIso();
     const row = await this.db
       .updateTable('upsert_job')
-      .set((eb) => ({ status: 'running', attempt: eb('attempt', '+', 1), startedDate: nowIso(), heartbeatDate: nowIso() }))
+      .set((eb) => ({ status: 'running', attempt: eb('attempt', '+', 1), startedDate: now, heartbeatDate: now }))
       .where('id', '=', id)
       .where('status', 'in', ACTIVE)
       .returning(LIGHT_COLUMNS)
