@@ -3,6 +3,7 @@ import { createNodeRegistry } from '../engine/nodes/node-registry.js';
 import { createEngineServices, variableSource } from '../runner/engine-services.js';
 import { PlanCache } from '../runner/plan-cache.js';
 import { RunExecutor } from '../runner/run-executor.js';
+import { heartbeatMs } from '../runner/reconciler.js';
 import { UpsertExecutor } from '../runner/upsert/upsert-executor.js';
 import { ExtractionPool } from '../extraction/extraction-pool.js';
 import type { EngineServices } from '../engine/nodes/node-definition.js';
@@ -73,6 +74,7 @@ export async function composeCore(
     registry: plans.registry,
     services,
     logger,
+    heartbeatMs: heartbeatMs(config.reconcileIntervalMs),
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
   });
   let closing: Promise<void> | undefined;

@@ -12,6 +12,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
 import type { Core } from './compose-core.js';
 import type { RunnerParts } from './compose-server.js';
+import { queueReconcileHooks } from '../runner/reconciler-queue.js';
 
 /** Job options every run job gets: bounded retention, and retries for infrastructure errors only. */
 export function jobOptions(config: AppConfig) {
@@ -67,6 +68,7 @@ export async function composeQueueRunner(
       await Promise.all([closeRedis(redis), closeRedis(subscriber)]);
     },
     readiness: [{ name: 'redis', check: () => runner.ping() }],
+    reconcileHooks: queueReconcileHooks({ runs: queue, upserts: upsertQueue, redis, keys, eventsTtlSeconds: config.runs.eventsTtlSeconds }),
     rateLimits: new RedisRateLimitStore(redis, keys.rateLimitPrefix),
     adminPlugins: config.queue.dashboard
       ? [{ prefix: '/admin/queues', register: (app) => registerQueueDashboard(app, [queue, upsertQueue], '/admin/queues') }]

@@ -6,6 +6,7 @@ import { InProcessRunner } from '../runner/in-process/in-process-runner.js';
 import { InProcessUpserts } from '../runner/upsert/in-process-upserts.js';
 import type { UpsertRunner } from '../runner/upsert/upsert-runner.js';
 import { UpsertJobPruner } from '../runner/upsert/upsert-pruner.js';
+import { type ReconcileHooks, Reconciler } from '../runner/reconciler.js';
 import type { AppDeps, ReadinessCheck } from '../server/app-deps.js';
 import { buildApp } from '../server/build-app.js';
 import type { Logger } from '../shared/logger.js';
@@ -37,6 +38,8 @@ export interface RunnerParts {
   readiness: ReadinessCheck[];
   adminPlugins: AppDeps['adminPlugins'];
   rateLimits: RateLimitStore;
+  /** How the reconciler sees this mode's runner (what it holds, how to start lost work again). */
+  reconcileHooks: ReconcileHooks;
   /** Closes the runner and whatever connections it owns. */
   close(drainMs: number): Promise<void>;
 }
@@ -64,6 +67,7 @@ async function composeRunner(config: AppConfig, core: Core, metrics: Metrics, lo
     readiness: [],
     adminPlugins: [],
     rateLimits: new MemoryRateLimitStore(),
+    reconcileHooks: { holdsUpsert: async (id) => upserts.holds(id), resumeUpsert: async (id) => upserts.resume(id) },
     close: async (drainMs) => {
       await Promise.all([runner.close(drainMs), upserts.close(drainMs)]);
     },
@@ -98,12 +102,21 @@ export async function composeServer(config: AppConfig, logger: Logger): Promise<
   // Finished upsert jobs (and their addedDocs) are deleted after UPSERT_JOB_TTL.
   const pruner = new UpsertJobPruner(core.repos.upserts, config.upserts.jobTtlSeconds, logger);
   pruner.start();
+  // Ends runs and upserts a stopped process left behind (one replica at a time).
+  const reconciler = new Reconciler(
+    core.repos,
+    parts.reconcileHooks,
+    { intervalMs: config.reconcileIntervalMs, predictionTimeoutMs: config.runs.predictionTimeoutMs },
+    logger,
+  );
+  reconciler.start();
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       const drainMs = config.queue.gracefulShutdownTimeoutMs;
       await pruner.close();
+      await reconciler.close();
       // Stops accepting connections; requests in flight (streams included) go on.
       const stopped = app.close();
       await parts.close(drainMs);

@@ -100,6 +100,8 @@ export interface AppConfig {
    * long a finished job's row (with its addedDocs) is kept (UPSERT_JOB_TTL, seconds; 0 keeps it).
    */
   upserts: { concurrency: number; timeoutMs: number; jobTtlSeconds: number };
+  /** How often the reconciler ends interrupted runs and upserts (RECONCILE_INTERVAL, ms). */
+  reconcileIntervalMs: number;
   /** Bytes of collection vectors one process keeps in memory for exact search (VECTOR_CACHE_SIZE). */
   vectorCacheBytes: number;
   /** Requests to user-chosen URLs (tools, the sandbox's fetch, web loaders): security/outbound-policy.ts. */

@@ -124,6 +124,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       maxRequestTextChars: env.UPLOAD_MAX_REQUEST_TEXT_SIZE,
     },
     upserts: { concurrency: env.UPSERT_CONCURRENCY, timeoutMs: env.UPSERT_TIMEOUT, jobTtlSeconds: env.UPSERT_JOB_TTL },
+    reconcileIntervalMs: env.RECONCILE_INTERVAL,
     vectorCacheBytes: env.VECTOR_CACHE_SIZE,
     outbound: {
       allowList: env.HTTP_ALLOW_LIST,

@@ -86,6 +86,8 @@ export function buildEnvSchema(cwd: string) {
       UPLOAD_MAX_TEXT_SIZE: byteSize('20mb'),
       UPLOAD_MAX_REQUEST_TEXT_SIZE: byteSize('50mb'),
       UPSERT_JOB_TTL: integer(86400, { min: 0 }),
+      // reconcile branch: how often interrupted runs and upserts are looked for (runner/reconciler.ts)
+      RECONCILE_INTERVAL: integer(30000, { min: 100 }),
 
       // sandbox branch: outbound requests, the custom-code sandbox, runtime variables
       HTTP_ALLOW_LIST: hostRuleList(),

@@ -15,6 +15,7 @@ import { VectorRepository } from './repositories/vector-repository.js';
 import { UpsertRepository } from './repositories/upsert-repository.js';
 import { UploadRepository } from './repositories/upload-repository.js';
 import { DocumentStoreRepository } from './repositories/document-store-repository.js';
+import { ReconcileRepository } from './repositories/reconcile-repository.js';
 
 export interface Repositories {
   chatflows: ChatFlowRepository;
@@ -32,6 +33,8 @@ export interface Repositories {
   upserts: UpsertRepository;
   uploads: UploadRepository;
   documentStores: DocumentStoreRepository;
+  /** reconcile branch: the reconciler's lease and its scans of interrupted runs and upsert jobs. */
+  reconcile: ReconcileRepository;
 }
 
 export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres', logger?: Logger, vectorCacheBytes?: number): Repositories {
@@ -51,5 +54,6 @@ export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres', logge
     upserts: new UpsertRepository(db),
     uploads: new UploadRepository(db),
     documentStores: new DocumentStoreRepository(db, dialect),
+    reconcile: new ReconcileRepository(db),
   };
 }

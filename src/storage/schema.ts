@@ -204,6 +204,8 @@ export interface UpsertJobTable {
   createdDate: string;
   startedDate: string | null;
   finishedDate: string | null;
+  /** reconcile branch: written by the executor while the job runs (the reconciler ends jobs whose heartbeat stopped). */
+  heartbeatDate: string | null;
 }
 
 export interface UpsertHistoryTable {
@@ -274,4 +276,12 @@ export interface DatabaseSchema {
   upload: UploadTable;
   document_store: DocumentStoreTable;
   document_store_file_chunk: DocumentStoreFileChunkTable;
+  maintenance_lease: MaintenanceLeaseTable;
+}
+
+/** reconcile branch: a named lease one process holds at a time (the reconciler's), until `expiresAt`. */
+export interface MaintenanceLeaseTable {
+  name: string;
+  holder: string;
+  expiresAt: string;
 }

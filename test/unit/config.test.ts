@@ -30,6 +30,7 @@ describe('configuration', () => {
         workerPort: 5566,
       },
       redis: { host: 'localhost', port: 6379, tls: false, keepAliveMs: 10000 },
+      reconcileIntervalMs: 30000,
     });
   });
 
@@ -58,6 +59,7 @@ describe('configuration', () => {
           WORKER_CONCURRENCY: '0',
           AIMICROMIND_USERNAME: 'admin',
           NUMBER_OF_PROXIES: '-1',
+          RECONCILE_INTERVAL: '50',
         },
         ignoreDotEnv: true,
         cwd: tmp(),
@@ -67,10 +69,10 @@ describe('configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as ConfigError).message;
-    for (const name of ['PORT', 'MODE', 'BODY_LIMIT', 'DATABASE_TYPE', 'REDIS_TLS', 'REDIS_URL', 'WORKER_CONCURRENCY', 'AIMICROMIND_PASSWORD', 'NUMBER_OF_PROXIES']) {
+    for (const name of ['PORT', 'MODE', 'BODY_LIMIT', 'DATABASE_TYPE', 'REDIS_TLS', 'REDIS_URL', 'WORKER_CONCURRENCY', 'AIMICROMIND_PASSWORD', 'NUMBER_OF_PROXIES', 'RECONCILE_INTERVAL']) {
       expect(message).toContain(name);
     }
-    expect((error as ConfigError).problems.length).toBeGreaterThanOrEqual(9);
+    expect((error as ConfigError).problems.length).toBeGreaterThanOrEqual(10);
   });
 
   it('parses sizes, directories and PostgreSQL settings', () => {

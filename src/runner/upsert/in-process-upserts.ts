@@ -7,6 +7,8 @@ import type { UpsertRunner } from './upsert-runner.js';
 export class InProcessUpserts implements UpsertRunner {
   private readonly waiting: string[] = [];
   private readonly running = new Set<Promise<void>>();
+  /** Ids waiting or running here (the reconciler leaves them alone). */
+  private readonly held = new Set<string>();
   private readonly controller = new AbortController();
   private closed = false;
   private readonly log: Logger;
@@ -22,9 +24,21 @@ export class InProcessUpserts implements UpsertRunner {
 
   async submit(request: NewUpsertJob): Promise<UpsertJobRecord> {
     const job = await this.repo.create(request);
-    this.waiting.push(job.id);
-    this.pump();
+    this.resume(job.id);
     return job;
+  }
+
+  /** True while the upsert waits or runs in this process. */
+  holds(id: string): boolean {
+    return this.held.has(id);
+  }
+
+  /** Queues a stored upsert (a new one, or one a stopped process left queued); one already held is ignored. */
+  resume(id: string): void {
+    if (this.closed || this.held.has(id)) return;
+    this.held.add(id);
+    this.waiting.push(id);
+    this.pump();
   }
 
   private pump(): void {
@@ -36,6 +50,7 @@ export class InProcessUpserts implements UpsertRunner {
         .catch((error: unknown) => this.log.error({ err: error, upsertId: id }, 'upsert crashed'))
         .finally(() => {
           this.running.delete(task);
+          this.held.delete(id);
           this.pump();
         });
       this.running.add(task);

@@ -28,6 +28,11 @@ export interface UpsertExecutorDeps {
   logger: Logger;
   /** A job claimed more often than this (its workers kept dying) fails instead of running again. */
   maxAttempts?: number;
+  /**
+   * How often (ms) a running job writes its heartbeat, so the reconciler (runner/reconciler.ts) can tell
+   * a job whose process died from a long one. Absent: no heartbeat after the claim.
+   */
+  heartbeatMs?: number;
 }
 
 export type UpsertExecution = 'completed' | 'failed' | 'skipped' | 'superseded';
@@ -62,6 +67,23 @@ export class UpsertExecutor {
       const message = `The upsert was interrupted ${job.attempt - 1} times (its worker stopped or died); giving up`;
       return this.fail(job, { message, code: 'INTERNAL' });
     }
+    const { heartbeatMs } = this.deps;
+    const beat = heartbeatMs === undefined ? undefined : setInterval(() => this.heartbeat(job), heartbeatMs).unref();
+    try {
+      return await this.run(job, signal);
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  /** A missed heartbeat (the database busy or down) is harmless: the next one, or the job's end, follows. */
+  private heartbeat(job: UpsertJobRecord): void {
+    this.deps.repos.upserts.heartbeat(job.id, job.attempt).catch((error: unknown) => {
+      this.log.debug({ upsertId: job.id, reason: errorMessage(error) }, 'could not write the upsert heartbeat');
+    });
+  }
+
+  private async run(job: UpsertJobRecord, signal: AbortSignal): Promise<UpsertExecution> {
     try {
       // rag-files: document store jobs share the queue, its concurrency and its rows.
       const docstore = docstoreJobOf(job.input);

@@ -6,6 +6,7 @@ import * as toolsVariables from './005-tools-variables.js';
 import * as vectors from './006-vectors.js';
 import * as uploadsDocstores from './007-uploads-docstores.js';
 import * as upsertRetention from './008-upsert-retention.js';
+import * as reconcile from './009-reconcile.js';
 
 /** Migrations are listed in code (not scanned from disk) so the built package carries them. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006-vectors': vectors,
   '007-uploads-docstores': uploadsDocstores,
   '008-upsert-retention': upsertRetention,
+  '009-reconcile': reconcile,
 };
 
 export const migrationProvider: MigrationProvider = {

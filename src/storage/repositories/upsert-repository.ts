@@ -48,7 +48,7 @@ export interface UpsertHistoryRecord {
   date: string;
 }
 
-type JobRow = Omit<Selectable<UpsertJobTable>, 'addedDocs'> & { addedDocs?: string | null };
+type JobRow = Omit<Selectable<UpsertJobTable>, 'addedDocs' | 'heartbeatDate'> & { addedDocs?: string | null };
 
 /** Every column but addedDocs (megabytes for a large upsert), which only the result needs. */
 const LIGHT_COLUMNS = [
@@ -114,6 +114,7 @@ export class UpsertRepository {
       createdDate: nowIso(),
       startedDate: null,
       finishedDate: null,
+      heartbeatDate: null,
     };
     await this.db.insertInto('upsert_job').values(row).execute();
     return toJob(row);
@@ -128,9 +129,10 @@ export class UpsertRepository {
 
   /** Takes a job for execution (another attempt when its worker died); undefined once it ended. */
   async claim(id: string): Promise<UpsertJobRecord | undefined> {
+    const now = nowIso();
     const row = await this.db
       .updateTable('upsert_job')
-      .set((eb) => ({ status: 'running', attempt: eb('attempt', '+', 1), startedDate: nowIso() }))
+      .set((eb) => ({ status: 'running', attempt: eb('attempt', '+', 1), startedDate: now, heartbeatDate: now }))
       .where('id', '=', id)
       .where('status', 'in', ACTIVE)
       .returning(LIGHT_COLUMNS)
@@ -191,6 +193,17 @@ export class UpsertRepository {
   async deleteByChatflow(chatflowId: string): Promise<void> {
     await this.db.deleteFrom('upsert_job').where('chatflowId', '=', chatflowId).where('status', 'in', ['completed', 'failed']).execute();
     await this.db.deleteFrom('upsert_history').where('chatflowid', '=', chatflowId).execute();
+  }
+
+  /** The executor's sign of life for an attempt (fenced: a superseded attempt writes nothing). */
+  async heartbeat(id: string, attempt: number): Promise<void> {
+    await this.db
+      .updateTable('upsert_job')
+      .set({ heartbeatDate: nowIso() })
+      .where('id', '=', id)
+      .where('attempt', '=', attempt)
+      .where('status', '=', 'running')
+      .execute();
   }
 
   /** `GET /upsert-history/:chatflowid`: by date, ASC unless DESC, within the optional date range. */
