@@ -19,6 +19,9 @@ import { installProcessHandlers } from './signals.js';
  * `aimicromind worker`: a BullMQ Worker on QUEUE_NAME running the same engine as main mode. Redis
  * connections: the worker's own and its blocking twin (BullMQ), plus one subscriber for aborts.
  */
+/** How long a forced close may wait for Redis before the worker exits without it. */
+const FORCED_CLOSE_MS = 5000;
+
 export async function startWorkerProcess(config: AppConfig): Promise<void> {
   const logger = createRootLogger(config.logLevel, { role: 'worker' });
   const startedAt = performance.now();
@@ -96,7 +99,11 @@ export async function startWorkerProcess(config: AppConfig): Promise<void> {
     // Requeued runs end within moments; if Redis is gone, stop waiting on it.
     const settled = await Promise.race([drained.then(() => true), sleep(timeoutMs + 10000).then(() => false)]);
     clearTimeout(timer);
-    if (!settled) await Promise.all([worker.close(true).catch(() => undefined), upsertWorker.close(true).catch(() => undefined)]);
+    if (!settled) {
+      // BullMQ's forced close still waits on Redis: bounded, so a worker whose Redis is gone exits anyway.
+      const forced = Promise.all([worker.close(true).catch(() => undefined), upsertWorker.close(true).catch(() => undefined)]);
+      await Promise.race([forced, sleep(FORCED_CLOSE_MS)]);
+    }
     await health?.close();
     await Promise.all([closeRedis(subscriber), closeRedis(connection)]);
     await core.close();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { llmChainFlow } from '../fixtures/chatflows.js';
 import { createFlow, eventually } from '../support/api-harness.js';
+import { exitOf } from '../support/child-process.js';
 import { scaled } from '../support/machine.js';
 import { type QueueHarness, startQueueHarness } from '../support/queue-harness.js';
 import { RedisServer } from '../support/redis-server.js';
@@ -68,4 +69,16 @@ describe('Redis restarts', () => {
     expect(run.status).toBe('failed');
     await redis.restart();
   });
+
+  it('a worker told to stop while Redis is down still exits (it cannot hand runs back, and does not wait forever)', async () => {
+    const worker = await h.addWorker({ GRACEFUL_SHUTDOWN_TIMEOUT: String(scaled(1000)) });
+    await redis.stop(true);
+    const exited = exitOf(worker.child);
+    worker.child.kill('SIGTERM');
+    // Bounded by the deadline + 15 s inside the worker; without the bound it waits for Redis forever.
+    expect(await exited).toBe(0);
+    expect(worker.output()).toMatch(/worker stopped/);
+    h.workers.splice(h.workers.indexOf(worker), 1);
+    await redis.restart();
+  }, 120_000);
 });
