@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyRequest } from 'fastify';
 import type { ErrorCode } from '../../shared/app-error.js';
+import { type UnreadBodyLimits, boundDrain } from './unread-body.js';
 
 /**
  * The longest URL path parameter (a chatflow id, a document store id, a node name) the router accepts;
@@ -103,16 +104,10 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
   );
   // Closing with unread bytes makes the kernel send a reset, which can reach the client before the answer
   // (Node 24 closes at once): read and discard what the client still sends, within a bound and a deadline.
-  const startBytes = socket.bytesRead;
-  const timer = setTimeout(() => socket.destroy(), CLIENT_ERROR_DRAIN.deadlineMs);
-  timer.unref();
-  socket.on('data', () => {
-    if (socket.bytesRead - startBytes > CLIENT_ERROR_DRAIN.maxBytes) socket.destroy();
-  });
-  socket.once('close', () => clearTimeout(timer));
+  socket.once('close', boundDrain(socket, socket, CLIENT_ERROR_DRAIN));
   socket.resume();
 }
 
 /** How long and how much a refused connection is drained before it is destroyed. */
-const CLIENT_ERROR_DRAIN = { deadlineMs: 5000, maxBytes: 1024 * 1024 };
+const CLIENT_ERROR_DRAIN: UnreadBodyLimits = { deadlineMs: 5000, maxBytes: 1024 * 1024 };
 

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 
 /** How much of a body nobody will read the server still takes in (and throws away) after answering. */
@@ -40,20 +41,33 @@ export function registerUnreadBodyDrain(app: FastifyInstance, limits: UnreadBody
   });
 }
 
+/**
+ * Bounds a drain that starts now: `socket` is destroyed once more than `limits.maxBytes` have been read
+ * from it (counted on each `data` event of `source`, the socket itself or a stream reading from it) or
+ * after `limits.deadlineMs`. Returns the function that disarms both.
+ */
+export function boundDrain(socket: Socket, source: NodeJS.EventEmitter, limits: UnreadBodyLimits): () => void {
+  const startBytes = socket.bytesRead;
+  const timer = setTimeout(() => socket.destroy(), limits.deadlineMs);
+  timer.unref();
+  const onData = () => {
+    if (socket.bytesRead - startBytes > limits.maxBytes) socket.destroy();
+  };
+  source.on('data', onData);
+  return () => {
+    clearTimeout(timer);
+    source.off('data', onData);
+  };
+}
+
 function drainThenClose(request: IncomingMessage, response: ServerResponse, limits: UnreadBodyLimits): void {
   const socket = request.socket;
-  const startBytes = socket.bytesRead;
   // Node ends a connection after an answer the client asked to be the last (`Connection: close`, as
   // Node's own client sends without an agent) with `destroySoon()`; put that off until the body ended.
   const destroySoon = socket.destroySoon;
   let closeRequested = false;
   socket.destroySoon = () => {
     closeRequested = true;
-  };
-  const timer = setTimeout(() => socket.destroy(), limits.deadlineMs);
-  timer.unref();
-  const onData = () => {
-    if (socket.bytesRead - startBytes > limits.maxBytes) socket.destroy();
   };
   let bodyEnded = false;
   let answered = response.writableFinished;
@@ -65,12 +79,11 @@ function drainThenClose(request: IncomingMessage, response: ServerResponse, limi
   };
   // A parser that gave up (multipart) may still be attached; the bytes are only counted from here on.
   request.unpipe();
-  request.on('data', onData);
+  const disarm = boundDrain(socket, request, limits);
   request.resume();
-  request.once('close', () => clearTimeout(timer));
+  request.once('close', disarm);
   request.once('end', () => {
-    clearTimeout(timer);
-    request.off('data', onData);
+    disarm();
     bodyEnded = true;
     closeWhenDone();
   });
