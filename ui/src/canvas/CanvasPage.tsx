@@ -19,6 +19,7 @@ import { problemFromError } from '../flow/validation';
 import { ApiDialog } from './ApiDialog';
 import { CanvasDialogs } from './CanvasDialogs';
 import { CanvasToolbar } from './CanvasToolbar';
+import { ConfigurationDialog } from './ConfigurationDialog';
 import { clearDraft, readDraft, writeDraft, type Draft } from './drafts';
 import { FlowPane } from './FlowPane';
 import { NodeDialogs } from './NodeDialogs';
@@ -56,7 +57,7 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
   const [error, setError] = useState('');
   const [panel, setPanel] = useState<'palette' | 'chat' | undefined>();
   const [showProblems, setShowProblems] = useState(false);
-  const [dialog, setDialog] = useState<'api' | 'import' | 'conflict' | 'gone' | 'draft' | undefined>();
+  const [dialog, setDialog] = useState<'api' | 'config' | 'import' | 'conflict' | 'gone' | 'draft' | undefined>();
   const [draft, setDraft] = useState<Draft & { tabId: string }>();
   const credentialVersion = useCredentialChanges((s) => s.version);
   /** The chatflow on the canvas (`new` for an unsaved one); null until the first load. */
@@ -168,6 +169,9 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
   );
   useCanvasKeys(actions);
 
+  // A settings save (API key, configuration) bumps the version; a save by someone else in between keeps ours, so the canvas's next save still sees the conflict.
+  const settingsSaved = (updated: Chatflow) => setChatflow((c) => (c && updated.version === c.version + 1 ? updated : { ...updated, version: c?.version ?? updated.version }));
+
   /** Palette picks land at the visible centre (or the nearest free spot around it); the zoom stays. */
   const addPicked = (def: CatalogueNode) => {
     const spot = freeSpot(visibleCenter(flow.screenToFlowPosition), useCanvas.getState().nodes);
@@ -194,6 +198,7 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
           importFile: () => setDialog('import'),
           exportFile: () => download(exportFileName(name), JSON.stringify(exportFlow(saveFlow(canvas.nodes, canvas.edges)), null, 2)),
           api: () => setDialog('api'),
+          configure: () => setDialog('config'),
           save: actions.save,
           togglePalette: () => setPanel(panel === 'palette' ? undefined : 'palette'),
           toggleChat: () => setPanel(panel === 'chat' ? undefined : 'chat'),
@@ -234,7 +239,8 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
         )}
       </div>
       <NodeDialogs />
-      {chatflow && <ApiDialog chatflow={chatflow} open={dialog === 'api'} onClose={() => setDialog(undefined)} onBound={(updated) => setChatflow((c) => (c && updated.version === c.version + 1 ? updated : { ...updated, version: c?.version ?? updated.version }))} />}
+      {chatflow && <ApiDialog chatflow={chatflow} open={dialog === 'api'} onClose={() => setDialog(undefined)} onBound={settingsSaved} />}
+      {chatflow && <ConfigurationDialog chatflow={chatflow} open={dialog === 'config'} onClose={() => setDialog(undefined)} onSaved={settingsSaved} />}
       <ImportDialog
         open={dialog === 'import'}
         onClose={() => setDialog(undefined)}

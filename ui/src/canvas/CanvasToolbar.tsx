@@ -9,6 +9,7 @@ export interface ToolbarActions {
   importFile(): void;
   exportFile(): void;
   api(): void;
+  configure(): void;
   save(): void;
   togglePalette(): void;
   toggleChat(): void;
@@ -67,6 +68,9 @@ export function CanvasToolbar({ name, onName, saved, panel, canApi, actions }: {
       </div>
       <button type="button" disabled={!canApi} onClick={actions.api}>
         API Endpoint
+      </button>
+      <button type="button" disabled={!canApi} onClick={actions.configure}>
+        Configuration
       </button>
       <button type="button" className="toggle" disabled={!canApi} onClick={actions.toggleChat} aria-expanded={panel === 'chat'}>
         Chat
