@@ -88,6 +88,11 @@ describe('chatflow configuration in a browser', { timeout: 120_000 }, () => {
   });
 
   it('the server enforces them: foreign origins refused with the message, overrides only where ticked, the (N+1)th prediction gets 429', async () => {
+    // What the embed reads (Flowise: it shows starter prompts and feedback thumbs from here); never the allow-list.
+    const visible = (await admin.get(`/api/v1/public-chatbotConfig/${chatflowId}`)).body;
+    expect(visible).toMatchObject({ starterPrompts: { 0: { prompt: 'What can you do?' } }, chatFeedback: { status: true }, followUpPrompts: { status: false } });
+    expect(visible.allowedOrigins).toBeUndefined();
+
     const foreign = await predict({ question: 'hi' }, { origin: 'https://evil.example' });
     expect(foreign.status).toBe(403);
     expect(((await foreign.json()) as { message: string }).message).toBe('Only allowed.example may chat here');

@@ -11,6 +11,7 @@ import { useTitle } from './components/use-title';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { ChatflowsPage } from './pages/ChatflowsPage';
 import { CredentialsPage } from './pages/CredentialsPage';
+import { QueuePage } from './pages/QueuePage';
 import './app.css';
 
 // The canvas (React Flow, dagre, markdown) is its own chunk: the chatflows page does not load it.
@@ -50,6 +51,11 @@ function Pages() {
       <Route path="/chatflows">
         <Shell>
           <ChatflowsPage />
+        </Shell>
+      </Route>
+      <Route path="/queue">
+        <Shell>
+          <QueuePage />
         </Shell>
       </Route>
       <Route>
