@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'wouter';
+import { ThemeSwitch } from '../components/ThemeSwitch';
 import { useCanvas } from './store';
 
 export interface ToolbarActions {
@@ -65,6 +66,7 @@ export function CanvasToolbar({ name, onName, saved, panel, canApi, actions }: {
         <button type="button" onClick={more(actions.exportFile)}>
           Export
         </button>
+        <ThemeSwitch />
       </div>
       <button type="button" disabled={!canApi} onClick={actions.api}>
         API Endpoint

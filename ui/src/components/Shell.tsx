@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'wouter';
 import { useSession } from '../auth/session-store';
+import { ThemeSwitch } from './ThemeSwitch';
 
 /** The header of the list pages: navigation (the Queue page in queue mode), version and sign out. */
 export function Shell({ children }: { children: ReactNode }) {
@@ -24,6 +25,7 @@ export function Shell({ children }: { children: ReactNode }) {
           ))}
         </nav>
         <span className="spacer" />
+        <ThemeSwitch />
         <span className="version">v{status?.version}</span>
         <button type="button" onClick={() => void signOut()}>
           Sign out
