@@ -19,6 +19,8 @@ describe('chatflow configuration in a browser', { timeout: 120_000 }, () => {
   let page: Page;
   let admin: ApiClient;
   let chatflowId = '';
+  const FOLLOW_UPS = ['Tell me more?', 'Why?'];
+  const followUpModel = `fake;text=${encodeURIComponent(JSON.stringify({ questions: FOLLOW_UPS }))}`;
 
   const dialog = () => page.getByRole('dialog', { name: 'Configuration' });
   const predict = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
@@ -46,6 +48,11 @@ describe('chatflow configuration in a browser', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Configuration' }).click();
     await dialog().getByLabel('Starter prompts (one per line)').fill('What can you do?\nTell me a joke');
     await dialog().getByLabel('Chat feedback (thumbs up and down in the embedded chat)').check();
+    await dialog().getByLabel('Follow-up prompts').check();
+    await dialog().getByLabel('Follow-up provider').selectOption('chatOpenAI');
+    await dialog().getByLabel('Follow-up credential').selectOption({ label: 'fake openai' });
+    await dialog().getByLabel('Follow-up model').fill(followUpModel);
+    await dialog().getByLabel('Follow-up base URL (optional)').fill('ftp://nowhere');
     await dialog().getByLabel(/^Allowed domains/).fill('https://allowed.example\nnot a domain!');
     await dialog().getByLabel('Error message for other domains').fill('Only allowed.example may chat here');
     await dialog().getByLabel('Limit predictions per client address').check();
@@ -59,10 +66,12 @@ describe('chatflow configuration in a browser', { timeout: 120_000 }, () => {
 
     await dialog().getByRole('alert').filter({ hasText: 'Not a domain or origin: not a domain!' }).waitFor();
     await dialog().getByRole('alert').filter({ hasText: 'The message limit must be a whole number above 0' }).waitFor();
+    await dialog().getByRole('alert').filter({ hasText: 'The base URL must start with http:// or https://' }).waitFor();
     expect(JSON.parse((await admin.get(`/api/v1/chatflows/${chatflowId}`)).body.chatbotConfig ?? '{}').allowedOrigins).toBeUndefined();
 
     await dialog().getByLabel(/^Allowed domains/).fill('https://allowed.example');
     await dialog().getByLabel('Message limit per duration').fill('3');
+    await dialog().getByLabel('Follow-up base URL (optional)').fill(fake.url);
     await screenshot(page, 'configuration');
     await dialog().getByRole('button', { name: 'Save configuration' }).click();
     await dialog().waitFor({ state: 'hidden' });
@@ -79,6 +88,7 @@ describe('chatflow configuration in a browser', { timeout: 120_000 }, () => {
     expect(apiConfig.overrideConfig.status).toBe(true);
     expect(apiConfig.overrideConfig.nodes['Prompt Template']).toContainEqual(expect.objectContaining({ name: 'template', enabled: true }));
     expect(apiConfig.overrideConfig.nodes.ChatOpenAI).toContainEqual(expect.objectContaining({ name: 'modelName', enabled: false }));
+    expect(JSON.parse(stored.followUpPrompts)).toMatchObject({ status: true, selectedProvider: 'chatOpenAI', chatOpenAI: { modelName: followUpModel, baseUrl: fake.url, credentialId: expect.any(String) } });
     expect(apiConfig.overrideConfig.variables).toEqual([expect.objectContaining({ name: 'tone', enabled: true })]);
 
     // The canvas keeps its version in step: saving the flow now is no conflict.
@@ -90,7 +100,7 @@ describe('chatflow configuration in a browser', { timeout: 120_000 }, () => {
   it('the server enforces them: foreign origins refused with the message, overrides only where ticked, the (N+1)th prediction gets 429', async () => {
     // What the embed reads (Flowise: it shows starter prompts and feedback thumbs from here); never the allow-list.
     const visible = (await admin.get(`/api/v1/public-chatbotConfig/${chatflowId}`)).body;
-    expect(visible).toMatchObject({ starterPrompts: { 0: { prompt: 'What can you do?' } }, chatFeedback: { status: true }, followUpPrompts: { status: false } });
+    expect(visible).toMatchObject({ starterPrompts: { 0: { prompt: 'What can you do?' } }, chatFeedback: { status: true }, followUpPrompts: { status: true } });
     expect(visible.allowedOrigins).toBeUndefined();
 
     const foreign = await predict({ question: 'hi' }, { origin: 'https://evil.example' });
@@ -99,9 +109,11 @@ describe('chatflow configuration in a browser', { timeout: 120_000 }, () => {
 
     const overridden = await predict({ question: 'hi', overrideConfig: { template: 'Overridden: {question}', modelName: 'fake;text=hijacked' } }, { origin: 'https://allowed.example' });
     expect(overridden.status).toBe(200);
-    const request = fake.requests.at(-1)!;
-    expect(request.body.model).toBe('fake;text=plain');
-    expect(JSON.stringify(request.body.messages)).toContain('Overridden: hi');
+    // The ticked template was overridden, the unticked model name was not.
+    expect(fake.requests.some((r) => r.body.model === 'fake;text=plain' && JSON.stringify(r.body.messages).includes('Overridden: hi'))).toBe(true);
+    expect(fake.requests.some((r) => r.body.model === 'fake;text=hijacked')).toBe(false);
+    // Follow-up prompts, generated by the model chosen in the dialog.
+    expect(JSON.parse(((await overridden.json()) as { followUpPrompts: string }).followUpPrompts)).toEqual(FOLLOW_UPS);
 
     expect((await predict({ question: 'third' })).status).toBe(200);
     const limited = await predict({ question: 'fourth' });

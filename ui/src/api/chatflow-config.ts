@@ -8,7 +8,7 @@ import { isParamType } from '../flow/init-node';
  *   `followUpPrompts: {status}`, `allowedOrigins: string[]`, `allowedOriginsError: string`;
  * - `apiConfig`: `rateLimit: {status, limitMax, limitDuration (seconds), limitMsg}` and
  *   `overrideConfig: {status, nodes: {<node label>: [{label, name, type, enabled}]}, variables: [{id, name, type, enabled}]}`;
- * - `followUpPrompts`: `{status, selectedProvider, <provider>: {credentialId, modelName, prompt, temperature}}`.
+ * - `followUpPrompts`: `{status, selectedProvider, <provider>: {credentialId, modelName, prompt, temperature, baseUrl?}}`.
  * Keys the dialog does not edit (leads, uploads, postProcessing…) are kept as they were.
  */
 export interface ChatflowSettings {
@@ -28,6 +28,8 @@ export interface FollowUpSettings {
   modelName: string;
   prompt: string;
   temperature: string;
+  /** The provider's base URL, for self-hosted or compatible APIs (Flowise reads it for Ollama). */
+  baseUrl: string;
 }
 
 /** Flowise's follow-up prompt providers (FollowUpPromptProvider) and the credential each takes. */
@@ -94,6 +96,7 @@ export function readSettings(stored: StoredConfig): ChatflowSettings {
       modelName: text(providerConfig.modelName),
       prompt: text(providerConfig.prompt) || DEFAULT_FOLLOW_UP_PROMPT,
       temperature: text(providerConfig.temperature) || '0.9',
+      baseUrl: text(providerConfig.baseUrl),
     },
     allowedOrigins: Array.isArray(chatbot.allowedOrigins) ? chatbot.allowedOrigins.filter((o): o is string => typeof o === 'string' && o !== '') : [],
     allowedOriginsError: text(chatbot.allowedOriginsError),
@@ -138,7 +141,13 @@ export function writeSettings(stored: StoredConfig, settings: ChatflowSettings, 
     ...followUp,
     status: f.status,
     selectedProvider: f.selectedProvider,
-    [f.selectedProvider]: { credentialId: f.credentialId, modelName: f.modelName, prompt: f.prompt, temperature: f.temperature === '' ? undefined : Number(f.temperature) },
+    [f.selectedProvider]: {
+      credentialId: f.credentialId,
+      modelName: f.modelName,
+      prompt: f.prompt,
+      temperature: f.temperature === '' ? undefined : Number(f.temperature),
+      ...(f.baseUrl.trim() ? { baseUrl: f.baseUrl.trim() } : {}),
+    },
   };
   return { chatbotConfig: JSON.stringify(newChatbot), apiConfig: JSON.stringify(newApi), followUpPrompts: JSON.stringify(newFollowUp) };
 }
@@ -169,6 +178,7 @@ export function settingsProblems(settings: ChatflowSettings): Record<string, str
   if (r.status && !positiveNumber(r.limitDuration)) problems.limitDuration = 'The duration must be a number of seconds above 0';
   const f = settings.followUp;
   if (f.status && f.modelName.trim() === '') problems.followUpModel = 'Follow-up prompts need a model name';
+  if (f.status && f.baseUrl.trim() !== '' && !/^https?:\/\/[^\s/]+/.test(f.baseUrl.trim())) problems.followUpBaseUrl = 'The base URL must start with http:// or https://';
   if (f.status && f.temperature !== '' && !(Number.isFinite(Number(f.temperature)) && Number(f.temperature) >= 0)) problems.followUpTemperature = 'The temperature must be a number of 0 or more';
   return problems;
 }

@@ -122,6 +122,11 @@ export function ConfigurationDialog({ chatflow, open, onClose, onSaved }: { chat
                 <Problem id="followUpTemperature-error" text={problems.followUpTemperature} />
               </label>
               <label className="span">
+                Follow-up base URL (optional)
+                <input value={followUp.baseUrl} placeholder="the provider's own" aria-describedby="followUpBaseUrl-error" onChange={(e) => set({ followUp: { ...followUp, baseUrl: e.target.value } })} />
+                <Problem id="followUpBaseUrl-error" text={problems.followUpBaseUrl} />
+              </label>
+              <label className="span">
                 Follow-up prompt
                 <textarea rows={2} value={followUp.prompt} onChange={(e) => set({ followUp: { ...followUp, prompt: e.target.value } })} />
               </label>

@@ -34,7 +34,7 @@ export const GENERAL_SHORTCUTS: Shortcut[] = [
 ];
 
 /** The canvas shortcut a key press means, if any (modifier held; Shift decides between undo and redo). */
-export function canvasShortcutFor(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey'>): Shortcut | undefined {
+export function canvasShortcutFor(event: { key: string; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }): Shortcut | undefined {
   if (!(event.ctrlKey || event.metaKey)) return undefined;
   const key = event.key.toLowerCase();
   return CANVAS_SHORTCUTS.find((s) => s.key === key && (s.key !== 'z' || Boolean(s.shift) === event.shiftKey));
