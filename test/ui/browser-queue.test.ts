@@ -19,7 +19,7 @@ describe('queue page in a browser', { timeout: 180_000 }, () => {
   let page: Page;
 
   beforeAll(async () => {
-    h = await startQueueHarness({ QUEUE_DASHBOARD: 'true' }, { workers: 1 });
+    h = await startQueueHarness({}, { workers: 1 });
     browser = await launchBrowser();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.setDefaultTimeout(30_000);
