@@ -72,6 +72,7 @@ describe('chatflow configuration in a browser', { timeout: 120_000 }, () => {
     await dialog().getByLabel(/^Allowed domains/).fill('https://allowed.example');
     await dialog().getByLabel('Message limit per duration').fill('3');
     await dialog().getByLabel('Follow-up base URL (optional)').fill(fake.url);
+    await page.evaluate(`document.querySelector('dialog[open]').scrollTop = 0`);
     await screenshot(page, 'configuration');
     await dialog().getByRole('button', { name: 'Save configuration' }).click();
     await dialog().waitFor({ state: 'hidden' });

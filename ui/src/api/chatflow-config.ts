@@ -43,8 +43,7 @@ export const FOLLOW_UP_PROVIDERS = [
   { name: 'ollama', label: 'Ollama', credential: '' },
 ] as const;
 
-const DEFAULT_FOLLOW_UP_PROMPT =
-  'Given the following conversations: {history}. Please help me predict the three most likely questions that human would ask and keep each question short in a single sentence.';
+const DEFAULT_FOLLOW_UP_PROMPT = 'The conversation so far ended with this answer: {history}\nSuggest the three questions the user is most likely to ask next, each one short sentence.';
 
 /** The inputs an API caller could override: one entry per node label (as the server keys them). */
 export interface OverridableNode {
