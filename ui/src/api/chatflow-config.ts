@@ -69,6 +69,8 @@ const on = (value: unknown): boolean => value === true || value === 'true';
 const enabledNames = (list: unknown): string[] =>
   Array.isArray(list) ? list.filter((t) => object(t).enabled === true && typeof object(t).name === 'string').map((t) => object(t).name as string) : [];
 
+const positiveNumber = (value: string) => value.trim() !== '' && Number.isFinite(Number(value)) && Number(value) > 0;
+
 export interface StoredConfig {
   chatbotConfig?: string | null;
   apiConfig?: string | null;
@@ -129,7 +131,13 @@ export function writeSettings(stored: StoredConfig, settings: ChatflowSettings, 
   };
   const newApi: Json = {
     ...api,
-    rateLimit: { status: r.status, ...(r.status ? { limitMax: Number(r.limitMax), limitDuration: Number(r.limitDuration) } : {}), limitMsg: r.limitMsg },
+    // Off keeps the numbers typed, so switching it on again finds them.
+    rateLimit: {
+      status: r.status,
+      ...(positiveNumber(r.limitMax) ? { limitMax: Number(r.limitMax) } : {}),
+      ...(positiveNumber(r.limitDuration) ? { limitDuration: Number(r.limitDuration) } : {}),
+      limitMsg: r.limitMsg,
+    },
     overrideConfig: {
       status: o.status,
       nodes: Object.fromEntries(nodes.map((n) => [n.label, n.inputs.map((input) => ({ ...input, enabled: o.nodes[n.label]?.includes(input.name) ?? false }))])),
@@ -164,8 +172,6 @@ export function isOriginEntry(entry: string): boolean {
     return false;
   }
 }
-
-const positiveNumber = (value: string) => value.trim() !== '' && Number.isFinite(Number(value)) && Number(value) > 0;
 
 /** What is wrong with the settings, field by field (empty when they can be saved). */
 export function settingsProblems(settings: ChatflowSettings): Record<string, string> {
