@@ -1,5 +1,5 @@
-import type { CatalogueNode } from '../flow/types';
-import { isParamType } from '../flow/init-node';
+import type { CatalogueNode } from '../flow/types.js';
+import { isParamType } from '../flow/init-node.js';
 
 /**
  * A chatflow's configuration as the Configuration dialog edits it, read from and written back to the
