@@ -1,4 +1,6 @@
 import type { Job, Queue } from 'bullmq';
+import { AppError } from '../../shared/app-error.js';
+import { withDeadline } from '../../shared/with-deadline.js';
 import type { Repositories } from '../../storage/repositories.js';
 
 /** Job counts of one queue, as BullMQ's `getJobCounts` names them. */
@@ -59,6 +61,8 @@ export interface QueueStatusSource {
 
 /** Active jobs shown per queue: the page is an overview, bull-board (`/admin/queues`) lists them all. */
 const ACTIVE_SHOWN = 100;
+/** Redis answers in milliseconds; past this it is down (a connection that queues commands would wait forever). */
+const REDIS_DEADLINE_MS = 3000;
 
 type AnyQueue = Queue<{ runId?: string; upsertId?: string }>;
 
@@ -72,6 +76,7 @@ export class BullQueueStatus implements QueueStatusSource {
     private readonly repos: Pick<Repositories, 'runs' | 'upserts' | 'chatflows'>,
   ) {}
 
+  /** Throws 503 `QUEUE_UNAVAILABLE` when Redis fails or does not answer within 3 s. */
   async status(): Promise<QueueStatus> {
     const readAt = Date.now();
     const queues = await Promise.all(this.queues.map(({ kind, queue }) => this.view(kind, queue as unknown as AnyQueue, readAt)));
@@ -79,11 +84,18 @@ export class BullQueueStatus implements QueueStatusSource {
   }
 
   private async view(kind: QueueView['kind'], queue: AnyQueue, now: number): Promise<QueueView> {
-    const [counts, clients, jobs] = await Promise.all([
+    const reads = Promise.all([
       queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized'),
       queue.getWorkers(),
       queue.getActive(0, ACTIVE_SHOWN - 1),
     ]);
+    let counts: Awaited<typeof reads>[0], clients: Awaited<typeof reads>[1], jobs: Awaited<typeof reads>[2];
+    try {
+      [counts, clients, jobs] = await withDeadline(reads, REDIS_DEADLINE_MS, 'queue status');
+    } catch (cause) {
+      reads.catch(() => undefined);
+      throw new AppError('QUEUE_UNAVAILABLE', 503, 'The queue status cannot be read (Redis is not reachable); try again shortly', { cause });
+    }
     const names = new Map<string, string | undefined>();
     const active = await Promise.all(jobs.map((job) => this.activeJob(kind, job, names)));
     return {

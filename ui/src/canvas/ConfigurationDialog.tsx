@@ -42,7 +42,6 @@ export function ConfigurationDialog({ chatflow, open, onClose, onSaved }: { chat
     api<Array<{ id: string; name: string; type: string }>>('GET', '/variables').then(setVariables, failed);
     fetchCredentials().then(setCredentials, failed);
     // Opening reads the chatflow as it is now; edits made while open stay until saved or closed.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [open]);
 
   const problems = tried ? settingsProblems(settings) : {};
