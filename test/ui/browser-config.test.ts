@@ -122,6 +122,25 @@ describe('chatflow configuration in a browser', { timeout: 120_000 }, () => {
     expect(((await limited.json()) as { message: string }).message).toBe('Slow down please');
   });
 
+  it('the test chat offers the follow-up prompts of an answer, and one click asks it', async () => {
+    const credential = (await admin.get('/api/v1/credentials')).body[0].id as string;
+    const flowData = JSON.stringify(llmChainFlow({ model: 'fake;text=Chat%20answer', basepath: fake.url, credential }));
+    const followUpPrompts = { status: true, selectedProvider: 'chatOpenAI', chatOpenAI: { credentialId: credential, modelName: followUpModel, baseUrl: fake.url, prompt: 'Next after {history}' } };
+    const id = (await admin.post('/api/v1/chatflows', { name: 'follow-ups', flowData, followUpPrompts })).body.id;
+    await page.goto(`${server.url}/canvas/${id}`);
+    await page.locator('.react-flow__node').first().waitFor();
+    await page.getByRole('button', { name: 'Chat', exact: true }).click();
+    await page.getByLabel('Type your question').fill('hello');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const offered = page.getByRole('group', { name: 'Follow-up prompts' });
+    await offered.getByRole('button', { name: FOLLOW_UPS[0] }).waitFor();
+    expect(await offered.getByRole('button').allTextContents()).toEqual(FOLLOW_UPS);
+    await offered.getByRole('button', { name: FOLLOW_UPS[1] }).click();
+    await page.locator('.message.user').filter({ hasText: FOLLOW_UPS[1] }).waitFor();
+    await offered.getByRole('button', { name: FOLLOW_UPS[0] }).waitFor();
+    expect(await page.locator('.message.bot').count()).toBe(2);
+  });
+
   it('opens from the chatflows list with the saved values, and shows the server error when saving fails', async () => {
     await page.goto(`${server.url}/chatflows`);
     await page.getByRole('button', { name: 'Configuration of configured flow' }).click();
