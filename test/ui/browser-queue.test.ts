@@ -41,7 +41,7 @@ describe('queue page in a browser', { timeout: 180_000 }, () => {
     expect(await page.getByRole('link', { name: /Job dashboard/ }).getAttribute('href')).toBe('/admin/queues');
     const workerPid = h.workers[0]!.child.pid!;
     await page.getByRole('table', { name: 'Workers' }).getByRole('cell', { name: new RegExp(`:${workerPid}$`) }).first().waitFor();
-    await expect.poll(() => countCell('Predictions', 'completed').textContent()).toBe('0');
+    await expect.poll(() => countCell('Predictions', 'completed').textContent(), { timeout: 10_000 }).toBe('0');
 
     const chatflowId = await createFlow(h, (credential) => llmChainFlow({ model: 'fake;gate=queued;tokens=3', basepath: h.fake.url, credential, streaming: false }));
     await h.admin.put(`/api/v1/chatflows/${chatflowId}`, { name: 'gated flow' });

@@ -42,7 +42,7 @@ describe('theme and shortcuts in a browser', { timeout: 120_000 }, () => {
     expect(await colours('.topbar')).toEqual(light);
     // Following the system: dark by default when it prefers dark, live and after a reload.
     await page.emulateMedia({ colorScheme: 'dark' });
-    await expect.poll(() => colours('.topbar')).toEqual(dark);
+    await expect.poll(() => colours('.topbar'), { timeout: 10_000 }).toEqual(dark);
     await page.reload();
     await page.getByRole('heading', { name: 'Chatflows' }).waitFor();
     expect(await colours('.topbar')).toEqual(dark);
