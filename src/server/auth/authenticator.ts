@@ -123,14 +123,15 @@ export class Authenticator {
   }
 
   /**
-   * Who a management request comes from, as the version list shows it: the web UI admin's username (or
-   * "web UI" before an admin account exists), the API key's name, "admin key", "basic auth", or
+   * Who a management request comes from, as the version list shows it: the web UI admin's username (the
+   * admin account's, else AIMICROMIND_USERNAME, else "web UI"), the API key's name, "admin key", "basic auth", or
    * "loopback" (no credentials configured, a local caller).
    */
   async describe(request: FastifyRequest): Promise<string> {
     const caller = await this.identify(request);
     if (caller.apiKeyId) return (await this.apiKeys.get(caller.apiKeyId))?.keyName ?? 'API key';
-    if (caller.via === 'session') return (await this.ui?.accounts.getAdmin())?.username ?? 'web UI';
+    // Sessions do not record how they signed in: the admin account's name, else the configured Basic user's.
+    if (caller.via === 'session') return (await this.ui?.accounts.getAdmin())?.username ?? this.basic?.username ?? 'web UI';
     if (caller.via === 'adminKey') return 'admin key';
     if (caller.via === 'basic') return 'basic auth';
     return 'loopback';
