@@ -15,7 +15,7 @@ function edited(): FlowJson {
   const flow = base('Summarise: {question}');
   const nodes = flow.nodes.filter((n) => n.id !== 'stickyNote_0');
   const note = flow.nodes.find((n) => n.id === 'stickyNote_0')!;
-  nodes.push({ ...note, id: 'stickyNote_1', data: { ...note.data, id: 'stickyNote_1', inputs: { note: 'new note' } } });
+  nodes.push({ ...note, id: 'stickyNote_1', data: { ...(note.data as Record<string, unknown>), id: 'stickyNote_1', inputs: { note: 'new note' } } });
   return { ...flow, nodes };
 }
 

@@ -135,23 +135,19 @@ export class ChatFlowVersionRepository {
 
   /** Chatflow row counters that queued or running runs and upsert jobs were validated against. */
   private async pinnedCounters(chatflowId: string): Promise<number[]> {
-    const runs = await this.db
-      .selectFrom('run')
-      .select('chatflowVersion')
-      .distinct()
-      .where('chatflowId', '=', chatflowId)
-      .where('status', 'in', ACTIVE)
-      .where('chatflowVersion', 'is not', null)
-      .execute();
-    const jobs = await this.db
-      .selectFrom('upsert_job')
-      .select('chatflowVersion')
-      .distinct()
-      .where('chatflowId', '=', chatflowId)
-      .where('status', 'in', ACTIVE)
-      .where('chatflowVersion', 'is not', null)
-      .execute();
-    return [...runs, ...jobs].map((row) => Number(row.chatflowVersion));
+    const counters: number[] = [];
+    for (const table of ['run', 'upsert_job'] as const) {
+      const rows = await this.db
+        .selectFrom(table)
+        .select('chatflowVersion')
+        .distinct()
+        .where('chatflowId', '=', chatflowId)
+        .where('status', 'in', ACTIVE)
+        .where('chatflowVersion', 'is not', null)
+        .execute();
+      counters.push(...rows.map((row) => Number(row.chatflowVersion)));
+    }
+    return counters;
   }
 }
 

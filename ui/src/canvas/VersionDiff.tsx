@@ -5,6 +5,22 @@ const MAX_SHOWN = 400;
 const clip = (value: string | undefined) => (value === undefined ? '' : value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}…` : value);
 const nodeName = (node: NodeRef) => `${node.label} (${node.id})`;
 
+function NodeList({ title, kind, nodes }: { title: string; kind: 'added' | 'removed'; nodes: NodeRef[] }) {
+  if (nodes.length === 0) return null;
+  return (
+    <section aria-label={title}>
+      <h3>{title}</h3>
+      <ul>
+        {nodes.map((node) => (
+          <li key={node.id} className={kind}>
+            {nodeName(node)}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 /** A comparison of a version with the current flow: nodes added and removed, and per changed node its params old → new. */
 export function VersionDiff({ n, diff }: { n: number; diff: FlowDiff }) {
   const same = diff.added.length + diff.removed.length + diff.changed.length === 0;
@@ -12,30 +28,8 @@ export function VersionDiff({ n, diff }: { n: number; diff: FlowDiff }) {
     <div className="version-diff">
       <p className="hint">From version {n} to the current flow (positions are not compared).</p>
       {same && <p>No differences: version {n} has the same nodes and params as the current flow.</p>}
-      {diff.added.length > 0 && (
-        <section aria-label="Nodes added">
-          <h3>Nodes added</h3>
-          <ul>
-            {diff.added.map((node) => (
-              <li key={node.id} className="added">
-                {nodeName(node)}
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
-      {diff.removed.length > 0 && (
-        <section aria-label="Nodes removed">
-          <h3>Nodes removed</h3>
-          <ul>
-            {diff.removed.map((node) => (
-              <li key={node.id} className="removed">
-                {nodeName(node)}
-              </li>
-            ))}
-          </ul>
-        </section>
-      )}
+      <NodeList title="Nodes added" kind="added" nodes={diff.added} />
+      <NodeList title="Nodes removed" kind="removed" nodes={diff.removed} />
       {diff.changed.length > 0 && (
         <section aria-label="Nodes changed">
           <h3>Nodes changed</h3>
