@@ -52,7 +52,7 @@ export async function chatflowVersionRoutes(app: FastifyInstance, deps: AppDeps,
     const expected = expectedVersion(request.headers['if-match']);
     const body = request.body === undefined || request.body === null ? {} : parseInput(restoreBodySchema, request.body);
     const restored = await version(request.params.id, request.params.n);
-    const author = { savedBy: await auth.describe(request), message: body.versionMessage || `Restored version ${restored.n}` };
+    const author = { savedBy: await auth.describe(request), message: body.versionMessage || `Restored version ${restored.n}`, always: true };
     const updated = await saveChatflow(deps, cache, log, { id: request.params.id, patch: { flowData: restored.flowData }, author, expected });
     return reply.header('ETag', etag(updated)).send(updated);
   });

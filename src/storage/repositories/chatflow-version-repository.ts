@@ -8,6 +8,8 @@ import { nowIso } from './json-columns.js';
 export interface SaveAuthor {
   savedBy: string | null;
   message?: string | null;
+  /** A new version even when the flowData is unchanged (a restore is a save the user asked for). */
+  always?: boolean;
 }
 
 /** One entry of a chatflow's version list; `current` marks the flowData the chatflow holds now. */
@@ -58,7 +60,7 @@ export class ChatFlowVersionRepository {
       const before = await query.executeTakeFirst();
       if (!before) return undefined;
       const updated = await new ChatFlowRepository(trx).update(id, patch, expectedVersion);
-      if (!updated || patch.flowData === undefined || patch.flowData === before.flowData) return updated;
+      if (!updated || patch.flowData === undefined || (patch.flowData === before.flowData && !author.always)) return updated;
       let last = await lastNumber(trx, id);
       if (last === 0) {
         await insertVersion(trx, id, 1, 0, before.flowData, { savedBy: null }, before.updatedDate);

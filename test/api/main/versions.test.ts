@@ -72,6 +72,9 @@ describe('chatflow versions API', () => {
     const again = await h.admin.post(`/api/v1/chatflows/${id}/versions/2/restore`, { versionMessage: 'back to new' });
     expect(again.body.flowData).toBe(flow('new {question}'));
     expect((await h.admin.get(`/api/v1/chatflows/${id}/versions`)).body[0]).toMatchObject({ n: 4, message: 'back to new', current: true });
+    // Restoring what the chatflow holds already is still a save the user asked for: it is listed.
+    await h.admin.post(`/api/v1/chatflows/${id}/versions/2/restore`);
+    expect((await h.admin.get(`/api/v1/chatflows/${id}/versions`)).body[0]).toMatchObject({ n: 5, message: 'Restored version 2', current: true });
   });
 
   it('keeps the current version and CHATFLOW_VERSIONS_MAX previous ones', async () => {
