@@ -93,6 +93,12 @@ describe('chatflow versions in a browser', { timeout: 120_000 }, () => {
     await banner.waitFor({ state: 'detached' });
     await expect.poll(() => template.inputValue()).toBe('Version two: {question}');
     expect(await template.isDisabled()).toBe(false);
+    // Adding a node means editing: the palette opens on the editor, not on the version.
+    await versionRow(1).getByRole('button', { name: 'View' }).click();
+    await banner.waitFor();
+    await page.getByRole('button', { name: 'Add node' }).click();
+    await banner.waitFor({ state: 'detached' });
+    await expect.poll(() => template.inputValue()).toBe('Version two: {question}');
   });
 
   it('compares a version with the current flow: nodes added, removed, and params old → new', async () => {

@@ -203,7 +203,7 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
           save: actions.save,
           saveWithMessage: (message) => void save('check', message),
           versions: () => (setPanel(panel === 'versions' ? undefined : 'versions'), setViewing(undefined)),
-          togglePalette: () => setPanel(panel === 'palette' ? undefined : 'palette'),
+          togglePalette: () => (setPanel(panel === 'palette' ? undefined : 'palette'), setViewing(undefined)),
           toggleChat: () => setPanel(panel === 'chat' ? undefined : 'chat'),
           toggleProblems: () => setShowProblems(!showProblems),
           leave: (event) => {
