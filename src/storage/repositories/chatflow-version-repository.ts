@@ -55,7 +55,7 @@ export class ChatFlowVersionRepository {
   async save(id: string, patch: Partial<ChatFlowFields>, author: SaveAuthor, expectedVersion?: number): Promise<ChatFlow | undefined> {
     return this.db.transaction().execute(async (trx) => {
       let query = trx.selectFrom('chat_flow').select(['flowData', 'updatedDate']).where('id', '=', id);
-      // Holds the row, so concurrent saves number their versions one after the other.
+      // Holds the row from this read on, so `before` is what this save replaces even when saves race.
       if (this.dialect === 'postgres') query = query.forUpdate();
       const before = await query.executeTakeFirst();
       if (!before) return undefined;
