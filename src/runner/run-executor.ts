@@ -71,7 +71,7 @@ export class RunExecutor {
 
   constructor(private readonly deps: RunExecutorDeps) {
     this.log = deps.logger.child({ module: 'run-executor' });
-    this.chatflows = new ChatflowVersions(deps.repos.chatflows);
+    this.chatflows = new ChatflowVersions(deps.repos.chatflows, deps.repos.chatflowVersions, deps.logger);
   }
 
   /** Runs a run; `claimed` is the row when the caller stored it already running (in-process runs). */
