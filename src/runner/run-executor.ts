@@ -73,7 +73,7 @@ export class RunExecutor {
 
   constructor(private readonly deps: RunExecutorDeps) {
     this.log = deps.logger.child({ module: 'run-executor' });
-    this.chatflows = new ChatflowVersions(deps.repos.chatflows);
+    this.chatflows = new ChatflowVersions(deps.repos.chatflows, deps.repos.chatflowVersions, deps.logger);
     this.followUps = new FollowUpPrompts(deps.plans.registry, deps.services, this.log);
   }
 
