@@ -26,6 +26,7 @@ import { nodeLoadMethodRoutes } from './routes/node-load-method.routes.js';
 import { predictionRoutes } from './routes/prediction.routes.js';
 import { publicRoutes } from './routes/public.routes.js';
 import { runRoutes } from './routes/runs.routes.js';
+import { queueRoutes } from './routes/queue.routes.js';
 import { uploadRoutes } from './routes/uploads.routes.js';
 import { upsertHistoryRoutes, vectorRoutes } from './routes/vector.routes.js';
 import { healthRoutes, infoRoutes, metricsRoutes } from './routes/system.routes.js';
@@ -123,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await documentStoreProcessingRoutes(managed, deps, docstores.service, docstores.registry);
     await upsertHistoryRoutes(managed, deps);
     await chatflowVersionRoutes(managed, deps, chatflows, auth);
+    await queueRoutes(managed, deps, auth);
   });
 
   for (const plugin of deps.adminPlugins ?? []) {

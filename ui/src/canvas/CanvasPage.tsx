@@ -4,6 +4,7 @@ import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } fro
 import { useLocation } from 'wouter';
 import { ApiError, UnreachableError, api } from '../api/client';
 import { loadCatalogue } from '../api/catalogue';
+import { readSettings } from '../api/chatflow-config';
 import { fetchCredentials, useCredentialChanges } from '../api/credentials';
 import type { Chatflow } from '../api/types';
 import type { Version } from '../api/versions';
@@ -20,6 +21,7 @@ import { problemFromError } from '../flow/validation';
 import { ApiDialog } from './ApiDialog';
 import { CanvasDialogs } from './CanvasDialogs';
 import { CanvasToolbar } from './CanvasToolbar';
+import { ConfigurationDialog } from './ConfigurationDialog';
 import { clearDraft, readDraft, writeDraft, type Draft } from './drafts';
 import { FlowPane } from './FlowPane';
 import { NodeDialogs } from './NodeDialogs';
@@ -39,15 +41,6 @@ const CLIP_KEY = 'aimicromind:clipboard';
 const LEAVE_QUESTION = 'Leave without saving? Your draft stays in this browser.';
 const UNREACHABLE = 'The server is not reachable; your changes are kept in this browser. Save again once it is back.';
 
-function starterPrompts(chatbotConfig: string | null | undefined): string[] {
-  try {
-    const config = JSON.parse(chatbotConfig ?? '{}') as { starterPrompts?: Record<string, { prompt?: string }> };
-    return Object.values(config.starterPrompts ?? {}).map((p) => p.prompt ?? '').filter(Boolean);
-  } catch {
-    return [];
-  }
-}
-
 function Editor({ chatflowId }: { chatflowId?: string }) {
   const flow = useReactFlow();
   const [, navigate] = useLocation();
@@ -61,7 +54,7 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
   /** A saved version shown read-only in place of the editor (the editor's state stays as it was). */
   const [viewing, setViewing] = useState<Version>();
   const [showProblems, setShowProblems] = useState(false);
-  const [dialog, setDialog] = useState<'api' | 'import' | 'conflict' | 'gone' | 'draft' | undefined>();
+  const [dialog, setDialog] = useState<'api' | 'config' | 'import' | 'conflict' | 'gone' | 'draft' | undefined>();
   const [draft, setDraft] = useState<Draft & { tabId: string }>();
   const credentialVersion = useCredentialChanges((s) => s.version);
   /** The chatflow on the canvas (`new` for an unsaved one); null until the first load. */
@@ -174,6 +167,9 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
   );
   useCanvasKeys(actions);
 
+  // A settings save (API key, configuration) bumps the version; a save by someone else in between keeps ours, so the canvas's next save still sees the conflict.
+  const settingsSaved = (updated: Chatflow) => setChatflow((c) => (c && updated.version === c.version + 1 ? updated : { ...updated, version: c?.version ?? updated.version }));
+
   /** Palette picks land at the visible centre (or the nearest free spot around it); the zoom stays. */
   const addPicked = (def: CatalogueNode) => {
     const spot = freeSpot(visibleCenter(flow.screenToFlowPosition), useCanvas.getState().nodes);
@@ -200,6 +196,7 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
           importFile: () => setDialog('import'),
           exportFile: () => download(exportFileName(name), JSON.stringify(exportFlow(saveFlow(canvas.nodes, canvas.edges)), null, 2)),
           api: () => setDialog('api'),
+          configure: () => setDialog('config'),
           save: actions.save,
           saveWithMessage: (message) => void save('check', message),
           versions: () => (setPanel(panel === 'versions' ? undefined : 'versions'), setViewing(undefined)),
@@ -239,7 +236,7 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
           <Suspense fallback={<aside className="chat-panel">Loading the chat…</aside>}>
             <ChatPanel
               chatflowId={chatflow.id}
-              starterPrompts={starterPrompts(chatflow.chatbotConfig)}
+              starterPrompts={readSettings(chatflow).starterPrompts}
               unsaved={canvas.dirty}
               onError={(body) => {
                 const problem = problemFromError(body, useCanvas.getState().nodes.map((n) => n.id));
@@ -251,7 +248,8 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
         )}
       </div>
       <NodeDialogs />
-      {chatflow && <ApiDialog chatflow={chatflow} open={dialog === 'api'} onClose={() => setDialog(undefined)} onBound={(updated) => setChatflow((c) => (c && updated.version === c.version + 1 ? updated : { ...updated, version: c?.version ?? updated.version }))} />}
+      {chatflow && <ApiDialog chatflow={chatflow} open={dialog === 'api'} onClose={() => setDialog(undefined)} onBound={settingsSaved} />}
+      {chatflow && <ConfigurationDialog chatflow={chatflow} open={dialog === 'config'} onClose={() => setDialog(undefined)} onSaved={settingsSaved} />}
       <ImportDialog
         open={dialog === 'import'}
         onClose={() => setDialog(undefined)}

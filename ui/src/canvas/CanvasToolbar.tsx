@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Link } from 'wouter';
+import { ThemeSwitch } from '../components/ThemeSwitch';
 import { SaveButton } from './SaveButton';
 import { useCanvas } from './store';
 
@@ -10,6 +11,7 @@ export interface ToolbarActions {
   importFile(): void;
   exportFile(): void;
   api(): void;
+  configure(): void;
   save(): void;
   /** Save with a version message (versions branch). */
   saveWithMessage(message: string): void;
@@ -69,9 +71,13 @@ export function CanvasToolbar({ name, onName, saved, panel, canApi, actions }: {
         <button type="button" onClick={more(actions.exportFile)}>
           Export
         </button>
+        <ThemeSwitch />
       </div>
       <button type="button" disabled={!canApi} onClick={actions.api}>
         API Endpoint
+      </button>
+      <button type="button" disabled={!canApi} onClick={actions.configure}>
+        Configuration
       </button>
       <button type="button" className="toggle" disabled={!canApi} onClick={actions.toggleChat} aria-expanded={panel === 'chat'}>
         Chat
