@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelPart, toolAgentFlow, toolPart } from '../fixtures/agent-flows.js';
 import { llmChainFlow } from '../fixtures/chatflows.js';
+import { dataUri } from '../fixtures/documents.js';
 import { expectedAnswer } from '../fixtures/fake-llm-server.js';
+import { ragFlow } from '../fixtures/rag-flows.js';
 import { type ApiHarness, type HarnessFactory, createFlow, eventually } from '../support/api-harness.js';
 import type { SseEvent } from '../support/sse.js';
 import { hasWords } from '../support/sse.js';
@@ -97,6 +99,30 @@ export function traceSuite(factory: HarnessFactory): void {
       // Start order, ISO-8601 UTC times.
       expect(trace.map((e) => e.startedAt)).toEqual([...trace.map((e) => e.startedAt)].sort());
       expect(trace.every((e) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(e.startedAt))).toBe(true);
+    });
+
+    it('puts the time of slow embedding calls on the embeddings node, not on the vector store or the chain that called it', async () => {
+      const delay = 700;
+      const id = await createFlow(h, (credential) =>
+        ragFlow({
+          model: 'fake',
+          basepath: `${h.fake.rootUrl}/v1`,
+          embeddingsBasepath: `${h.fake.rootUrl}/v1`,
+          embeddingsModel: `fake-embed;delay=${delay}`,
+          credential,
+          store: 'memoryVectorStore',
+          chain: 'retrievalQAChain',
+          txtFile: dataUri('bakery.txt', 'text/plain', 'The bakery opens at seven.'),
+        }),
+      );
+      const answer = await h.anon.post(`/api/v1/prediction/${id}`, { question: 'when does the bakery open?' });
+      expect(answer.status, answer.text).toBe(200);
+      const { trace } = await run(answer.headers.get('x-run-id')!);
+      const embeddings = trace.find((e) => e.nodeId === 'openAIEmbeddings_0')!;
+      // Embedding the file (building the store) and the question (retrieving): two calls, each delayed.
+      expect(embeddings.durationMs).toBeGreaterThanOrEqual(2 * delay - 1);
+      for (const other of trace.filter((e) => e !== embeddings)) expect(other.durationMs!).toBeLessThan(delay);
+      expect(trace.map((e) => e.nodeId)).toEqual(expect.arrayContaining(['memoryVectorStore_0', 'retrievalQAChain_0', 'chatOpenAI_0']));
     });
 
     it('stores the trace of a failed run, the failed node marked with its error', async () => {
