@@ -108,6 +108,15 @@ describe('per-node trace in a browser', { timeout: 120_000 }, () => {
     const call = lastBot().getByRole('group', { name: 'Tool call 1: calculator' });
     await expect.poll(() => call.locator('pre').allTextContents()).toEqual([JSON.stringify({ input: '12*12' }, null, 2), '144']);
     await expect.poll(() => badge('calculator_0').getAttribute('data-run-status')).toBe('completed');
+
+    // After a reload the stored answer's trace is read from its run when opened.
+    await page.reload();
+    await page.getByRole('button', { name: 'Chat', exact: true }).click();
+    await lastBot().getByText('Tool said: 144').waitFor();
+    await lastBot().locator('.run-trace summary').click();
+    const stored = lastBot().getByRole('group', { name: 'Tool call 1: calculator' });
+    await expect.poll(() => stored.locator('pre').allTextContents()).toEqual([JSON.stringify({ input: '12*12' }, null, 2), '144']);
+    await lastBot().getByRole('table', { name: 'Nodes of this run' }).locator('tr[data-node-id="toolAgent_0"]').waitFor();
   });
 
   it('shows the source documents of a retrieval answer', async () => {

@@ -14,6 +14,8 @@ export interface Message {
   /** The nodes of the run that produced this answer (live `node` events, then the stored trace). */
   trace?: NodeTraceEntry[];
   sourceDocuments?: SourceDocument[];
+  /** A stored answer's run (its trace is read when opened). */
+  runId?: string;
 }
 
 /** Links in answers open in a new tab, never replacing the canvas. */
@@ -46,7 +48,7 @@ export function ChatMessage({ message, waiting }: { message: Message; waiting: b
         </p>
       )}
       {message.stopped && <p className="hint">Stopped</p>}
-      {message.role === 'apiMessage' && <RunTrace trace={message.trace ?? []} sourceDocuments={message.sourceDocuments ?? []} />}
+      {message.role === 'apiMessage' && <RunTrace trace={message.trace ?? []} sourceDocuments={message.sourceDocuments ?? []} {...(message.runId ? { runId: message.runId } : {})} />}
     </div>
   );
 }
