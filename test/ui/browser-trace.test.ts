@@ -44,12 +44,14 @@ describe('per-node trace in a browser', { timeout: 120_000 }, () => {
   }
 
   const lastBot = () => page.locator('.message.bot').last();
+  /** The trace under the last answer. */
+  const lastTrace = () => page.locator('.messages > .run-trace').last();
   /** Opens the trace under the last answer (once the run's stored trace is in). */
   async function openTrace() {
-    const summary = lastBot().locator('.run-trace summary');
+    const summary = lastTrace().locator('summary');
     await summary.filter({ hasText: 'slowest' }).waitFor();
     await summary.click();
-    return lastBot().getByRole('table', { name: 'Nodes of this run' });
+    return lastTrace().getByRole('table', { name: 'Nodes of this run' });
   }
   const badge = (nodeId: string) => flowNode(page, nodeId).locator('.run-badge');
 
@@ -85,7 +87,7 @@ describe('per-node trace in a browser', { timeout: 120_000 }, () => {
       expect(await row.locator('td').nth(1).textContent()).toBe('Completed');
       expect(shownMs((await row.locator('td').nth(2).textContent()) ?? '')).toBeLessThan(modelMs);
     }
-    await expect.poll(() => lastBot().locator('.run-trace summary').textContent()).toContain('slowest: ChatOpenAI');
+    await expect.poll(() => lastTrace().locator('summary').textContent()).toContain('slowest: ChatOpenAI');
     // The canvas marks each node of the run with its time.
     await expect.poll(() => badge('chatOpenAI_0').textContent()).toMatch(/^ran \d/);
     await expect.poll(() => badge('llmChain_0').getAttribute('data-run-status')).toBe('completed');
@@ -105,7 +107,7 @@ describe('per-node trace in a browser', { timeout: 120_000 }, () => {
     await lastBot().getByText('Tool said: 144').waitFor();
     const table = await openTrace();
     await table.locator('tr[data-node-id="calculator_0"]').waitFor();
-    const call = lastBot().getByRole('group', { name: 'Tool call 1: calculator' });
+    const call = lastTrace().getByRole('group', { name: 'Tool call 1: calculator' });
     await expect.poll(() => call.locator('pre').allTextContents()).toEqual([JSON.stringify({ input: '12*12' }, null, 2), '144']);
     await expect.poll(() => badge('calculator_0').getAttribute('data-run-status')).toBe('completed');
 
@@ -113,10 +115,10 @@ describe('per-node trace in a browser', { timeout: 120_000 }, () => {
     await page.reload();
     await page.getByRole('button', { name: 'Chat', exact: true }).click();
     await lastBot().getByText('Tool said: 144').waitFor();
-    await lastBot().locator('.run-trace summary').click();
-    const stored = lastBot().getByRole('group', { name: 'Tool call 1: calculator' });
+    await lastTrace().locator('summary').click();
+    const stored = lastTrace().getByRole('group', { name: 'Tool call 1: calculator' });
     await expect.poll(() => stored.locator('pre').allTextContents()).toEqual([JSON.stringify({ input: '12*12' }, null, 2), '144']);
-    await lastBot().getByRole('table', { name: 'Nodes of this run' }).locator('tr[data-node-id="toolAgent_0"]').waitFor();
+    await lastTrace().getByRole('table', { name: 'Nodes of this run' }).locator('tr[data-node-id="toolAgent_0"]').waitFor();
   });
 
   it('shows the source documents of a retrieval answer', async () => {
@@ -124,11 +126,11 @@ describe('per-node trace in a browser', { timeout: 120_000 }, () => {
     const flow = ragFlow({ model: 'fake', basepath: fake.url, embeddingsBasepath: fake.url, credential, store: 'memoryVectorStore', txtFile: dataUri('bakery.txt', 'text/plain', text) });
     await openChat('retrieval', flow);
     await ask('when does the bakery open?');
-    await lastBot().locator('.run-trace summary').filter({ hasText: '1 source document' }).waitFor();
-    await lastBot().locator('.run-trace summary').click();
-    const documents = lastBot().getByRole('region', { name: 'Source documents' });
+    await lastTrace().locator('summary').filter({ hasText: '1 source document' }).waitFor();
+    await lastTrace().locator('summary').click();
+    const documents = lastTrace().getByRole('region', { name: 'Source documents' });
     await documents.getByText(text).waitFor();
-    await lastBot().getByRole('table', { name: 'Nodes of this run' }).locator('tr[data-node-id="openAIEmbeddings_0"]').waitFor();
+    await lastTrace().getByRole('table', { name: 'Nodes of this run' }).locator('tr[data-node-id="openAIEmbeddings_0"]').waitFor();
   });
 
   it('marks a failed node red with its error, on the canvas and in the trace', async () => {
@@ -141,8 +143,8 @@ describe('per-node trace in a browser', { timeout: 120_000 }, () => {
     // Outlined in the danger colour.
     const outline = await flowNode(page, 'chatOpenAI_0').locator('.node-card').evaluate((el) => getComputedStyle(el).outlineStyle);
     expect(outline).toBe('solid');
-    await lastBot().locator('.run-trace summary').click();
-    const row = lastBot().locator('tr[data-node-id="chatOpenAI_0"]');
+    await lastTrace().locator('summary').click();
+    const row = lastTrace().locator('tr[data-node-id="chatOpenAI_0"]');
     await expect.poll(() => row.textContent()).toContain('Failed');
     expect(await row.locator('.trace-error').textContent()).toContain('LLM call failed');
   });
