@@ -3,12 +3,11 @@ import type { Page } from 'playwright-core';
 import { modelPart, toolAgentFlow, toolPart } from '../fixtures/agent-flows.js';
 import { type FlowJson, llmChainFlow } from '../fixtures/chatflows.js';
 import { dataUri } from '../fixtures/documents.js';
-import { FakeLlmServer, expectedAnswer } from '../fixtures/fake-llm-server.js';
+import { type FakeLlmServer, expectedAnswer } from '../fixtures/fake-llm-server.js';
 import { ragFlow } from '../fixtures/rag-flows.js';
-import type { ApiClient } from '../support/api-client.js';
-import type { RunningServer } from '../support/test-server.js';
 import { flowNode, screenshot } from './browser-helpers.js';
-import { type SignedInSuite, screenshotIfFailed, startSignedIn } from './browser-suite.js';
+import { screenshotIfFailed } from './browser-suite.js';
+import { type ChatSuite, startChatSuite } from './chat-suite.js';
 
 /** "1.5 s" / "850 ms" as the trace shows it, in ms. */
 function shownMs(text: string): number {
@@ -22,26 +21,13 @@ function shownMs(text: string): number {
  * out), tool calls with input and output, source documents; the canvas marks the last run's nodes.
  */
 describe('per-node trace in a browser', { timeout: 120_000 }, () => {
+  let chat: ChatSuite;
   let fake: FakeLlmServer;
-  let suite: SignedInSuite;
-  let server: RunningServer;
   let page: Page;
-  let admin: ApiClient;
   let credential = '';
 
-  async function openChat(name: string, flow: FlowJson): Promise<string> {
-    const { id } = (await admin.post('/api/v1/chatflows', { name, flowData: JSON.stringify(flow) })).body as { id: string };
-    await page.goto(`${server.url}/canvas/${id}`);
-    await page.locator('.react-flow__node').first().waitFor();
-    await page.getByRole('button', { name: 'Chat', exact: true }).click();
-    await page.getByLabel('Type your question').waitFor();
-    return id;
-  }
-
-  async function ask(question: string): Promise<void> {
-    await page.getByLabel('Type your question').fill(question);
-    await page.getByRole('button', { name: 'Send' }).click();
-  }
+  const openChat = (name: string, flow: FlowJson) => chat.openChat(name, JSON.stringify(flow));
+  const ask = (question: string) => chat.ask(question);
 
   const lastBot = () => page.locator('.message.bot').last();
   /** The trace under the last answer. */
@@ -56,18 +42,11 @@ describe('per-node trace in a browser', { timeout: 120_000 }, () => {
   const badge = (nodeId: string) => flowNode(page, nodeId).locator('.run-badge');
 
   beforeAll(async () => {
-    fake = new FakeLlmServer();
-    await fake.start();
-    suite = await startSignedIn();
-    ({ server, page, admin } = suite);
-    credential = (await admin.post('/api/v1/credentials', { name: 'fake openai', credentialName: 'openAIApi', plainDataObj: { openAIApiKey: 'sk-fake' } })).body.id;
+    chat = await startChatSuite();
+    ({ page, fake, credential } = chat);
   });
   afterEach((context) => screenshotIfFailed(page, 'trace', context));
-  afterAll(async () => {
-    fake?.gates.openAll();
-    await suite?.close();
-    await fake?.stop();
-  });
+  afterAll(async () => chat?.close());
 
   it('shows in the chat panel which node made an answer slow, and marks the nodes of the last run on the canvas', async () => {
     const delay = 1500;
@@ -141,7 +120,7 @@ describe('per-node trace in a browser', { timeout: 120_000 }, () => {
     const label = (await badge('chatOpenAI_0').getAttribute('aria-label')) ?? '';
     expect(label).toContain('LLM call failed');
     // Outlined in the danger colour.
-    const outline = await flowNode(page, 'chatOpenAI_0').locator('.node-card').evaluate((el) => getComputedStyle(el).outlineStyle);
+    const outline = await flowNode(page, 'chatOpenAI_0').locator('.node-card').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { outlineStyle: string } }).getComputedStyle(el).outlineStyle);
     expect(outline).toBe('solid');
     await lastTrace().locator('summary').click();
     const row = lastTrace().locator('tr[data-node-id="chatOpenAI_0"]');
