@@ -81,6 +81,14 @@ describe('NodeTracer', () => {
     ]);
   });
 
+  it('a run nobody streams gets no running events, and the same final entries', async () => {
+    const events: RunEvent[] = [];
+    const quiet = new NodeTracer({ emit: (e) => events.push(e) }, { announce: false });
+    await quiet.time(node('chain_0'), async () => undefined);
+    expect(events).toEqual([]);
+    expect(quiet.finish({ status: 'completed' }).map((e) => [e.nodeId, e.status])).toEqual([['chain_0', 'completed']]);
+  });
+
   it('outside a traced span, traceCall just runs the call', async () => {
     expect(await traceCall({}, async () => 42)).toBe(42);
     recordToolCall({ tool: 'x', toolInput: 1, toolOutput: 2 });
