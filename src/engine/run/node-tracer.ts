@@ -26,7 +26,7 @@ interface Tracked {
 
 /**
  * Times a run's nodes. Each built object is registered with the node that built it (`own`); a call
- * made on it (`timeCall`: an LLM call, a tool run, a retrieval; embeddings through `timedEmbeddings`) is
+ * made on it (`timeCall`: an LLM call, a tool run, a retrieval; embeddings through `withTracedEmbeddings`) is
  * timed as that node's span, nested in the span of whoever made it, so each node's `durationMs` is its
  * own time (see NodeTraceEntry). The caller's span is the innermost one open, unless the call site names
  * it (parallel tool calls do: each is its agent's child, not its sibling's). Plain bookkeeping per span,
