@@ -96,6 +96,8 @@ export interface RunTable {
   createdDate: string;
   startedDate: string | null;
   finishedDate: string | null;
+  /** JSON array of the run's per-node trace entries, written when it ends (migration 011). */
+  trace: string | null;
 }
 
 /** The web UI's admin account, created on first visit when no admin credential is configured. */

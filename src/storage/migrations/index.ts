@@ -8,6 +8,7 @@ import * as uploadsDocstores from './007-uploads-docstores.js';
 import * as upsertRetention from './008-upsert-retention.js';
 import * as reconcile from './009-reconcile.js';
 import * as chatflowVersions from './010-chatflow-versions.js';
+import * as runTrace from './011-run-trace.js';
 
 /** Migrations are listed in code (not scanned from disk) so the built package carries them. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '008-upsert-retention': upsertRetention,
   '009-reconcile': reconcile,
   '010-chatflow-versions': chatflowVersions,
+  '011-run-trace': runTrace,
 };
 
 export const migrationProvider: MigrationProvider = {

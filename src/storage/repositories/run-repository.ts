@@ -31,6 +31,8 @@ export interface RunRecord {
   createdDate: string;
   startedDate?: string;
   finishedDate?: string;
+  /** The per-node trace stored when the run ended (NodeTraceEntry[]; see engine/events/run-event.ts). */
+  trace?: unknown[];
 }
 
 export interface NewRun {
@@ -50,6 +52,8 @@ export interface RunOutcome {
   status: TerminalRunStatus;
   result?: unknown;
   error?: string;
+  /** The run's final per-node trace entries. */
+  trace?: unknown[];
 }
 
 function toRun(row: Selectable<RunTable>): RunRecord {
@@ -73,6 +77,7 @@ function toRun(row: Selectable<RunTable>): RunRecord {
   if (row.chatflowVersion !== null) run.chatflowVersion = Number(row.chatflowVersion);
   if (row.startedDate !== null) run.startedDate = row.startedDate;
   if (row.finishedDate !== null) run.finishedDate = row.finishedDate;
+  if (row.trace !== null && row.trace !== undefined) run.trace = fromJsonColumn(row.trace) as unknown[];
   return run;
 }
 
@@ -113,6 +118,7 @@ export class RunRepository {
       createdDate: now,
       startedDate: options.claimed ? now : null,
       finishedDate: null,
+      trace: null,
     };
     if (input.idempotencyKey === undefined) {
       await this.queries.insertRun(row);
@@ -171,6 +177,7 @@ export class RunRepository {
         status: outcome.status,
         result: outcome.result === undefined ? null : JSON.stringify(outcome.result),
         error: outcome.error ?? null,
+        trace: outcome.trace && outcome.trace.length > 0 ? JSON.stringify(outcome.trace) : null,
         finishedDate: nowIso(),
         ...(attempt !== undefined ? { attempt } : {}),
       },
