@@ -11,6 +11,8 @@ import { useTitle } from './components/use-title';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { ChatflowsPage } from './pages/ChatflowsPage';
 import { CredentialsPage } from './pages/CredentialsPage';
+import { ToolsPage } from './pages/tools/ToolsPage';
+import { VariablesPage } from './pages/tools/VariablesPage';
 import './app.css';
 
 // The canvas (React Flow, dagre, markdown) is its own chunk: the chatflows page does not load it.
@@ -50,6 +52,16 @@ function Pages() {
       <Route path="/chatflows">
         <Shell>
           <ChatflowsPage />
+        </Shell>
+      </Route>
+      <Route path="/tools">
+        <Shell>
+          <ToolsPage />
+        </Shell>
+      </Route>
+      <Route path="/variables">
+        <Shell>
+          <VariablesPage />
         </Shell>
       </Route>
       <Route>

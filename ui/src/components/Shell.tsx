@@ -10,6 +10,8 @@ export function Shell({ children }: { children: ReactNode }) {
     ['/chatflows', 'Chatflows'],
     ['/credentials', 'Credentials'],
     ['/apikeys', 'API Keys'],
+    ['/tools', 'Tools'],
+    ['/variables', 'Variables'],
   ] as const;
   return (
     <div className="shell">
