@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { modelPart, toolAgentFlow } from '../fixtures/agent-flows.js';
@@ -120,10 +121,35 @@ describe('custom tools in a browser', { timeout: 120_000 }, () => {
     expect(JSON.parse(saved.schema)).toEqual([{ id: 0, property: 'city', type: 'string', description: 'City name', required: true }]);
   });
 
-  it('deletes the tool', async () => {
-    await page.getByRole('button', { name: 'Delete get_forecast' }).click();
-    await page.getByRole('dialog', { name: 'Delete tool' }).getByRole('button', { name: 'Delete' }).click();
+  it('exports the tool as JSON and imports the file into a new tool', async () => {
+    const downloaded = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export get_forecast' }).click();
+    const file = await downloaded;
+    expect(file.suggestedFilename()).toBe('get_forecast-CustomTool.json');
+    const exported = JSON.parse(fs.readFileSync((await file.path())!, 'utf8'));
+    expect(exported).toMatchObject({ name: 'get_forecast', description: 'Shouts the city', func: 'return $city.toUpperCase();' });
+
+    await page.getByLabel('Import a tool from a JSON file').setInputFiles({ name: 'tool.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(exported)) });
+    await expect.poll(() => field('Tool name').inputValue()).toBe('get_forecast');
+    await expect.poll(() => field('Property 1').inputValue()).toBe('city');
+    await field('Tool name').fill('shout_city');
+    await editor().getByRole('button', { name: 'Add tool' }).click();
+    await page.getByRole('cell', { name: 'shout_city', exact: true }).waitFor();
+    const copy = ((await suite.admin.get('/api/v1/tools')).body as Array<{ name: string; schema: string; func: string }>).find((t) => t.name === 'shout_city');
+    expect(copy).toMatchObject({ func: 'return $city.toUpperCase();', schema: exported.schema });
+
+    await page.getByLabel('Import a tool from a JSON file').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"title": 1}') });
+    await page.getByRole('alert').getByText('Cannot import notes.json: The file is not a tool export (no "name")').waitFor();
+  });
+
+  it('deletes tools', async () => {
+    for (const name of ['get_forecast', 'shout_city']) {
+      await page.getByRole('button', { name: `Delete ${name}` }).click();
+      await page.getByRole('dialog', { name: 'Delete tool' }).getByRole('button', { name: 'Delete' }).click();
+      await expect.poll(() => page.getByRole('cell', { name, exact: true }).count()).toBe(0);
+    }
     await page.getByText('No custom tools yet.').waitFor();
     expect((await suite.admin.get(`/api/v1/tools/${toolId}`)).status).toBe(404);
+    expect((await suite.admin.get('/api/v1/tools')).body).toEqual([]);
   });
 });
