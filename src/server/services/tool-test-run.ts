@@ -58,6 +58,8 @@ export async function testRunTool(services: EngineServices | undefined, body: un
     const result = await sandbox.run({ code: func, globals, dateGlobals }, signal);
     return { ok: true, output: result.kind === 'undefined' ? '' : result.text, kind: result.kind, durationMs: elapsed() };
   } catch (error) {
+    // Nobody reads this answer; it is a client's choice, not a server error in the log.
+    if (signal.aborted) throw new AppError('RUN_ABORTED', 409, 'The test run was stopped: the client closed the connection');
     if (!(error instanceof SandboxError)) throw error;
     if (error.failure === 'CLOSED') throw new AppError('SHUTTING_DOWN', 503, 'The server is shutting down');
     return { ok: false, failure: error.failure, error: error.message, durationMs: elapsed() };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpTarget } from '../../support/http-target.js';
-import { type ApiHarness, startMainHarness } from '../../support/api-harness.js';
+import { type ApiHarness, eventually, startMainHarness } from '../../support/api-harness.js';
+import { TEST_ADMIN_KEY } from '../../support/test-server.js';
 
 const schema = [
   { property: 'city', type: 'string', description: 'City', required: true },
@@ -113,5 +114,35 @@ describe('tool test-run API', () => {
   it('is a management route: anonymous callers are refused', async () => {
     const response = await h.anon.post('/api/v1/tools/test', { func: 'return 1' });
     expect(response.status).toBe(401);
+  });
+});
+
+describe('tool test-run whose client goes away', () => {
+  let h: ApiHarness;
+  const target = new HttpTarget();
+  beforeAll(async () => {
+    target.route('/started', (_request, response) => response.end('ok'));
+    await target.start();
+    // One worker and a long limit: the next run can only answer soon if the abandoned one was stopped.
+    h = await startMainHarness({ HTTP_ALLOW_LIST: '127.0.0.1', SANDBOX_POOL_SIZE: '1', SANDBOX_TIMEOUT: '600000' });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await target.stop();
+  });
+
+  it('stops the code when the client closes the connection', { timeout: 60_000 }, async () => {
+    const client = new AbortController();
+    const abandoned = fetch(`${h.url}/api/v1/tools/test`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ func: `await fetch(${JSON.stringify(`${target.url}/started`)}); while (true) {}` }),
+      signal: client.signal,
+    }).catch((error: unknown) => error);
+    await eventually(() => target.requests.some((r) => r.url === '/started') || undefined, 30_000, 'the code to start');
+    client.abort();
+    expect(await abandoned).toBeInstanceOf(Error);
+    const next = await h.admin.post('/api/v1/tools/test', { func: 'return "free"' });
+    expect(next.body).toMatchObject({ ok: true, output: 'free' });
   });
 });
