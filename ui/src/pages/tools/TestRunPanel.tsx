@@ -74,6 +74,12 @@ export function TestRunPanel({ func, rows }: { func: string; rows: SchemaRow[] }
               step={row.type === 'number' ? 'any' : undefined}
               value={String(values[row.property] ?? '')}
               onChange={(e) => setValues({ ...values, [row.property]: e.target.value })}
+              // Enter runs the test; left alone it would submit (save) the tool's form.
+              onKeyDown={(e) => {
+                if (e.key !== 'Enter') return;
+                e.preventDefault();
+                if (!running) void run();
+              }}
             />
           )}
         </label>
