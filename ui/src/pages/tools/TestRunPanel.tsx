@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
-import { ApiError } from '../../api/client';
 import { type SchemaRow, type TestRunResult, schemaText, testRunTool } from '../../api/tools';
 import { ErrorText } from '../../components/ListParts';
+import { errorText } from './use-list';
 
 const FAILURES: Record<string, string> = {
   CODE_ERROR: 'The code failed',
@@ -49,7 +49,7 @@ export function TestRunPanel({ func, rows }: { func: string; rows: SchemaRow[] }
     try {
       setResult(await testRunTool({ func, schema: schemaText(rows), input }, controller.signal));
     } catch (e) {
-      if (!controller.signal.aborted) setError(e instanceof ApiError ? e.message : String(e));
+      if (!controller.signal.aborted) setError(errorText(e));
     } finally {
       if (pending.current === controller) pending.current = null;
       setRunning(false);

@@ -1,10 +1,10 @@
 import { type FormEvent, useState } from 'react';
-import { ApiError } from '../../api/client';
 import { type SchemaRow, type Tool, type ToolFields, saveTool, schemaRows, schemaText } from '../../api/tools';
 import { CodeEditor } from '../../components/CodeEditor';
 import { ErrorText } from '../../components/ListParts';
 import { SchemaGrid } from './SchemaGrid';
 import { TestRunPanel } from './TestRunPanel';
+import { errorText } from './use-list';
 
 /** The names every model provider accepts for a tool (the server checks the same). */
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -44,7 +44,7 @@ export function ToolEditor({ draft, onSaved }: { draft: ToolDraft; onSaved: (too
       if (draft.iconSrc !== undefined) fields.iconSrc = draft.iconSrc;
       onSaved(await saveTool(fields, draft.id));
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      setError(errorText(e));
     } finally {
       setSaving(false);
     }

@@ -1,12 +1,12 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError } from '../../api/client';
+import { useRef, useState } from 'react';
 import { type Tool, deleteTool, listTools } from '../../api/tools';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Dialog } from '../../components/Dialog';
-import { ErrorText, ListHead } from '../../components/ListParts';
+import { ErrorText, ListHead, RowActions } from '../../components/ListParts';
 import { download } from '../../components/download';
 import { useTitle } from '../../components/use-title';
 import { type ToolDraft, ToolEditor } from './ToolEditor';
+import { errorText, useList } from './use-list';
 import './tools.css';
 
 /** A tool as a file, in the fields Flowise's tool export has (so either product imports it). */
@@ -32,20 +32,11 @@ function importedDraft(text: string): ToolDraft {
 
 /** Custom tools: the list, the editor (create, edit, test-run), delete, export and import as JSON. */
 export function ToolsPage() {
-  const [tools, setTools] = useState<Tool[]>();
+  const { items: tools, error, setError, reload } = useList(listTools);
   const [editing, setEditing] = useState<ToolDraft>();
   const [deleting, setDeleting] = useState<Tool>();
-  const [error, setError] = useState('');
   const fileInput = useRef<HTMLInputElement>(null);
   useTitle('Tools');
-  const reload = useCallback(async () => {
-    try {
-      setTools(await listTools());
-    } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
-    }
-  }, []);
-  useEffect(() => void reload(), [reload]);
 
   async function importFile(file: File | undefined) {
     if (!file) return;
@@ -53,7 +44,7 @@ export function ToolsPage() {
     try {
       setEditing(importedDraft(await file.text()));
     } catch (e) {
-      setError(`Cannot import ${file.name}: ${e instanceof Error ? e.message : String(e)}`);
+      setError(`Cannot import ${file.name}: ${errorText(e)}`);
     }
     if (fileInput.current) fileInput.current.value = '';
   }
@@ -87,17 +78,11 @@ export function ToolsPage() {
                 </td>
                 <td className="tool-description">{tool.description}</td>
                 <td>{new Date(tool.updatedDate).toLocaleString()}</td>
-                <td className="row-actions">
-                  <button type="button" aria-label={`Edit ${tool.name}`} onClick={() => setEditing(tool)}>
-                    Edit
-                  </button>
+                <RowActions name={tool.name} onEdit={() => setEditing(tool)} onDelete={() => setDeleting(tool)}>
                   <button type="button" aria-label={`Export ${tool.name}`} onClick={() => download(`${tool.name}-CustomTool.json`, exportTool(tool))}>
                     Export
                   </button>
-                  <button type="button" className="danger" aria-label={`Delete ${tool.name}`} onClick={() => setDeleting(tool)}>
-                    Delete
-                  </button>
-                </td>
+                </RowActions>
               </tr>
             ))}
           </tbody>
@@ -124,7 +109,7 @@ export function ToolsPage() {
         onConfirm={() => {
           const tool = deleting!;
           setDeleting(undefined);
-          deleteTool(tool.id).then(reload, (e: unknown) => setError(e instanceof ApiError ? e.message : String(e)));
+          deleteTool(tool.id).then(reload, (e: unknown) => setError(errorText(e)));
         }}
       />
     </section>

@@ -1,13 +1,11 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiError } from '../../api/client';
+import { type FormEvent, useState } from 'react';
 import { type Variable, deleteVariable, listVariables, saveVariable } from '../../api/variables';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Dialog } from '../../components/Dialog';
-import { ErrorText, ListHead } from '../../components/ListParts';
+import { ErrorText, ListHead, RowActions } from '../../components/ListParts';
 import { useTitle } from '../../components/use-title';
+import { errorText, useList } from './use-list';
 import './tools.css';
-
-const message = (e: unknown) => (e instanceof ApiError ? e.message : String(e));
 
 /** Adds or edits a variable; the server's refusals (a name `$vars` cannot reach, a runtime name not allowed) are shown as they come. */
 function VariableForm({ existing, onSaved }: { existing?: Variable; onSaved: () => void }) {
@@ -23,7 +21,7 @@ function VariableForm({ existing, onSaved }: { existing?: Variable; onSaved: () 
       await saveVariable({ name, value: type === 'runtime' ? null : value, type }, existing?.id);
       onSaved();
     } catch (e) {
-      setError(message(e));
+      setError(errorText(e));
     }
   }
 
@@ -58,19 +56,10 @@ function VariableForm({ existing, onSaved }: { existing?: Variable; onSaved: () 
 
 /** Variables flows read as `$vars.<name>`: list, add, edit, delete. */
 export function VariablesPage() {
-  const [variables, setVariables] = useState<Variable[]>();
+  const { items: variables, error, setError, reload } = useList(listVariables);
   const [editing, setEditing] = useState<Variable | 'new'>();
   const [deleting, setDeleting] = useState<Variable>();
-  const [error, setError] = useState('');
   useTitle('Variables');
-  const reload = useCallback(async () => {
-    try {
-      setVariables(await listVariables());
-    } catch (e) {
-      setError(message(e));
-    }
-  }, []);
-  useEffect(() => void reload(), [reload]);
 
   return (
     <section>
@@ -106,14 +95,7 @@ export function VariablesPage() {
                 <td>{v.type === 'runtime' ? <span className="hint">from the environment</span> : v.value}</td>
                 <td>{v.type}</td>
                 <td>{new Date(v.updatedDate).toLocaleString()}</td>
-                <td className="row-actions">
-                  <button type="button" aria-label={`Edit ${v.name}`} onClick={() => setEditing(v)}>
-                    Edit
-                  </button>
-                  <button type="button" className="danger" aria-label={`Delete ${v.name}`} onClick={() => setDeleting(v)}>
-                    Delete
-                  </button>
-                </td>
+                <RowActions name={v.name} onEdit={() => setEditing(v)} onDelete={() => setDeleting(v)} />
               </tr>
             ))}
           </tbody>
@@ -140,7 +122,7 @@ export function VariablesPage() {
         onConfirm={() => {
           const v = deleting!;
           setDeleting(undefined);
-          deleteVariable(v.id).then(reload, (e: unknown) => setError(message(e)));
+          deleteVariable(v.id).then(reload, (e: unknown) => setError(errorText(e)));
         }}
       />
     </section>
