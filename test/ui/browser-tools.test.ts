@@ -6,7 +6,7 @@ import { stringify } from '../fixtures/chatflows.js';
 import { FakeLlmServer } from '../fixtures/fake-llm-server.js';
 import { customToolPart } from '../fixtures/sandbox-flows.js';
 import { testEnv } from '../support/test-server.js';
-import { screenshot } from './browser-helpers.js';
+import { flowNode, screenshot } from './browser-helpers.js';
 import { type SignedInSuite, screenshotIfFailed, startSignedIn } from './browser-suite.js';
 
 /**
@@ -80,13 +80,18 @@ describe('custom tools in a browser', { timeout: 120_000 }, () => {
     ]);
   });
 
-  it('is called by an agent through the Custom Tool node in the canvas chat', async () => {
+  it('is picked in a Custom Tool node on the canvas and called by an agent in the chat', async () => {
     const credential = (await suite.admin.post('/api/v1/credentials', { name: 'fake', credentialName: 'openAIApi', plainDataObj: { openAIApiKey: 'sk-fake' } })).body.id as string;
     const model = modelPart('chatOpenAI', { model: 'fake;tool=get_forecast:{"city":"Oslo","days":2}', root: fake.rootUrl, credential });
-    const flowData = stringify(toolAgentFlow(model, [customToolPart(toolId)]));
+    // The agent's Custom Tool node starts with no tool: the user picks the one just saved.
+    const flowData = stringify(toolAgentFlow(model, [customToolPart('')]));
     const { id } = (await suite.admin.post('/api/v1/chatflows', { name: 'forecast agent', flowData })).body as { id: string };
     await page.goto(`${suite.server.url}/canvas/${id}`);
-    await page.locator('.react-flow__node').first().waitFor();
+    const select = flowNode(page, 'customTool_0').getByRole('combobox', { name: 'Select Tool' });
+    await select.locator('option', { hasText: 'get_forecast' }).waitFor({ state: 'attached' });
+    await select.selectOption({ label: 'get_forecast' });
+    await page.keyboard.press('Control+s');
+    await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
     await page.getByRole('button', { name: 'Chat', exact: true }).click();
     await page.getByLabel('Type your question').fill('Weather in Oslo?');
     await page.getByRole('button', { name: 'Send' }).click();
