@@ -148,6 +148,24 @@ describe('custom tools in a browser', { timeout: 120_000 }, () => {
     await page.getByRole('alert').getByText('Cannot import notes.json: The file is not a tool export (no "name")').waitFor();
   });
 
+  it('asks before closing an editor with unsaved changes', async () => {
+    const editorNamed = page.getByRole('dialog', { name: 'Edit tool get_forecast' });
+    await page.getByRole('button', { name: 'Edit get_forecast' }).click();
+    await editorNamed.getByRole('button', { name: 'Close' }).click();
+    await editorNamed.waitFor({ state: 'hidden' });
+
+    await page.getByRole('button', { name: 'Edit get_forecast' }).click();
+    await field('Description').fill('Not kept');
+    await editorNamed.getByRole('button', { name: 'Close' }).click();
+    const discard = page.getByRole('dialog', { name: 'Discard changes' });
+    await discard.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => field('Description').inputValue()).toBe('Not kept');
+    await page.keyboard.press('Escape');
+    await discard.getByRole('button', { name: 'Discard' }).click();
+    await editorNamed.waitFor({ state: 'hidden' });
+    expect((await suite.admin.get(`/api/v1/tools/${toolId}`)).body.description).toBe('Shouts the city');
+  });
+
   it('deletes tools', async () => {
     for (const name of ['get_forecast', 'shout_city']) {
       await page.getByRole('button', { name: `Delete ${name}` }).click();

@@ -23,13 +23,21 @@ export type ToolDraft = Partial<Pick<Tool, 'id' | 'name' | 'description' | 'sche
  * Creates or edits a custom tool: name, description, the JavaScript body in a code editor, the input
  * schema grid, and a test-run of the code as it stands. Server refusals are shown as the server words them.
  */
-export function ToolEditor({ draft, onSaved }: { draft: ToolDraft; onSaved: (tool: Tool) => void }) {
-  const [name, setName] = useState(draft.name ?? '');
-  const [description, setDescription] = useState(draft.description ?? '');
-  const [func, setFunc] = useState(draft.func ?? (draft.id ? '' : EXAMPLE_FUNC));
-  const [rows, setRows] = useState<SchemaRow[]>(() =>
+export function ToolEditor({ draft, onSaved, onEdit }: { draft: ToolDraft; onSaved: (tool: Tool) => void; onEdit?: () => void }) {
+  const [name, setNameState] = useState(draft.name ?? '');
+  const [description, setDescriptionState] = useState(draft.description ?? '');
+  const [func, setFuncState] = useState(draft.func ?? (draft.id ? '' : EXAMPLE_FUNC));
+  const [rows, setRowsState] = useState<SchemaRow[]>(() =>
     draft.schema !== undefined || draft.id ? schemaRows(draft.schema) : [{ id: 0, property: 'city', type: 'string', description: 'The city', required: true }],
   );
+  // Every edit is reported, so closing the editor can ask before unsaved work is lost.
+  const edited =
+    <T,>(set: (value: T) => void) =>
+    (value: T) => {
+      set(value);
+      onEdit?.();
+    };
+  const [setName, setDescription, setFunc, setRows] = [edited(setNameState), edited(setDescriptionState), edited(setFuncState), edited(setRowsState)];
   const [error, setError] = useState('');
   const [saving, setSaving] = useState(false);
   const badName = name !== '' && !TOOL_NAME.test(name);

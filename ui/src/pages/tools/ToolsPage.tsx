@@ -36,13 +36,21 @@ export function ToolsPage() {
   const [editing, setEditing] = useState<ToolDraft>();
   const [deleting, setDeleting] = useState<Tool>();
   const fileInput = useRef<HTMLInputElement>(null);
+  // Whether the open editor holds edits not saved yet; closing it then asks first.
+  const dirty = useRef(false);
+  const [discarding, setDiscarding] = useState(false);
+  const openEditor = (draft: ToolDraft) => {
+    dirty.current = false;
+    setEditing(draft);
+  };
+  const closeEditor = () => (dirty.current ? setDiscarding(true) : setEditing(undefined));
   useTitle('Tools');
 
   async function importFile(file: File | undefined) {
     if (!file) return;
     setError('');
     try {
-      setEditing(importedDraft(await file.text()));
+      openEditor(importedDraft(await file.text()));
     } catch (e) {
       setError(`Cannot import ${file.name}: ${errorText(e)}`);
     }
@@ -58,7 +66,7 @@ export function ToolsPage() {
           Import
           <input ref={fileInput} className="sr-only" type="file" accept=".json,application/json" aria-label="Import a tool from a JSON file" onChange={(e) => void importFile(e.target.files?.[0])} />
         </label>
-        <button type="button" className="primary" onClick={() => setEditing({})}>
+        <button type="button" className="primary" onClick={() => openEditor({})}>
           Add Tool
         </button>
       </div>
@@ -78,7 +86,7 @@ export function ToolsPage() {
                 </td>
                 <td className="tool-description">{tool.description}</td>
                 <td>{new Date(tool.updatedDate).toLocaleString()}</td>
-                <RowActions name={tool.name} onEdit={() => setEditing(tool)} onDelete={() => setDeleting(tool)}>
+                <RowActions name={tool.name} onEdit={() => openEditor(tool)} onDelete={() => setDeleting(tool)}>
                   <button type="button" aria-label={`Export ${tool.name}`} onClick={() => download(`${tool.name}-CustomTool.json`, exportTool(tool))}>
                     Export
                   </button>
@@ -88,11 +96,12 @@ export function ToolsPage() {
           </tbody>
         </table>
       )}
-      <Dialog title={editing?.id ? `Edit tool ${editing.name}` : 'Add tool'} open={editing !== undefined} onClose={() => setEditing(undefined)} wide>
+      <Dialog title={editing?.id ? `Edit tool ${editing.name}` : 'Add tool'} open={editing !== undefined} onClose={closeEditor} wide>
         {editing && (
           <ToolEditor
             key={editing.id ?? 'new'}
             draft={editing}
+            onEdit={() => (dirty.current = true)}
             onSaved={() => {
               setEditing(undefined);
               void reload();
@@ -100,6 +109,17 @@ export function ToolsPage() {
           />
         )}
       </Dialog>
+      <ConfirmDialog
+        title="Discard changes"
+        message="The tool has changes that are not saved. Close the editor and lose them?"
+        confirm="Discard"
+        open={discarding}
+        onClose={() => setDiscarding(false)}
+        onConfirm={() => {
+          setDiscarding(false);
+          setEditing(undefined);
+        }}
+      />
       <ConfirmDialog
         title="Delete tool"
         message={`Delete "${deleting?.name}"? Flows whose Custom Tool node selects it will fail to build until another tool is selected.`}
