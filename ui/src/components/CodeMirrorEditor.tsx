@@ -1,4 +1,6 @@
 import { javascript } from '@codemirror/lang-javascript';
+import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { tags } from '@lezer/highlight';
 import { EditorView, basicSetup } from 'codemirror';
 import { useEffect, useRef } from 'react';
 import type { CodeEditorProps } from './CodeEditor';
@@ -12,6 +14,19 @@ const theme = EditorView.theme({
   '.cm-activeLine, .cm-activeLineGutter': { backgroundColor: 'var(--hover, transparent)' },
   '.cm-content': { caretColor: 'var(--text)' },
 });
+
+/**
+ * Syntax colours from the page's variables too (CodeMirror's default style has fixed light-mode colours,
+ * which it keeps only as the fallback for tags not listed here).
+ */
+const highlight = HighlightStyle.define([
+  { tag: [tags.keyword, tags.controlKeyword, tags.operatorKeyword, tags.definitionKeyword, tags.moduleKeyword], color: 'var(--accent)' },
+  { tag: [tags.string, tags.special(tags.string), tags.regexp], color: 'var(--ok, #2b8a3e)' },
+  { tag: [tags.number, tags.bool, tags.null, tags.atom], color: 'var(--warn)' },
+  { tag: [tags.comment, tags.lineComment, tags.blockComment], color: 'var(--muted)', fontStyle: 'italic' },
+  { tag: [tags.variableName, tags.propertyName, tags.function(tags.variableName)], color: 'var(--text)' },
+  { tag: tags.invalid, color: 'var(--danger)' },
+]);
 
 /**
  * CodeMirror 6 in a React component (the default export, loaded lazily by CodeEditor). The document is
@@ -31,6 +46,7 @@ export default function CodeMirrorEditor({ label, value, onChange }: CodeEditorP
       extensions: [
         basicSetup,
         javascript(),
+        syntaxHighlighting(highlight),
         theme,
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': label }),
