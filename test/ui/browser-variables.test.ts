@@ -77,6 +77,7 @@ describe('variables in a browser', { timeout: 120_000 }, () => {
     await dialog().getByRole('button', { name: 'Run test' }).click();
     await dialog().getByRole('region', { name: 'Test result' }).getByText('F for owls').waitFor();
     await dialog().getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('dialog', { name: 'Discard changes' }).getByRole('button', { name: 'Discard' }).click();
   });
 
   it('deletes a variable', async () => {
