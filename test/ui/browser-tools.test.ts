@@ -60,12 +60,14 @@ describe('custom tools in a browser', { timeout: 120_000 }, () => {
     await result().getByText('Paris: sunny for 3 days').waitFor();
     await expect.poll(() => result().getByRole('heading').textContent()).toMatch(/^Output/);
 
-    // A name the model could not call the tool by: the server's refusal is shown, nothing is saved.
+    // A name the model could not call the tool by: marked at once, the server's refusal shown, nothing saved.
+    expect(await field('Tool name').getAttribute('aria-invalid')).toBe('true');
     await editor().getByRole('button', { name: 'Add tool' }).click();
     await editor().getByRole('alert').getByText(/name: must be 1 to 64 letters, digits, _ or -/).waitFor();
     expect((await suite.admin.get('/api/v1/tools')).body).toEqual([]);
 
     await field('Tool name').fill('get_forecast');
+    expect(await field('Tool name').getAttribute('aria-invalid')).toBe('false');
     await screenshot(page, 'tools');
     await editor().getByRole('button', { name: 'Add tool' }).click();
     await page.getByRole('cell', { name: 'get_forecast', exact: true }).waitFor();
