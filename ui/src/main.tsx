@@ -7,13 +7,19 @@ import { loadCatalogue } from './api/catalogue';
 import { useSession } from './auth/session-store';
 import { Dialog } from './components/Dialog';
 import { Shell } from './components/Shell';
+import { ShortcutSheet } from './components/ShortcutSheet';
 import { useTitle } from './components/use-title';
+import { useTheme } from './components/theme';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { ChatflowsPage } from './pages/ChatflowsPage';
 import { CredentialsPage } from './pages/CredentialsPage';
+import { QueuePage } from './pages/QueuePage';
 import { ToolsPage } from './pages/tools/ToolsPage';
 import { VariablesPage } from './pages/tools/VariablesPage';
 import './app.css';
+
+// The stored or system theme is on <html> before anything renders.
+useTheme.getState();
 
 // The canvas (React Flow, dagre, markdown) is its own chunk: the chatflows page does not load it.
 const loadCanvas = () => import('./canvas/CanvasPage');
@@ -54,6 +60,11 @@ function Pages() {
           <ChatflowsPage />
         </Shell>
       </Route>
+      <Route path="/queue">
+        <Shell>
+          <QueuePage />
+        </Shell>
+      </Route>
       <Route path="/tools">
         <Shell>
           <ToolsPage />
@@ -88,6 +99,7 @@ function App() {
   return (
     <>
       <Pages />
+      <ShortcutSheet />
       <Dialog title="Session expired: sign in again" open={expired} onClose={dismissExpired}>
         <p>Your work is kept on this page. Sign in to go on.</p>
         <SignInForm onSignedIn={() => void signedIn()} />

@@ -7,7 +7,7 @@ import type { CodeEditorProps } from './CodeEditor';
 
 /** Colours from the page's variables, so the editor follows light and dark mode. */
 const theme = EditorView.theme({
-  '&': { backgroundColor: 'var(--code-bg, var(--panel))', color: 'var(--text)', border: '1px solid var(--line)', borderRadius: '6px', fontSize: '12px' },
+  '&': { backgroundColor: 'var(--input-bg, var(--panel))', color: 'var(--text)', border: '1px solid var(--line)', borderRadius: '6px', fontSize: '12px' },
   '&.cm-focused': { outline: '2px solid var(--accent)' },
   '.cm-scroller': { fontFamily: "ui-monospace, 'DejaVu Sans Mono', monospace", minHeight: '180px', maxHeight: '45vh' },
   '.cm-gutters': { backgroundColor: 'var(--bg)', color: 'var(--muted)', borderRight: '1px solid var(--line)' },
