@@ -14,6 +14,8 @@ import { ApiKeysPage } from './pages/ApiKeysPage';
 import { ChatflowsPage } from './pages/ChatflowsPage';
 import { CredentialsPage } from './pages/CredentialsPage';
 import { QueuePage } from './pages/QueuePage';
+import { ToolsPage } from './pages/tools/ToolsPage';
+import { VariablesPage } from './pages/tools/VariablesPage';
 import './app.css';
 
 // The stored or system theme is on <html> before anything renders.
@@ -61,6 +63,16 @@ function Pages() {
       <Route path="/queue">
         <Shell>
           <QueuePage />
+        </Shell>
+      </Route>
+      <Route path="/tools">
+        <Shell>
+          <ToolsPage />
+        </Shell>
+      </Route>
+      <Route path="/variables">
+        <Shell>
+          <VariablesPage />
         </Shell>
       </Route>
       <Route>

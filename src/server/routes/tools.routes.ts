@@ -6,6 +6,7 @@ import type { ToolFields } from '../../storage/repositories/tool-repository.js';
 import type { AppDeps } from '../app-deps.js';
 import { pagedAnswer, parsePage } from '../schemas/pagination.js';
 import { parseInput } from '../schemas/parse.js';
+import { testRunTool } from '../services/tool-test-run.js';
 
 /** Every model provider accepts tool names of this form (OpenAI, Anthropic, Gemini, Ollama). */
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -38,7 +39,8 @@ function storedSchema(value: unknown): string | null {
 /**
  * Custom tools (Flowise's `/api/v1/tools`): name, description, color, iconSrc, schema (JSON text of
  * `[{property, type, description, required}]`) and func (the JavaScript function body the customTool
- * node runs in the sandbox). Management routes: admin or API key.
+ * node runs in the sandbox). Management routes: admin or API key. `POST /api/v1/tools/test` runs unsaved
+ * code once in the sandbox (services/tool-test-run.ts) for the editor's test-run.
  */
 export async function toolRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   const { tools } = deps.repos;
@@ -67,6 +69,18 @@ export async function toolRoutes(app: FastifyInstance, deps: AppDeps): Promise<v
       },
       body.id,
     );
+  });
+
+  app.post('/api/v1/tools/test', async (request, reply) => {
+    // A client that goes away stops the code at once rather than leaving it to run to the timeout.
+    const gone = new AbortController();
+    const onClose = () => reply.raw.writableFinished || gone.abort(new Error('The client closed the connection'));
+    reply.raw.once('close', onClose);
+    try {
+      return await testRunTool(deps.services, request.body, gone.signal);
+    } finally {
+      reply.raw.off('close', onClose);
+    }
   });
 
   app.put<{ Params: { id: string } }>('/api/v1/tools/:id', async (request) => {

@@ -1,3 +1,5 @@
+import type { ReactNode } from 'react';
+
 /** A message for the user when something failed (announced by screen readers). */
 export function ErrorText({ error }: { error: string }) {
   if (!error) return null;
@@ -21,5 +23,20 @@ export function ListHead({ columns }: { columns: string[] }) {
         </th>
       </tr>
     </thead>
+  );
+}
+
+/** The actions cell of a row: Edit, any extra buttons, then Delete, each named after the row for screen readers. */
+export function RowActions({ name, onEdit, onDelete, children }: { name: string; onEdit: () => void; onDelete: () => void; children?: ReactNode }) {
+  return (
+    <td className="row-actions">
+      <button type="button" aria-label={`Edit ${name}`} onClick={onEdit}>
+        Edit
+      </button>
+      {children}
+      <button type="button" className="danger" aria-label={`Delete ${name}`} onClick={onDelete}>
+        Delete
+      </button>
+    </td>
   );
 }

@@ -12,6 +12,8 @@ export function Shell({ children }: { children: ReactNode }) {
     ['/credentials', 'Credentials'],
     ['/apikeys', 'API Keys'],
     ...(status?.mode === 'queue' ? ([['/queue', 'Queue']] as const) : []),
+    ['/tools', 'Tools'],
+    ['/variables', 'Variables'],
   ] as const;
   return (
     <div className="shell">
