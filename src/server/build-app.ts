@@ -20,6 +20,7 @@ import { documentStoreRoutes } from './routes/document-store.routes.js';
 import { documentStoreProcessingRoutes } from './routes/document-store-processing.routes.js';
 import { createDocstoreService } from './document-store/compose-docstores.js';
 import { feedbackManagementRoutes, publicFeedbackRoutes } from './routes/feedback.routes.js';
+import { marketplaceRoutes } from './routes/marketplaces.routes.js';
 import { nodeCatalogueRoutes, nodeIconRoutes } from './routes/nodes.routes.js';
 import { nodeLoadMethodRoutes } from './routes/node-load-method.routes.js';
 import { predictionRoutes } from './routes/prediction.routes.js';
@@ -121,6 +122,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const docstores = createDocstoreService(deps, uploads);
     await documentStoreProcessingRoutes(managed, deps, docstores.service, docstores.registry);
     await upsertHistoryRoutes(managed, deps);
+    await marketplaceRoutes(managed);
   });
 
   for (const plugin of deps.adminPlugins ?? []) {

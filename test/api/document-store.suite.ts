@@ -91,7 +91,7 @@ export function documentStoreSuite(factory: HarnessFactory): void {
 
       const query = await h.admin.post(`${base}/vectorstore/query`, { storeId, query: 'when does the bakery open?' });
       expect(query.status, query.text).toBe(200);
-      expect(query.body.docs).toEqual([{ pageContent: BAKERY, metadata: expect.objectContaining({ source: 'bakery.txt', docId: saved.body.id }), id: expect.any(String), chunkNo: 1 }]);
+      expect(query.body.docs).toEqual([{ pageContent: BAKERY, metadata: expect.objectContaining({ source: 'bakery.txt', docId: saved.body.id }), id: expect.any(String), chunkNo: 1, score: expect.any(Number) }]);
 
       const answer = await ask(storeId, 'Which day does the garage repair trucks?');
       expect(answer.sourceDocuments.map((d) => d.pageContent)).toEqual([GARAGE]);

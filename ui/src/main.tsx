@@ -11,6 +11,8 @@ import { useTitle } from './components/use-title';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { ChatflowsPage } from './pages/ChatflowsPage';
 import { CredentialsPage } from './pages/CredentialsPage';
+import { DocumentStorePage } from './pages/DocumentStorePage';
+import { DocumentStoresPage } from './pages/DocumentStoresPage';
 import './app.css';
 
 // The canvas (React Flow, dagre, markdown) is its own chunk: the chatflows page does not load it.
@@ -50,6 +52,18 @@ function Pages() {
       <Route path="/chatflows">
         <Shell>
           <ChatflowsPage />
+        </Shell>
+      </Route>
+      <Route path="/document-stores/:id">
+        {(params) => (
+          <Shell>
+            <DocumentStorePage storeId={params.id} />
+          </Shell>
+        )}
+      </Route>
+      <Route path="/document-stores">
+        <Shell>
+          <DocumentStoresPage />
         </Shell>
       </Route>
       <Route>

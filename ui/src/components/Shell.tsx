@@ -10,6 +10,7 @@ export function Shell({ children }: { children: ReactNode }) {
     ['/chatflows', 'Chatflows'],
     ['/credentials', 'Credentials'],
     ['/apikeys', 'API Keys'],
+    ['/document-stores', 'Document Stores'],
   ] as const;
   return (
     <div className="shell">
