@@ -9,6 +9,7 @@ export interface ToolbarActions {
   importFile(): void;
   exportFile(): void;
   api(): void;
+  upsertHistory(): void;
   save(): void;
   togglePalette(): void;
   toggleChat(): void;
@@ -17,7 +18,7 @@ export interface ToolbarActions {
 }
 
 /**
- * The canvas's top bar. On narrow windows the secondary actions (undo, redo, arrange, import, export)
+ * The canvas's top bar. On narrow windows the secondary actions (undo, redo, arrange, import, export, upsert history)
  * fold into a "More" menu, so the bar stays one row and never covers the canvas.
  */
 export function CanvasToolbar({ name, onName, saved, panel, canApi, actions }: { name: string; onName: (name: string) => void; saved: boolean; panel: string | undefined; canApi: boolean; actions: ToolbarActions }) {
@@ -63,6 +64,9 @@ export function CanvasToolbar({ name, onName, saved, panel, canApi, actions }: {
         </button>
         <button type="button" onClick={more(actions.exportFile)}>
           Export
+        </button>
+        <button type="button" disabled={!canApi} onClick={more(actions.upsertHistory)}>
+          Upsert history
         </button>
       </div>
       <button type="button" disabled={!canApi} onClick={actions.api}>

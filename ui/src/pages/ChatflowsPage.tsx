@@ -11,6 +11,7 @@ import { exportFileName, exportFlow } from '../flow/export';
 import { FlowDataError, loadFlow } from '../flow/flow-data';
 import { useTitle } from '../components/use-title';
 import { newestFirst } from './list-order';
+import { TemplateGallery } from './TemplateGallery';
 
 /** The chatflows list: search, add, open, rename, duplicate, delete, import and export. */
 export function ChatflowsPage() {
@@ -19,6 +20,7 @@ export function ChatflowsPage() {
   const [error, setError] = useState('');
   const [search, setSearch] = useState('');
   const [importing, setImporting] = useState(false);
+  const [templates, setTemplates] = useState(false);
   const [renaming, setRenaming] = useState<Chatflow>();
   const [newName, setNewName] = useState('');
   const [deleting, setDeleting] = useState<Chatflow>();
@@ -67,6 +69,9 @@ export function ChatflowsPage() {
         <button type="button" onClick={() => setImporting(true)}>
           Import
         </button>
+        <button type="button" onClick={() => setTemplates(true)}>
+          New from template
+        </button>
         <button type="button" className="primary" onClick={() => navigate('/canvas')}>
           Add New
         </button>
@@ -105,6 +110,7 @@ export function ChatflowsPage() {
           </tbody>
         </table>
       )}
+      <TemplateGallery open={templates} onClose={() => setTemplates(false)} onCreated={(created) => navigate(`/canvas/${created.id}`)} />
       <ImportDialog open={importing} onClose={() => setImporting(false)} onImport={importFlow} />
       <Dialog title="Rename chatflow" open={renaming !== undefined} onClose={() => setRenaming(undefined)}>
         <form
