@@ -29,6 +29,19 @@ describe('document stores in a browser', { timeout: 180_000 }, () => {
   /** Chooses an option by its visible label in the labelled select inside `scope`. */
   const choose = (scope: Locator, label: string, option: string) => scope.getByRole('combobox', { name: label, exact: true }).selectOption({ label: option });
 
+  /** Chooses the fake OpenAI embeddings (model name with the fake's behaviour) and Faiss on the store's page. */
+  async function configureVectors(model: string): Promise<Locator> {
+    const vectors = page.getByRole('region', { name: 'Embeddings and vector store' });
+    await choose(vectors, 'Embeddings', 'OpenAI Embedding');
+    const embeddings = vectors.getByRole('group', { name: 'Embeddings' });
+    await choose(embeddings, 'Connect Credential', credentialName);
+    await embeddings.getByLabel('Model Name').fill(model);
+    await embeddings.getByText('Additional parameters').click();
+    await embeddings.getByLabel('Base Path').fill(fake.url);
+    await choose(vectors, 'Vector store', 'Faiss');
+    return vectors;
+  }
+
   beforeAll(async () => {
     fake = new FakeLlmServer();
     await fake.start();
@@ -82,14 +95,7 @@ describe('document stores in a browser', { timeout: 180_000 }, () => {
     await chunks.getByText(GARAGE).waitFor();
 
     // Embeddings (the fake server's, held at a gate so the running upsert can be seen) and the vector store.
-    const vectors = page.getByRole('region', { name: 'Embeddings and vector store' });
-    await choose(vectors, 'Embeddings', 'OpenAI Embedding');
-    const embeddings = vectors.getByRole('group', { name: 'Embeddings' });
-    await choose(embeddings, 'Connect Credential', credentialName);
-    await embeddings.getByLabel('Model Name').fill('fake-embed;gate=upsert');
-    await embeddings.getByText('Additional parameters').click();
-    await embeddings.getByLabel('Base Path').fill(fake.url);
-    await choose(vectors, 'Vector store', 'Faiss');
+    const vectors = await configureVectors('fake-embed;gate=upsert');
     await vectors.getByRole('button', { name: 'Upsert' }).click();
     const progress = vectors.getByRole('status', { name: 'Upsert progress' });
     // The server reports the store UPSERTING while the embeddings are held.
@@ -120,7 +126,10 @@ describe('document stores in a browser', { timeout: 180_000 }, () => {
     await page.goto(`${server.url}/document-stores/${store.id}`);
     await page.getByRole('button', { name: 'Add document loader' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add document loader' });
+    // A loader without its input: the server's refusal is shown in the dialog, which stays open.
     await choose(dialog, 'Document loader', 'Plain Text');
+    await dialog.getByRole('button', { name: 'Preview chunks' }).click();
+    await expect.poll(() => dialog.getByRole('alert').innerText()).toMatch(/text/);
     await dialog.getByLabel('Text', { exact: true }).fill(text);
     // Each line is one chunk: two lines together are longer than 30 characters.
     await choose(dialog, 'Text splitter', 'Recursive Character Text Splitter');
@@ -151,17 +160,10 @@ describe('document stores in a browser', { timeout: 180_000 }, () => {
     expect(stored.chunks.map((c) => c.pageContent)).toContain('Line one, edited.');
     expect(stored.chunks.map((c) => c.pageContent)).not.toContain('Line 2 of the long file.');
 
-    // Upserting with embeddings the server cannot reach: its error is shown and the store keeps its chunks.
-    const vectors = page.getByRole('region', { name: 'Embeddings and vector store' });
-    await choose(vectors, 'Embeddings', 'OpenAI Embedding');
-    const embeddings = vectors.getByRole('group', { name: 'Embeddings' });
-    await choose(embeddings, 'Connect Credential', credentialName);
-    await embeddings.getByLabel('Model Name').fill('fake-embed;error=400');
-    await embeddings.getByText('Additional parameters').click();
-    await embeddings.getByLabel('Base Path').fill(fake.url);
-    await choose(vectors, 'Vector store', 'Faiss');
+    // Upserting with embeddings that answer 400: the server's error is shown and the store keeps its chunks.
+    const vectors = await configureVectors('fake-embed;error=400');
     await vectors.getByRole('button', { name: 'Upsert' }).click();
-    await vectors.getByRole('alert').waitFor();
+    await expect.poll(() => vectors.getByRole('alert').innerText()).toMatch(/400/);
     await vectors.getByRole('status', { name: 'Upsert progress' }).getByText(/Upsert failed: store status SYNC/).waitFor();
     // A query before any upsert names what is missing.
     const query = page.getByRole('region', { name: 'Query' });

@@ -3,6 +3,7 @@ import { type Chunk, type ChunkPage, docstores } from '../../api/docstores';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { Dialog } from '../../components/Dialog';
 import { ErrorText } from '../../components/ListParts';
+import { ChunkItem } from './ChunkItem';
 
 /** Chunks per page: the server's page size (Flowise's 50). */
 const PAGE_SIZE = 50;
@@ -46,20 +47,23 @@ export function ChunksPanel({ storeId, loaderId, title, onChanged }: { storeId: 
           </p>
           <ol className="chunk-list" aria-label="Chunks">
             {data.chunks.map((chunk) => (
-              <li key={chunk.id} className="chunk">
-                <header>
-                  <strong>#{chunk.chunkNo}</strong>
-                  <span className="spacer" />
-                  <button type="button" aria-label={`Edit chunk ${chunk.chunkNo}`} onClick={() => setEditing(chunk)}>
-                    Edit
-                  </button>
-                  <button type="button" className="danger" aria-label={`Delete chunk ${chunk.chunkNo}`} onClick={() => setDeleting(chunk)}>
-                    Delete
-                  </button>
-                </header>
-                <pre>{chunk.pageContent}</pre>
-                <code className="chunk-meta">{chunk.metadata}</code>
-              </li>
+              <ChunkItem
+                key={chunk.id}
+                head={
+                  <>
+                    <strong>#{chunk.chunkNo}</strong>
+                    <span className="spacer" />
+                    <button type="button" aria-label={`Edit chunk ${chunk.chunkNo}`} onClick={() => setEditing(chunk)}>
+                      Edit
+                    </button>
+                    <button type="button" className="danger" aria-label={`Delete chunk ${chunk.chunkNo}`} onClick={() => setDeleting(chunk)}>
+                      Delete
+                    </button>
+                  </>
+                }
+                content={chunk.pageContent}
+                metadata={chunk.metadata}
+              />
             ))}
           </ol>
           <nav className="pager" aria-label="Chunk pages">

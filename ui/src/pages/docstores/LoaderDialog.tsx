@@ -3,6 +3,7 @@ import { type LoaderSettings, docstores } from '../../api/docstores';
 import { Dialog } from '../../components/Dialog';
 import { ErrorText } from '../../components/ListParts';
 import type { CatalogueNode } from '../../flow/types';
+import { ChunkItem } from './ChunkItem';
 import { type NodeChoice, NodeSettings, emptyChoice, inCategory } from './NodeSettings';
 
 const PREVIEW_COUNT = 20;
@@ -75,10 +76,7 @@ export function LoaderDialog({ storeId, catalogue, open, onClose, onProcessed }:
               </p>
               <ol className="chunk-list" aria-label="Preview chunks">
                 {preview.chunks.map((chunk, i) => (
-                  <li key={i} className="chunk">
-                    <pre>{chunk.pageContent}</pre>
-                    <code className="chunk-meta">{JSON.stringify(chunk.metadata)}</code>
-                  </li>
+                  <ChunkItem key={i} content={chunk.pageContent} metadata={JSON.stringify(chunk.metadata)} />
                 ))}
               </ol>
             </>

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from 'react';
 import { type QueryResult, docstores } from '../../api/docstores';
 import { ErrorText } from '../../components/ListParts';
+import { ChunkItem } from './ChunkItem';
 
 /** Asks the store's vectors a question: the chunks retrieved, with their similarity score and metadata. */
 export function QueryPanel({ storeId }: { storeId: string }) {
@@ -39,14 +40,17 @@ export function QueryPanel({ storeId }: { storeId: string }) {
           </p>
           <ol className="chunk-list" aria-label="Retrieved chunks">
             {result.docs.map((doc) => (
-              <li key={doc.id} className="chunk">
-                <header>
-                  <strong>#{doc.chunkNo}</strong>
-                  {doc.score !== undefined && <span className="score">score {doc.score.toFixed(3)}</span>}
-                </header>
-                <pre>{doc.pageContent}</pre>
-                <code className="chunk-meta">{JSON.stringify(doc.metadata)}</code>
-              </li>
+              <ChunkItem
+                key={doc.id}
+                head={
+                  <>
+                    <strong>#{doc.chunkNo}</strong>
+                    {doc.score !== undefined && <span className="score">score {doc.score.toFixed(3)}</span>}
+                  </>
+                }
+                content={doc.pageContent}
+                metadata={JSON.stringify(doc.metadata)}
+              />
             ))}
           </ol>
         </>
