@@ -98,8 +98,9 @@ describe('document stores in a browser', { timeout: 180_000 }, () => {
     const vectors = await configureVectors('fake-embed;gate=upsert');
     await vectors.getByRole('button', { name: 'Upsert' }).click();
     const progress = vectors.getByRole('status', { name: 'Upsert progress' });
-    // The server reports the store UPSERTING while the embeddings are held.
-    await progress.getByText('server status UPSERTING').waitFor();
+    // While the embeddings are held, the server reports the job running and the store UPSERTING.
+    await fake.gates.reached('upsert');
+    await progress.getByText(/^Upserting 2 chunks \(attempt 1\): store status UPSERTING$/).waitFor();
     await progress.getByRole('progressbar', { name: 'Upserting' }).waitFor();
     fake.gates.open('upsert');
     await progress.getByText('Upsert done: 2 added, 0 updated, 0 skipped, 0 deleted').waitFor();

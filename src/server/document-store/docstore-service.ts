@@ -18,6 +18,8 @@ import { type UpsertData, planUpsert } from './upsert-settings.js';
 /** Runs a document store job: in this process (main mode) or on the upsertion queue (queue mode). */
 export interface DocstoreJobRunner {
   run(job: DocstoreJob): Promise<DocstoreJobResult>;
+  /** Files the job and answers at once (its row: poll it with `GET /api/v1/vector/upsert-jobs/:id`). */
+  submit(job: DocstoreJob): Promise<{ id: string; status: string }>;
 }
 
 /** Flowise's IndexingResult with the document store's `docId`. */
@@ -87,6 +89,13 @@ export class DocstoreService {
     await requireStore(this.stores, storeId);
     const result = await this.jobs.run({ storeId, loaderIds: [], insert: true });
     return result.indexed ?? { numAdded: 0, numDeleted: 0, numUpdated: 0, numSkipped: 0 };
+  }
+
+  /** The same insert as a job answered at once (`?async=true`): its id and status, to poll. */
+  async submitInsert(storeId: string): Promise<{ id: string; status: string }> {
+    await requireStore(this.stores, storeId);
+    const job = await this.jobs.submit({ storeId, loaderIds: [], insert: true });
+    return { id: job.id, status: job.status };
   }
 
   /** Flowise's `queryVectorStore`: `{timeTaken, docs:[{pageContent, metadata, id, chunkNo, score}]}` (`score`: ours, the similarity the index ranked by). */

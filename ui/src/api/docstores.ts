@@ -79,6 +79,15 @@ export interface VectorSettings {
   vectorStoreConfig: Record<string, unknown>;
 }
 
+/** An upsert job row (`GET /api/v1/vector/upsert-jobs/:id`); a store insert's result holds `indexed`. */
+export interface UpsertJob {
+  id: string;
+  status: 'queued' | 'running' | 'completed' | 'failed';
+  attempt: number;
+  result?: { indexed?: IndexCounts };
+  error?: string;
+}
+
 export interface QueryResult {
   timeTaken: number;
   docs: Array<{ id: string; chunkNo: number; pageContent: string; metadata: Record<string, unknown>; score?: number }>;
@@ -105,6 +114,8 @@ export const docstores = {
     api<ChunkPage>('PUT', `${base}/chunks/${encodeURIComponent(storeId)}/${encodeURIComponent(chunk.docId)}/${encodeURIComponent(chunk.id)}`, { pageContent, metadata }),
   deleteChunk: (storeId: string, chunk: Chunk) => api<ChunkPage>('DELETE', `${base}/chunks/${encodeURIComponent(storeId)}/${encodeURIComponent(chunk.docId)}/${encodeURIComponent(chunk.id)}`),
   saveVectors: (storeId: string, settings: VectorSettings) => api<DocumentStore>('POST', `${base}/vectorstore/save`, { storeId, ...settings }),
-  insert: (storeId: string) => api<IndexCounts>('POST', `${base}/vectorstore/insert`, { storeId }),
+  /** Starts the insert as a job (`?async=true`): poll it with `job`. */
+  startInsert: (storeId: string) => api<{ id: string; status: string }>('POST', `${base}/vectorstore/insert?async=true`, { storeId }),
+  job: (id: string) => api<UpsertJob>('GET', `/vector/upsert-jobs/${encodeURIComponent(id)}`),
   query: (storeId: string, query: string) => api<QueryResult>('POST', `${base}/vectorstore/query`, { storeId, query }),
 };

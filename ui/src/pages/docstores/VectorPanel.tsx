@@ -1,18 +1,23 @@
 import { useEffect, useRef, useState } from 'react';
-import { type DocumentStore, type IndexCounts, docstores } from '../../api/docstores';
+import { type DocumentStore, type IndexCounts, type UpsertJob, docstores } from '../../api/docstores';
 import { ErrorText } from '../../components/ListParts';
 import type { CatalogueNode } from '../../flow/types';
 import { type NodeChoice, NodeSettings, choiceFor, configOf, inCategory } from './NodeSettings';
 
-/** How often the store's status is read while an upsert runs (the insert answers only at the end). */
+/** How often the upsert job and the store are read while the upsert runs. */
 const POLL_MS = 500;
 
-type Upsert = { phase: 'saving' | 'running'; status: string } | { phase: 'done'; counts: IndexCounts } | { phase: 'failed'; status: string };
+type Upsert =
+  | { phase: 'saving' }
+  | { phase: 'running'; job: UpsertJob['status']; attempt: number; store: string }
+  | { phase: 'done'; counts: IndexCounts }
+  | { phase: 'failed'; store: string };
 
 /**
  * The store's embeddings and vector store (nodes, params, credentials), saved with the store, and the
- * upsert: the chunks embedded into the store's vectors. While the insert request runs, the store's
- * status is polled and shown as the server reports it (UPSERTING, then UPSERTED with the counts).
+ * upsert: the chunks embedded into the store's vectors. The insert runs as a job (`?async=true`); its row
+ * (queued, running with its attempt, then the counts) and the store's status are polled and shown as the
+ * server reports them.
  */
 export function VectorPanel({ store, catalogue, onChanged }: { store: DocumentStore; catalogue: CatalogueNode[]; onChanged: () => void }) {
   const embeddingNodes = inCategory(catalogue, 'Embeddings');
@@ -49,29 +54,28 @@ export function VectorPanel({ store, catalogue, onChanged }: { store: DocumentSt
   async function onUpsert() {
     setError('');
     setSaved(false);
-    setUpsert({ phase: 'saving', status: store.status });
-    let finished = false;
-    const poll = async () => {
-      while (!finished && alive.current) {
-        try {
-          const current = await docstores.get(store.id);
-          if (!finished) setUpsert({ phase: 'running', status: current.status });
-        } catch {
-          // The insert's own answer reports failures; a missed poll only delays the status.
-        }
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-      }
-    };
+    setUpsert({ phase: 'saving' });
     try {
       await save();
-      void poll();
-      const counts = await docstores.insert(store.id);
-      finished = true;
-      setUpsert({ phase: 'done', counts });
+      const { id } = await docstores.startInsert(store.id);
+      for (;;) {
+        const [job, current] = await Promise.all([docstores.job(id), docstores.get(store.id)]);
+        if (!alive.current) return;
+        if (job.status === 'completed') {
+          setUpsert({ phase: 'done', counts: job.result?.indexed ?? { numAdded: 0, numUpdated: 0, numSkipped: 0, numDeleted: 0 } });
+          break;
+        }
+        if (job.status === 'failed') {
+          setError(job.error ?? 'The upsert failed');
+          setUpsert({ phase: 'failed', store: current.status });
+          break;
+        }
+        setUpsert({ phase: 'running', job: job.status, attempt: job.attempt, store: current.status });
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      }
     } catch (e) {
-      finished = true;
       setError((e as Error).message);
-      setUpsert({ phase: 'failed', status: (await docstores.get(store.id).catch(() => store)).status });
+      setUpsert({ phase: 'failed', store: (await docstores.get(store.id).catch(() => store)).status });
     }
     onChanged();
   }
@@ -105,10 +109,10 @@ function UpsertProgress({ upsert, chunks }: { upsert: Upsert; chunks: number }) 
       {upsert.phase === 'saving' && <p>Saving the settings…</p>}
       {upsert.phase === 'running' && (
         <>
-          {/* Indeterminate: the server reports the store's status, not a count of embedded chunks. */}
+          {/* Indeterminate: the server reports the job's and the store's status, not a count of embedded chunks. */}
           <progress aria-label="Upserting" />
           <p>
-            Upserting {chunks} chunks: server status {upsert.status}
+            {upsert.job === 'queued' ? `Upsert of ${chunks} chunks queued: waiting for a worker` : `Upserting ${chunks} chunks (attempt ${upsert.attempt})`}: store status {upsert.store}
           </p>
         </>
       )}
@@ -117,7 +121,7 @@ function UpsertProgress({ upsert, chunks }: { upsert: Upsert; chunks: number }) 
           Upsert done: {upsert.counts.numAdded} added, {upsert.counts.numUpdated} updated, {upsert.counts.numSkipped} skipped, {upsert.counts.numDeleted} deleted
         </p>
       )}
-      {upsert.phase === 'failed' && <p>Upsert failed: store status {upsert.status}</p>}
+      {upsert.phase === 'failed' && <p>Upsert failed: store status {upsert.store}</p>}
     </div>
   );
 }
