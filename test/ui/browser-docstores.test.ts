@@ -7,7 +7,7 @@ import { FakeLlmServer } from '../fixtures/fake-llm-server.js';
 import type { ApiClient } from '../support/api-client.js';
 import type { RunningServer } from '../support/test-server.js';
 import { screenshot } from './browser-helpers.js';
-import { type SignedInSuite, screenshotIfFailed, startSignedIn } from './browser-suite.js';
+import { type SignedInSuite, flowOf, screenshotIfFailed, startSignedIn } from './browser-suite.js';
 
 const BAKERY = 'The bakery opens at seven every morning and sells fresh bread.';
 const GARAGE = 'The garage repairs cars and trucks on weekdays only.';
@@ -119,6 +119,13 @@ describe('document stores in a browser', { timeout: 180_000 }, () => {
     await found.getByText('"source":"town.txt"').waitFor();
     await progress.scrollIntoViewIfNeeded();
     await screenshot(page, 'document-stores');
+
+    // A chatflow that selects the store is listed as using it; the header marks the section.
+    const flow = await admin.post('/api/v1/chatflows', { name: 'Town answers', flowData: flowOf([{ id: 'documentStoreVS_0', name: 'documentStoreVS', inputs: { selectedStore: storeId } }]) });
+    await page.reload();
+    await page.getByRole('link', { name: 'Town answers' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Town answers' }).getAttribute('href')).toBe(`/canvas/${flow.body.id}`);
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Document Stores' }).getAttribute('aria-current')).toBe('page');
   });
 
   it('edits and deletes chunks, pages through them, and shows the server errors', async () => {

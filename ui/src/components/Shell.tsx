@@ -18,7 +18,7 @@ export function Shell({ children }: { children: ReactNode }) {
         <strong className="brand">aimicromind</strong>
         <nav aria-label="Main">
           {nav.map(([href, label]) => (
-            <Link key={href} href={href} aria-current={location === href ? 'page' : undefined}>
+            <Link key={href} href={href} aria-current={location === href || location.startsWith(`${href}/`) ? 'page' : undefined}>
               {label}
             </Link>
           ))}

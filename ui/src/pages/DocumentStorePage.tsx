@@ -63,6 +63,7 @@ export function DocumentStorePage({ storeId }: { storeId: string }) {
         </button>
       </div>
       {store.description && <p className="hint">{store.description}</p>}
+      <UsedBy whereUsed={store.whereUsed} />
       <ErrorText error={error} />
       <section aria-labelledby="loaders-title">
         <h2 id="loaders-title">Document loaders</h2>
@@ -123,5 +124,22 @@ export function DocumentStorePage({ storeId }: { storeId: string }) {
         }}
       />
     </section>
+  );
+}
+
+/** The chatflows whose document store nodes select this store (`whereUsed` of `GET /store/:id`). */
+function UsedBy({ whereUsed }: { whereUsed: unknown[] }) {
+  const flows = whereUsed.filter((u): u is { id: string; name: string } => typeof u === 'object' && u !== null && 'id' in u && 'name' in u);
+  if (flows.length === 0) return <p className="hint">No chatflow uses this store yet (Document Store or Document Store (Vector) nodes select it).</p>;
+  return (
+    <p className="hint">
+      Used by{' '}
+      {flows.map((flow, i) => (
+        <span key={flow.id}>
+          {i > 0 && ', '}
+          <Link href={`/canvas/${flow.id}`}>{flow.name}</Link>
+        </span>
+      ))}
+    </p>
   );
 }
