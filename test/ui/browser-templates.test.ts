@@ -106,8 +106,10 @@ describe('templates and upsert history in a browser', { timeout: 180_000 }, () =
     const cells = await rows.nth(1).getByRole('cell').allInnerTexts();
     expect(cells.slice(2, 6)).toEqual([String(added), '0', '0', '0']);
     // The nodes the upsert built, with their params (the text it loaded among them).
-    await rows.nth(1).getByText('Plain Text').first().click();
-    await rows.nth(1).getByText('Chunk Size').waitFor();
+    await rows.nth(1).getByRole('button', { name: /^Params of the upsert of / }).click();
+    await rows.nth(2).getByText('Chunk Size').waitFor();
+    await rows.nth(2).getByText('fake-embed', { exact: true }).waitFor();
+    await screenshot(page, 'upsert-history');
 
     // A date range after today lists nothing; today lists it again.
     const today = new Date().toISOString().slice(0, 10);

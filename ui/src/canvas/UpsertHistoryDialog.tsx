@@ -1,10 +1,15 @@
-import { useCallback, useEffect, useState } from 'react';
-import { type UpsertFlowEntry, type UpsertHistoryEntry, upsertHistory } from '../api/upsert-history';
-import { Dialog } from '../components/Dialog';
-import { ErrorText } from '../components/ListParts';
-import './upsert-history.css';
+import { Fragment, useCallback, useEffect, useState } from "react";
+import {
+  type UpsertFlowEntry,
+  type UpsertHistoryEntry,
+  upsertHistory,
+} from "../api/upsert-history";
+import { Dialog } from "../components/Dialog";
+import { ErrorText } from "../components/ListParts";
+import "./upsert-history.css";
 
-const shown = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+const shown = (value: unknown) =>
+  typeof value === "string" ? value : JSON.stringify(value);
 
 /** The nodes an upsert built, with the params it ran with (files by name only, as the server keeps them). */
 function FlowSummary({ nodes }: { nodes: UpsertFlowEntry[] }) {
@@ -12,13 +17,14 @@ function FlowSummary({ nodes }: { nodes: UpsertFlowEntry[] }) {
     <ul className="upsert-nodes">
       {nodes.map((node) => (
         <li key={node.id}>
-          <strong>{node.label}</strong> <span className="hint">{node.category}</span>
+          <strong>{node.label}</strong>{" "}
+          <span className="hint">{node.category}</span>
           {node.paramValues.length > 0 && (
             <dl>
               {node.paramValues.map((p) => (
                 <div key={p.name}>
                   <dt>{p.label}</dt>
-                  <dd>{shown(p.value)}</dd>
+                  <dd title={shown(p.value)}>{shown(p.value)}</dd>
                 </div>
               ))}
             </dl>
@@ -33,18 +39,28 @@ function FlowSummary({ nodes }: { nodes: UpsertFlowEntry[] }) {
  * A chatflow's upsert history (`GET /api/v1/upsert-history/:id`): when, the counts, the nodes and
  * params of each upsert; filtered by date range, and entries deleted (`PATCH /api/v1/upsert-history`).
  */
-export function UpsertHistoryDialog({ chatflowId, open, onClose }: { chatflowId: string; open: boolean; onClose: () => void }) {
+export function UpsertHistoryDialog({
+  chatflowId,
+  open,
+  onClose,
+}: {
+  chatflowId: string;
+  open: boolean;
+  onClose: () => void;
+}) {
   const [entries, setEntries] = useState<UpsertHistoryEntry[]>();
-  const [startDate, setStartDate] = useState('');
-  const [endDate, setEndDate] = useState('');
+  const [startDate, setStartDate] = useState("");
+  const [endDate, setEndDate] = useState("");
   const [selected, setSelected] = useState<Set<string>>(new Set());
-  const [error, setError] = useState('');
+  const [expanded, setExpanded] = useState<string>();
+  const [error, setError] = useState("");
 
   const load = useCallback(async () => {
-    setError('');
+    setError("");
     try {
       setEntries(await upsertHistory.list(chatflowId, { startDate, endDate }));
       setSelected(new Set());
+      setExpanded(undefined);
     } catch (e) {
       setError((e as Error).message);
     }
@@ -54,7 +70,7 @@ export function UpsertHistoryDialog({ chatflowId, open, onClose }: { chatflowId:
   }, [open, load]);
 
   async function remove() {
-    setError('');
+    setError("");
     try {
       await upsertHistory.remove([...selected]);
       await load();
@@ -63,20 +79,36 @@ export function UpsertHistoryDialog({ chatflowId, open, onClose }: { chatflowId:
     }
   }
 
-  const toggle = (id: string) => setSelected((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
+  const toggle = (id: string) =>
+    setSelected((s) =>
+      s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id]),
+    );
   return (
     <Dialog title="Upsert history" open={open} onClose={onClose} wide>
       <div className="history-filter">
         <label>
           From
-          <input type="date" value={startDate} onChange={(e) => setStartDate(e.target.value)} />
+          <input
+            type="date"
+            value={startDate}
+            onChange={(e) => setStartDate(e.target.value)}
+          />
         </label>
         <label>
           To
-          <input type="date" value={endDate} onChange={(e) => setEndDate(e.target.value)} />
+          <input
+            type="date"
+            value={endDate}
+            onChange={(e) => setEndDate(e.target.value)}
+          />
         </label>
         <span className="spacer" />
-        <button type="button" className="danger" disabled={selected.size === 0} onClick={() => void remove()}>
+        <button
+          type="button"
+          className="danger"
+          disabled={selected.size === 0}
+          onClick={() => void remove()}
+        >
           Delete selected
         </button>
       </div>
@@ -84,7 +116,11 @@ export function UpsertHistoryDialog({ chatflowId, open, onClose }: { chatflowId:
       {entries === undefined ? (
         <p>Loading…</p>
       ) : entries.length === 0 ? (
-        <p className="empty">No upserts {startDate || endDate ? 'in these dates' : 'yet'}: upsert through the API (POST /api/v1/vector/upsert/:id) and they are listed here.</p>
+        <p className="empty">
+          No upserts {startDate || endDate ? "in these dates" : "yet"}: upsert
+          through the API (POST /api/v1/vector/upsert/:id) and they are listed
+          here.
+        </p>
       ) : (
         <table className="list upsert-history">
           <thead>
@@ -103,23 +139,44 @@ export function UpsertHistoryDialog({ chatflowId, open, onClose }: { chatflowId:
           <tbody>
             {entries.map((entry) => {
               const when = new Date(entry.date).toLocaleString();
+              const open = expanded === entry.id;
               return (
-                <tr key={entry.id}>
-                  <td>
-                    <input type="checkbox" aria-label={`Select the upsert of ${when}`} checked={selected.has(entry.id)} onChange={() => toggle(entry.id)} />
-                  </td>
-                  <td>{when}</td>
-                  <td>{entry.result?.numAdded ?? 0}</td>
-                  <td>{entry.result?.numUpdated ?? 0}</td>
-                  <td>{entry.result?.numSkipped ?? 0}</td>
-                  <td>{entry.result?.numDeleted ?? 0}</td>
-                  <td>
-                    <details>
-                      <summary>{(entry.flowData ?? []).map((n) => n.label).join(', ')}</summary>
-                      <FlowSummary nodes={entry.flowData ?? []} />
-                    </details>
-                  </td>
-                </tr>
+                <Fragment key={entry.id}>
+                  <tr>
+                    <td>
+                      <input
+                        type="checkbox"
+                        aria-label={`Select the upsert of ${when}`}
+                        checked={selected.has(entry.id)}
+                        onChange={() => toggle(entry.id)}
+                      />
+                    </td>
+                    <td>{when}</td>
+                    <td>{entry.result?.numAdded ?? 0}</td>
+                    <td>{entry.result?.numUpdated ?? 0}</td>
+                    <td>{entry.result?.numSkipped ?? 0}</td>
+                    <td>{entry.result?.numDeleted ?? 0}</td>
+                    <td>
+                      {(entry.flowData ?? []).map((n) => n.label).join(", ")}{" "}
+                      <button
+                        type="button"
+                        className="link"
+                        aria-expanded={open}
+                        aria-label={`Params of the upsert of ${when}`}
+                        onClick={() => setExpanded(open ? undefined : entry.id)}
+                      >
+                        {open ? "Hide params" : "Params"}
+                      </button>
+                    </td>
+                  </tr>
+                  {open && (
+                    <tr>
+                      <td colSpan={7}>
+                        <FlowSummary nodes={entry.flowData ?? []} />
+                      </td>
+                    </tr>
+                  )}
+                </Fragment>
               );
             })}
           </tbody>
