@@ -1,15 +1,10 @@
-import { Fragment, useCallback, useEffect, useState } from "react";
-import {
-  type UpsertFlowEntry,
-  type UpsertHistoryEntry,
-  upsertHistory,
-} from "../api/upsert-history";
-import { Dialog } from "../components/Dialog";
-import { ErrorText } from "../components/ListParts";
-import "./upsert-history.css";
+import { Fragment, useCallback, useEffect, useState } from 'react';
+import { type UpsertFlowEntry, type UpsertHistoryEntry, upsertHistory } from '../api/upsert-history';
+import { Dialog } from '../components/Dialog';
+import { ErrorText } from '../components/ListParts';
+import './upsert-history.css';
 
-const shown = (value: unknown) =>
-  typeof value === "string" ? value : JSON.stringify(value);
+const shown = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 
 /** The nodes an upsert built, with the params it ran with (files by name only, as the server keeps them). */
 function FlowSummary({ nodes }: { nodes: UpsertFlowEntry[] }) {
@@ -17,8 +12,7 @@ function FlowSummary({ nodes }: { nodes: UpsertFlowEntry[] }) {
     <ul className="upsert-nodes">
       {nodes.map((node) => (
         <li key={node.id}>
-          <strong>{node.label}</strong>{" "}
-          <span className="hint">{node.category}</span>
+          <strong>{node.label}</strong> <span className="hint">{node.category}</span>
           {node.paramValues.length > 0 && (
             <dl>
               {node.paramValues.map((p) => (
@@ -39,24 +33,16 @@ function FlowSummary({ nodes }: { nodes: UpsertFlowEntry[] }) {
  * A chatflow's upsert history (`GET /api/v1/upsert-history/:id`): when, the counts, the nodes and
  * params of each upsert; filtered by date range, and entries deleted (`PATCH /api/v1/upsert-history`).
  */
-export function UpsertHistoryDialog({
-  chatflowId,
-  open,
-  onClose,
-}: {
-  chatflowId: string;
-  open: boolean;
-  onClose: () => void;
-}) {
+export function UpsertHistoryDialog({ chatflowId, open, onClose }: { chatflowId: string; open: boolean; onClose: () => void }) {
   const [entries, setEntries] = useState<UpsertHistoryEntry[]>();
-  const [startDate, setStartDate] = useState("");
-  const [endDate, setEndDate] = useState("");
+  const [startDate, setStartDate] = useState('');
+  const [endDate, setEndDate] = useState('');
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [expanded, setExpanded] = useState<string>();
-  const [error, setError] = useState("");
+  const [error, setError] = useState('');
 
   const load = useCallback(async () => {
-    setError("");
+    setError('');
     try {
       setEntries(await upsertHistory.list(chatflowId, { startDate, endDate }));
       setSelected(new Set());
@@ -70,7 +56,7 @@ export function UpsertHistoryDialog({
   }, [open, load]);
 
   async function remove() {
-    setError("");
+    setError('');
     try {
       await upsertHistory.remove([...selected]);
       await load();
@@ -79,36 +65,20 @@ export function UpsertHistoryDialog({
     }
   }
 
-  const toggle = (id: string) =>
-    setSelected((s) =>
-      s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id]),
-    );
+  const toggle = (id: string) => setSelected((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id])));
   return (
     <Dialog title="Upsert history" open={open} onClose={onClose} wide>
       <div className="history-filter">
         <label>
           From
-          <input
-            type="date"
-            value={startDate}
-            onChange={(e) => setStartDate(e.target.value)}
-          />
+          <input type="date" value={startDate} onChange={(e) => setStartDate(e.target.value)} />
         </label>
         <label>
           To
-          <input
-            type="date"
-            value={endDate}
-            onChange={(e) => setEndDate(e.target.value)}
-          />
+          <input type="date" value={endDate} onChange={(e) => setEndDate(e.target.value)} />
         </label>
         <span className="spacer" />
-        <button
-          type="button"
-          className="danger"
-          disabled={selected.size === 0}
-          onClick={() => void remove()}
-        >
+        <button type="button" className="danger" disabled={selected.size === 0} onClick={() => void remove()}>
           Delete selected
         </button>
       </div>
@@ -116,11 +86,7 @@ export function UpsertHistoryDialog({
       {entries === undefined ? (
         <p>Loading…</p>
       ) : entries.length === 0 ? (
-        <p className="empty">
-          No upserts {startDate || endDate ? "in these dates" : "yet"}: upsert
-          through the API (POST /api/v1/vector/upsert/:id) and they are listed
-          here.
-        </p>
+        <p className="empty">No upserts {startDate || endDate ? 'in these dates' : 'yet'}: upsert through the API (POST /api/v1/vector/upsert/:id) and they are listed here.</p>
       ) : (
         <table className="list upsert-history">
           <thead>
@@ -144,12 +110,7 @@ export function UpsertHistoryDialog({
                 <Fragment key={entry.id}>
                   <tr>
                     <td>
-                      <input
-                        type="checkbox"
-                        aria-label={`Select the upsert of ${when}`}
-                        checked={selected.has(entry.id)}
-                        onChange={() => toggle(entry.id)}
-                      />
+                      <input type="checkbox" aria-label={`Select the upsert of ${when}`} checked={selected.has(entry.id)} onChange={() => toggle(entry.id)} />
                     </td>
                     <td>{when}</td>
                     <td>{entry.result?.numAdded ?? 0}</td>
@@ -157,15 +118,9 @@ export function UpsertHistoryDialog({
                     <td>{entry.result?.numSkipped ?? 0}</td>
                     <td>{entry.result?.numDeleted ?? 0}</td>
                     <td>
-                      {(entry.flowData ?? []).map((n) => n.label).join(", ")}{" "}
-                      <button
-                        type="button"
-                        className="link"
-                        aria-expanded={open}
-                        aria-label={`Params of the upsert of ${when}`}
-                        onClick={() => setExpanded(open ? undefined : entry.id)}
-                      >
-                        {open ? "Hide params" : "Params"}
+                      {(entry.flowData ?? []).map((n) => n.label).join(', ')}{' '}
+                      <button type="button" className="link" aria-expanded={open} aria-label={`Params of the upsert of ${when}`} onClick={() => setExpanded(open ? undefined : entry.id)}>
+                        {open ? 'Hide params' : 'Params'}
                       </button>
                     </td>
                   </tr>
