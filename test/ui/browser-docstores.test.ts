@@ -4,8 +4,9 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { FakeLlmServer } from '../fixtures/fake-llm-server.js';
+import { eventually } from '../support/api-harness.js';
 import type { ApiClient } from '../support/api-client.js';
-import type { RunningServer } from '../support/test-server.js';
+import { type RunningServer, testEnv } from '../support/test-server.js';
 import { screenshot } from './browser-helpers.js';
 import { type SignedInSuite, flowOf, screenshotIfFailed, startSignedIn } from './browser-suite.js';
 
@@ -42,10 +43,34 @@ describe('document stores in a browser', { timeout: 180_000 }, () => {
     return vectors;
   }
 
+  /**
+   * A store whose insert is running and held at the fake's gate "first" (so it keeps the server's only
+   * upsert slot); `ended` resolves when that gate opens and the insert ends.
+   */
+  async function busyStore(): Promise<{ ended: Promise<void> }> {
+    const base = '/api/v1/document-store';
+    const credential = ((await admin.get('/api/v1/credentials')).body as Array<{ id: string; name: string }>).find((c) => c.name === credentialName)!.id;
+    const storeId = (await admin.post(`${base}/store`, { name: 'Busy' })).body.id as string;
+    const loader = { storeId, loaderId: 'plainText', loaderName: 'Plain Text', loaderConfig: { text: 'Held at the gate.' } };
+    const saved = await admin.post(`${base}/loader/save`, loader);
+    expect((await admin.post(`${base}/loader/process/${saved.body.id}`, { ...loader, id: saved.body.id })).status).toBe(200);
+    const vectors = { storeId, embeddingName: 'openAIEmbeddings', embeddingConfig: { modelName: 'fake-embed;gate=first', basepath: fake.url, credential }, vectorStoreName: 'faiss', vectorStoreConfig: {} };
+    const accepted = await admin.post(`${base}/vectorstore/insert?async=true`, vectors);
+    expect(accepted.status, accepted.text).toBe(202);
+    await fake.gates.reached('first');
+    // Wrapped: an async function returning a bare promise would make its caller wait for it.
+    const ended = eventually(async () => {
+      const job = (await admin.get(accepted.body.location)).body as { status: string; error?: string };
+      if (job.status === 'failed') throw new Error(`the busy store's insert failed: ${job.error}`);
+      return job.status === 'completed' || undefined;
+    }, 60_000, "the busy store's insert").then(() => undefined);
+    return { ended };
+  }
+
   beforeAll(async () => {
     fake = new FakeLlmServer();
     await fake.start();
-    suite = await startSignedIn();
+    suite = await startSignedIn(testEnv({ UPSERT_CONCURRENCY: '1' }));
     ({ server, page, admin } = suite);
     credentialName = `fake openai ${Date.now()}`;
     expect((await admin.post('/api/v1/credentials', { name: credentialName, credentialName: 'openAIApi', plainDataObj: { openAIApiKey: 'sk-fake' } })).status).toBe(200);
@@ -54,6 +79,7 @@ describe('document stores in a browser', { timeout: 180_000 }, () => {
   });
   afterEach((context) => screenshotIfFailed(page, 'docstores', context));
   afterAll(async () => {
+    fake?.gates.openAll();
     await suite?.close();
     await fake?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
@@ -96,12 +122,17 @@ describe('document stores in a browser', { timeout: 180_000 }, () => {
 
     // Embeddings (the fake server's, held at a gate so the running upsert can be seen) and the vector store.
     const vectors = await configureVectors('fake-embed;gate=upsert');
+    // Another store's upsert holds the server's only upsert slot (UPSERT_CONCURRENCY=1): this one waits.
+    const other = await busyStore();
     await vectors.getByRole('button', { name: 'Upsert' }).click();
     const progress = vectors.getByRole('status', { name: 'Upsert progress' });
+    await progress.getByText(/^Upsert of 2 chunks queued: it starts when an upsert slot is free: store status SYNC$/).waitFor();
+    await progress.getByRole('progressbar', { name: 'Upserting' }).waitFor();
+    fake.gates.open('first');
+    await other.ended;
     // While the embeddings are held, the server reports the job running and the store UPSERTING.
     await fake.gates.reached('upsert');
     await progress.getByText(/^Upserting 2 chunks \(attempt 1\): store status UPSERTING$/).waitFor();
-    await progress.getByRole('progressbar', { name: 'Upserting' }).waitFor();
     fake.gates.open('upsert');
     await progress.getByText('Upsert done: 2 added, 0 updated, 0 skipped, 0 deleted').waitFor();
     await page.getByLabel('Store status').filter({ hasText: 'UPSERTED' }).waitFor();

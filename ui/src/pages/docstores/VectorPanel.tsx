@@ -112,7 +112,7 @@ function UpsertProgress({ upsert, chunks }: { upsert: Upsert; chunks: number }) 
           {/* Indeterminate: the server reports the job's and the store's status, not a count of embedded chunks. */}
           <progress aria-label="Upserting" />
           <p>
-            {upsert.job === 'queued' ? `Upsert of ${chunks} chunks queued: waiting for a worker` : `Upserting ${chunks} chunks (attempt ${upsert.attempt})`}: store status {upsert.store}
+            {upsert.job === 'queued' ? `Upsert of ${chunks} chunks queued: it starts when an upsert slot is free` : `Upserting ${chunks} chunks (attempt ${upsert.attempt})`}: store status {upsert.store}
           </p>
         </>
       )}
