@@ -93,8 +93,19 @@ export class BenchProcess {
     return rss;
   }
 
+  /**
+   * Freezes (SIGSTOP) or thaws (SIGCONT) the process. A frozen process costs no CPU, whatever its timers
+   * and garbage collector would have done: the bench freezes the stacks not under load.
+   */
+  setFrozen(frozen: boolean): void {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill(frozen ? 'SIGSTOP' : 'SIGCONT');
+  }
+
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    // A frozen process would not act on the signal until thawed.
+    this.child.kill('SIGCONT');
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     this.child.kill(signal);
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 15000);

@@ -76,21 +76,36 @@ async function startStack(spec: StackSpec, services: Services): Promise<Running>
 }
 
 /**
+ * Only the stack under load runs: the others are frozen (SIGSTOP), so what they still do after their
+ * own load (collecting its garbage, expiring its run events, their timers) takes no CPU from the stack
+ * being measured on the shared cores. Redis, PostgreSQL and the fake LLM stay shared.
+ */
+function focus(running: Running[], current: Running): void {
+  for (const r of running) for (const p of r.stack.processes) if (r !== current) p.setFrozen(true);
+  for (const p of current.stack.processes) p.setFrozen(false);
+}
+
+/**
  * Every stack runs each load in turn (json c=1 on all stacks, then c=20 on all, …), so the figures
  * compared side by side were measured minutes apart at most, not a whole matrix apart: on a machine
  * whose other load comes and goes, that keeps the ratios between stacks meaningful.
  */
 async function runMatrix(running: Running[], inspector: Redis): Promise<void> {
   const redisFor = (r: Running) => (r.spec.mode === 'queue' ? { inspector } : {});
-  for (const r of running) await measureLoad(r.stack, r.jsonFlow, { mode: 'json', concurrency: 20, total: quick ? 200 : 1000 }); // warm-up
+  for (const r of running) {
+    focus(running, r);
+    await measureLoad(r.stack, r.jsonFlow, { mode: 'json', concurrency: 20, total: quick ? 200 : 1000 }); // warm-up
+  }
   for (const concurrency of [1, 20, 100]) {
     for (const r of running) {
+      focus(running, r);
       const result = await measureLoad(r.stack, r.jsonFlow, { mode: 'json', concurrency, total: totals(concurrency), ...redisFor(r) });
       log(`${r.spec.name}: json c=${concurrency}: ${result.throughput}/s p50 ${result.latencyMs.p50} ms, errors ${result.errors + result.wrong}`);
       r.json.push(result);
     }
   }
   for (const r of running) {
+    focus(running, r);
     r.stream = await measureLoad(r.stack, r.streamFlow, { mode: 'stream', concurrency: 20, total: quick ? 100 : 400, tokens: STREAM_TOKENS, ...redisFor(r) });
     log(`${r.spec.name}: stream c=20: ttft p50 ${r.stream.ttftMs?.p50} ms, gap p50 ${r.stream.gapMs?.p50} ms, errors ${r.stream.errors + r.stream.wrong}`);
   }
@@ -138,6 +153,7 @@ async function main(): Promise<void> {
     try {
       for (const spec of selected) running.push(await startStack(spec, services));
       await runMatrix(running, inspector);
+      for (const r of running) for (const p of r.stack.processes) p.setFrozen(false);
       for (const r of running) results.stacks.push(await stackResult(r, inspector));
     } finally {
       for (const r of running) await r.stack.stop();

@@ -13,6 +13,7 @@ import type { Metrics } from '../shared/metrics.js';
 import type { Core } from './compose-core.js';
 import type { RunnerParts } from './compose-server.js';
 import { queueReconcileHooks } from '../runner/reconciler-queue.js';
+import { BullQueueStatus } from '../runner/queue/queue-status.js';
 
 /** Job options every run job gets: bounded retention, and retries for infrastructure errors only. */
 export function jobOptions(config: AppConfig) {
@@ -70,6 +71,7 @@ export async function composeQueueRunner(
     readiness: [{ name: 'redis', check: () => runner.ping() }],
     reconcileHooks: queueReconcileHooks({ runs: queue, upserts: upsertQueue, redis, keys, eventsTtlSeconds: config.runs.eventsTtlSeconds }),
     rateLimits: new RedisRateLimitStore(redis, keys.rateLimitPrefix),
+    queueStatus: new BullQueueStatus([{ kind: 'prediction', queue }, { kind: 'upsertion', queue: upsertQueue }], core.repos),
     adminPlugins: config.queue.dashboard
       ? [{ prefix: '/admin/queues', register: (app) => registerQueueDashboard(app, [queue, upsertQueue], '/admin/queues') }]
       : [],

@@ -37,6 +37,8 @@ export interface RunnerParts {
   upserts: UpsertRunner;
   readiness: ReadinessCheck[];
   adminPlugins: AppDeps['adminPlugins'];
+  /** Queue mode: the queues' counts, workers and active jobs for `GET /api/v1/queue/status`. */
+  queueStatus?: AppDeps['queueStatus'];
   rateLimits: RateLimitStore;
   /** How the reconciler sees this mode's runner (what it holds, how to start lost work again). */
   reconcileHooks: ReconcileHooks;
@@ -96,6 +98,7 @@ export async function composeServer(config: AppConfig, logger: Logger): Promise<
     metrics,
     readiness: [{ name: 'database', check: () => core.database.ping() }, ...parts.readiness],
     adminPlugins: parts.adminPlugins,
+    ...(parts.queueStatus ? { queueStatus: parts.queueStatus } : {}),
     rateLimits: parts.rateLimits,
   });
 

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'bullmq';
 import type { AppConfig } from '../config/app-config.js';
@@ -32,6 +33,8 @@ export async function startWorkerProcess(config: AppConfig): Promise<void> {
   const connection = createRedis(config.redis, 'patient', logger, 'worker');
   const subscriber = createRedis(config.redis, 'patient', logger, 'worker-cancel');
 
+  // Named, so the queue page (and bull-board) tell which worker holds which job.
+  const name = `${os.hostname()}:${process.pid}`;
   const processor = new RunJobProcessor({
     executor: core.executor,
     redis: connection,
@@ -42,6 +45,7 @@ export async function startWorkerProcess(config: AppConfig): Promise<void> {
   });
   const worker = new RunWorker<RunJobData, RunJobResult>(config.queue.name, processor.process, {
     connection,
+    name,
     concurrency: config.queue.workerConcurrency,
     lockDuration: config.queue.lockDurationMs,
     stalledInterval: config.queue.stalledIntervalMs,
@@ -52,6 +56,7 @@ export async function startWorkerProcess(config: AppConfig): Promise<void> {
   const upsertProcessor = new UpsertJobProcessor(core.upserts);
   const upsertWorker = new Worker<UpsertJobData>(upsertQueueName(config.queue.name), upsertProcessor.process, {
     connection,
+    name,
     concurrency: config.upserts.concurrency,
     lockDuration: config.queue.lockDurationMs,
     stalledInterval: config.queue.stalledIntervalMs,

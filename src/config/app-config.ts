@@ -102,6 +102,8 @@ export interface AppConfig {
   upserts: { concurrency: number; timeoutMs: number; jobTtlSeconds: number };
   /** How often the reconciler ends interrupted runs and upserts (RECONCILE_INTERVAL, ms). */
   reconcileIntervalMs: number;
+  /** Previous flowData versions kept per chatflow besides the current one (CHATFLOW_VERSIONS_MAX; 0 keeps none). */
+  chatflowVersionsMax: number;
   /** Bytes of collection vectors one process keeps in memory for exact search (VECTOR_CACHE_SIZE). */
   vectorCacheBytes: number;
   /** Requests to user-chosen URLs (tools, the sandbox's fetch, web loaders): security/outbound-policy.ts. */

@@ -125,6 +125,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     },
     upserts: { concurrency: env.UPSERT_CONCURRENCY, timeoutMs: env.UPSERT_TIMEOUT, jobTtlSeconds: env.UPSERT_JOB_TTL },
     reconcileIntervalMs: env.RECONCILE_INTERVAL,
+    chatflowVersionsMax: env.CHATFLOW_VERSIONS_MAX,
     vectorCacheBytes: env.VECTOR_CACHE_SIZE,
     outbound: {
       allowList: env.HTTP_ALLOW_LIST,

@@ -88,6 +88,8 @@ export function buildEnvSchema(cwd: string) {
       UPSERT_JOB_TTL: integer(86400, { min: 0 }),
       // reconcile branch: how often interrupted runs and upserts are looked for (runner/reconciler.ts)
       RECONCILE_INTERVAL: integer(30000, { min: 100 }),
+      // versions branch: previous flowData versions kept per chatflow (0: only the current one)
+      CHATFLOW_VERSIONS_MAX: integer(50, { min: 0, max: 10000 }),
 
       // sandbox branch: outbound requests, the custom-code sandbox, runtime variables
       HTTP_ALLOW_LIST: hostRuleList(),

@@ -11,6 +11,7 @@ function flowResultOf(stored: unknown): FlowResult {
   for (const key of ['usedTools', 'sourceDocuments', 'artifacts'] as const) {
     if (Array.isArray(source[key])) result[key] = source[key] as unknown[];
   }
+  if (typeof source.followUpPrompts === 'string') result.followUpPrompts = source.followUpPrompts;
   return result;
 }
 
@@ -26,7 +27,7 @@ export function eventsFromRecord(run: RunRecord): StoredEvent[] {
     // A streamed run sent its source documents after the tokens; the rebuilt stream keeps them.
     if (run.streaming && result.sourceDocuments) events.push({ event: 'sourceDocuments', data: result.sourceDocuments });
     events.push({ event: 'result', data: result });
-    events.push({ event: 'metadata', data: runMetadata(run, typeof memoryType === 'string' ? memoryType : undefined) });
+    events.push({ event: 'metadata', data: runMetadata(run, typeof memoryType === 'string' ? memoryType : undefined, result.followUpPrompts) });
   } else if (run.status === 'aborted') {
     events.push({ event: 'abort', data: '[DONE]' });
   } else if (run.status === 'failed') {

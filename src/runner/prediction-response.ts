@@ -27,12 +27,13 @@ export function predictionResponse(
 }
 
 /** The SSE `metadata` event, without `question` (which never goes to Redis; relays add it). */
-export function runMetadata(run: RunIdentity, memoryType: string | undefined): RunMetadata {
+export function runMetadata(run: RunIdentity, memoryType: string | undefined, followUpPrompts?: string): RunMetadata {
   return {
     chatId: run.chatId,
     chatMessageId: run.apiMessageId,
     sessionId: run.sessionId,
     ...(memoryType ? { memoryType } : {}),
+    ...(followUpPrompts ? { followUpPrompts } : {}),
     runId: run.id,
   };
 }

@@ -12,6 +12,7 @@ import type { Repositories } from '../storage/repositories.js';
 import type { NewChatMessage } from '../storage/repositories/chat-message-repository.js';
 import { ACTIVE_STATUSES, type RunRecord, type TerminalRunStatus } from '../storage/repositories/run-repository.js';
 import { ChatflowVersions } from './chatflow-versions.js';
+import { FollowUpPrompts, parseFollowUpConfig } from './follow-up-prompts.js';
 import type { PlanCache } from './plan-cache.js';
 import { answerContent, predictionResponse, runMetadata } from './prediction-response.js';
 import type { RunEventWriter } from './run-events.js';
@@ -68,10 +69,12 @@ function classify(error: unknown): Failure {
 export class RunExecutor {
   private readonly log: Logger;
   private readonly chatflows: ChatflowVersions;
+  private readonly followUps: FollowUpPrompts;
 
   constructor(private readonly deps: RunExecutorDeps) {
     this.log = deps.logger.child({ module: 'run-executor' });
-    this.chatflows = new ChatflowVersions(deps.repos.chatflows);
+    this.chatflows = new ChatflowVersions(deps.repos.chatflows, deps.repos.chatflowVersions, deps.logger);
+    this.followUps = new FollowUpPrompts(deps.plans.registry, deps.services, this.log);
   }
 
   /** Runs a run; `claimed` is the row when the caller stored it already running (in-process runs). */
@@ -153,7 +156,10 @@ export class RunExecutor {
         },
         ctx,
       );
-      return await this.complete(run, input, result, memoryType, events);
+      // Flowise: generated after the answer with the chatflow's chosen provider, sent in the result and the metadata.
+      const followUp = parseFollowUpConfig(chatflow.followUpPrompts);
+      const questions = followUp ? await this.followUps.generate(followUp, answerContent(result), chatflow.id, signal) : undefined;
+      return await this.complete(run, input, questions ? { ...result, followUpPrompts: JSON.stringify(questions) } : result, memoryType, events);
     } catch (error) {
       // Shutdown deadline: leave the run to the next worker rather than ending it.
       if (signal.reason instanceof RunRequeuedError) throw signal.reason;
@@ -201,6 +207,7 @@ export class RunExecutor {
         ...(result.sourceDocuments ? { sourceDocuments: result.sourceDocuments } : {}),
         ...(result.usedTools ? { usedTools: result.usedTools } : {}),
         ...(result.artifacts ? { artifacts: result.artifacts } : {}),
+        ...(result.followUpPrompts ? { followUpPrompts: result.followUpPrompts } : {}),
       },
     ];
     const response = predictionResponse(run, input.question, result, memoryType);
@@ -208,7 +215,7 @@ export class RunExecutor {
     // Another attempt took over, or the run was aborted meanwhile: that side ends the stream.
     if (!stored) return { status: 'superseded', attempt: run.attempt };
     events.emit({ event: 'result', data: result });
-    events.emit({ event: 'metadata', data: runMetadata(run, memoryType) });
+    events.emit({ event: 'metadata', data: runMetadata(run, memoryType, result.followUpPrompts) });
     events.emit({ event: 'end', data: '[DONE]' });
     return { status: 'completed', attempt: run.attempt, latencyMs: Date.now() - Date.parse(run.createdDate) };
   }

@@ -9,6 +9,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Metrics } from '../shared/metrics.js';
 import type { RateLimitStore } from '../shared/rate-limit-store.js';
 import type { Repositories } from '../storage/repositories.js';
+import type { QueueStatusSource } from '../runner/queue/queue-status.js';
 
 /** A dependency `/readyz` checks; `check` rejects when it is unreachable. */
 export interface ReadinessCheck {
@@ -38,6 +39,8 @@ export interface AppDeps {
    * builds plain ones (no outbound requests; parsing in this thread).
    */
   services?: EngineServices;
+  /** Queue mode only: what `GET /api/v1/queue/status` reports (counts, workers, active jobs). */
+  queueStatus?: QueueStatusSource;
   /** Mounts extra admin-only routes (the queue dashboard) under the given prefix. */
   adminPlugins?: Array<{ prefix: string; register: (app: FastifyInstance) => Promise<void> }>;
 }

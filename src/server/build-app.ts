@@ -13,6 +13,7 @@ import { registerUnreadBodyDrain, unreadBodyLimits } from './plugins/unread-body
 import { defaultUiDirectory, registerWebUi } from './plugins/web-ui.js';
 import { apiKeyRoutes } from './routes/apikey.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
+import { chatflowVersionRoutes } from './routes/chatflow-versions.routes.js';
 import { chatflowRoutes } from './routes/chatflows.routes.js';
 import { chatMessageRoutes } from './routes/chatmessage.routes.js';
 import { credentialRoutes } from './routes/credentials.routes.js';
@@ -26,6 +27,7 @@ import { nodeLoadMethodRoutes } from './routes/node-load-method.routes.js';
 import { predictionRoutes } from './routes/prediction.routes.js';
 import { publicRoutes } from './routes/public.routes.js';
 import { runRoutes } from './routes/runs.routes.js';
+import { queueRoutes } from './routes/queue.routes.js';
 import { uploadRoutes } from './routes/uploads.routes.js';
 import { upsertHistoryRoutes, vectorRoutes } from './routes/vector.routes.js';
 import { healthRoutes, infoRoutes, metricsRoutes } from './routes/system.routes.js';
@@ -107,7 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     managed.addHook('onRequest', async (request) => {
       await auth.requireManagement(request);
     });
-    await chatflowRoutes(managed, deps, chatflows);
+    await chatflowRoutes(managed, deps, chatflows, auth);
     await credentialRoutes(managed, deps);
     await apiKeyRoutes(managed, deps);
     await chatMessageRoutes(managed, deps);
@@ -122,6 +124,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const docstores = createDocstoreService(deps, uploads);
     await documentStoreProcessingRoutes(managed, deps, docstores.service, docstores.registry);
     await upsertHistoryRoutes(managed, deps);
+    await chatflowVersionRoutes(managed, deps, chatflows, auth);
+    await queueRoutes(managed, deps, auth);
     await marketplaceRoutes(managed);
   });
 

@@ -45,7 +45,9 @@ export type ErrorCode =
   // harden-server branch: refusals of the router and of Node's HTTP parser
   | 'URI_TOO_LONG'
   | 'HEADERS_TOO_LARGE'
-  | 'REQUEST_TIMEOUT';
+  | 'REQUEST_TIMEOUT'
+  // versions branch
+  | 'CHATFLOW_VERSION_NOT_FOUND';
 
 /** The HTTP status of each code, so a code that crossed a process boundary maps back to its status. */
 export const ERROR_STATUS: Record<ErrorCode, number> = {
@@ -91,6 +93,8 @@ export const ERROR_STATUS: Record<ErrorCode, number> = {
   URI_TOO_LONG: 414,
   HEADERS_TOO_LARGE: 431,
   REQUEST_TIMEOUT: 408,
+  // versions branch
+  CHATFLOW_VERSION_NOT_FOUND: 404,
 };
 
 export const isErrorCode = (value: unknown): value is ErrorCode =>

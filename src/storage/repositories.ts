@@ -16,6 +16,7 @@ import { UpsertRepository } from './repositories/upsert-repository.js';
 import { UploadRepository } from './repositories/upload-repository.js';
 import { DocumentStoreRepository } from './repositories/document-store-repository.js';
 import { ReconcileRepository } from './repositories/reconcile-repository.js';
+import { ChatFlowVersionRepository } from './repositories/chatflow-version-repository.js';
 
 export interface Repositories {
   chatflows: ChatFlowRepository;
@@ -35,6 +36,8 @@ export interface Repositories {
   documentStores: DocumentStoreRepository;
   /** reconcile branch: the reconciler's lease and its scans of interrupted runs and upsert jobs. */
   reconcile: ReconcileRepository;
+  /** versions branch: chatflow versions (saves go through it, so flowData history stays complete). */
+  chatflowVersions: ChatFlowVersionRepository;
 }
 
 export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres', logger?: Logger, vectorCacheBytes?: number): Repositories {
@@ -55,5 +58,6 @@ export function createRepositories(db: Db, dialect: 'sqlite' | 'postgres', logge
     uploads: new UploadRepository(db),
     documentStores: new DocumentStoreRepository(db, dialect),
     reconcile: new ReconcileRepository(db),
+    chatflowVersions: new ChatFlowVersionRepository(db, dialect),
   };
 }

@@ -277,6 +277,7 @@ export interface DatabaseSchema {
   document_store: DocumentStoreTable;
   document_store_file_chunk: DocumentStoreFileChunkTable;
   maintenance_lease: MaintenanceLeaseTable;
+  chat_flow_version: ChatFlowVersionTable;
 }
 
 /** reconcile branch: a named lease one process holds at a time (the reconciler's), until `expiresAt`. */
@@ -284,4 +285,21 @@ export interface MaintenanceLeaseTable {
   name: string;
   holder: string;
   expiresAt: string;
+}
+
+/**
+ * versions branch (migration 010): one flowData a chatflow had. `n` counts 1, 2, 3… per chatflow; the
+ * newest entry is the current flowData. `rowVersion` is the chat_flow `version` counter from which this
+ * flowData was current (0 for a baseline taken of a chatflow saved before versions existed).
+ */
+export interface ChatFlowVersionTable {
+  id: string;
+  chatflowId: string;
+  n: number;
+  rowVersion: number;
+  flowData: string;
+  /** The UI admin's username, an API key's name, "admin key", "basic auth" or "loopback"; null when unknown. */
+  savedBy: string | null;
+  message: string | null;
+  savedDate: string;
 }

@@ -97,9 +97,19 @@ describe('templates and upsert history in a browser', { timeout: 180_000 }, () =
     const added = upsert.body.numAdded as number;
     expect(added).toBeGreaterThan(0);
 
-    await page.goto(`${server.url}/canvas/${id}`);
-    await flowNode(page, 'memoryVectorStore_0').waitFor();
-    await page.getByRole('button', { name: 'Upsert history' }).click();
+    // On a window too narrow for every button the bar stays one row and the history is under More.
+    await page.setViewportSize({ width: 1300, height: 900 });
+    try {
+      await page.goto(`${server.url}/canvas/${id}`);
+      await flowNode(page, 'memoryVectorStore_0').waitFor();
+      const save = (await page.getByRole('button', { name: 'Save', exact: true }).boundingBox())!;
+      expect(save.x + save.width).toBeLessThanOrEqual(1300);
+      await page.getByRole('button', { name: 'More', exact: true }).click();
+      await page.getByRole('button', { name: 'Upsert history' }).click();
+      await page.getByRole('dialog', { name: 'Upsert history' }).waitFor();
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
     const dialog = page.getByRole('dialog', { name: 'Upsert history' });
     const rows = dialog.getByRole('row');
     await expect.poll(() => rows.count()).toBe(2);

@@ -31,6 +31,7 @@ describe('configuration', () => {
       },
       redis: { host: 'localhost', port: 6379, tls: false, keepAliveMs: 10000 },
       reconcileIntervalMs: 30000,
+      chatflowVersionsMax: 50,
     });
   });
 

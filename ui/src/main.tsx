@@ -7,11 +7,17 @@ import { loadCatalogue } from './api/catalogue';
 import { useSession } from './auth/session-store';
 import { Dialog } from './components/Dialog';
 import { Shell } from './components/Shell';
+import { ShortcutSheet } from './components/ShortcutSheet';
 import { useTitle } from './components/use-title';
+import { useTheme } from './components/theme';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { ChatflowsPage } from './pages/ChatflowsPage';
 import { CredentialsPage } from './pages/CredentialsPage';
+import { QueuePage } from './pages/QueuePage';
 import './app.css';
+
+// The stored or system theme is on <html> before anything renders.
+useTheme.getState();
 
 // The canvas (React Flow, dagre, markdown) is its own chunk: the chatflows page does not load it.
 const loadCanvas = () => import('./canvas/CanvasPage');
@@ -57,6 +63,11 @@ function Pages() {
           <ChatflowsPage />
         </Shell>
       </Route>
+      <Route path="/queue">
+        <Shell>
+          <QueuePage />
+        </Shell>
+      </Route>
       <Route path="/document-stores/:id">
         {(params) => (
           <Shell>
@@ -97,6 +108,7 @@ function App() {
   return (
     <>
       <Pages />
+      <ShortcutSheet />
       <Dialog title="Session expired: sign in again" open={expired} onClose={dismissExpired}>
         <p>Your work is kept on this page. Sign in to go on.</p>
         <SignInForm onSignedIn={() => void signedIn()} />

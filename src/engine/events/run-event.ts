@@ -24,6 +24,8 @@ export interface FlowResult {
   usedTools?: unknown[];
   sourceDocuments?: unknown[];
   artifacts?: unknown[];
+  /** Questions the user may ask next, a JSON string of `string[]` (the runner adds them after the answer). */
+  followUpPrompts?: string;
 }
 
 export type RunEvent =

@@ -54,7 +54,7 @@ export class UpsertExecutor {
   private readonly log: Logger;
 
   constructor(private readonly deps: UpsertExecutorDeps) {
-    this.chatflows = new ChatflowVersions(deps.repos.chatflows);
+    this.chatflows = new ChatflowVersions(deps.repos.chatflows, deps.repos.chatflowVersions, deps.logger);
     this.docstores = new DocumentStoreProcessor({ stores: deps.repos.documentStores, registry: deps.registry, services: deps.services });
     this.log = deps.logger.child({ module: 'upsert-executor' });
   }

@@ -12,6 +12,8 @@ export interface Caller {
   admin: boolean;
   /** Id of the valid API key presented as Bearer, if any. */
   apiKeyId?: string;
+  /** Which credential made the caller admin: a web UI session, the admin key, or Basic auth. */
+  via?: 'session' | 'adminKey' | 'basic';
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -90,7 +92,7 @@ export class Authenticator {
     const header = request.headers.authorization;
     if (!header) {
       if (this.ui && (options.cookieAlone || isInternalRequest(request)) && (await this.ui.sessions.verify(request))) {
-        return { admin: true };
+        return { admin: true, via: 'session' };
       }
       return { admin: false };
     }
@@ -98,7 +100,7 @@ export class Authenticator {
     const scheme = space === -1 ? header : header.slice(0, space);
     const value = space === -1 ? '' : header.slice(space + 1).trim();
     if (scheme.toLowerCase() === 'bearer' && value !== '') {
-      if (this.isAdminKey(value)) return { admin: true };
+      if (this.isAdminKey(value)) return { admin: true, via: 'adminKey' };
       const key = await this.apiKeys.findByHash(hashApiKey(value));
       return key ? { admin: false, apiKeyId: key.id } : { admin: false };
     }
@@ -106,7 +108,7 @@ export class Authenticator {
       const decoded = Buffer.from(value, 'base64').toString('utf8');
       const colon = decoded.indexOf(':');
       if (colon === -1) return { admin: false };
-      return { admin: this.isAdminLogin(decoded.slice(0, colon), decoded.slice(colon + 1)) };
+      return this.isAdminLogin(decoded.slice(0, colon), decoded.slice(colon + 1)) ? { admin: true, via: 'basic' } : { admin: false };
     }
     return { admin: false };
   }
@@ -118,6 +120,21 @@ export class Authenticator {
   async isUiRequest(request: FastifyRequest): Promise<boolean> {
     if (!this.ui || request.headers.authorization || !isInternalRequest(request)) return false;
     return (await this.ui.sessions.verify(request)) !== undefined;
+  }
+
+  /**
+   * Who a management request comes from, as the version list shows it: the web UI admin's username (the
+   * admin account's, else AIMICROMIND_USERNAME, else "web UI"), the API key's name, "admin key", "basic auth", or
+   * "loopback" (no credentials configured, a local caller).
+   */
+  async describe(request: FastifyRequest): Promise<string> {
+    const caller = await this.identify(request);
+    if (caller.apiKeyId) return (await this.apiKeys.get(caller.apiKeyId))?.keyName ?? 'API key';
+    // Sessions do not record how they signed in: the admin account's name, else the configured Basic user's.
+    if (caller.via === 'session') return (await this.ui?.accounts.getAdmin())?.username ?? this.basic?.username ?? 'web UI';
+    if (caller.via === 'adminKey') return 'admin key';
+    if (caller.via === 'basic') return 'basic auth';
+    return 'loopback';
   }
 
   /** Management API: any API key, the admin key or Basic; else loopback while nothing is configured. */

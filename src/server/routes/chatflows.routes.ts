@@ -1,27 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError, notFound } from '../../shared/app-error.js';
-import type { ChatFlow, ChatFlowFields } from '../../storage/repositories/chatflow-repository.js';
+import type { ChatFlowFields } from '../../storage/repositories/chatflow-repository.js';
 import type { AppDeps } from '../app-deps.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { ChatflowCache } from '../services/chatflow-cache.js';
 import { createChatflowSchema, updateChatflowSchema } from '../schemas/chatflow-body.js';
 import { parseInput } from '../schemas/parse.js';
+import { etag, expectedVersion, saveAuthor, saveChatflow } from './chatflow-save.js';
 
 type IdParams = { id: string };
 
-/** The chatflow's `version` as an entity tag, for `If-Match` on PUT. */
-const etag = (chatflow: ChatFlow) => `"${chatflow.version}"`;
-
-/** `If-Match: "<version>"` (or a bare number); undefined when absent or `*`. */
-function expectedVersion(header: string | undefined): number | undefined {
-  if (header === undefined || header.trim() === '*') return undefined;
-  const match = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(header);
-  if (!match) throw new AppError('VALIDATION_FAILED', 400, 'If-Match must be the chatflow\'s version, e.g. "3"');
-  return Number(match[1]);
-}
-
-/** Chatflows CRUD (management API). PUT merges the given fields. */
-export async function chatflowRoutes(app: FastifyInstance, deps: AppDeps, cache: ChatflowCache): Promise<void> {
+/**
+ * Chatflows CRUD (management API). PUT merges the given fields. Creating and saving go through the
+ * version history (chatflow-versions.routes.ts): a changed flowData becomes the next numbered version,
+ * with who saved it and the optional body field `versionMessage`.
+ */
+export async function chatflowRoutes(app: FastifyInstance, deps: AppDeps, cache: ChatflowCache, auth: Authenticator): Promise<void> {
   const { chatflows } = deps.repos;
+  const log = deps.logger.child({ module: 'chatflows' });
 
   app.get('/api/v1/chatflows', async () => chatflows.list());
 
@@ -50,7 +46,7 @@ export async function chatflowRoutes(app: FastifyInstance, deps: AppDeps, cache:
     if (body.id && (await chatflows.get(body.id))) {
       throw new AppError('CONFLICT', 409, `Chatflow ${body.id} already exists`);
     }
-    const created = await chatflows.create(fields, body.id);
+    const created = await deps.repos.chatflowVersions.create(fields, await saveAuthor(auth, request, request.body), body.id);
     return reply.code(200).header('ETag', etag(created)).send(created);
   });
 
@@ -62,17 +58,8 @@ export async function chatflowRoutes(app: FastifyInstance, deps: AppDeps, cache:
     for (const key of Object.keys(updateChatflowSchema.shape) as Array<keyof ChatFlowFields>) {
       if (patch[key] !== undefined) (known as Record<string, unknown>)[key] = patch[key];
     }
-    const updated = await chatflows.update(request.params.id, known, expected);
-    cache.invalidate(request.params.id);
-    if (!updated) {
-      const current = expected === undefined ? undefined : await chatflows.get(request.params.id);
-      if (!current) throw notFound('CHATFLOW_NOT_FOUND', 'Chatflow', request.params.id);
-      throw new AppError(
-        'CONFLICT',
-        409,
-        `Chatflow ${request.params.id} was changed since version ${expected} (now version ${current.version}): reload it or overwrite`,
-      );
-    }
+    const author = await saveAuthor(auth, request, request.body);
+    const updated = await saveChatflow(deps, cache, log, { id: request.params.id, patch: known, author, expected });
     return reply.header('ETag', etag(updated)).send(updated);
   });
 
@@ -87,6 +74,7 @@ export async function chatflowRoutes(app: FastifyInstance, deps: AppDeps, cache:
     await deps.repos.vectors.deleteChatflowCollections(request.params.id);
     await deps.repos.upserts.deleteByChatflow(request.params.id);
     await deps.repos.runs.deleteFinishedByChatflow(request.params.id);
+    await deps.repos.chatflowVersions.deleteByChatflow(request.params.id);
     return { id: request.params.id, deleted: true };
   });
 }

@@ -5,6 +5,8 @@ export interface Chatflow {
   flowData: string;
   apikeyid: string | null;
   chatbotConfig: string | null;
+  apiConfig?: string | null;
+  followUpPrompts?: string | null;
   category: string | null;
   version: number;
   createdDate: string;

@@ -4,8 +4,10 @@ import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } fro
 import { useLocation } from 'wouter';
 import { ApiError, UnreachableError, api } from '../api/client';
 import { loadCatalogue } from '../api/catalogue';
+import { readSettings } from '../api/chatflow-config';
 import { fetchCredentials, useCredentialChanges } from '../api/credentials';
 import type { Chatflow } from '../api/types';
+import type { Version } from '../api/versions';
 import { ImportDialog } from '../components/ImportDialog';
 import { download } from '../components/download';
 import { useTitle } from '../components/use-title';
@@ -20,6 +22,7 @@ import { ApiDialog } from './ApiDialog';
 import { UpsertHistoryDialog } from './UpsertHistoryDialog';
 import { CanvasDialogs } from './CanvasDialogs';
 import { CanvasToolbar } from './CanvasToolbar';
+import { ConfigurationDialog } from './ConfigurationDialog';
 import { clearDraft, readDraft, writeDraft, type Draft } from './drafts';
 import { FlowPane } from './FlowPane';
 import { NodeDialogs } from './NodeDialogs';
@@ -28,6 +31,8 @@ import { ProblemsList } from './ProblemsList';
 import { useCanvas } from './store';
 import { useCanvasKeys } from './use-canvas-keys';
 import { useLeaveGuard } from './use-leave-guard';
+import { VersionView } from './VersionView';
+import { VersionsPanel } from './VersionsPanel';
 import { FIT_MAX_ZOOM, viewportFor, visibleCenter } from './viewport';
 
 // The chat (with its Markdown renderer) loads when first opened, not with the canvas.
@@ -36,15 +41,6 @@ const ChatPanel = lazy(() => import('./ChatPanel').then((m) => ({ default: m.Cha
 const CLIP_KEY = 'aimicromind:clipboard';
 const LEAVE_QUESTION = 'Leave without saving? Your draft stays in this browser.';
 const UNREACHABLE = 'The server is not reachable; your changes are kept in this browser. Save again once it is back.';
-
-function starterPrompts(chatbotConfig: string | null | undefined): string[] {
-  try {
-    const config = JSON.parse(chatbotConfig ?? '{}') as { starterPrompts?: Record<string, { prompt?: string }> };
-    return Object.values(config.starterPrompts ?? {}).map((p) => p.prompt ?? '').filter(Boolean);
-  } catch {
-    return [];
-  }
-}
 
 function Editor({ chatflowId }: { chatflowId?: string }) {
   const flow = useReactFlow();
@@ -55,9 +51,11 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
   const [chatflow, setChatflow] = useState<Chatflow>();
   const [name, setName] = useState('Untitled chatflow');
   const [error, setError] = useState('');
-  const [panel, setPanel] = useState<'palette' | 'chat' | undefined>();
+  const [panel, setPanel] = useState<'palette' | 'chat' | 'versions' | undefined>();
+  /** A saved version shown read-only in place of the editor (the editor's state stays as it was). */
+  const [viewing, setViewing] = useState<Version>();
   const [showProblems, setShowProblems] = useState(false);
-  const [dialog, setDialog] = useState<'api' | 'upsertHistory' | 'import' | 'conflict' | 'gone' | 'draft' | undefined>();
+  const [dialog, setDialog] = useState<'api' | 'config' | 'upsertHistory' | 'import' | 'conflict' | 'gone' | 'draft' | undefined>();
   const [draft, setDraft] = useState<Draft & { tabId: string }>();
   const credentialVersion = useCredentialChanges((s) => s.version);
   /** The chatflow on the canvas (`new` for an unsaved one); null until the first load. */
@@ -114,23 +112,24 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
   }, [canvas.dirty, canvas.nodes, canvas.edges, keepDraft]);
 
   const save = useCallback(
-    async (mode: 'check' | 'overwrite' | 'asNew' = 'check') => {
+    async (mode: 'check' | 'overwrite' | 'asNew' = 'check', versionMessage = '') => {
       const { nodes, edges } = useCanvas.getState();
       const flowData = JSON.stringify(saveFlow(nodes, edges, flow.getViewport()));
       useCanvas.getState().check({});
       if (Object.keys(useCanvas.getState().problems).length > 0) setShowProblems(true);
       setError('');
+      const body = { name, flowData, ...(versionMessage ? { versionMessage } : {}) };
       try {
         let saved: Chatflow;
         if (!chatflow || mode === 'asNew') {
-          saved = await api<Chatflow>('POST', '/chatflows', { name, flowData });
+          saved = await api<Chatflow>('POST', '/chatflows', body);
           clearDraft(chatflow?.id);
           await release();
           loadedId.current = saved.id;
           navigate(`/canvas/${saved.id}`, { replace: true });
         } else {
           const headers: Record<string, string> = mode === 'overwrite' ? {} : { 'If-Match': `"${chatflow.version}"` };
-          saved = await api<Chatflow>('PUT', `/chatflows/${chatflow.id}`, { name, flowData }, { headers });
+          saved = await api<Chatflow>('PUT', `/chatflows/${chatflow.id}`, body, { headers });
         }
         setChatflow(saved);
         clearDraft(saved.id);
@@ -169,6 +168,9 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
   );
   useCanvasKeys(actions);
 
+  // A settings save (API key, configuration) bumps the version; a save by someone else in between keeps ours, so the canvas's next save still sees the conflict.
+  const settingsSaved = (updated: Chatflow) => setChatflow((c) => (c && updated.version === c.version + 1 ? updated : { ...updated, version: c?.version ?? updated.version }));
+
   /** Palette picks land at the visible centre (or the nearest free spot around it); the zoom stays. */
   const addPicked = (def: CatalogueNode) => {
     const spot = freeSpot(visibleCenter(flow.screenToFlowPosition), useCanvas.getState().nodes);
@@ -195,9 +197,12 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
           importFile: () => setDialog('import'),
           exportFile: () => download(exportFileName(name), JSON.stringify(exportFlow(saveFlow(canvas.nodes, canvas.edges)), null, 2)),
           api: () => setDialog('api'),
+          configure: () => setDialog('config'),
           upsertHistory: () => setDialog('upsertHistory'),
           save: actions.save,
-          togglePalette: () => setPanel(panel === 'palette' ? undefined : 'palette'),
+          saveWithMessage: (message) => void save('check', message),
+          versions: () => (setPanel(panel === 'versions' ? undefined : 'versions'), setViewing(undefined)),
+          togglePalette: () => (setPanel(panel === 'palette' ? undefined : 'palette'), setViewing(undefined)),
           toggleChat: () => setPanel(panel === 'chat' ? undefined : 'chat'),
           toggleProblems: () => setShowProblems(!showProblems),
           leave: (event) => {
@@ -212,19 +217,28 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
       )}
       <div className="canvas-body">
         {panel === 'palette' && <Palette nodes={catalogue} onPick={addPicked} onClose={() => setPanel(undefined)} />}
-        <FlowPane byName={byName}>
-          {showProblems && (
-            <ProblemsList
-              onClose={() => setShowProblems(false)}
-              onShow={(nodeId) => void flow.fitView({ nodes: [{ id: nodeId }], maxZoom: FIT_MAX_ZOOM, padding: 0.3 })}
-            />
-          )}
-        </FlowPane>
+        {viewing ? (
+          <VersionView version={viewing} byName={byName} onBack={() => setViewing(undefined)} />
+        ) : (
+          <FlowPane byName={byName}>
+            {showProblems && <ProblemsList onClose={() => setShowProblems(false)} onShow={(nodeId) => void flow.fitView({ nodes: [{ id: nodeId }], maxZoom: FIT_MAX_ZOOM, padding: 0.3 })} />}
+          </FlowPane>
+        )}
+        {panel === 'versions' && chatflow && (
+          <VersionsPanel
+            chatflow={chatflow}
+            viewing={viewing?.n}
+            unsaved={canvas.dirty}
+            onView={setViewing}
+            onRestored={(restored) => (setViewing(undefined), setChatflow(restored), setName(restored.name), show(restored.flowData, byName), clearDraft(restored.id))}
+            onClose={() => (setPanel(undefined), setViewing(undefined))}
+          />
+        )}
         {panel === 'chat' && chatflow && (
           <Suspense fallback={<aside className="chat-panel">Loading the chat…</aside>}>
             <ChatPanel
               chatflowId={chatflow.id}
-              starterPrompts={starterPrompts(chatflow.chatbotConfig)}
+              starterPrompts={readSettings(chatflow).starterPrompts}
               unsaved={canvas.dirty}
               onError={(body) => {
                 const problem = problemFromError(body, useCanvas.getState().nodes.map((n) => n.id));
@@ -236,7 +250,8 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
         )}
       </div>
       <NodeDialogs />
-      {chatflow && <ApiDialog chatflow={chatflow} open={dialog === 'api'} onClose={() => setDialog(undefined)} onBound={(updated) => setChatflow((c) => (c && updated.version === c.version + 1 ? updated : { ...updated, version: c?.version ?? updated.version }))} />}
+      {chatflow && <ApiDialog chatflow={chatflow} open={dialog === 'api'} onClose={() => setDialog(undefined)} onBound={settingsSaved} />}
+      {chatflow && <ConfigurationDialog chatflow={chatflow} open={dialog === 'config'} onClose={() => setDialog(undefined)} onSaved={settingsSaved} />}
       {chatflow && <UpsertHistoryDialog chatflowId={chatflow.id} open={dialog === 'upsertHistory'} onClose={() => setDialog(undefined)} />}
       <ImportDialog
         open={dialog === 'import'}

@@ -1,5 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'wouter';
+import { ThemeSwitch } from '../components/ThemeSwitch';
+import { SaveButton } from './SaveButton';
 import { useCanvas } from './store';
 
 export interface ToolbarActions {
@@ -9,8 +11,13 @@ export interface ToolbarActions {
   importFile(): void;
   exportFile(): void;
   api(): void;
+  configure(): void;
   upsertHistory(): void;
   save(): void;
+  /** Save with a version message (versions branch). */
+  saveWithMessage(message: string): void;
+  /** Open or close the version list (versions branch). */
+  versions(): void;
   togglePalette(): void;
   toggleChat(): void;
   toggleProblems(): void;
@@ -65,6 +72,7 @@ export function CanvasToolbar({ name, onName, saved, panel, canApi, actions }: {
         <button type="button" onClick={more(actions.exportFile)}>
           Export
         </button>
+        <ThemeSwitch />
         <button type="button" disabled={!canApi} onClick={more(actions.upsertHistory)}>
           Upsert history
         </button>
@@ -72,12 +80,16 @@ export function CanvasToolbar({ name, onName, saved, panel, canApi, actions }: {
       <button type="button" disabled={!canApi} onClick={actions.api}>
         API Endpoint
       </button>
+      <button type="button" disabled={!canApi} onClick={actions.configure}>
+        Configuration
+      </button>
       <button type="button" className="toggle" disabled={!canApi} onClick={actions.toggleChat} aria-expanded={panel === 'chat'}>
         Chat
       </button>
-      <button type="button" className="primary" onClick={actions.save}>
-        Save
+      <button type="button" disabled={!canApi} onClick={actions.versions} aria-expanded={panel === 'versions'}>
+        Versions
       </button>
+      <SaveButton onSave={actions.save} onSaveWithMessage={actions.saveWithMessage} />
     </header>
   );
 }

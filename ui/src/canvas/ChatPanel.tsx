@@ -14,6 +14,15 @@ function chatIdFor(chatflowId: string): string {
   return id;
 }
 
+function parseFollowUps(text: string): string[] {
+  try {
+    const list = JSON.parse(text) as unknown;
+    return Array.isArray(list) ? list.filter((q): q is string => typeof q === 'string' && q.trim() !== '') : [];
+  } catch {
+    return [];
+  }
+}
+
 /** The run being streamed: its request, its run id once known (`started`), and its stream's end (`done`). */
 interface ActiveRun {
   controller: AbortController;
@@ -34,6 +43,8 @@ export function ChatPanel({ chatflowId, starterPrompts, unsaved, onError, onClos
   const [running, setRunning] = useState(false);
   const [reconnecting, setReconnecting] = useState(false);
   const [notice, setNotice] = useState('');
+  /** The last answer's follow-up prompts (SSE `metadata.followUpPrompts`, a JSON string of `string[]`). */
+  const [followUps, setFollowUps] = useState<string[]>([]);
   const run = useRef<ActiveRun | undefined>(undefined);
   const chatId = useRef(chatIdFor(chatflowId));
   const bottom = useRef<HTMLDivElement>(null);
@@ -58,6 +69,7 @@ export function ChatPanel({ chatflowId, starterPrompts, unsaved, onError, onClos
     if (!text.trim() || running) return;
     setQuestion('');
     setNotice('');
+    setFollowUps([]);
     setMessages((all) => [...all, { role: 'userMessage', content: text }, { role: 'apiMessage', content: '' }]);
     const controller = new AbortController();
     let finish = () => undefined as void;
@@ -71,7 +83,11 @@ export function ChatPanel({ chatflowId, starterPrompts, unsaved, onError, onClos
         updateLast((m) => ({ ...m, error: String(e.data) }));
         if (e.nodeId) onError({ nodeId: e.nodeId, message: String(e.data) });
       } else if (e.event === 'abort') updateLast((m) => ({ ...m, stopped: true }));
-      else if (e.event === 'metadata' && typeof e.data === 'object' && e.data && 'runId' in e.data) active.runId = String((e.data as { runId: unknown }).runId);
+      else if (e.event === 'metadata' && typeof e.data === 'object' && e.data) {
+        const metadata = e.data as { runId?: unknown; followUpPrompts?: unknown };
+        if (metadata.runId !== undefined) active.runId = String(metadata.runId);
+        if (typeof metadata.followUpPrompts === 'string') setFollowUps(parseFollowUps(metadata.followUpPrompts));
+      }
     };
     try {
       await streamPrediction(
@@ -133,6 +149,7 @@ export function ChatPanel({ chatflowId, starterPrompts, unsaved, onError, onClos
     sessionStorage.setItem(chatIdKey(chatflowId), fresh);
     chatId.current = fresh;
     setMessages([]);
+    setFollowUps([]);
   }
 
   return (
@@ -170,6 +187,15 @@ export function ChatPanel({ chatflowId, starterPrompts, unsaved, onError, onClos
         {messages.map((m, i) => (
           <ChatMessage key={i} message={m} waiting={running && i === messages.length - 1} />
         ))}
+        {!running && followUps.length > 0 && (
+          <div className="starters" role="group" aria-label="Follow-up prompts">
+            {followUps.map((prompt) => (
+              <button type="button" key={prompt} onClick={() => void send(prompt)}>
+                {prompt}
+              </button>
+            ))}
+          </div>
+        )}
         <div ref={bottom} />
       </div>
       <form

@@ -1,4 +1,5 @@
 import { Background, Controls, type Edge, type EdgeTypes, type FinalConnectionState, MiniMap, type Node, type NodeTypes, type OnEdgesChange, type OnNodesChange, ReactFlow, useReactFlow } from '@xyflow/react';
+import { useTheme } from '../components/theme';
 import { type DragEvent, type ReactNode, useEffect, useState } from 'react';
 import { isValidConnection, refusalReason } from '../flow/connections';
 import type { CatalogueNode } from '../flow/types';
@@ -30,6 +31,7 @@ export function FlowPane({ byName, children }: { byName: ReadonlyMap<string, Cat
   const nodes = useCanvas((s) => s.nodes);
   const edges = useCanvas((s) => s.edges);
   const [notice, setNotice] = useState('');
+  const theme = useTheme((s) => s.theme);
   useEffect(() => {
     if (!notice) return;
     const id = setTimeout(() => setNotice(''), 6000);
@@ -71,6 +73,7 @@ export function FlowPane({ byName, children }: { byName: ReadonlyMap<string, Cat
         minZoom={0.1}
         fitViewOptions={fitViewOptions}
         onlyRenderVisibleElements
+        colorMode={theme}
       >
         <Background gap={20} />
         <Controls fitViewOptions={fitViewOptions} />

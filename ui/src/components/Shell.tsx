@@ -1,8 +1,9 @@
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'wouter';
 import { useSession } from '../auth/session-store';
+import { ThemeSwitch } from './ThemeSwitch';
 
-/** The header of the list pages: navigation, the queue dashboard (queue mode), version and sign out. */
+/** The header of the list pages: navigation (the Queue page in queue mode), version and sign out. */
 export function Shell({ children }: { children: ReactNode }) {
   const { status, signOut } = useSession();
   const [location] = useLocation();
@@ -11,6 +12,7 @@ export function Shell({ children }: { children: ReactNode }) {
     ['/credentials', 'Credentials'],
     ['/apikeys', 'API Keys'],
     ['/document-stores', 'Document Stores'],
+    ...(status?.mode === 'queue' ? ([['/queue', 'Queue']] as const) : []),
   ] as const;
   return (
     <div className="shell">
@@ -22,13 +24,9 @@ export function Shell({ children }: { children: ReactNode }) {
               {label}
             </Link>
           ))}
-          {status?.queueDashboard && (
-            <a href="/admin/queues" target="_blank" rel="noreferrer">
-              Queues
-            </a>
-          )}
         </nav>
         <span className="spacer" />
+        <ThemeSwitch />
         <span className="version">v{status?.version}</span>
         <button type="button" onClick={() => void signOut()}>
           Sign out

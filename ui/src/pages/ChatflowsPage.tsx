@@ -4,6 +4,7 @@ import { api } from '../api/client';
 import type { Chatflow } from '../api/types';
 import { ErrorText, ListHead } from '../components/ListParts';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { ConfigurationDialog } from '../canvas/ConfigurationDialog';
 import { Dialog } from '../components/Dialog';
 import { ImportDialog } from '../components/ImportDialog';
 import { download } from '../components/download';
@@ -24,6 +25,7 @@ export function ChatflowsPage() {
   const [renaming, setRenaming] = useState<Chatflow>();
   const [newName, setNewName] = useState('');
   const [deleting, setDeleting] = useState<Chatflow>();
+  const [configuring, setConfiguring] = useState<Chatflow>();
   const [, navigate] = useLocation();
 
   const reload = useCallback(async () => {
@@ -95,6 +97,9 @@ export function ChatflowsPage() {
                   <button type="button" onClick={() => (setRenaming(flow), setNewName(flow.name))} aria-label={`Rename ${flow.name}`}>
                     Rename
                   </button>
+                  <button type="button" aria-label={`Configuration of ${flow.name}`} onClick={() => setConfiguring(flow)}>
+                    Configuration
+                  </button>
                   <button type="button" aria-label={`Duplicate ${flow.name}`} onClick={run(() => api('POST', '/chatflows', { name: `${flow.name} (copy)`, flowData: flow.flowData, chatbotConfig: flow.chatbotConfig }))}>
                     Duplicate
                   </button>
@@ -110,6 +115,7 @@ export function ChatflowsPage() {
           </tbody>
         </table>
       )}
+      {configuring && <ConfigurationDialog chatflow={configuring} open onClose={() => setConfiguring(undefined)} onSaved={() => void reload()} />}
       <TemplateGallery open={templates} onClose={() => setTemplates(false)} onCreated={(created) => navigate(`/canvas/${created.id}`)} />
       <ImportDialog open={importing} onClose={() => setImporting(false)} onImport={importFlow} />
       <Dialog title="Rename chatflow" open={renaming !== undefined} onClose={() => setRenaming(undefined)}>

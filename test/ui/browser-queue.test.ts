@@ -1,0 +1,66 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { llmChainFlow } from '../fixtures/chatflows.js';
+import { createFlow } from '../support/api-harness.js';
+import { type TestBrowser, launchBrowser } from '../support/browser.js';
+import { type QueueHarness, startQueueHarness } from '../support/queue-harness.js';
+import { TEST_BASIC_PASSWORD, TEST_BASIC_USER } from '../support/test-server.js';
+import { screenshot, signIn } from './browser-helpers.js';
+import { screenshotIfFailed } from './browser-suite.js';
+
+/**
+ * The Queue page in queue mode, against a real worker process and Redis: the connected worker, a run it
+ * holds (at a fake-LLM gate) shown as running with its chatflow and worker, then the completed count rising,
+ * all without reloading the page.
+ */
+describe('queue page in a browser', { timeout: 180_000 }, () => {
+  let h: QueueHarness;
+  let browser: TestBrowser;
+  let page: Page;
+
+  beforeAll(async () => {
+    h = await startQueueHarness({}, { workers: 1 });
+    browser = await launchBrowser();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.setDefaultTimeout(30_000);
+    await page.goto(h.url);
+    await signIn(page, TEST_BASIC_USER, TEST_BASIC_PASSWORD);
+    await page.getByRole('heading', { name: 'Chatflows' }).waitFor();
+  });
+  afterEach((context) => screenshotIfFailed(page, 'queue', context));
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  const countCell = (queue: string, count: string) => page.getByRole('table', { name: 'Job counts' }).getByRole('row', { name: new RegExp(`^${queue}`) }).locator(`[data-count="${count}"]`);
+
+  it('shows the connected worker, the run it holds, then the completed count rising', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Queue' }).click();
+    await page.getByRole('heading', { name: 'Queue' }).waitFor();
+    expect(await page.getByRole('link', { name: /Job dashboard/ }).getAttribute('href')).toBe('/admin/queues');
+    const workerPid = h.workers[0]!.child.pid!;
+    await page.getByRole('table', { name: 'Workers' }).getByRole('cell', { name: new RegExp(`:${workerPid}$`) }).first().waitFor();
+    await expect.poll(() => countCell('Predictions', 'completed').textContent(), { timeout: 10_000 }).toBe('0');
+
+    const chatflowId = await createFlow(h, (credential) => llmChainFlow({ model: 'fake;gate=queued;tokens=3', basepath: h.fake.url, credential, streaming: false }));
+    await h.admin.put(`/api/v1/chatflows/${chatflowId}`, { name: 'gated flow' });
+    const prediction = h.anon.post(`/api/v1/prediction/${chatflowId}`, { question: 'hold on' });
+    await h.fake.gates.reached('queued');
+
+    const running = page.getByRole('table', { name: 'Running now' });
+    const row = running.getByRole('row', { name: /gated flow/ });
+    await row.waitFor();
+    expect(await row.getByRole('cell').nth(4).textContent()).toMatch(new RegExp(`:${workerPid}$`));
+    expect(await countCell('Predictions', 'active').textContent()).toBe('1');
+    const status = (await h.admin.get('/api/v1/queue/status')).body;
+    const runId = status.queues[0].active[0].id;
+    expect(await row.getByRole('cell').nth(1).textContent()).toBe(runId);
+    await screenshot(page, 'queue');
+
+    h.fake.gates.open('queued');
+    expect((await prediction).status).toBe(200);
+    await expect.poll(() => countCell('Predictions', 'completed').textContent(), { timeout: 30_000 }).toBe('1');
+    await page.getByText('Nothing is running.').waitFor();
+  });
+});
