@@ -14,7 +14,7 @@ type Preview = { chunks: Array<{ pageContent: string; metadata: Record<string, u
  * Adds a document loader to a store: a loader node and an optional text splitter with their params,
  * a preview of the first chunks (nothing saved), then "Process" saves the loader and makes its chunks.
  */
-export function LoaderDialog({ storeId, catalogue, open, onClose, onProcessed }: { storeId: string; catalogue: CatalogueNode[]; open: boolean; onClose: () => void; onProcessed: (loaderId: string) => void }) {
+export function LoaderDialog({ storeId, catalogue, open, onClose, onProcessed }: { storeId: string; catalogue: CatalogueNode[]; open: boolean; onClose: () => void; onProcessed: () => void }) {
   const [loader, setLoader] = useState<NodeChoice>(emptyChoice());
   const [splitter, setSplitter] = useState<NodeChoice>(emptyChoice());
   const [preview, setPreview] = useState<Preview>();
@@ -39,9 +39,9 @@ export function LoaderDialog({ storeId, catalogue, open, onClose, onProcessed }:
     try {
       if (kind === 'preview') setPreview(await docstores.preview(storeId, settings(), PREVIEW_COUNT));
       else {
-        const page = await docstores.process(storeId, settings());
+        await docstores.process(storeId, settings());
         close();
-        onProcessed(page.chunks[0]?.docId ?? '');
+        onProcessed();
       }
     } catch (e) {
       setError((e as Error).message);
