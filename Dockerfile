@@ -31,6 +31,8 @@ COPY --from=builder /app/package.json ./
 COPY --from=builder /app/node_modules ./node_modules
 COPY --from=builder /app/dist ./dist
 COPY bin ./bin
+# The example flows: the template gallery (GET /api/v1/marketplaces/templates) serves them.
+COPY examples ./examples
 # `aimicromind` on PATH, as with `npm install -g`; node resolves the link, so bin/ finds ../dist.
 RUN chmod 755 bin/aimicromind.js && ln -s /app/bin/aimicromind.js /usr/local/bin/aimicromind
 # Default DATABASE_PATH and SECRETKEY_PATH (~/.aimicromind): the SQLite database and the generated key file.

@@ -21,6 +21,7 @@ import { documentStoreRoutes } from './routes/document-store.routes.js';
 import { documentStoreProcessingRoutes } from './routes/document-store-processing.routes.js';
 import { createDocstoreService } from './document-store/compose-docstores.js';
 import { feedbackManagementRoutes, publicFeedbackRoutes } from './routes/feedback.routes.js';
+import { marketplaceRoutes } from './routes/marketplaces.routes.js';
 import { nodeCatalogueRoutes, nodeIconRoutes } from './routes/nodes.routes.js';
 import { nodeLoadMethodRoutes } from './routes/node-load-method.routes.js';
 import { predictionRoutes } from './routes/prediction.routes.js';
@@ -125,6 +126,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await upsertHistoryRoutes(managed, deps);
     await chatflowVersionRoutes(managed, deps, chatflows, auth);
     await queueRoutes(managed, deps, auth);
+    await marketplaceRoutes(managed);
   });
 
   for (const plugin of deps.adminPlugins ?? []) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from '../fixtures/chatflows.js';
 import { dataUri, makePdf } from '../fixtures/documents.js';
 import { docstoreFlow, docstoreLoaderFlow } from '../fixtures/docstore-flows.js';
-import { type ApiHarness, type HarnessFactory } from '../support/api-harness.js';
+import { type ApiHarness, type HarnessFactory, eventually } from '../support/api-harness.js';
 import { TEST_ADMIN_KEY } from '../support/test-server.js';
 
 const base = '/api/v1/document-store';
@@ -88,10 +88,23 @@ export function documentStoreSuite(factory: HarnessFactory): void {
       expect((await h.admin.get(`${base}/store/${storeId}`)).body.status).toBe('UPSERTED');
       // Idempotent: nothing is added twice.
       expect((await h.admin.post(`${base}/vectorstore/insert`, { storeId })).body).toMatchObject({ numAdded: 0, numSkipped: 2 });
+      // Asynchronously (the web UI's progress): 202 with the job, whose row reports its status, then the counts.
+      const accepted = await h.admin.post(`${base}/vectorstore/insert?async=true`, { storeId });
+      expect(accepted.status, accepted.text).toBe(202);
+      expect(accepted.body).toEqual({ id: expect.any(String), status: 'queued', location: `/api/v1/vector/upsert-jobs/${accepted.body.id}` });
+      expect(accepted.headers.get('location')).toBe(accepted.body.location);
+      const job = await eventually(async () => {
+        const polled = (await h.admin.get(accepted.body.location)).body;
+        return polled.status === 'completed' || polled.status === 'failed' ? polled : undefined;
+      }, 20000, 'the async insert');
+      expect(job).toMatchObject({ chatflowId: storeId, status: 'completed', result: { indexed: { numAdded: 0, numSkipped: 2 } } });
+      const badFlag = await h.admin.post(`${base}/vectorstore/insert?async=maybe`, { storeId });
+      expect(badFlag.status).toBe(400);
+      expect(badFlag.body.message).toMatch(/async/);
 
       const query = await h.admin.post(`${base}/vectorstore/query`, { storeId, query: 'when does the bakery open?' });
       expect(query.status, query.text).toBe(200);
-      expect(query.body.docs).toEqual([{ pageContent: BAKERY, metadata: expect.objectContaining({ source: 'bakery.txt', docId: saved.body.id }), id: expect.any(String), chunkNo: 1 }]);
+      expect(query.body.docs).toEqual([{ pageContent: BAKERY, metadata: expect.objectContaining({ source: 'bakery.txt', docId: saved.body.id }), id: expect.any(String), chunkNo: 1, score: expect.any(Number) }]);
 
       const answer = await ask(storeId, 'Which day does the garage repair trucks?');
       expect(answer.sourceDocuments.map((d) => d.pageContent)).toEqual([GARAGE]);

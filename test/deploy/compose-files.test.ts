@@ -139,6 +139,12 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(/^CMD \["start"\]$/m);
   });
 
+  it('ships the example flows the template gallery serves, in the image and in the npm package', () => {
+    const runtime = stages[1] ?? '';
+    expect(runtime).toMatch(/^COPY examples \.\/examples$/m);
+    expect((JSON.parse(read('package.json')) as { files: string[] }).files).toContain('examples');
+  });
+
   it('builds every production dependency that has an install script (npm ci runs with --ignore-scripts)', () => {
     const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, { hasInstallScript?: boolean; dev?: boolean }> };
     const native = Object.entries(lock.packages)

@@ -24,6 +24,11 @@ useTheme.getState();
 // The canvas (React Flow, dagre, markdown) is its own chunk: the chatflows page does not load it.
 const loadCanvas = () => import('./canvas/CanvasPage');
 const CanvasPage = lazy(loadCanvas);
+// The document store pages (with the canvas's param editors) are their own chunk too.
+const loadStores = () => import('./pages/docstores/pages');
+const DocumentStoresPage = lazy(() => loadStores().then((m) => ({ default: m.DocumentStoresPage })));
+const DocumentStorePage = lazy(() => loadStores().then((m) => ({ default: m.DocumentStorePage })));
+const storesFallback = <p className="loading">Loading the document stores…</p>;
 // Opening a canvas URL directly: fetch the chunk and the catalogue while the session is checked.
 if (window.location.pathname.startsWith('/canvas')) {
   void loadCanvas();
@@ -73,6 +78,22 @@ function Pages() {
       <Route path="/variables">
         <Shell>
           <VariablesPage />
+        </Shell>
+      </Route>
+      <Route path="/document-stores/:id">
+        {(params) => (
+          <Shell>
+            <Suspense fallback={storesFallback}>
+              <DocumentStorePage storeId={params.id} />
+            </Suspense>
+          </Shell>
+        )}
+      </Route>
+      <Route path="/document-stores">
+        <Shell>
+          <Suspense fallback={storesFallback}>
+            <DocumentStoresPage />
+          </Suspense>
         </Shell>
       </Route>
       <Route>

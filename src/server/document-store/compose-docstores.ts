@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { createNodeRegistry } from '../../engine/nodes/node-registry.js';
 import { docstoreJobInput } from '../../runner/docstore/docstore-job.js';
-import { type DocstoreJobResult, DocumentStoreProcessor } from '../../runner/docstore/document-store-processor.js';
+import { type DocstoreJob, type DocstoreJobResult, DocumentStoreProcessor } from '../../runner/docstore/document-store-processor.js';
 import { createEngineServices } from '../../runner/engine-services.js';
 import { waitForUpsert } from '../../runner/upsert/upsert-runner.js';
 import { AppError, ERROR_STATUS, isErrorCode } from '../../shared/app-error.js';
@@ -21,9 +21,11 @@ const jobResultSchema = z.object({
  * chatflow upserts. The request waits on the job's row; a failed job answers its stored error.
  */
 function upsertQueueJobs(deps: AppDeps): DocstoreJobRunner {
+  const submit = (job: DocstoreJob) => deps.upserts.submit({ chatflowId: job.storeId, chatId: job.storeId, input: docstoreJobInput(job) });
   return {
+    submit,
     async run(job): Promise<DocstoreJobResult> {
-      const submitted = await deps.upserts.submit({ chatflowId: job.storeId, chatId: job.storeId, input: docstoreJobInput(job) });
+      const submitted = await submit(job);
       const done = await waitForUpsert(deps.repos.upserts, submitted.id, deps.config.upserts.timeoutMs);
       if (done.status !== 'completed') {
         const code = isErrorCode(done.errorCode) ? done.errorCode : 'INTERNAL';

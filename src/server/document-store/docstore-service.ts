@@ -18,6 +18,8 @@ import { type UpsertData, planUpsert } from './upsert-settings.js';
 /** Runs a document store job: in this process (main mode) or on the upsertion queue (queue mode). */
 export interface DocstoreJobRunner {
   run(job: DocstoreJob): Promise<DocstoreJobResult>;
+  /** Files the job and answers at once (its row: poll it with `GET /api/v1/vector/upsert-jobs/:id`). */
+  submit(job: DocstoreJob): Promise<{ id: string; status: string }>;
 }
 
 /** Flowise's IndexingResult with the document store's `docId`. */
@@ -89,7 +91,14 @@ export class DocstoreService {
     return result.indexed ?? { numAdded: 0, numDeleted: 0, numUpdated: 0, numSkipped: 0 };
   }
 
-  /** Flowise's `queryVectorStore`: `{timeTaken, docs:[{pageContent, metadata, id, chunkNo}]}`. */
+  /** The same insert as a job answered at once (`?async=true`): its id and status, to poll. */
+  async submitInsert(storeId: string): Promise<{ id: string; status: string }> {
+    await requireStore(this.stores, storeId);
+    const job = await this.jobs.submit({ storeId, loaderIds: [], insert: true });
+    return { id: job.id, status: job.status };
+  }
+
+  /** Flowise's `queryVectorStore`: `{timeTaken, docs:[{pageContent, metadata, id, chunkNo, score}]}` (`score`: ours, the similarity the index ranked by). */
   async query(storeId: string, query: string, inputs: Record<string, unknown> = {}) {
     const store = await requireStore(this.stores, storeId);
     if (!store.vectorStoreConfig) throw new AppError('VALIDATION_FAILED', 400, `Vector store for ${store.name} is not configured`);
@@ -99,12 +108,12 @@ export class DocstoreService {
     const vectors = new CollectionVectorStore(embeddings, index, docstoreCollection(storeId), ctx.nodeId);
     const k = asNumber(inputs.topK) ?? asNumber(store.vectorStoreConfig.config.topK) ?? 4;
     const started = Date.now();
-    const results = await vectors.similaritySearch(query, Math.max(1, Math.trunc(k)));
+    const results = await vectors.similaritySearchWithScore(query, Math.max(1, Math.trunc(k)));
     const timeTaken = Date.now() - started;
     const docs = [];
-    for (const result of results) {
+    for (const [result, score] of results) {
       const chunk = await this.stores.findChunkByContent(storeId, result.pageContent);
-      docs.push({ pageContent: result.pageContent, metadata: result.metadata, id: chunk?.id ?? randomUUID(), chunkNo: chunk?.chunkNo ?? -1 });
+      docs.push({ pageContent: result.pageContent, metadata: result.metadata, id: chunk?.id ?? randomUUID(), chunkNo: chunk?.chunkNo ?? -1, score });
     }
     return { timeTaken, docs };
   }

@@ -29,6 +29,8 @@ const processSchema = storeLoaderSchema.partial().extend({ storeId: z.string().m
 
 const querySchema = z.object({ storeId: z.string().min(1), query: z.string().min(1), inputs: config.optional() });
 
+const asyncQuery = z.object({ async: z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).optional() });
+
 const refreshSchema = z.object({ items: z.array(upsertDataSchema).optional() }).optional();
 
 /** Flowise's `INPUT_PARAMS_TYPE`: the param types `store-configs` lists. */
@@ -69,12 +71,19 @@ export async function documentStoreProcessingRoutes(app: FastifyInstance, deps: 
     return chunkPage(stores, body.storeId, request.params.loaderId, 1);
   });
 
-  app.post(`${base}/vectorstore/insert`, async (request) => {
+  app.post<{ Querystring: { async?: string } }>(`${base}/vectorstore/insert`, async (request, reply) => {
+    const query = parseInput(asyncQuery, request.query, 'Query');
     const body = parseInput(vectorConfigSchema, request.body);
     // Flowise's insert keeps the saved settings that the body does not name (isStrictSave defaults to false).
     const strict = (request.body as { isStrictSave?: unknown }).isStrictSave === true;
     const updated = await stores.update(body.storeId, (store) => vectorConfigFields(body, store, strict));
     if (!updated) throw storeNotFound(body.storeId);
+    if (query.async === 'true' || query.async === '1') {
+      // As the chatflow upsert's `?async=true`: the job's row reports queued, running, then the counts.
+      const job = await docstores.submitInsert(body.storeId);
+      const location = `/api/v1/vector/upsert-jobs/${job.id}`;
+      return reply.code(202).header('Location', location).send({ ...job, location });
+    }
     return docstores.insert(body.storeId);
   });
 

@@ -20,6 +20,7 @@ import type { CatalogueNode } from '../flow/types';
 import { problemFromError } from '../flow/validation';
 import { useRunMarks } from './run-marks';
 import { ApiDialog } from './ApiDialog';
+import { UpsertHistoryDialog } from './UpsertHistoryDialog';
 import { CanvasDialogs } from './CanvasDialogs';
 import { CanvasToolbar } from './CanvasToolbar';
 import { ConfigurationDialog } from './ConfigurationDialog';
@@ -55,7 +56,7 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
   /** A saved version shown read-only in place of the editor (the editor's state stays as it was). */
   const [viewing, setViewing] = useState<Version>();
   const [showProblems, setShowProblems] = useState(false);
-  const [dialog, setDialog] = useState<'api' | 'config' | 'import' | 'conflict' | 'gone' | 'draft' | undefined>();
+  const [dialog, setDialog] = useState<'api' | 'config' | 'upsertHistory' | 'import' | 'conflict' | 'gone' | 'draft' | undefined>();
   const [draft, setDraft] = useState<Draft & { tabId: string }>();
   const credentialVersion = useCredentialChanges((s) => s.version);
   /** The chatflow on the canvas (`new` for an unsaved one); null until the first load. */
@@ -199,6 +200,7 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
           exportFile: () => download(exportFileName(name), JSON.stringify(exportFlow(saveFlow(canvas.nodes, canvas.edges)), null, 2)),
           api: () => setDialog('api'),
           configure: () => setDialog('config'),
+          upsertHistory: () => setDialog('upsertHistory'),
           save: actions.save,
           saveWithMessage: (message) => void save('check', message),
           versions: () => (setPanel(panel === 'versions' ? undefined : 'versions'), setViewing(undefined)),
@@ -252,6 +254,7 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
       <NodeDialogs />
       {chatflow && <ApiDialog chatflow={chatflow} open={dialog === 'api'} onClose={() => setDialog(undefined)} onBound={settingsSaved} />}
       {chatflow && <ConfigurationDialog chatflow={chatflow} open={dialog === 'config'} onClose={() => setDialog(undefined)} onSaved={settingsSaved} />}
+      {chatflow && <UpsertHistoryDialog chatflowId={chatflow.id} open={dialog === 'upsertHistory'} onClose={() => setDialog(undefined)} />}
       <ImportDialog
         open={dialog === 'import'}
         onClose={() => setDialog(undefined)}

@@ -12,6 +12,7 @@ export interface ToolbarActions {
   exportFile(): void;
   api(): void;
   configure(): void;
+  upsertHistory(): void;
   save(): void;
   /** Save with a version message (versions branch). */
   saveWithMessage(message: string): void;
@@ -24,7 +25,7 @@ export interface ToolbarActions {
 }
 
 /**
- * The canvas's top bar. On narrow windows the secondary actions (undo, redo, arrange, import, export)
+ * The canvas's top bar. On narrow windows the secondary actions (undo, redo, arrange, import, export, upsert history)
  * fold into a "More" menu, so the bar stays one row and never covers the canvas.
  */
 export function CanvasToolbar({ name, onName, saved, panel, canApi, actions }: { name: string; onName: (name: string) => void; saved: boolean; panel: string | undefined; canApi: boolean; actions: ToolbarActions }) {
@@ -72,6 +73,9 @@ export function CanvasToolbar({ name, onName, saved, panel, canApi, actions }: {
           Export
         </button>
         <ThemeSwitch />
+        <button type="button" disabled={!canApi} onClick={more(actions.upsertHistory)}>
+          Upsert history
+        </button>
       </div>
       <button type="button" disabled={!canApi} onClick={actions.api}>
         API Endpoint

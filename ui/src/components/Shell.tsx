@@ -11,6 +11,7 @@ export function Shell({ children }: { children: ReactNode }) {
     ['/chatflows', 'Chatflows'],
     ['/credentials', 'Credentials'],
     ['/apikeys', 'API Keys'],
+    ['/document-stores', 'Document Stores'],
     ...(status?.mode === 'queue' ? ([['/queue', 'Queue']] as const) : []),
     ['/tools', 'Tools'],
     ['/variables', 'Variables'],
@@ -21,7 +22,7 @@ export function Shell({ children }: { children: ReactNode }) {
         <strong className="brand">aimicromind</strong>
         <nav aria-label="Main">
           {nav.map(([href, label]) => (
-            <Link key={href} href={href} aria-current={location === href ? 'page' : undefined}>
+            <Link key={href} href={href} aria-current={location === href || location.startsWith(`${href}/`) ? 'page' : undefined}>
               {label}
             </Link>
           ))}

@@ -12,6 +12,7 @@ import { exportFileName, exportFlow } from '../flow/export';
 import { FlowDataError, loadFlow } from '../flow/flow-data';
 import { useTitle } from '../components/use-title';
 import { newestFirst } from './list-order';
+import { TemplateGallery } from './TemplateGallery';
 
 /** The chatflows list: search, add, open, rename, duplicate, delete, import and export. */
 export function ChatflowsPage() {
@@ -20,6 +21,7 @@ export function ChatflowsPage() {
   const [error, setError] = useState('');
   const [search, setSearch] = useState('');
   const [importing, setImporting] = useState(false);
+  const [templates, setTemplates] = useState(false);
   const [renaming, setRenaming] = useState<Chatflow>();
   const [newName, setNewName] = useState('');
   const [deleting, setDeleting] = useState<Chatflow>();
@@ -69,6 +71,9 @@ export function ChatflowsPage() {
         <button type="button" onClick={() => setImporting(true)}>
           Import
         </button>
+        <button type="button" onClick={() => setTemplates(true)}>
+          New from template
+        </button>
         <button type="button" className="primary" onClick={() => navigate('/canvas')}>
           Add New
         </button>
@@ -111,6 +116,7 @@ export function ChatflowsPage() {
         </table>
       )}
       {configuring && <ConfigurationDialog chatflow={configuring} open onClose={() => setConfiguring(undefined)} onSaved={() => void reload()} />}
+      <TemplateGallery open={templates} onClose={() => setTemplates(false)} onCreated={(created) => navigate(`/canvas/${created.id}`)} />
       <ImportDialog open={importing} onClose={() => setImporting(false)} onImport={importFlow} />
       <Dialog title="Rename chatflow" open={renaming !== undefined} onClose={() => setRenaming(undefined)}>
         <form
