@@ -214,7 +214,7 @@ export class RunExecutor {
   }
 
   private async fail(run: RunRecord, failure: Failure, events: RunEventWriter, fenced = true): Promise<ExecutionReport> {
-    const outcome = { status: failure.status, error: failure.message };
+    const outcome = { status: failure.status, error: failure.message, errorCode: failure.code, ...(failure.nodeId ? { errorNodeId: failure.nodeId } : {}) };
     const stored = await this.deps.repos.runs.finish(run.id, outcome, [], fenced ? run.attempt : undefined);
     if (!stored) return { status: 'superseded', attempt: run.attempt };
     if (failure.status === 'aborted') events.emit({ event: 'abort', data: '[DONE]' });

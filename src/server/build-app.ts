@@ -25,6 +25,7 @@ import { nodeLoadMethodRoutes } from './routes/node-load-method.routes.js';
 import { predictionRoutes } from './routes/prediction.routes.js';
 import { publicRoutes } from './routes/public.routes.js';
 import { runRoutes } from './routes/runs.routes.js';
+import { runListRoutes } from './routes/runs-list.routes.js';
 import { uploadRoutes } from './routes/uploads.routes.js';
 import { upsertHistoryRoutes, vectorRoutes } from './routes/vector.routes.js';
 import { healthRoutes, infoRoutes, metricsRoutes } from './routes/system.routes.js';
@@ -121,6 +122,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const docstores = createDocstoreService(deps, uploads);
     await documentStoreProcessingRoutes(managed, deps, docstores.service, docstores.registry);
     await upsertHistoryRoutes(managed, deps);
+    // executions branch
+    await runListRoutes(managed, deps);
   });
 
   for (const plugin of deps.adminPlugins ?? []) {

@@ -96,6 +96,9 @@ export interface RunTable {
   createdDate: string;
   startedDate: string | null;
   finishedDate: string | null;
+  /** executions branch (012-run-list): the error's code (ErrorCode) and the node that raised it. */
+  errorCode: string | null;
+  errorNodeId: string | null;
 }
 
 /** The web UI's admin account, created on first visit when no admin credential is configured. */

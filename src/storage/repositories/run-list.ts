@@ -1,0 +1,55 @@
+import type { ExpressionBuilder, Selectable } from 'kysely';
+import type { Db } from '../database.js';
+import type { DatabaseSchema, RunTable } from '../schema.js';
+import type { Page } from './paging.js';
+
+/** What the runs list can be narrowed by; dates are ISO-8601 UTC text, compared with `createdDate`. */
+export interface RunListFilter {
+  chatflowId?: string;
+  statuses?: string[];
+  sessionId?: string;
+  chatId?: string;
+  /** Runs created at or after this instant. */
+  from?: string;
+  /** Runs created at or before this instant. */
+  to?: string;
+}
+
+function matches(filter: RunListFilter) {
+  return (eb: ExpressionBuilder<DatabaseSchema, 'run'>) => {
+    const conditions = [];
+    if (filter.chatflowId) conditions.push(eb('run.chatflowId', '=', filter.chatflowId));
+    if (filter.statuses && filter.statuses.length > 0) conditions.push(eb('run.status', 'in', filter.statuses));
+    if (filter.sessionId) conditions.push(eb('run.sessionId', '=', filter.sessionId));
+    if (filter.chatId) conditions.push(eb('run.chatId', '=', filter.chatId));
+    if (filter.from) conditions.push(eb('run.createdDate', '>=', filter.from));
+    if (filter.to) conditions.push(eb('run.createdDate', '<=', filter.to));
+    return eb.and(conditions);
+  };
+}
+
+/**
+ * One page of runs, newest first (`createdDate`, then `id` so equal dates page stably), each with its
+ * chatflow's name (null once the chatflow is gone), and how many runs match in all. The page is cut in
+ * SQL, and the order and the usual filters are served by the indexes of migration 012-run-list.
+ */
+export async function listRuns(db: Db, filter: RunListFilter, page: Page): Promise<{ rows: Array<Selectable<RunTable> & { chatflowName: string | null }>; total: number }> {
+  const rows = db
+    .selectFrom('run')
+    .leftJoin('chat_flow', 'chat_flow.id', 'run.chatflowId')
+    .selectAll('run')
+    .select('chat_flow.name as chatflowName')
+    .where(matches(filter))
+    .orderBy('run.createdDate', 'desc')
+    .orderBy('run.id', 'desc')
+    .limit(page.limit)
+    .offset((page.page - 1) * page.limit)
+    .execute();
+  const count = db
+    .selectFrom('run')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where(matches(filter))
+    .executeTakeFirstOrThrow();
+  const [data, { n }] = await Promise.all([rows, count]);
+  return { rows: data, total: Number(n) };
+}
