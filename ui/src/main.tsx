@@ -11,6 +11,8 @@ import { useTitle } from './components/use-title';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { ChatflowsPage } from './pages/ChatflowsPage';
 import { CredentialsPage } from './pages/CredentialsPage';
+import { ExecutionsPage } from './pages/ExecutionsPage';
+import { RunPage } from './pages/RunPage';
 import './app.css';
 
 // The canvas (React Flow, dagre, markdown) is its own chunk: the chatflows page does not load it.
@@ -50,6 +52,18 @@ function Pages() {
       <Route path="/chatflows">
         <Shell>
           <ChatflowsPage />
+        </Shell>
+      </Route>
+      <Route path="/executions/:runId">
+        {(params) => (
+          <Shell>
+            <RunPage runId={params.runId} />
+          </Shell>
+        )}
+      </Route>
+      <Route path="/executions">
+        <Shell>
+          <ExecutionsPage />
         </Shell>
       </Route>
       <Route>

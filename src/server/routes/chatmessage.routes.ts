@@ -59,6 +59,8 @@ export async function chatMessageRoutes(app: FastifyInstance, deps: AppDeps): Pr
   app.delete<{ Params: { chatflowId: string } }>('/api/v1/chatmessage/:chatflowId', async (request) => {
     const query = parseInput(filterQuery, request.query, 'Query');
     const affected = await messages.delete(toFilter(request.params.chatflowId, query));
+    // As Flowise does: a conversation's feedback goes with it (it would rate messages that are gone).
+    if (query.chatId) await feedback.deleteForChat(request.params.chatflowId, query.chatId);
     return { affected };
   });
 }

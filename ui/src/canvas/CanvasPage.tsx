@@ -17,6 +17,7 @@ import { DEFAULT_NODE_SIZE, freePasteOffset, freeSpot } from '../flow/placement'
 import type { CatalogueNode } from '../flow/types';
 import { problemFromError } from '../flow/validation';
 import { ApiDialog } from './ApiDialog';
+import { MessagesDialog } from '../components/MessagesDialog';
 import { CanvasDialogs } from './CanvasDialogs';
 import { CanvasToolbar } from './CanvasToolbar';
 import { clearDraft, readDraft, writeDraft, type Draft } from './drafts';
@@ -56,7 +57,7 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
   const [error, setError] = useState('');
   const [panel, setPanel] = useState<'palette' | 'chat' | undefined>();
   const [showProblems, setShowProblems] = useState(false);
-  const [dialog, setDialog] = useState<'api' | 'import' | 'conflict' | 'gone' | 'draft' | undefined>();
+  const [dialog, setDialog] = useState<'api' | 'import' | 'conflict' | 'gone' | 'draft' | 'messages' | undefined>();
   const [draft, setDraft] = useState<Draft & { tabId: string }>();
   const credentialVersion = useCredentialChanges((s) => s.version);
   /** The chatflow on the canvas (`new` for an unsaved one); null until the first load. */
@@ -194,6 +195,7 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
           importFile: () => setDialog('import'),
           exportFile: () => download(exportFileName(name), JSON.stringify(exportFlow(saveFlow(canvas.nodes, canvas.edges)), null, 2)),
           api: () => setDialog('api'),
+          messages: () => setDialog('messages'),
           save: actions.save,
           togglePalette: () => setPanel(panel === 'palette' ? undefined : 'palette'),
           toggleChat: () => setPanel(panel === 'chat' ? undefined : 'chat'),
@@ -235,6 +237,7 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
       </div>
       <NodeDialogs />
       {chatflow && <ApiDialog chatflow={chatflow} open={dialog === 'api'} onClose={() => setDialog(undefined)} onBound={(updated) => setChatflow((c) => (c && updated.version === c.version + 1 ? updated : { ...updated, version: c?.version ?? updated.version }))} />}
+      {chatflow && <MessagesDialog chatflowId={chatflow.id} name={chatflow.name} open={dialog === 'messages'} onClose={() => setDialog(undefined)} />}
       <ImportDialog
         open={dialog === 'import'}
         onClose={() => setDialog(undefined)}

@@ -14,6 +14,8 @@ export interface ToolbarActions {
   toggleChat(): void;
   toggleProblems(): void;
   leave(event: React.MouseEvent): void;
+  /** executions branch: the chatflow's messages viewer. */
+  messages(): void;
 }
 
 /**
@@ -65,6 +67,9 @@ export function CanvasToolbar({ name, onName, saved, panel, canApi, actions }: {
           Export
         </button>
       </div>
+      <button type="button" disabled={!canApi} onClick={actions.messages}>
+        Messages
+      </button>
       <button type="button" disabled={!canApi} onClick={actions.api}>
         API Endpoint
       </button>

@@ -10,6 +10,7 @@ export function Shell({ children }: { children: ReactNode }) {
     ['/chatflows', 'Chatflows'],
     ['/credentials', 'Credentials'],
     ['/apikeys', 'API Keys'],
+    ['/executions', 'Executions'],
   ] as const;
   return (
     <div className="shell">
@@ -17,7 +18,7 @@ export function Shell({ children }: { children: ReactNode }) {
         <strong className="brand">aimicromind</strong>
         <nav aria-label="Main">
           {nav.map(([href, label]) => (
-            <Link key={href} href={href} aria-current={location === href ? 'page' : undefined}>
+            <Link key={href} href={href} aria-current={location === href || location.startsWith(`${href}/`) ? 'page' : undefined}>
               {label}
             </Link>
           ))}

@@ -6,6 +6,7 @@ import { ErrorText, ListHead } from '../components/ListParts';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Dialog } from '../components/Dialog';
 import { ImportDialog } from '../components/ImportDialog';
+import { MessagesDialog } from '../components/MessagesDialog';
 import { download } from '../components/download';
 import { exportFileName, exportFlow } from '../flow/export';
 import { FlowDataError, loadFlow } from '../flow/flow-data';
@@ -22,6 +23,7 @@ export function ChatflowsPage() {
   const [renaming, setRenaming] = useState<Chatflow>();
   const [newName, setNewName] = useState('');
   const [deleting, setDeleting] = useState<Chatflow>();
+  const [viewing, setViewing] = useState<Chatflow>();
   const [, navigate] = useLocation();
 
   const reload = useCallback(async () => {
@@ -93,6 +95,9 @@ export function ChatflowsPage() {
                   <button type="button" aria-label={`Duplicate ${flow.name}`} onClick={run(() => api('POST', '/chatflows', { name: `${flow.name} (copy)`, flowData: flow.flowData, chatbotConfig: flow.chatbotConfig }))}>
                     Duplicate
                   </button>
+                  <button type="button" aria-label={`Messages of ${flow.name}`} onClick={() => setViewing(flow)}>
+                    Messages
+                  </button>
                   <button type="button" aria-label={`Export ${flow.name}`} onClick={() => download(exportFileName(flow.name), JSON.stringify(exportFlow(JSON.parse(flow.flowData)), null, 2))}>
                     Export
                   </button>
@@ -105,6 +110,7 @@ export function ChatflowsPage() {
           </tbody>
         </table>
       )}
+      <MessagesDialog chatflowId={viewing?.id ?? ''} name={viewing?.name ?? ''} open={viewing !== undefined} onClose={() => setViewing(undefined)} />
       <ImportDialog open={importing} onClose={() => setImporting(false)} onImport={importFlow} />
       <Dialog title="Rename chatflow" open={renaming !== undefined} onClose={() => setRenaming(undefined)}>
         <form
