@@ -12,6 +12,9 @@ const PAGE_SIZES = [20, 50, 100];
 /** How often the list is read again while a run on it is still queued or running. */
 export const REFRESH_MS = 2000;
 
+/** Where the run view's back link returns: the list with the filters and page it was opened from. */
+export const listHref = () => `/executions${sessionStorage.getItem('executions.query') ?? ''}`;
+
 /** A `YYYY-MM-DD` of the date inputs as the instant its local day starts (or ends, for `to`). */
 function dayBound(day: string, end: boolean): string | undefined {
   if (!day) return undefined;
@@ -56,6 +59,8 @@ export function ExecutionsPage() {
     );
 
   const query = JSON.stringify({ ...filter, page, limit });
+  const search = params.toString();
+  useEffect(() => sessionStorage.setItem('executions.query', search ? `?${search}` : ''), [search]);
   const load = useCallback(async (signal?: AbortSignal) => {
     const q = JSON.parse(query) as typeof filter & { page: number; limit: number };
     try {

@@ -4,7 +4,7 @@ import { ApiError } from '../api/client';
 import { type RunView, abortRun, formatDuration, getRun, isActive } from '../api/runs';
 import { ErrorText } from '../components/ListParts';
 import { useTitle } from '../components/use-title';
-import { REFRESH_MS } from './ExecutionsPage';
+import { REFRESH_MS, listHref } from './ExecutionsPage';
 import { StatusBadge, TraceTable } from './RunParts';
 import './executions.css';
 
@@ -55,14 +55,14 @@ export function RunPage({ runId }: { runId: string }) {
     return (
       <section>
         <p className="empty">Run {runId} does not exist.</p>
-        <Link href="/executions">Back to executions</Link>
+        <Link href={listHref()}>Back to executions</Link>
       </section>
     );
   }
   return (
     <section className="run-view">
       <div className="page-head">
-        <Link href="/executions" className="button icon" aria-label="Back to executions">
+        <Link href={listHref()} className="button icon" aria-label="Back to executions">
           ←
         </Link>
         <h1>Run</h1>
