@@ -37,8 +37,8 @@ function StoredMessageView({ message }: { message: StoredMessage }) {
         </details>
       )}
       {message.feedback && (
-        <p className="feedback" aria-label="Feedback">
-          {message.feedback.rating === 'THUMBS_UP' ? '👍 Thumbs up' : '👎 Thumbs down'}
+        <p className={`feedback ${message.feedback.rating}`} aria-label="Feedback">
+          {message.feedback.rating === 'THUMBS_UP' ? 'Thumbs up' : 'Thumbs down'}
           {message.feedback.content ? `: “${message.feedback.content}”` : ''}
         </p>
       )}
@@ -68,7 +68,7 @@ export function MessagesDialog({ chatflowId, name, open, onClose }: { chatflowId
   }, [chatflowId]);
   useEffect(() => {
     if (open) void reload();
-    else setSessions(undefined), setChosen(undefined), setMessages(undefined), setError('');
+    else (setSessions(undefined), setChosen(undefined), setMessages(undefined), setError(''));
   }, [open, reload]);
   useEffect(() => {
     setMessages(undefined);
@@ -94,53 +94,56 @@ export function MessagesDialog({ chatflowId, name, open, onClose }: { chatflowId
   }
 
   const session = sessions?.find((s) => s.chatId === chosen);
+  // The confirmation is a sibling, not a child: React would pass its close event up to this dialog.
   return (
-    <Dialog title={`Messages of ${name}`} open={open} onClose={onClose} wide>
-      <ErrorText error={error} />
-      {sessions === undefined ? (
-        <p>Loading…</p>
-      ) : sessions.length === 0 ? (
-        <p className="empty">No messages yet.</p>
-      ) : (
-        <div className="messages-view">
-          <nav aria-label="Sessions">
-            <ul className="sessions">
-              {sessions.map((s) => (
-                <li key={s.chatId}>
-                  <button type="button" aria-current={s.chatId === chosen} onClick={() => setChosen(s.chatId)}>
-                    {s.firstMessage.slice(0, 80) || '(empty)'}
-                    <small>
-                      {new Date(s.lastDate).toLocaleString()} · {s.count === 1 ? '1 message' : `${s.count} messages`}
-                    </small>
-                    <small>{s.chatId}</small>
+    <>
+      <Dialog title={`Messages of ${name}`} open={open} onClose={onClose} wide>
+        <ErrorText error={error} />
+        {sessions === undefined ? (
+          <p>Loading…</p>
+        ) : sessions.length === 0 ? (
+          <p className="empty">No messages yet.</p>
+        ) : (
+          <div className="messages-view">
+            <nav aria-label="Sessions">
+              <ul className="sessions">
+                {sessions.map((s) => (
+                  <li key={s.chatId}>
+                    <button type="button" aria-current={s.chatId === chosen} onClick={() => setChosen(s.chatId)}>
+                      {s.firstMessage.slice(0, 80) || '(empty)'}
+                      <small>
+                        {new Date(s.lastDate).toLocaleString()} · {s.count === 1 ? '1 message' : `${s.count} messages`}
+                      </small>
+                      <small>{s.chatId}</small>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+              {sessions.length > 0 && <p className="hint">From the latest {SESSION_WINDOW} messages.</p>}
+            </nav>
+            <section className="conversation" aria-label="Conversation">
+              {session && (
+                <header>
+                  <span className="hint">
+                    Chat <code>{session.chatId}</code>
+                    {session.sessionId && session.sessionId !== session.chatId && (
+                      <>
+                        {' '}
+                        · session <code>{session.sessionId}</code>
+                      </>
+                    )}
+                  </span>
+                  <span className="spacer" />
+                  <button type="button" className="danger" onClick={() => setDeleting(true)}>
+                    Delete session
                   </button>
-                </li>
-              ))}
-            </ul>
-            {sessions.length > 0 && <p className="hint">From the latest {SESSION_WINDOW} messages.</p>}
-          </nav>
-          <section className="conversation" aria-label="Conversation">
-            {session && (
-              <header>
-                <span className="hint">
-                  Chat <code>{session.chatId}</code>
-                  {session.sessionId && session.sessionId !== session.chatId && (
-                    <>
-                      {' '}
-                      · session <code>{session.sessionId}</code>
-                    </>
-                  )}
-                </span>
-                <span className="spacer" />
-                <button type="button" className="danger" onClick={() => setDeleting(true)}>
-                  Delete session
-                </button>
-              </header>
-            )}
-            {messages === undefined ? <p>Loading…</p> : messages.map((m) => <StoredMessageView key={m.id} message={m} />)}
-          </section>
-        </div>
-      )}
+                </header>
+              )}
+              {messages === undefined ? <p>Loading…</p> : messages.map((m) => <StoredMessageView key={m.id} message={m} />)}
+            </section>
+          </div>
+        )}
+      </Dialog>
       <ConfirmDialog
         title="Delete session"
         message={`Delete the ${session?.count ?? ''} messages of chat ${chosen ?? ''}? Their feedback goes too. This cannot be undone.`}
@@ -149,6 +152,6 @@ export function MessagesDialog({ chatflowId, name, open, onClose }: { chatflowId
         onClose={() => setDeleting(false)}
         onConfirm={() => void remove()}
       />
-    </Dialog>
+    </>
   );
 }
