@@ -1,4 +1,4 @@
-import type { FlowResult, RunEvent } from '../engine/events/run-event.js';
+import type { FlowResult, NodeTraceEntry, RunEvent } from '../engine/events/run-event.js';
 import type { RunRecord } from '../storage/repositories/run-repository.js';
 import { runMetadata } from './prediction-response.js';
 import { type StoredEvent, serializeEvent } from './run-events.js';
@@ -19,7 +19,8 @@ function flowResultOf(stored: unknown): FlowResult {
  * are gone (expired, or held by a process that restarted). Tokens are not kept in the database.
  */
 export function eventsFromRecord(run: RunRecord): StoredEvent[] {
-  const events: RunEvent[] = [];
+  // The final trace entries, as the live stream carried them before its terminal events.
+  const events: RunEvent[] = (run.trace ?? []).map((entry) => ({ event: 'node', data: entry as NodeTraceEntry }));
   if (run.status === 'completed') {
     const memoryType = (run.result as { memoryType?: unknown } | undefined)?.memoryType;
     const result = flowResultOf(run.result);

@@ -13,6 +13,12 @@ export interface StoredEvent {
 /** Events no SSE client sees (api-contract §5 has no such event). */
 export const INTERNAL_EVENTS: ReadonlySet<RunEventName> = new Set(['result']);
 
+/**
+ * Events an SSE stream leaves out unless its client asked for the per-node trace (`X-Aim-Trace: true`
+ * or `?trace=true`): Flowise's clients (flowise-sdk, flowise-embed) see exactly the stream they know.
+ */
+export const UNTRACED_HIDDEN_EVENTS: ReadonlySet<RunEventName> = new Set([...INTERNAL_EVENTS, 'node']);
+
 export function serializeEvent(id: number, event: RunEvent): StoredEvent {
   return { id, name: event.event, json: JSON.stringify(event) };
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { FlowResult } from '../engine/events/run-event.js';
+import type { FlowResult, NodeTraceEntry } from '../engine/events/run-event.js';
 import { RunAbortedError, RunTimeoutError } from '../engine/errors.js';
 import { executeFlow } from '../engine/run/execute-flow.js';
+import { NodeTracer } from '../engine/run/node-tracer.js';
 import { parseOverrideSettings } from '../engine/run/override-config.js';
 import type { EngineServices, RunContext } from '../engine/nodes/node-definition.js';
 import { type ErrorCode, errorMessage, isAppError, notFound } from '../shared/app-error.js';
@@ -59,6 +60,11 @@ function classify(error: unknown): Failure {
     return { status: 'failed', message, code: error.code, ...(nodeId ? { nodeId } : {}) };
   }
   return { status: 'failed', message: 'Internal error while running the flow', code: 'INTERNAL' };
+}
+
+/** The nodes' final entries, before the terminal events (so a reader has the trace when the stream ends). */
+function emitTrace(events: RunEventWriter, trace: NodeTraceEntry[]): void {
+  for (const entry of trace) events.emit({ event: 'node', data: entry });
 }
 
 /**
@@ -124,6 +130,7 @@ export class RunExecutor {
   }
 
   private async attempt(run: RunRecord, events: RunEventWriter, signal: AbortSignal): Promise<ExecutionReport> {
+    const trace = new NodeTracer(events);
     try {
       const input = runInputSchema.parse(run.input);
       const chatflow = await this.chatflows.get(run.chatflowId, run.chatflowVersion);
@@ -143,6 +150,7 @@ export class RunExecutor {
         signal,
         sink: events,
         services: this.deps.services,
+        trace,
       };
       const result = await executeFlow(
         plan,
@@ -153,14 +161,15 @@ export class RunExecutor {
         },
         ctx,
       );
-      return await this.complete(run, input, result, memoryType, events);
+      return await this.complete(run, input, result, memoryType, events, trace.finish({ status: 'completed' }));
     } catch (error) {
       // Shutdown deadline: leave the run to the next worker rather than ending it.
       if (signal.reason instanceof RunRequeuedError) throw signal.reason;
       const failure = classify(error);
       if (failure.code === 'INTERNAL') this.log.error({ err: error, runId: run.id }, 'run failed');
       else this.log.warn({ runId: run.id, code: failure.code, reason: errorMessage(error) }, 'run failed');
-      return this.fail(run, failure, events);
+      const outcome = failure.status === 'aborted' ? { status: failure.status } : { status: failure.status, error: failure.message, nodeId: failure.nodeId };
+      return this.fail(run, failure, events, true, trace.finish(outcome));
     }
   }
 
@@ -170,6 +179,7 @@ export class RunExecutor {
     result: FlowResult,
     memoryType: string | undefined,
     events: RunEventWriter,
+    trace: NodeTraceEntry[],
   ): Promise<ExecutionReport> {
     const base = {
       chatflowid: run.chatflowId,
@@ -204,19 +214,21 @@ export class RunExecutor {
       },
     ];
     const response = predictionResponse(run, input.question, result, memoryType);
-    const stored = await this.deps.repos.runs.finish(run.id, { status: 'completed', result: response }, messages, run.attempt);
+    const stored = await this.deps.repos.runs.finish(run.id, { status: 'completed', result: response, trace }, messages, run.attempt);
     // Another attempt took over, or the run was aborted meanwhile: that side ends the stream.
     if (!stored) return { status: 'superseded', attempt: run.attempt };
+    emitTrace(events, trace);
     events.emit({ event: 'result', data: result });
     events.emit({ event: 'metadata', data: runMetadata(run, memoryType) });
     events.emit({ event: 'end', data: '[DONE]' });
     return { status: 'completed', attempt: run.attempt, latencyMs: Date.now() - Date.parse(run.createdDate) };
   }
 
-  private async fail(run: RunRecord, failure: Failure, events: RunEventWriter, fenced = true): Promise<ExecutionReport> {
-    const outcome = { status: failure.status, error: failure.message, errorCode: failure.code, ...(failure.nodeId ? { errorNodeId: failure.nodeId } : {}) };
+  private async fail(run: RunRecord, failure: Failure, events: RunEventWriter, fenced = true, trace: NodeTraceEntry[] = []): Promise<ExecutionReport> {
+    const outcome = { status: failure.status, error: failure.message, errorCode: failure.code, ...(failure.nodeId ? { errorNodeId: failure.nodeId } : {}), trace };
     const stored = await this.deps.repos.runs.finish(run.id, outcome, [], fenced ? run.attempt : undefined);
     if (!stored) return { status: 'superseded', attempt: run.attempt };
+    emitTrace(events, trace);
     if (failure.status === 'aborted') events.emit({ event: 'abort', data: '[DONE]' });
     else events.emit({ event: 'error', data: failure.message, code: failure.code, ...(failure.nodeId ? { nodeId: failure.nodeId } : {}) });
     events.emit({ event: 'end', data: '[DONE]' });

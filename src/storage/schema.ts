@@ -99,6 +99,8 @@ export interface RunTable {
   /** executions branch (012-run-list): the error's code (ErrorCode) and the node that raised it. */
   errorCode: string | null;
   errorNodeId: string | null;
+  /** JSON array of the run's per-node trace entries, written when it ends (migration 011). */
+  trace: string | null;
 }
 
 /** The web UI's admin account, created on first visit when no admin credential is configured. */

@@ -6,7 +6,7 @@ import { hasWords, streamedText } from '../support/sse.js';
 
 const RUN_VIEW_KEYS = [
   'attempt', 'chatId', 'chatflowId', 'createdDate', 'error', 'errorCode', 'errorNodeId', 'finishedDate', 'question',
-  'queueWaitMs', 'result', 'runId', 'runTimeMs', 'sessionId', 'startedDate', 'status',
+  'queueWaitMs', 'result', 'runId', 'runTimeMs', 'sessionId', 'startedDate', 'status', 'trace',
 ];
 
 /** Run ids, status, replay with Last-Event-ID, asynchronous runs, idempotency, abort and detach. */

@@ -103,15 +103,14 @@ describe('executions page in a browser', { timeout: 180_000 }, () => {
     await expect(error.innerText()).resolves.toContain('chatOpenAI_0');
     await expect(page.locator('.run-facts').innerText()).resolves.toContain('customer-1');
     await page.getByText('why did my order fail?').waitFor();
+    // The node trace: every node that ran, the failed chat model with its error.
     const trace = page.getByRole('table', { name: 'Node trace' });
-    const noTrace = page.getByText('No trace recorded');
-    await trace.or(noTrace).waitFor();
-    const run = (await admin.get(`/api/v1/runs/${yesterdays}`)).body as { trace?: Array<{ nodeId: string }> };
-    if (run.trace && run.trace.length > 0) {
-      for (const entry of run.trace) await trace.locator(`tr[data-node-id="${entry.nodeId}"]`).waitFor();
-    } else {
-      await noTrace.waitFor();
-    }
+    const run = (await admin.get(`/api/v1/runs/${yesterdays}`)).body as { trace: Array<{ nodeId: string }> };
+    expect(run.trace.length).toBeGreaterThan(0);
+    for (const entry of run.trace) await trace.locator(`tr[data-node-id="${entry.nodeId}"]`).waitFor();
+    const failedNode = trace.locator('tr[data-node-id="chatOpenAI_0"]');
+    await expect(failedNode.innerText()).resolves.toMatch(/failed[\s\S]*LLM call failed/);
+    await screenshot(page, 'execution-run');
 
     // Back to the list with the same filters.
     await page.getByRole('link', { name: 'Back to executions' }).click();

@@ -6,6 +6,7 @@ import type { RunContext } from '../nodes/node-definition.js';
 import { messageClasses } from '../prompts/messages.js';
 import { contentText, toLlmError } from '../run/call-model.js';
 import { withLlmRetries } from '../run/llm-retry.js';
+import { traceCall } from '../run/node-tracer.js';
 import type { AgentTool } from '../tools/agent-tool.js';
 import { AnswerStream } from './answer-stream.js';
 import { type CallOutcome, type UsedTool, executeToolCall, toolsByName } from './tool-execution.js';
@@ -102,7 +103,7 @@ export async function runToolCallingLoop(input: ToolLoopInput): Promise<AgentOut
 
   for (let iteration = 0; iteration < input.maxIterations; iteration += 1) {
     answer.nextTurn();
-    const reply = await modelTurn(model, [...input.messages, ...scratchpad], ctx, answer, input.stream);
+    const reply = await traceCall(input.model, () => modelTurn(model, [...input.messages, ...scratchpad], ctx, answer, input.stream));
     const calls = reply.tool_calls ?? [];
     if (calls.length === 0) return outcome();
     scratchpad.push(reply);

@@ -1,4 +1,5 @@
 import { abortReason } from '../run/call-model.js';
+import { recordToolCall, traceCall } from '../run/node-tracer.js';
 import type { RunContext } from '../nodes/node-definition.js';
 import { ARTIFACTS_PREFIX, type AgentTool, SOURCE_DOCUMENTS_PREFIX, TOOL_ARGS_PREFIX, toolCallConfig } from '../tools/agent-tool.js';
 
@@ -95,10 +96,11 @@ export async function executeToolCall(call: RequestedCall, tools: ReadonlyMap<st
   if (!tool) return { call, observation: unknownToolObservation(call.name), sourceDocuments: [], artifacts: [] };
   let output: unknown;
   try {
-    output = await untilAborted(tool.invoke(call.args as never, toolCallConfig(ctx)), ctx.signal);
+    output = await traceCall(tool, () => untilAborted(tool.invoke(call.args as never, toolCallConfig(ctx)), ctx.signal));
   } catch (error) {
     if (ctx.signal.aborted) throw abortReason(ctx.signal);
     const message = errorText(error);
+    recordToolCall({ tool: tool.name, toolInput: call.args, toolOutput: cap(message) });
     return {
       call,
       tool,
@@ -112,6 +114,7 @@ export async function executeToolCall(call: RequestedCall, tools: ReadonlyMap<st
   const artifacts = cutPayload(documents.text, ARTIFACTS_PREFIX);
   const args = cutPayload(artifacts.text, TOOL_ARGS_PREFIX);
   const observation = cap(args.text);
+  recordToolCall({ tool: tool.name, toolInput: args.payload ?? call.args, toolOutput: observation });
   return {
     call,
     tool,

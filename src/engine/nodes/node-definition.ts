@@ -7,6 +7,7 @@ import type { InstanceCache } from '../run/instance-cache.js';
 import type { EmbeddingCache, IndexCounts, VectorIndex } from '../vectors/vector-port.js';
 import type { CodeSandbox } from '../../sandbox/code-sandbox.js';
 import type { OutboundFetch } from '../../security/outbound-policy.js';
+import type { NodeTracer } from '../run/node-tracer.js';
 
 /** Flowise's category names; the editor groups its palette by them and the engine's rules read them. */
 export type NodeCategory =
@@ -217,6 +218,8 @@ export interface RunContext {
   signal: AbortSignal;
   sink: RunEventSink;
   services: EngineServices;
+  /** Times the run's nodes (per-node trace); runs without one (upserts, previews) are not traced. */
+  trace?: NodeTracer;
 }
 
 export interface BuildContext {

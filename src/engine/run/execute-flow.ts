@@ -26,7 +26,8 @@ export async function executeFlow(plan: FlowPlan, input: FlowInput, ctx: RunCont
   // `{{question}}` above was the question alone; the ending node also reads the uploaded files' text.
   const question = questionWithAttachments(ctx.question, input.fileAttachment);
   try {
-    return await ending.definition.run!(builder.instances.get(ending.id), question === ctx.question ? ctx : { ...ctx, question });
+    const run = () => ending.definition.run!(builder.instances.get(ending.id), question === ctx.question ? ctx : { ...ctx, question });
+    return await (ctx.trace ? ctx.trace.time(ending, run) : run());
   } catch (error) {
     attributeToNode(error, blamedNode(ending, builder.inputsOf(ending), error));
     throw error;

@@ -138,8 +138,17 @@ export class FlowBuilder {
     }
   }
 
+  /** Builds a node (timed as its span when the run is traced) and keeps the instance. */
   async build(node: PlanNode): Promise<unknown> {
     this.ctx.signal.throwIfAborted();
+    const trace = this.ctx.trace;
+    if (!trace) return this.buildNode(node);
+    const instance = await trace.time(node, () => this.buildNode(node));
+    trace.own(instance, node);
+    return instance;
+  }
+
+  private async buildNode(node: PlanNode): Promise<unknown> {
     const buildCtx = await this.contextFor(node);
     const cache = node.definition.reusable ? this.ctx.services.instances : undefined;
     const key = cache ? InstanceCache.key(node.name, buildCtx.inputs, buildCtx.credential) : undefined;

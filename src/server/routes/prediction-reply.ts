@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { FlowRunner, RunOutcome } from '../../runner/flow-runner.js';
 import { predictionResponse } from '../../runner/prediction-response.js';
+import { INTERNAL_EVENTS, UNTRACED_HIDDEN_EVENTS } from '../../runner/run-events.js';
 import { ERROR_STATUS } from '../../shared/app-error.js';
 import type { Logger } from '../../shared/logger.js';
 import type { Metrics } from '../../shared/metrics.js';
@@ -30,7 +31,14 @@ export async function streamRun(
   run: RunRecord,
   question: string | undefined,
   afterId: number,
-  options: { heartbeatIntervalMs: number; logger: Logger; metrics: Metrics; runs: RunRepository },
+  options: {
+    heartbeatIntervalMs: number;
+    logger: Logger;
+    metrics: Metrics;
+    runs: RunRepository;
+    /** The client asked for the per-node trace (`node` events). */
+    trace: boolean;
+  },
 ): Promise<void> {
   const stream = new SseStream(
     reply,
@@ -40,6 +48,7 @@ export async function streamRun(
       if (question !== undefined) data.question = question;
     },
     options.metrics.activeStreams,
+    options.trace ? INTERNAL_EVENTS : UNTRACED_HIDDEN_EVENTS,
   );
   await relayRun(stream, runner, run.id, afterId, {
     detachAbort: run.detachable,

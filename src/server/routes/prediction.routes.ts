@@ -4,6 +4,7 @@ import type { PredictionService } from '../services/prediction-service.js';
 import { readMultipart } from '../uploads/read-multipart.js';
 import type { IncomingFile } from '../uploads/upload-service.js';
 import { sendOutcome, streamRun } from './prediction-reply.js';
+import { wantsTrace } from '../sse/trace-opt-in.js';
 
 /** Multipart predictions: form fields become the body (objects arrive as JSON strings), `files` the uploads. */
 async function readBody(request: FastifyRequest, deps: AppDeps): Promise<{ body: unknown; files?: IncomingFile[] }> {
@@ -17,6 +18,7 @@ export async function predictionRoutes(app: FastifyInstance, deps: AppDeps, pred
   const log = deps.logger.child({ module: 'prediction' });
 
   app.post<{ Params: { id: string } }>('/api/v1/prediction/:id', async (request, reply) => {
+    const trace = wantsTrace(request);
     const { body, files } = await readBody(request, deps);
     const prepared = await predictions.prepare(request.params.id, body, request, { detachable: true, files });
     const { run } = await deps.runner.start({ ...prepared.request, watch: true });
@@ -27,6 +29,7 @@ export async function predictionRoutes(app: FastifyInstance, deps: AppDeps, pred
         logger: log,
         metrics: deps.metrics,
         runs: deps.repos.runs,
+        trace,
       });
       return reply;
     }

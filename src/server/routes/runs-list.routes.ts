@@ -22,7 +22,7 @@ const listQuery = z.looseObject({
 
 /**
  * `GET /api/v1/runs`: every run, newest first, one page at a time (management access). Each entry is
- * the run as `GET /api/v1/runs/:runId` shows it plus `chatflowName` (null once the chatflow is deleted).
+ * the run as `GET /api/v1/runs/:runId` shows it, without `trace`, plus `chatflowName` (null once the chatflow is deleted).
  * `status` takes one status or a list (`failed,aborted`); `from`/`to` bound `createdDate` (inclusive).
  */
 export async function runListRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
@@ -42,6 +42,11 @@ export async function runListRoutes(app: FastifyInstance, deps: AppDeps): Promis
       },
       { page: query.page, limit: query.limit },
     );
-    return { data: data.map((run) => ({ ...runView(run), chatflowName: run.chatflowName ?? null })), total };
+    // The trace stays in the single run's view: a page of them could be large, and the list shows none.
+    const views = data.map((run) => {
+      const { trace: _trace, ...view } = runView(run);
+      return { ...view, chatflowName: run.chatflowName ?? null };
+    });
+    return { data: views, total };
   });
 }

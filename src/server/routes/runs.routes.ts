@@ -7,6 +7,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { ChatflowCache } from '../services/chatflow-cache.js';
 import type { PredictionService } from '../services/prediction-service.js';
 import { streamRun } from './prediction-reply.js';
+import { wantsTrace } from '../sse/trace-opt-in.js';
 
 type RunParams = { runId: string };
 
@@ -39,6 +40,8 @@ export function runView(run: RunRecord) {
     finishedDate: run.finishedDate ?? null,
     queueWaitMs: msBetween(run.createdDate, run.startedDate),
     runTimeMs: msBetween(run.startedDate, run.finishedDate),
+    /** NodeTraceEntry[] (engine/events/run-event.ts): the nodes that ran, in start order. */
+    trace: run.trace ?? [],
   };
 }
 
@@ -93,6 +96,7 @@ export async function runRoutes(
 
   app.get<{ Params: RunParams; Querystring: { lastEventId?: string } }>('/api/v1/runs/:runId/events', async (request, reply) => {
     const afterId = lastEventId(request);
+    const trace = wantsTrace(request);
     const run = await loadRun(request);
     const question = runInputSchema.safeParse(run.input).data?.question;
     await streamRun(reply, deps.runner, run, question, afterId, {
@@ -100,6 +104,7 @@ export async function runRoutes(
       logger: log,
       metrics: deps.metrics,
       runs: deps.repos.runs,
+      trace,
     });
     return reply;
   });

@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { StoredEvent } from '../../runner/run-events.js';
-import { INTERNAL_EVENTS } from '../../runner/run-events.js';
+import type { RunEventName } from '../../engine/events/run-event.js';
+import { UNTRACED_HIDDEN_EVENTS } from '../../runner/run-events.js';
 
 /**
  * Why `gone` fired (nobody reads it). One value for all streams: `abort()` without a reason creates a
@@ -26,6 +27,8 @@ export class SseStream {
     /** Adds what relays know and the stored events do not (the question in `metadata`). */
     private readonly enrichMetadata?: (data: Record<string, unknown>) => void,
     private readonly openStreams?: { inc(): void; dec(): void },
+    /** Stored events this stream leaves out (by default the internal and the trace events). */
+    private readonly hidden: ReadonlySet<RunEventName> = UNTRACED_HIDDEN_EVENTS,
   ) {
     openStreams?.inc();
     reply.hijack();
@@ -48,9 +51,9 @@ export class SseStream {
     return !this.closed && !this.reply.raw.destroyed;
   }
 
-  /** Writes a stored event as-is (internal events are skipped); resolves when the socket can take more. */
+  /** Writes a stored event as-is (hidden events are skipped); resolves when the socket can take more. */
   async send(event: StoredEvent): Promise<void> {
-    if (INTERNAL_EVENTS.has(event.name)) return;
+    if (this.hidden.has(event.name)) return;
     let json = event.json;
     if (event.name === 'metadata' && this.enrichMetadata) {
       const envelope = JSON.parse(json) as { event: string; data: Record<string, unknown> };

@@ -7,6 +7,7 @@ import * as vectors from './006-vectors.js';
 import * as uploadsDocstores from './007-uploads-docstores.js';
 import * as upsertRetention from './008-upsert-retention.js';
 import * as reconcile from './009-reconcile.js';
+import * as runTrace from './011-run-trace.js';
 import * as runList from './012-run-list.js';
 
 /** Migrations are listed in code (not scanned from disk) so the built package carries them. */
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '007-uploads-docstores': uploadsDocstores,
   '008-upsert-retention': upsertRetention,
   '009-reconcile': reconcile,
+  '011-run-trace': runTrace,
   '012-run-list': runList,
 };
 

@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Selectable } from 'kysely';
+import { type ExpressionBuilder, type Selectable, sql } from 'kysely';
 import type { Db } from '../database.js';
 import type { DatabaseSchema, RunTable } from '../schema.js';
 import type { Page } from './paging.js';
@@ -28,17 +28,24 @@ function matches(filter: RunListFilter) {
   };
 }
 
+/** The run columns the list reads: all but `trace`, which only the single run's view shows. */
+const LIST_COLUMNS = [
+  'id', 'chatflowId', 'chatId', 'sessionId', 'status', 'attempt', 'input', 'result', 'error', 'streaming', 'detachable',
+  'cancelRequested', 'idempotencyKey', 'apiMessageId', 'chatflowVersion', 'createdDate', 'startedDate', 'finishedDate',
+  'errorCode', 'errorNodeId',
+] as const satisfies ReadonlyArray<Exclude<keyof RunTable, 'trace'>>;
+
 /**
  * One page of runs, newest first (`createdDate`, then `id` so equal dates page stably), each with its
- * chatflow's name (null once the chatflow is gone), and how many runs match in all. The page is cut in
+ * chatflow's name (null once the chatflow is gone) and without its trace, and how many runs match in all. The page is cut in
  * SQL, and the order and the usual filters are served by the indexes of migration 012-run-list.
  */
 export async function listRuns(db: Db, filter: RunListFilter, page: Page): Promise<{ rows: Array<Selectable<RunTable> & { chatflowName: string | null }>; total: number }> {
   const rows = db
     .selectFrom('run')
     .leftJoin('chat_flow', 'chat_flow.id', 'run.chatflowId')
-    .selectAll('run')
-    .select('chat_flow.name as chatflowName')
+    .select(LIST_COLUMNS.map((column) => `run.${column}` as const))
+    .select([sql<string | null>`null`.as('trace'), 'chat_flow.name as chatflowName'])
     .where(matches(filter))
     .orderBy('run.createdDate', 'desc')
     .orderBy('run.id', 'desc')

@@ -36,6 +36,8 @@ export interface RunRecord {
   /** The failure's ErrorCode and the node that raised it, when the run failed or was aborted. */
   errorCode?: string;
   errorNodeId?: string;
+  /** The per-node trace stored when the run ended (NodeTraceEntry[]; see engine/events/run-event.ts). */
+  trace?: unknown[];
 }
 
 export interface NewRun {
@@ -58,6 +60,8 @@ export interface RunOutcome {
   /** ErrorCode of a failure, and the flowData node id it came from (kept for the executions page). */
   errorCode?: string;
   errorNodeId?: string;
+  /** The run's final per-node trace entries. */
+  trace?: unknown[];
 }
 
 function toRun(row: Selectable<RunTable>): RunRecord {
@@ -83,6 +87,7 @@ function toRun(row: Selectable<RunTable>): RunRecord {
   if (row.finishedDate !== null) run.finishedDate = row.finishedDate;
   if (row.errorCode !== null) run.errorCode = row.errorCode;
   if (row.errorNodeId !== null) run.errorNodeId = row.errorNodeId;
+  if (row.trace !== null && row.trace !== undefined) run.trace = fromJsonColumn(row.trace) as unknown[];
   return run;
 }
 
@@ -125,6 +130,7 @@ export class RunRepository {
       finishedDate: null,
       errorCode: null,
       errorNodeId: null,
+      trace: null,
     };
     if (input.idempotencyKey === undefined) {
       await this.queries.insertRun(row);
@@ -185,6 +191,7 @@ export class RunRepository {
         error: outcome.error ?? null,
         errorCode: outcome.errorCode ?? null,
         errorNodeId: outcome.errorNodeId ?? null,
+        trace: outcome.trace && outcome.trace.length > 0 ? JSON.stringify(outcome.trace) : null,
         finishedDate: nowIso(),
         ...(attempt !== undefined ? { attempt } : {}),
       },

@@ -16,6 +16,7 @@ import { arrange } from '../flow/layout';
 import { DEFAULT_NODE_SIZE, freePasteOffset, freeSpot } from '../flow/placement';
 import type { CatalogueNode } from '../flow/types';
 import { problemFromError } from '../flow/validation';
+import { useRunMarks } from './run-marks';
 import { ApiDialog } from './ApiDialog';
 import { MessagesDialog } from '../components/MessagesDialog';
 import { CanvasDialogs } from './CanvasDialogs';
@@ -79,6 +80,7 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
   useEffect(() => {
     if (loadedId.current === (chatflowId ?? 'new')) return;
     loadedId.current = chatflowId ?? 'new';
+    useRunMarks.getState().reset();
     void (async () => {
       try {
         const [nodes, current] = await Promise.all([loadCatalogue(), chatflowId ? api<Chatflow>('GET', `/chatflows/${chatflowId}`) : undefined]);

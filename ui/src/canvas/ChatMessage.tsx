@@ -1,12 +1,19 @@
 import type { ComponentProps } from 'react';
 import Markdown from 'react-markdown';
 import remarkGfm from 'remark-gfm';
+import type { NodeTraceEntry, SourceDocument } from '../api/trace';
+import { RunTrace } from './RunTrace';
 
 export interface Message {
+  /** Stable while the chat is open (answers are updated by it after the stream ends). */
+  key: string;
   role: 'userMessage' | 'apiMessage';
   content: string;
   error?: string;
   stopped?: boolean;
+  /** The nodes of the run that produced this answer (live `node` events, then the stored trace). */
+  trace?: NodeTraceEntry[];
+  sourceDocuments?: SourceDocument[];
 }
 
 /** Links in answers open in a new tab, never replacing the canvas. */
@@ -39,6 +46,7 @@ export function ChatMessage({ message, waiting }: { message: Message; waiting: b
         </p>
       )}
       {message.stopped && <p className="hint">Stopped</p>}
+      {message.role === 'apiMessage' && <RunTrace trace={message.trace ?? []} sourceDocuments={message.sourceDocuments ?? []} />}
     </div>
   );
 }

@@ -1,8 +1,10 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { ApiError, api, apiFetch } from '../api/client';
 import { uuid } from '../components/uuid';
+import { type NodeTraceEntry, type SourceDocument, TRACE_HEADERS, fetchRunTrace, withEntry } from '../api/trace';
 import { type RunEvent, streamPrediction } from '../flow/run-stream';
 import { ChatMessage, type Message } from './ChatMessage';
+import { useRunMarks } from './run-marks';
 
 const chatIdKey = (chatflowId: string) => `aimicromind:chat:${chatflowId}`;
 
@@ -45,20 +47,30 @@ export function ChatPanel({ chatflowId, starterPrompts, unsaved, onError, onClos
   // The conversation so far (reopened panel, reload): this chat's stored messages, oldest first.
   useEffect(() => {
     const controller = new AbortController();
-    api<Array<{ role: string; content: string }>>('GET', `/chatmessage/${chatflowId}?chatId=${encodeURIComponent(chatId.current)}&order=ASC`, undefined, { signal: controller.signal }).then(
-      (stored) => setMessages((shown) => (shown.length > 0 ? shown : stored.filter((m) => m.role === 'userMessage' || m.role === 'apiMessage').map((m) => ({ role: m.role as Message['role'], content: m.content })))),
+    api<Array<{ id: string; role: string; content: string; sourceDocuments?: SourceDocument[] }>>('GET', `/chatmessage/${chatflowId}?chatId=${encodeURIComponent(chatId.current)}&order=ASC`, undefined, { signal: controller.signal }).then(
+      (stored) =>
+        setMessages((shown) =>
+          shown.length > 0
+            ? shown
+            : stored
+                .filter((m) => m.role === 'userMessage' || m.role === 'apiMessage')
+                .map((m) => ({ key: m.id, role: m.role as Message['role'], content: m.content, ...(Array.isArray(m.sourceDocuments) ? { sourceDocuments: m.sourceDocuments } : {}) })),
+        ),
       () => undefined,
     );
     return () => controller.abort();
   }, [chatflowId]);
 
-  const updateLast = (update: (m: Message) => Message) => setMessages((all) => [...all.slice(0, -1), update(all[all.length - 1]!)]);
+  const updateMessage = (key: string, update: (m: Message) => Message) => setMessages((all) => all.map((m) => (m.key === key ? update(m) : m)));
 
   async function send(text: string) {
     if (!text.trim() || running) return;
     setQuestion('');
     setNotice('');
-    setMessages((all) => [...all, { role: 'userMessage', content: text }, { role: 'apiMessage', content: '' }]);
+    const answerKey = uuid();
+    const updateLast = (update: (m: Message) => Message) => updateMessage(answerKey, update);
+    setMessages((all) => [...all, { key: uuid(), role: 'userMessage', content: text }, { key: answerKey, role: 'apiMessage', content: '' }]);
+    useRunMarks.getState().reset();
     const controller = new AbortController();
     let finish = () => undefined as void;
     let begin = () => undefined as void;
@@ -72,18 +84,23 @@ export function ChatPanel({ chatflowId, starterPrompts, unsaved, onError, onClos
         if (e.nodeId) onError({ nodeId: e.nodeId, message: String(e.data) });
       } else if (e.event === 'abort') updateLast((m) => ({ ...m, stopped: true }));
       else if (e.event === 'metadata' && typeof e.data === 'object' && e.data && 'runId' in e.data) active.runId = String((e.data as { runId: unknown }).runId);
+      else if (e.event === 'node' && typeof e.data === 'object' && e.data) {
+        const entry = e.data as NodeTraceEntry;
+        updateLast((m) => ({ ...m, trace: withEntry(m.trace ?? [], entry) }));
+        useRunMarks.getState().mark(entry);
+      } else if (e.event === 'sourceDocuments' && Array.isArray(e.data)) updateLast((m) => ({ ...m, sourceDocuments: e.data as SourceDocument[] }));
     };
     try {
       await streamPrediction(
         ({ runId, lastEventId, signal }) => {
           if (!runId) {
-            return apiFetch('POST', `/prediction/${chatflowId}`, { question: text, chatId: chatId.current, streaming: true }, { signal, headers: { Accept: 'text/event-stream' } }).then((response) => {
+            return apiFetch('POST', `/prediction/${chatflowId}`, { question: text, chatId: chatId.current, streaming: true }, { signal, headers: { Accept: 'text/event-stream', ...TRACE_HEADERS } }).then((response) => {
               active.runId = response.headers.get('X-Run-Id') ?? undefined;
               begin();
               return response;
             });
           }
-          return apiFetch('GET', `/runs/${runId}/events`, undefined, { signal, headers: lastEventId ? { 'Last-Event-ID': lastEventId } : {} });
+          return apiFetch('GET', `/runs/${runId}/events`, undefined, { signal, headers: { ...TRACE_HEADERS, ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}) } });
         },
         onEvent,
         controller.signal,
@@ -98,6 +115,26 @@ export function ChatPanel({ chatflowId, starterPrompts, unsaved, onError, onClos
       if (run.current === active) run.current = undefined;
       begin();
       finish();
+    }
+    if (active.runId) void showStoredTrace(active.runId, answerKey);
+  }
+
+  /**
+   * The run's stored trace and source documents under its answer and on the canvas: complete even when
+   * the answer came as JSON (a flow that does not stream) or the stream was cut. If it cannot be read,
+   * what the live events showed stays.
+   */
+  async function showStoredTrace(runId: string, key: string) {
+    try {
+      const stored = await fetchRunTrace(runId);
+      if (stored.trace.length > 0) useRunMarks.getState().replace(stored.trace);
+      updateMessage(key, (m) => ({
+        ...m,
+        ...(stored.trace.length > 0 ? { trace: stored.trace } : {}),
+        ...(stored.sourceDocuments.length > 0 ? { sourceDocuments: stored.sourceDocuments } : {}),
+      }));
+    } catch {
+      // The live trace is already shown; a run that cannot be read adds nothing to fix.
     }
   }
 
@@ -168,7 +205,7 @@ export function ChatPanel({ chatflowId, starterPrompts, unsaved, onError, onClos
           </div>
         )}
         {messages.map((m, i) => (
-          <ChatMessage key={i} message={m} waiting={running && i === messages.length - 1} />
+          <ChatMessage key={m.key} message={m} waiting={running && i === messages.length - 1} />
         ))}
         <div ref={bottom} />
       </div>

@@ -6,6 +6,7 @@ import { UNSUPPORTED_MESSAGE } from '../flow/validation';
 import { CredentialPicker } from './CredentialPicker';
 import { NodeIcon } from './NodeIcon';
 import { Params } from './NodeParams';
+import { RunBadge } from './RunBadge';
 import { useCanvas } from './store';
 
 /** Below this zoom the forms are unreadable: cards show title and handles only (large flows stay fast). */
@@ -41,6 +42,7 @@ function CompactCard({ id, data: rawData, selected }: NodeProps) {
       <header>
         <NodeIcon name={data.name} size={28} />
         <span className="node-title">{data.label}</span>
+        <RunBadge nodeId={id} />
       </header>
       {inputs.map((input) => (
         <div className="anchor-row" key={input.name}>
@@ -73,6 +75,7 @@ function FullCard({ id, data: rawData, selected }: NodeProps) {
       <header>
         <NodeIcon name={data.name} size={28} />
         <span className="node-title">{data.label}</span>
+        <RunBadge nodeId={id} />
         <button type="button" className="icon nodrag" aria-label={`Delete ${data.label}`} onClick={() => deleteElements([id], [])}>
           ×
         </button>

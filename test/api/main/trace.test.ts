@@ -1,0 +1,4 @@
+import { startMainHarness } from '../../support/api-harness.js';
+import { traceSuite } from '../trace.suite.js';
+
+traceSuite(startMainHarness);

@@ -1,0 +1,4 @@
+import { queueHarness } from '../../support/queue-harness.js';
+import { traceSuite } from '../trace.suite.js';
+
+traceSuite(queueHarness);
