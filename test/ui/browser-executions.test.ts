@@ -102,6 +102,7 @@ describe('executions page in a browser', { timeout: 180_000 }, () => {
     await expect(error.innerText()).resolves.toContain('LLM_ERROR');
     await expect(error.innerText()).resolves.toContain('chatOpenAI_0');
     await expect(page.locator('.run-facts').innerText()).resolves.toContain('customer-1');
+    await page.locator('.run-facts').getByRole('link', { name: 'Support bot' }).waitFor();
     await page.getByText('why did my order fail?').waitFor();
     // The node trace: every node that ran, the failed chat model with its error.
     const trace = page.getByRole('table', { name: 'Node trace' });

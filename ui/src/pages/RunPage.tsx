@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'wouter';
-import { ApiError } from '../api/client';
+import { ApiError, api } from '../api/client';
+import type { Chatflow } from '../api/types';
 import { type RunView, abortRun, formatDuration, getRun, isActive } from '../api/runs';
 import { ErrorText } from '../components/ListParts';
 import { useTitle } from '../components/use-title';
@@ -20,6 +21,17 @@ export function RunPage({ runId }: { runId: string }) {
   const [error, setError] = useState('');
   const [missing, setMissing] = useState(false);
   const [aborting, setAborting] = useState(false);
+  const [chatflowName, setChatflowName] = useState<string | null>();
+
+  const chatflowId = run?.chatflowId;
+  useEffect(() => {
+    if (!chatflowId) return;
+    // A deleted chatflow keeps its runs: they show its id.
+    api<Chatflow>('GET', `/chatflows/${encodeURIComponent(chatflowId)}`).then(
+      (flow) => setChatflowName(flow.name),
+      () => setChatflowName(null),
+    );
+  }, [chatflowId]);
 
   const load = useCallback(async () => {
     try {
@@ -83,7 +95,13 @@ export function RunPage({ runId }: { runId: string }) {
           <dl className="run-facts">
             <dt>Chatflow</dt>
             <dd>
-              <Link href={`/canvas/${run.chatflowId}`}>{run.chatflowId}</Link>
+              {chatflowName === null ? (
+                <span>
+                  {run.chatflowId} <span className="hint">(deleted)</span>
+                </span>
+              ) : (
+                <Link href={`/canvas/${run.chatflowId}`}>{chatflowName ?? run.chatflowId}</Link>
+              )}
             </dd>
             <dt>Session</dt>
             <dd>{run.sessionId}</dd>
