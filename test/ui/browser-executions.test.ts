@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { llmChainFlow } from '../fixtures/chatflows.js';
-import { FakeLlmServer } from '../fixtures/fake-llm-server.js';
+import type { FakeLlmServer } from '../fixtures/fake-llm-server.js';
 import type { ApiClient } from '../support/api-client.js';
 import type { RunningServer } from '../support/test-server.js';
 import { screenshot } from './browser-helpers.js';
-import { type SignedInSuite, screenshotIfFailed, startSignedIn } from './browser-suite.js';
+import { type FakeLlmSuite, screenshotIfFailed, startSignedInWithFakeLlm } from './browser-suite.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A date as the page's date inputs take it (the browser and this process share the time zone). */
@@ -20,7 +20,7 @@ const localDay = (ms: number) => {
  */
 describe('executions page in a browser', { timeout: 180_000 }, () => {
   let fake: FakeLlmServer;
-  let suite: SignedInSuite;
+  let suite: FakeLlmSuite;
   let server: RunningServer;
   let page: Page;
   let admin: ApiClient;
@@ -57,18 +57,11 @@ describe('executions page in a browser', { timeout: 180_000 }, () => {
   }
 
   beforeAll(async () => {
-    fake = new FakeLlmServer();
-    await fake.start();
-    suite = await startSignedIn();
-    ({ server, page, admin } = suite);
-    credential = (await admin.post('/api/v1/credentials', { name: 'fake openai', credentialName: 'openAIApi', plainDataObj: { openAIApiKey: 'sk-fake' } })).body.id;
+    suite = await startSignedInWithFakeLlm();
+    ({ server, page, admin, fake, credential } = suite);
   });
   afterEach((context) => screenshotIfFailed(page, 'executions', context));
-  afterAll(async () => {
-    fake?.gates.openAll();
-    await suite?.close();
-    await fake?.stop();
-  });
+  afterAll(async () => suite?.close());
 
   it("finds yesterday's failed run by status and date, with its error and trace", async () => {
     const failing = await createFlow('Support bot', 'fake;error=500');

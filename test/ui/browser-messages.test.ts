@@ -2,11 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { modelPart, toolAgentFlow, toolPart } from '../fixtures/agent-flows.js';
 import { llmChainFlow } from '../fixtures/chatflows.js';
-import { FakeLlmServer } from '../fixtures/fake-llm-server.js';
+import type { FakeLlmServer } from '../fixtures/fake-llm-server.js';
 import type { ApiClient } from '../support/api-client.js';
 import type { RunningServer } from '../support/test-server.js';
 import { screenshot } from './browser-helpers.js';
-import { type SignedInSuite, screenshotIfFailed, startSignedIn } from './browser-suite.js';
+import { type FakeLlmSuite, screenshotIfFailed, startSignedInWithFakeLlm } from './browser-suite.js';
 
 /**
  * The messages viewer of a chatflow in a browser: its sessions, a session's messages with their
@@ -15,7 +15,7 @@ import { type SignedInSuite, screenshotIfFailed, startSignedIn } from './browser
  */
 describe('messages viewer in a browser', { timeout: 120_000 }, () => {
   let fake: FakeLlmServer;
-  let suite: SignedInSuite;
+  let suite: FakeLlmSuite;
   let server: RunningServer;
   let page: Page;
   let admin: ApiClient;
@@ -31,11 +31,8 @@ describe('messages viewer in a browser', { timeout: 120_000 }, () => {
   }
 
   beforeAll(async () => {
-    fake = new FakeLlmServer();
-    await fake.start();
-    suite = await startSignedIn();
-    ({ server, page, admin } = suite);
-    credential = (await admin.post('/api/v1/credentials', { name: 'fake openai', credentialName: 'openAIApi', plainDataObj: { openAIApiKey: 'sk-fake' } })).body.id;
+    suite = await startSignedInWithFakeLlm();
+    ({ server, page, admin, fake, credential } = suite);
     const flowData = JSON.stringify(llmChainFlow({ model: 'fake', basepath: fake.url, credential }));
     flowId = (await admin.post('/api/v1/chatflows', { name: 'Helpdesk', flowData })).body.id;
     await ask('how do I reset my password?', 'chat-one');
@@ -45,10 +42,7 @@ describe('messages viewer in a browser', { timeout: 120_000 }, () => {
     await admin.post(`/api/v1/feedback/${flowId}`, { chatId: 'chat-two', messageId: liked, rating: 'THUMBS_UP' });
   });
   afterEach((context) => screenshotIfFailed(page, 'messages', context));
-  afterAll(async () => {
-    await suite?.close();
-    await fake?.stop();
-  });
+  afterAll(async () => suite?.close());
 
   const dialog = () => page.getByRole('dialog', { name: 'Messages of Helpdesk' });
   const sessions = () => dialog().getByRole('navigation', { name: 'Sessions' }).getByRole('button');
