@@ -15,11 +15,24 @@ export interface RunListFilter {
   to?: string;
 }
 
+const STATUSES = new Set(['queued', 'running', 'completed', 'failed', 'aborted']);
+
+/**
+ * The status condition. Known statuses are written as literals, not bound: both SQLite and PostgreSQL
+ * can then match `status = 'failed'` against the partial index `run_failed_idx` (a bound value is not
+ * known when the statement is planned).
+ */
+function statusIn(eb: ExpressionBuilder<DatabaseSchema, 'run'>, statuses: string[]) {
+  if (!statuses.every((s) => STATUSES.has(s))) return eb('run.status', 'in', statuses);
+  if (statuses.length === 1) return eb('run.status', '=', sql.lit(statuses[0]!));
+  return eb('run.status', 'in', statuses.map((s) => sql.lit(s)));
+}
+
 function matches(filter: RunListFilter) {
   return (eb: ExpressionBuilder<DatabaseSchema, 'run'>) => {
     const conditions = [];
     if (filter.chatflowId) conditions.push(eb('run.chatflowId', '=', filter.chatflowId));
-    if (filter.statuses && filter.statuses.length > 0) conditions.push(eb('run.status', 'in', filter.statuses));
+    if (filter.statuses && filter.statuses.length > 0) conditions.push(statusIn(eb, filter.statuses));
     if (filter.sessionId) conditions.push(eb('run.sessionId', '=', filter.sessionId));
     if (filter.chatId) conditions.push(eb('run.chatId', '=', filter.chatId));
     if (filter.from) conditions.push(eb('run.createdDate', '>=', filter.from));
