@@ -2,6 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { modelPart, toolAgentFlow, toolPart } from '../fixtures/agent-flows.js';
 import { llmChainFlow } from '../fixtures/chatflows.js';
+import { dataUri } from '../fixtures/documents.js';
+import { ragFlow } from '../fixtures/rag-flows.js';
 import type { FakeLlmServer } from '../fixtures/fake-llm-server.js';
 import type { ApiClient } from '../support/api-client.js';
 import type { RunningServer } from '../support/test-server.js';
@@ -93,6 +95,20 @@ describe('messages viewer in a browser', { timeout: 120_000 }, () => {
     await answer.getByText('Used tools (1)').click();
     await answer.getByText('calculator').waitFor();
     await expect(answer.locator('pre').allInnerTexts()).resolves.toEqual([JSON.stringify({ input: '12*12' }, null, 2), '144']);
+    await page.keyboard.press('Escape');
+  });
+
+  it('shows the source documents an answer cited', async () => {
+    const bakery = 'The bakery opens at seven and sells rye bread.';
+    const flow = ragFlow({ model: 'fake', basepath: fake.url, embeddingsBasepath: fake.url, credential, store: 'memoryVectorStore', topK: '1', txtFile: dataUri('bakery.txt', 'text/plain', bakery) });
+    const rag = (await admin.post('/api/v1/chatflows', { name: 'Bakery docs', flowData: JSON.stringify(flow) })).body.id as string;
+    const answer = await admin.post(`/api/v1/prediction/${rag}`, { question: 'when does the bakery open?', chatId: 'rag-chat' });
+    expect(answer.body.sourceDocuments, answer.text).toHaveLength(1);
+    await page.goto(`${server.url}/chatflows`);
+    await page.getByRole('button', { name: 'Messages of Bakery docs' }).click();
+    const reply = page.getByRole('dialog', { name: 'Messages of Bakery docs' }).getByRole('article', { name: 'Assistant message' });
+    await reply.getByText('Source documents (1)').click();
+    await reply.locator('pre').getByText(bakery).waitFor();
     await page.keyboard.press('Escape');
   });
 
