@@ -130,7 +130,8 @@ export class RunExecutor {
   }
 
   private async attempt(run: RunRecord, events: RunEventWriter, signal: AbortSignal): Promise<ExecutionReport> {
-    const trace = new NodeTracer(events);
+    // Streaming runs announce each node as it starts; every run emits (and stores) the final entries.
+    const trace = new NodeTracer(events, { announce: run.streaming });
     try {
       const input = runInputSchema.parse(run.input);
       const chatflow = await this.chatflows.get(run.chatflowId, run.chatflowVersion);

@@ -1,55 +1,37 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { llmChainFlow } from '../fixtures/chatflows.js';
-import { FakeLlmServer, expectedAnswer } from '../fixtures/fake-llm-server.js';
+import { type FakeLlmServer, expectedAnswer } from '../fixtures/fake-llm-server.js';
 import type { ApiClient } from '../support/api-client.js';
 import type { RunningServer } from '../support/test-server.js';
-import { type SignedInSuite, screenshotIfFailed, startSignedIn } from './browser-suite.js';
+import { screenshotIfFailed } from './browser-suite.js';
+import { type ChatSuite, startChatSuite } from './chat-suite.js';
 
 /**
  * The canvas's test chat in a browser: the conversation survives closing the panel and reloading,
  * Clear ends a running answer before deleting, the typing indicator, and Markdown answers.
  */
 describe('test chat in a browser', { timeout: 120_000 }, () => {
+  let chat: ChatSuite;
   let fake: FakeLlmServer;
-  let suite: SignedInSuite;
   let server: RunningServer;
   let page: Page;
   let admin: ApiClient;
   let credential = '';
 
   /** A saved LLM chain answering as `model` says, open on the canvas with the chat panel shown. */
-  async function openChat(model: string): Promise<string> {
-    const flowData = JSON.stringify(llmChainFlow({ model, basepath: fake.url, credential }));
-    const { id } = (await admin.post('/api/v1/chatflows', { name: `chat ${model}`, flowData })).body as { id: string };
-    await page.goto(`${server.url}/canvas/${id}`);
-    await page.locator('.react-flow__node').first().waitFor();
-    await page.getByRole('button', { name: 'Chat', exact: true }).click();
-    await page.getByLabel('Type your question').waitFor();
-    return id;
-  }
-
-  async function ask(question: string): Promise<void> {
-    await page.getByLabel('Type your question').fill(question);
-    await page.getByRole('button', { name: 'Send' }).click();
-  }
+  const openChat = (model: string) => chat.openChat(`chat ${model}`, JSON.stringify(llmChainFlow({ model, basepath: fake.url, credential })));
+  const ask = (question: string) => chat.ask(question);
 
   const messages = () => page.locator('.chat-panel .message');
   const lastBot = () => page.locator('.message.bot').last();
 
   beforeAll(async () => {
-    fake = new FakeLlmServer();
-    await fake.start();
-    suite = await startSignedIn();
-    ({ server, page, admin } = suite);
-    credential = (await admin.post('/api/v1/credentials', { name: 'fake openai', credentialName: 'openAIApi', plainDataObj: { openAIApiKey: 'sk-fake' } })).body.id;
+    chat = await startChatSuite();
+    ({ server, page, admin, fake, credential } = chat);
   });
   afterEach((context) => screenshotIfFailed(page, 'chat', context));
-  afterAll(async () => {
-    fake?.gates.openAll();
-    await suite?.close();
-    await fake?.stop();
-  });
+  afterAll(async () => chat?.close());
 
   it('shows a typing indicator until the first token, then the conversation again after closing the panel and reloading', async () => {
     const model = 'fake;gate=typing;tokens=3';

@@ -3,12 +3,11 @@ import type { Page } from 'playwright-core';
 import { modelPart, toolAgentFlow, toolPart } from '../fixtures/agent-flows.js';
 import { type FlowJson, llmChainFlow } from '../fixtures/chatflows.js';
 import { dataUri } from '../fixtures/documents.js';
-import { FakeLlmServer, expectedAnswer } from '../fixtures/fake-llm-server.js';
+import { type FakeLlmServer, expectedAnswer } from '../fixtures/fake-llm-server.js';
 import { ragFlow } from '../fixtures/rag-flows.js';
-import type { ApiClient } from '../support/api-client.js';
-import type { RunningServer } from '../support/test-server.js';
 import { flowNode, screenshot } from './browser-helpers.js';
-import { type SignedInSuite, screenshotIfFailed, startSignedIn } from './browser-suite.js';
+import { screenshotIfFailed } from './browser-suite.js';
+import { type ChatSuite, startChatSuite } from './chat-suite.js';
 
 /** "1.5 s" / "850 ms" as the trace shows it, in ms. */
 function shownMs(text: string): number {
@@ -22,50 +21,32 @@ function shownMs(text: string): number {
  * out), tool calls with input and output, source documents; the canvas marks the last run's nodes.
  */
 describe('per-node trace in a browser', { timeout: 120_000 }, () => {
+  let chat: ChatSuite;
   let fake: FakeLlmServer;
-  let suite: SignedInSuite;
-  let server: RunningServer;
   let page: Page;
-  let admin: ApiClient;
   let credential = '';
 
-  async function openChat(name: string, flow: FlowJson): Promise<string> {
-    const { id } = (await admin.post('/api/v1/chatflows', { name, flowData: JSON.stringify(flow) })).body as { id: string };
-    await page.goto(`${server.url}/canvas/${id}`);
-    await page.locator('.react-flow__node').first().waitFor();
-    await page.getByRole('button', { name: 'Chat', exact: true }).click();
-    await page.getByLabel('Type your question').waitFor();
-    return id;
-  }
-
-  async function ask(question: string): Promise<void> {
-    await page.getByLabel('Type your question').fill(question);
-    await page.getByRole('button', { name: 'Send' }).click();
-  }
+  const openChat = (name: string, flow: FlowJson) => chat.openChat(name, JSON.stringify(flow));
+  const ask = (question: string) => chat.ask(question);
 
   const lastBot = () => page.locator('.message.bot').last();
+  /** The trace under the last answer. */
+  const lastTrace = () => page.locator('.messages > .run-trace').last();
   /** Opens the trace under the last answer (once the run's stored trace is in). */
   async function openTrace() {
-    const summary = lastBot().locator('.run-trace summary');
+    const summary = lastTrace().locator('summary');
     await summary.filter({ hasText: 'slowest' }).waitFor();
     await summary.click();
-    return lastBot().getByRole('table', { name: 'Nodes of this run' });
+    return lastTrace().getByRole('table', { name: 'Nodes of this run' });
   }
   const badge = (nodeId: string) => flowNode(page, nodeId).locator('.run-badge');
 
   beforeAll(async () => {
-    fake = new FakeLlmServer();
-    await fake.start();
-    suite = await startSignedIn();
-    ({ server, page, admin } = suite);
-    credential = (await admin.post('/api/v1/credentials', { name: 'fake openai', credentialName: 'openAIApi', plainDataObj: { openAIApiKey: 'sk-fake' } })).body.id;
+    chat = await startChatSuite();
+    ({ page, fake, credential } = chat);
   });
   afterEach((context) => screenshotIfFailed(page, 'trace', context));
-  afterAll(async () => {
-    fake?.gates.openAll();
-    await suite?.close();
-    await fake?.stop();
-  });
+  afterAll(async () => chat?.close());
 
   it('shows in the chat panel which node made an answer slow, and marks the nodes of the last run on the canvas', async () => {
     const delay = 1500;
@@ -85,7 +66,7 @@ describe('per-node trace in a browser', { timeout: 120_000 }, () => {
       expect(await row.locator('td').nth(1).textContent()).toBe('Completed');
       expect(shownMs((await row.locator('td').nth(2).textContent()) ?? '')).toBeLessThan(modelMs);
     }
-    await expect.poll(() => lastBot().locator('.run-trace summary').textContent()).toContain('slowest: ChatOpenAI');
+    await expect.poll(() => lastTrace().locator('summary').textContent()).toContain('slowest: ChatOpenAI');
     // The canvas marks each node of the run with its time.
     await expect.poll(() => badge('chatOpenAI_0').textContent()).toMatch(/^ran \d/);
     await expect.poll(() => badge('llmChain_0').getAttribute('data-run-status')).toBe('completed');
@@ -105,9 +86,18 @@ describe('per-node trace in a browser', { timeout: 120_000 }, () => {
     await lastBot().getByText('Tool said: 144').waitFor();
     const table = await openTrace();
     await table.locator('tr[data-node-id="calculator_0"]').waitFor();
-    const call = lastBot().getByRole('group', { name: 'Tool call 1: calculator' });
+    const call = lastTrace().getByRole('group', { name: 'Tool call 1: calculator' });
     await expect.poll(() => call.locator('pre').allTextContents()).toEqual([JSON.stringify({ input: '12*12' }, null, 2), '144']);
     await expect.poll(() => badge('calculator_0').getAttribute('data-run-status')).toBe('completed');
+
+    // After a reload the stored answer's trace is read from its run when opened.
+    await page.reload();
+    await page.getByRole('button', { name: 'Chat', exact: true }).click();
+    await lastBot().getByText('Tool said: 144').waitFor();
+    await lastTrace().locator('summary').click();
+    const stored = lastTrace().getByRole('group', { name: 'Tool call 1: calculator' });
+    await expect.poll(() => stored.locator('pre').allTextContents()).toEqual([JSON.stringify({ input: '12*12' }, null, 2), '144']);
+    await lastTrace().getByRole('table', { name: 'Nodes of this run' }).locator('tr[data-node-id="toolAgent_0"]').waitFor();
   });
 
   it('shows the source documents of a retrieval answer', async () => {
@@ -115,11 +105,11 @@ describe('per-node trace in a browser', { timeout: 120_000 }, () => {
     const flow = ragFlow({ model: 'fake', basepath: fake.url, embeddingsBasepath: fake.url, credential, store: 'memoryVectorStore', txtFile: dataUri('bakery.txt', 'text/plain', text) });
     await openChat('retrieval', flow);
     await ask('when does the bakery open?');
-    await lastBot().locator('.run-trace summary').filter({ hasText: '1 source document' }).waitFor();
-    await lastBot().locator('.run-trace summary').click();
-    const documents = lastBot().getByRole('region', { name: 'Source documents' });
+    await lastTrace().locator('summary').filter({ hasText: '1 source document' }).waitFor();
+    await lastTrace().locator('summary').click();
+    const documents = lastTrace().getByRole('region', { name: 'Source documents' });
     await documents.getByText(text).waitFor();
-    await lastBot().getByRole('table', { name: 'Nodes of this run' }).locator('tr[data-node-id="openAIEmbeddings_0"]').waitFor();
+    await lastTrace().getByRole('table', { name: 'Nodes of this run' }).locator('tr[data-node-id="openAIEmbeddings_0"]').waitFor();
   });
 
   it('marks a failed node red with its error, on the canvas and in the trace', async () => {
@@ -130,10 +120,10 @@ describe('per-node trace in a browser', { timeout: 120_000 }, () => {
     const label = (await badge('chatOpenAI_0').getAttribute('aria-label')) ?? '';
     expect(label).toContain('LLM call failed');
     // Outlined in the danger colour.
-    const outline = await flowNode(page, 'chatOpenAI_0').locator('.node-card').evaluate((el) => getComputedStyle(el).outlineStyle);
+    const outline = await flowNode(page, 'chatOpenAI_0').locator('.node-card').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { outlineStyle: string } }).getComputedStyle(el).outlineStyle);
     expect(outline).toBe('solid');
-    await lastBot().locator('.run-trace summary').click();
-    const row = lastBot().locator('tr[data-node-id="chatOpenAI_0"]');
+    await lastTrace().locator('summary').click();
+    const row = lastTrace().locator('tr[data-node-id="chatOpenAI_0"]');
     await expect.poll(() => row.textContent()).toContain('Failed');
     expect(await row.locator('.trace-error').textContent()).toContain('LLM call failed');
   });

@@ -44,7 +44,14 @@ export class NodeTracer {
   private readonly nodes = new Map<string, Tracked>();
   private readonly owners = new Map<object, TracedNode>();
 
-  constructor(private readonly sink: RunEventSink) {}
+  /**
+   * `announce: false` leaves out the `running` events (a run nobody streams: no reader would see them,
+   * and in queue mode each would cost a Redis publish); the final entries are the runner's to emit.
+   */
+  constructor(
+    private readonly sink: RunEventSink,
+    private readonly options: { announce: boolean } = { announce: true },
+  ) {}
 
   /** Registers what a node built (an array: each element too, as tool nodes may build several tools). */
   own(instance: unknown, node: TracedNode): void {
@@ -64,7 +71,7 @@ export class NodeTracer {
       const entry: NodeTraceEntry = { nodeId: node.id, label: node.label, name: node.name, status: 'running', startedAt: new Date().toISOString() };
       tracked = { entry, ownMs: 0, threw: false, toolCalls: [] };
       this.nodes.set(node.id, tracked);
-      this.sink.emit({ event: 'node', data: { ...entry } });
+      if (this.options.announce) this.sink.emit({ event: 'node', data: { ...entry } });
     }
     const parent = current.getStore();
     const frame: Frame = { tracer: this, nodeId: node.id, childMs: 0 };

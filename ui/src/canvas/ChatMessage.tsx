@@ -14,6 +14,8 @@ export interface Message {
   /** The nodes of the run that produced this answer (live `node` events, then the stored trace). */
   trace?: NodeTraceEntry[];
   sourceDocuments?: SourceDocument[];
+  /** A stored answer's run (its trace is read when opened). */
+  runId?: string;
 }
 
 /** Links in answers open in a new tab, never replacing the canvas. */
@@ -22,8 +24,19 @@ const components = {
 };
 const plugins = [remarkGfm];
 
-/** One chat bubble: answers as Markdown (GFM tables, strikethrough, task lists), questions as text. */
+/** One chat bubble, and under an answer its run's trace (beside the bubble, so the answer's text stays the answer). */
 export function ChatMessage({ message, waiting }: { message: Message; waiting: boolean }) {
+  if (message.role === 'userMessage') return <Bubble message={message} waiting={waiting} />;
+  return (
+    <>
+      <Bubble message={message} waiting={waiting} />
+      <RunTrace trace={message.trace ?? []} sourceDocuments={message.sourceDocuments ?? []} {...(message.runId ? { runId: message.runId } : {})} />
+    </>
+  );
+}
+
+/** Answers as Markdown (GFM tables, strikethrough, task lists), questions as text. */
+function Bubble({ message, waiting }: { message: Message; waiting: boolean }) {
   return (
     <div className={`message ${message.role === 'userMessage' ? 'user' : 'bot'}`} data-role={message.role}>
       {message.role === 'apiMessage' ? (
@@ -46,7 +59,6 @@ export function ChatMessage({ message, waiting }: { message: Message; waiting: b
         </p>
       )}
       {message.stopped && <p className="hint">Stopped</p>}
-      {message.role === 'apiMessage' && <RunTrace trace={message.trace ?? []} sourceDocuments={message.sourceDocuments ?? []} />}
     </div>
   );
 }

@@ -47,14 +47,14 @@ export function ChatPanel({ chatflowId, starterPrompts, unsaved, onError, onClos
   // The conversation so far (reopened panel, reload): this chat's stored messages, oldest first.
   useEffect(() => {
     const controller = new AbortController();
-    api<Array<{ id: string; role: string; content: string; sourceDocuments?: SourceDocument[] }>>('GET', `/chatmessage/${chatflowId}?chatId=${encodeURIComponent(chatId.current)}&order=ASC`, undefined, { signal: controller.signal }).then(
+    api<Array<{ id: string; role: string; content: string; sourceDocuments?: SourceDocument[]; runId?: string }>>('GET', `/chatmessage/${chatflowId}?chatId=${encodeURIComponent(chatId.current)}&order=ASC`, undefined, { signal: controller.signal }).then(
       (stored) =>
         setMessages((shown) =>
           shown.length > 0
             ? shown
             : stored
                 .filter((m) => m.role === 'userMessage' || m.role === 'apiMessage')
-                .map((m) => ({ key: m.id, role: m.role as Message['role'], content: m.content, ...(Array.isArray(m.sourceDocuments) ? { sourceDocuments: m.sourceDocuments } : {}) })),
+                .map((m) => ({ key: m.id, role: m.role as Message['role'], content: m.content, ...(Array.isArray(m.sourceDocuments) ? { sourceDocuments: m.sourceDocuments } : {}), ...(m.runId ? { runId: m.runId } : {}) })),
         ),
       () => undefined,
     );

@@ -1,4 +1,5 @@
-import { type NodeTraceEntry, type SourceDocument, formatDuration } from '../api/trace';
+import { useState } from 'react';
+import { type NodeTraceEntry, type RunTrace as StoredTrace, type SourceDocument, fetchRunTrace, formatDuration } from '../api/trace';
 import './trace.css';
 
 const STATUS_TEXT: Record<NodeTraceEntry['status'], string> = { running: 'Running', completed: 'Completed', failed: 'Failed', aborted: 'Stopped' };
@@ -15,9 +16,38 @@ function slowestOf(trace: readonly NodeTraceEntry[]): NodeTraceEntry | undefined
 /**
  * Under an answer: which nodes ran and how long each took (its own time, with a bar proportional to the
  * slowest), status and error, the tools the agents called with input and output, and the source documents.
+ * A stored answer (the chat reopened) has only its `runId`: its run's trace is read when the trace is opened.
  */
-export function RunTrace({ trace, sourceDocuments }: { trace: readonly NodeTraceEntry[]; sourceDocuments: readonly SourceDocument[] }) {
-  if (trace.length === 0 && sourceDocuments.length === 0) return null;
+export function RunTrace({ trace: live, sourceDocuments: liveDocuments, runId }: { trace: readonly NodeTraceEntry[]; sourceDocuments: readonly SourceDocument[]; runId?: string }) {
+  const [stored, setStored] = useState<StoredTrace>();
+  const [error, setError] = useState('');
+  const lazy = runId !== undefined && live.length === 0 && stored === undefined;
+  const trace = stored?.trace ?? live;
+  const sourceDocuments = stored && stored.sourceDocuments.length > 0 ? stored.sourceDocuments : liveDocuments;
+  if (!lazy && trace.length === 0 && sourceDocuments.length === 0) return null;
+  if (lazy) {
+    return (
+      <details
+        className="run-trace"
+        onToggle={(e) => {
+          if (e.currentTarget.open && !error) fetchRunTrace(runId).then(setStored, (reason: unknown) => setError(reason instanceof Error ? reason.message : String(reason)));
+        }}
+      >
+        <summary>Trace</summary>
+        {error ? (
+          <p className="trace-error" role="alert">
+            The trace could not be loaded: {error}
+          </p>
+        ) : (
+          <p role="status">Loading the trace…</p>
+        )}
+      </details>
+    );
+  }
+  return <TraceDetails trace={trace} sourceDocuments={sourceDocuments} open={stored !== undefined} />;
+}
+
+function TraceDetails({ trace, sourceDocuments, open }: { trace: readonly NodeTraceEntry[]; sourceDocuments: readonly SourceDocument[]; open: boolean }) {
   const slowest = slowestOf(trace);
   const scale = Math.max(1, slowest?.durationMs ?? 0);
   const calls = trace.filter((e) => e.toolCalls && e.toolCalls.length > 0);
@@ -25,7 +55,7 @@ export function RunTrace({ trace, sourceDocuments }: { trace: readonly NodeTrace
   if (slowest) parts.push(`slowest: ${slowest.label} ${formatDuration(slowest.durationMs)}`);
   if (sourceDocuments.length > 0) parts.push(`${sourceDocuments.length} source document${sourceDocuments.length === 1 ? '' : 's'}`);
   return (
-    <details className="run-trace">
+    <details className="run-trace" open={open || undefined}>
       <summary>Trace ({parts.join(', ')})</summary>
       {trace.length > 0 && (
         <table aria-label="Nodes of this run">
