@@ -5,7 +5,8 @@ import type { FakeLlmServer } from '../fixtures/fake-llm-server.js';
 import type { ApiClient } from '../support/api-client.js';
 import type { RunningServer } from '../support/test-server.js';
 import { screenshot } from './browser-helpers.js';
-import { type FakeLlmSuite, screenshotIfFailed, startSignedInWithFakeLlm } from './browser-suite.js';
+import { screenshotIfFailed } from './browser-suite.js';
+import { type ChatSuite, startChatSuite } from './chat-suite.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A date as the page's date inputs take it (the browser and this process share the time zone). */
@@ -20,7 +21,7 @@ const localDay = (ms: number) => {
  */
 describe('executions page in a browser', { timeout: 180_000 }, () => {
   let fake: FakeLlmServer;
-  let suite: FakeLlmSuite;
+  let suite: ChatSuite;
   let server: RunningServer;
   let page: Page;
   let admin: ApiClient;
@@ -57,7 +58,7 @@ describe('executions page in a browser', { timeout: 180_000 }, () => {
   }
 
   beforeAll(async () => {
-    suite = await startSignedInWithFakeLlm();
+    suite = await startChatSuite();
     ({ server, page, admin, fake, credential } = suite);
   });
   afterEach((context) => screenshotIfFailed(page, 'executions', context));

@@ -8,7 +8,8 @@ import type { FakeLlmServer } from '../fixtures/fake-llm-server.js';
 import type { ApiClient } from '../support/api-client.js';
 import type { RunningServer } from '../support/test-server.js';
 import { screenshot } from './browser-helpers.js';
-import { type FakeLlmSuite, screenshotIfFailed, startSignedInWithFakeLlm } from './browser-suite.js';
+import { screenshotIfFailed } from './browser-suite.js';
+import { type ChatSuite, startChatSuite } from './chat-suite.js';
 
 /**
  * The messages viewer of a chatflow in a browser: its sessions, a session's messages with their
@@ -17,7 +18,7 @@ import { type FakeLlmSuite, screenshotIfFailed, startSignedInWithFakeLlm } from 
  */
 describe('messages viewer in a browser', { timeout: 120_000 }, () => {
   let fake: FakeLlmServer;
-  let suite: FakeLlmSuite;
+  let suite: ChatSuite;
   let server: RunningServer;
   let page: Page;
   let admin: ApiClient;
@@ -33,7 +34,7 @@ describe('messages viewer in a browser', { timeout: 120_000 }, () => {
   }
 
   beforeAll(async () => {
-    suite = await startSignedInWithFakeLlm();
+    suite = await startChatSuite();
     ({ server, page, admin, fake, credential } = suite);
     const flowData = JSON.stringify(llmChainFlow({ model: 'fake', basepath: fake.url, credential }));
     flowId = (await admin.post('/api/v1/chatflows', { name: 'Helpdesk', flowData })).body.id;

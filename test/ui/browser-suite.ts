@@ -1,5 +1,4 @@
 import type { Page } from 'playwright-core';
-import { FakeLlmServer } from '../fixtures/fake-llm-server.js';
 import { ApiClient } from '../support/api-client.js';
 import { type TestBrowser, launchBrowser } from '../support/browser.js';
 import { TEST_ADMIN_KEY, TEST_BASIC_PASSWORD, TEST_BASIC_USER, type RunningServer, startServer, testEnv } from '../support/test-server.js';
@@ -60,27 +59,4 @@ export async function openFlow(suite: Pick<SignedInSuite, 'admin' | 'server'>, p
   await page.goto(`${suite.server.url}/canvas/${id}`);
   await page.locator('.react-flow__node').first().waitFor();
   return id;
-}
-
-/** A signed-in suite plus a fake LLM server and an `openAIApi` credential for it (id in `credential`). */
-export interface FakeLlmSuite extends SignedInSuite {
-  fake: FakeLlmServer;
-  credential: string;
-}
-
-export async function startSignedInWithFakeLlm(): Promise<FakeLlmSuite> {
-  const fake = new FakeLlmServer();
-  await fake.start();
-  const suite = await startSignedIn();
-  const created = await suite.admin.post('/api/v1/credentials', { name: 'fake openai', credentialName: 'openAIApi', plainDataObj: { openAIApiKey: 'sk-fake' } });
-  return {
-    ...suite,
-    fake,
-    credential: created.body.id as string,
-    async close() {
-      fake.gates.openAll();
-      await suite.close();
-      await fake.stop();
-    },
-  };
 }
