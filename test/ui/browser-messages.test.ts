@@ -50,6 +50,25 @@ describe('messages viewer in a browser', { timeout: 120_000 }, () => {
   const dialog = () => page.getByRole('dialog', { name: 'Messages of Helpdesk' });
   const sessions = () => dialog().getByRole('navigation', { name: 'Sessions' }).getByRole('button');
 
+  it("filters the sessions by their feedback and by where the chat came from (Flowise's feedbackType and chatType)", async () => {
+    await page.goto(`${server.url}/chatflows`);
+    await page.getByRole('button', { name: 'Messages of Helpdesk' }).click();
+    await expect.poll(() => sessions().count()).toBe(2);
+    const filters = dialog().getByRole('form', { name: 'Filter sessions' });
+    await filters.getByLabel('Feedback').selectOption('THUMBS_DOWN');
+    await expect.poll(() => sessions().allInnerTexts()).toEqual([expect.stringContaining('chat-one')]);
+    await filters.getByLabel('Feedback').selectOption('THUMBS_UP');
+    await expect.poll(() => sessions().allInnerTexts()).toEqual([expect.stringContaining('chat-two')]);
+    await filters.getByLabel('Feedback').selectOption('');
+    // Predictions through the API are EXTERNAL; the canvas's test chat stores INTERNAL ones.
+    await filters.getByLabel('Source').selectOption('INTERNAL');
+    await dialog().getByText('No session matches.').waitFor();
+    await filters.getByLabel('Source').selectOption('EXTERNAL');
+    await expect.poll(() => sessions().count()).toBe(2);
+    await dialog().getByRole('button', { name: 'Close' }).click();
+    await dialog().waitFor({ state: 'hidden' });
+  });
+
   it('shows the sessions, their messages and feedback, and deletes a session for real', async () => {
     await page.goto(`${server.url}/chatflows`);
     await page.getByRole('button', { name: 'Messages of Helpdesk' }).click();

@@ -38,9 +38,20 @@ export interface ChatSession {
 /** Most recent messages read to build the sessions list. */
 export const SESSION_WINDOW = 1000;
 
-/** Sessions of a chatflow, newest activity first, from its latest `SESSION_WINDOW` messages. */
-export async function listSessions(chatflowId: string): Promise<ChatSession[]> {
-  const messages = await api<StoredMessage[]>('GET', `/chatmessage/${encodeURIComponent(chatflowId)}?order=DESC&page=1&limit=${SESSION_WINDOW}`);
+/** Flowise's filters of the message list: where the chat came from, and feedback of one kind. */
+export interface SessionFilter {
+  /** `INTERNAL` (the web UI's test chat) or `EXTERNAL` (API, embed); empty: both. */
+  chatType?: string;
+  /** `THUMBS_UP` or `THUMBS_DOWN`: only conversations holding such a rating. */
+  feedbackType?: string;
+}
+
+/** Sessions of a chatflow, newest activity first, from its latest `SESSION_WINDOW` messages that match `filter`. */
+export async function listSessions(chatflowId: string, filter: SessionFilter = {}): Promise<ChatSession[]> {
+  const query = new URLSearchParams({ order: 'DESC', page: '1', limit: String(SESSION_WINDOW) });
+  if (filter.chatType) query.set('chatType', filter.chatType);
+  if (filter.feedbackType) query.set('feedbackType', filter.feedbackType);
+  const messages = await api<StoredMessage[]>('GET', `/chatmessage/${encodeURIComponent(chatflowId)}?${query}`);
   const sessions = new Map<string, ChatSession>();
   for (const m of messages) {
     // Newest first: each message seen later is older, so it becomes the session's first one.

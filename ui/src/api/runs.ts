@@ -13,7 +13,8 @@ export interface RunView {
   status: RunStatus;
   attempt: number;
   question: string | null;
-  result: { text?: string } | null;
+  /** The prediction body: `text`, or `json` from an output parser. */
+  result: { text?: string; json?: unknown } | null;
   error: string | null;
   errorCode: string | null;
   errorNodeId: string | null;

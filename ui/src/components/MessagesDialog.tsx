@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { type ChatSession, SESSION_WINDOW, type StoredMessage, deleteSession, listSessions, sessionMessages } from '../api/messages';
+import { type ChatSession, SESSION_WINDOW, type SessionFilter, type StoredMessage, deleteSession, listSessions, sessionMessages } from '../api/messages';
 import { ConfirmDialog } from './ConfirmDialog';
 import { Dialog } from './Dialog';
 import { ErrorText } from './ListParts';
@@ -56,19 +56,20 @@ export function MessagesDialog({ chatflowId, name, open, onClose }: { chatflowId
   const [messages, setMessages] = useState<StoredMessage[]>();
   const [deleting, setDeleting] = useState(false);
   const [error, setError] = useState('');
+  const [filter, setFilter] = useState<SessionFilter>({});
 
   const reload = useCallback(async () => {
     try {
-      const list = await listSessions(chatflowId);
+      const list = await listSessions(chatflowId, filter);
       setSessions(list);
       setChosen((current) => (current && list.some((s) => s.chatId === current) ? current : list[0]?.chatId));
     } catch (e) {
       setError((e as Error).message);
     }
-  }, [chatflowId]);
+  }, [chatflowId, filter]);
   useEffect(() => {
     if (open) void reload();
-    else (setSessions(undefined), setChosen(undefined), setMessages(undefined), setError(''));
+    else (setSessions(undefined), setChosen(undefined), setMessages(undefined), setError(''), setFilter({}));
   }, [open, reload]);
   useEffect(() => {
     setMessages(undefined);
@@ -99,10 +100,28 @@ export function MessagesDialog({ chatflowId, name, open, onClose }: { chatflowId
     <>
       <Dialog title={`Messages of ${name}`} open={open} onClose={onClose} wide>
         <ErrorText error={error} />
+        <form className="run-filters" aria-label="Filter sessions" onSubmit={(e) => e.preventDefault()}>
+          <label>
+            Source
+            <select value={filter.chatType ?? ''} onChange={(e) => setFilter({ ...filter, chatType: e.target.value })}>
+              <option value="">All chats</option>
+              <option value="INTERNAL">Test chat (UI)</option>
+              <option value="EXTERNAL">API and embed</option>
+            </select>
+          </label>
+          <label>
+            Feedback
+            <select value={filter.feedbackType ?? ''} onChange={(e) => setFilter({ ...filter, feedbackType: e.target.value })}>
+              <option value="">Any</option>
+              <option value="THUMBS_UP">With thumbs up</option>
+              <option value="THUMBS_DOWN">With thumbs down</option>
+            </select>
+          </label>
+        </form>
         {sessions === undefined ? (
           <p>Loading…</p>
         ) : sessions.length === 0 ? (
-          <p className="empty">No messages yet.</p>
+          <p className="empty">{filter.chatType || filter.feedbackType ? 'No session matches.' : 'No messages yet.'}</p>
         ) : (
           <div className="messages-view">
             <nav aria-label="Sessions">

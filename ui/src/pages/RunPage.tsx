@@ -9,6 +9,9 @@ import { REFRESH_MS, listHref } from './ExecutionsPage';
 import { StatusBadge, TraceTable } from './RunParts';
 import './executions.css';
 
+/** The answer's text, or an output parser's `json` formatted. */
+const answerOf = (run: RunView) => run.result?.text ?? (run.result?.json !== undefined ? JSON.stringify(run.result.json, null, 2) : undefined);
+
 const when = (date: string | null) => (date ? new Date(date).toLocaleString() : '—');
 
 /**
@@ -123,7 +126,7 @@ export function RunPage({ runId }: { runId: string }) {
           <h2>Question</h2>
           <p className="run-text">{run.question ?? '—'}</p>
           <h2>Answer</h2>
-          <p className="run-text">{run.result?.text ?? (active ? 'Not answered yet' : '—')}</p>
+          <p className="run-text">{answerOf(run) ?? (active ? 'Not answered yet' : '—')}</p>
           {run.error && (
             <section className="run-error" aria-label="Error">
               <h2>Error</h2>
