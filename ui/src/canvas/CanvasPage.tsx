@@ -18,7 +18,6 @@ import type { CatalogueNode } from '../flow/types';
 import { problemFromError } from '../flow/validation';
 import { useRunMarks } from './run-marks';
 import { ApiDialog } from './ApiDialog';
-import { MessagesDialog } from '../components/MessagesDialog';
 import { CanvasDialogs } from './CanvasDialogs';
 import { CanvasToolbar } from './CanvasToolbar';
 import { clearDraft, readDraft, writeDraft, type Draft } from './drafts';
@@ -33,6 +32,7 @@ import { FIT_MAX_ZOOM, viewportFor, visibleCenter } from './viewport';
 
 // The chat (with its Markdown renderer) loads when first opened, not with the canvas.
 const ChatPanel = lazy(() => import('./ChatPanel').then((m) => ({ default: m.ChatPanel })));
+const MessagesDialog = lazy(() => import('../components/MessagesDialog').then((m) => ({ default: m.MessagesDialog })));
 
 const CLIP_KEY = 'aimicromind:clipboard';
 const LEAVE_QUESTION = 'Leave without saving? Your draft stays in this browser.';
@@ -239,7 +239,11 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
       </div>
       <NodeDialogs />
       {chatflow && <ApiDialog chatflow={chatflow} open={dialog === 'api'} onClose={() => setDialog(undefined)} onBound={(updated) => setChatflow((c) => (c && updated.version === c.version + 1 ? updated : { ...updated, version: c?.version ?? updated.version }))} />}
-      {chatflow && <MessagesDialog chatflowId={chatflow.id} name={chatflow.name} open={dialog === 'messages'} onClose={() => setDialog(undefined)} />}
+      {chatflow && dialog === 'messages' && (
+        <Suspense>
+          <MessagesDialog chatflowId={chatflow.id} name={chatflow.name} open onClose={() => setDialog(undefined)} />
+        </Suspense>
+      )}
       <ImportDialog
         open={dialog === 'import'}
         onClose={() => setDialog(undefined)}
