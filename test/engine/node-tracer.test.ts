@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RunAbortedError } from '../../src/engine/errors.js';
 import type { RunEvent } from '../../src/engine/events/run-event.js';
-import { NodeTracer, recordToolCall, traceCall } from '../../src/engine/run/node-tracer.js';
+import { NodeTracer, traced } from '../../src/engine/run/node-tracer.js';
 
 const node = (id: string) => ({ id, label: id.toUpperCase(), name: id });
 
@@ -24,12 +24,14 @@ describe('NodeTracer', () => {
     trace.own(model, node('model_0'));
     trace.own([tool], node('tool_0'));
     await trace.time(node('agent_0'), async () => {
-      await traceCall(model, () => busyFor(120));
-      await Promise.all([traceCall(tool, () => busyFor(80)), traceCall(tool, () => busyFor(80))]);
-      recordToolCall({ tool: 'calc', toolInput: { input: '1+1' }, toolOutput: '2' });
+      await trace.timeCall(model, () => busyFor(120));
+      // Parallel calls name their caller: each is the agent's child, not its sibling's.
+      const caller = trace.current();
+      await Promise.all([trace.timeCall(tool, () => busyFor(80), caller), trace.timeCall(tool, () => busyFor(80), caller)]);
+      trace.recordToolCall({ tool: 'calc', toolInput: { input: '1+1' }, toolOutput: '2' });
     });
     // Calls on objects no node owns stay on the caller.
-    await trace.time(node('agent_0'), () => traceCall({}, () => busyFor(30)));
+    await trace.time(node('agent_0'), () => trace.timeCall({}, () => busyFor(30)));
     const entries = trace.finish({ status: 'completed' });
     expect(entries.map((e) => e.nodeId)).toEqual(['agent_0', 'model_0', 'tool_0']);
     const byId = Object.fromEntries(entries.map((e) => [e.nodeId, e]));
@@ -48,7 +50,7 @@ describe('NodeTracer', () => {
     const model = {};
     trace.own(model, node('model_0'));
     await trace.time(node('prompt_0'), async () => undefined);
-    await expect(trace.time(node('chain_0'), () => traceCall(model, () => Promise.reject(new Error('401'))))).rejects.toThrow('401');
+    await expect(trace.time(node('chain_0'), () => trace.timeCall(model, () => Promise.reject(new Error('401'))))).rejects.toThrow('401');
     const failed = trace.finish({ status: 'failed', error: 'LLM call failed: 401', nodeId: 'model_0' });
     expect(failed.map((e) => [e.nodeId, e.status, e.error])).toEqual([
       ['prompt_0', 'completed', undefined],
@@ -67,7 +69,7 @@ describe('NodeTracer', () => {
     let abort = () => undefined as void;
     const signalled = new Promise<void>((resolve) => (abort = resolve));
     const running = trace.time(node('chain_0'), () =>
-      traceCall(model, async () => {
+      trace.timeCall(model, async () => {
         await signalled;
         throw new RunAbortedError();
       }),
@@ -89,8 +91,7 @@ describe('NodeTracer', () => {
     expect(quiet.finish({ status: 'completed' }).map((e) => [e.nodeId, e.status])).toEqual([['chain_0', 'completed']]);
   });
 
-  it('outside a traced span, traceCall just runs the call', async () => {
-    expect(await traceCall({}, async () => 42)).toBe(42);
-    recordToolCall({ tool: 'x', toolInput: 1, toolOutput: 2 });
+  it('an untraced run just runs its calls', async () => {
+    expect(await traced(undefined, {}, async () => 42)).toBe(42);
   });
 });

@@ -6,7 +6,7 @@ import type { RunContext } from '../nodes/node-definition.js';
 import { messageClasses } from '../prompts/messages.js';
 import { contentText, toLlmError } from '../run/call-model.js';
 import { withLlmRetries } from '../run/llm-retry.js';
-import { traceCall } from '../run/node-tracer.js';
+import { traced } from '../run/node-tracer.js';
 import type { AgentTool } from '../tools/agent-tool.js';
 import { AnswerStream } from './answer-stream.js';
 import { type CallOutcome, type UsedTool, executeToolCall, toolsByName } from './tool-execution.js';
@@ -103,12 +103,14 @@ export async function runToolCallingLoop(input: ToolLoopInput): Promise<AgentOut
 
   for (let iteration = 0; iteration < input.maxIterations; iteration += 1) {
     answer.nextTurn();
-    const reply = await traceCall(input.model, () => modelTurn(model, [...input.messages, ...scratchpad], ctx, answer, input.stream));
+    const reply = await traced(ctx.trace, input.model, () => modelTurn(model, [...input.messages, ...scratchpad], ctx, answer, input.stream));
     const calls = reply.tool_calls ?? [];
     if (calls.length === 0) return outcome();
     scratchpad.push(reply);
+    // The calls run in parallel: each is the agent's child in the trace, not its sibling's.
+    const caller = ctx.trace?.current();
     const results: CallOutcome[] = await Promise.all(
-      calls.map((call) => executeToolCall({ id: call.id, name: call.name, args: call.args }, tools, ctx)),
+      calls.map((call) => executeToolCall({ id: call.id, name: call.name, args: call.args }, tools, ctx, caller)),
     );
     for (const result of results) {
       scratchpad.push(new ToolMessage({ content: result.observation, tool_call_id: result.call.id ?? '', name: result.call.name }));

@@ -1,5 +1,5 @@
 import { abortReason } from '../run/call-model.js';
-import { recordToolCall, traceCall } from '../run/node-tracer.js';
+import { type TraceFrame, traced } from '../run/node-tracer.js';
 import type { RunContext } from '../nodes/node-definition.js';
 import { ARTIFACTS_PREFIX, type AgentTool, SOURCE_DOCUMENTS_PREFIX, TOOL_ARGS_PREFIX, toolCallConfig } from '../tools/agent-tool.js';
 
@@ -89,18 +89,25 @@ function errorText(error: unknown): string {
 /**
  * Runs one tool call. An unknown tool or a failing tool is not an error of the run: its message
  * becomes the observation the model sees next (and a failing tool's `usedTools` entry has `error`).
- * Aborting the run rejects at once, whatever the tool does with the signal.
+ * Aborting the run rejects at once, whatever the tool does with the signal. A traced run times the call
+ * as the tool node's span inside `caller` (the agent's span; calls made in parallel must name it) and
+ * records it on the agent's trace entry.
  */
-export async function executeToolCall(call: RequestedCall, tools: ReadonlyMap<string, AgentTool>, ctx: RunContext): Promise<CallOutcome> {
+export async function executeToolCall(
+  call: RequestedCall,
+  tools: ReadonlyMap<string, AgentTool>,
+  ctx: RunContext,
+  caller: TraceFrame | undefined = ctx.trace?.current(),
+): Promise<CallOutcome> {
   const tool = tools.get(call.name.toLowerCase());
   if (!tool) return { call, observation: unknownToolObservation(call.name), sourceDocuments: [], artifacts: [] };
   let output: unknown;
   try {
-    output = await traceCall(tool, () => untilAborted(tool.invoke(call.args as never, toolCallConfig(ctx)), ctx.signal));
+    output = await traced(ctx.trace, tool, () => untilAborted(tool.invoke(call.args as never, toolCallConfig(ctx)), ctx.signal), caller);
   } catch (error) {
     if (ctx.signal.aborted) throw abortReason(ctx.signal);
     const message = errorText(error);
-    recordToolCall({ tool: tool.name, toolInput: call.args, toolOutput: cap(message) });
+    ctx.trace?.recordToolCall({ tool: tool.name, toolInput: call.args, toolOutput: cap(message) }, caller);
     return {
       call,
       tool,
@@ -114,7 +121,7 @@ export async function executeToolCall(call: RequestedCall, tools: ReadonlyMap<st
   const artifacts = cutPayload(documents.text, ARTIFACTS_PREFIX);
   const args = cutPayload(artifacts.text, TOOL_ARGS_PREFIX);
   const observation = cap(args.text);
-  recordToolCall({ tool: tool.name, toolInput: args.payload ?? call.args, toolOutput: observation });
+  ctx.trace?.recordToolCall({ tool: tool.name, toolInput: args.payload ?? call.args, toolOutput: observation }, caller);
   return {
     call,
     tool,

@@ -4,7 +4,7 @@ import { isAppError } from '../../shared/app-error.js';
 import { LlmCallError, RunAbortedError } from '../errors.js';
 import type { RunContext } from '../nodes/node-definition.js';
 import { withLlmRetries } from './llm-retry.js';
-import { traceCall } from './node-tracer.js';
+import { traced } from './node-tracer.js';
 
 /** The text of a message's content; reasoning and thinking blocks are not part of the answer. */
 export function contentText(content: MessageContent): string {
@@ -78,7 +78,7 @@ export async function callChatModel(
   };
   try {
     // Timed as the chat model node's span: the time an answer waits on its LLM lands on that node.
-    return await traceCall(model, () => withLlmRetries(attempt, { maxRetries: ctx.services.llm.maxRetries, signal: ctx.signal, retryable: () => !started }));
+    return await traced(ctx.trace, model, () => withLlmRetries(attempt, { maxRetries: ctx.services.llm.maxRetries, signal: ctx.signal, retryable: () => !started }));
   } catch (error) {
     throw toLlmError(error, ctx.signal);
   }

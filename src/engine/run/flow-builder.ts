@@ -6,6 +6,7 @@ import { asBoolean, asJsonObject, asString } from '../nodes/input-values.js';
 import { historyAsText, isMemoryInstance } from '../nodes/memory-instance.js';
 import type { BuildContext, RunContext } from '../nodes/node-definition.js';
 import { withProviderErrors } from '../vectors/provider-errors.js';
+import { withTracedEmbeddings } from '../vectors/traced-embeddings.js';
 import { abortReason } from './call-model.js';
 import { InstanceCache } from './instance-cache.js';
 import { type OverrideSettings, applyOverrides } from './override-config.js';
@@ -143,7 +144,12 @@ export class FlowBuilder {
     this.ctx.signal.throwIfAborted();
     const trace = this.ctx.trace;
     if (!trace) return this.buildNode(node);
-    const instance = await trace.time(node, () => this.buildNode(node));
+    let instance = await trace.time(node, () => this.buildNode(node));
+    if (node.category === 'Embeddings') {
+      // Embedding calls come from deep inside vector stores and retrievers: this run's view times them.
+      instance = withTracedEmbeddings(instance, node, trace);
+      this.instances.set(node.id, instance);
+    }
     trace.own(instance, node);
     return instance;
   }

@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { NodeToolCall, NodeTraceEntry, RunEventSink } from '../events/run-event.js';
 
 /** What the tracer needs to know of a node (a PlanNode is one). */
@@ -12,9 +11,8 @@ export interface TracedNode {
 export type TraceOutcome = { status: 'completed' } | { status: 'failed'; error: string; nodeId?: string } | { status: 'aborted' };
 
 /** A span of work done for one node; `childMs` is the part spent in other nodes' spans opened within it. */
-interface Frame {
-  tracer: NodeTracer;
-  nodeId: string;
+export interface TraceFrame {
+  readonly nodeId: string;
   childMs: number;
 }
 
@@ -27,22 +25,19 @@ interface Tracked {
 }
 
 /**
- * The span open where code runs now. Async context (not an argument) because the objects that do the
- * work (a cached chat model, an embeddings wrapper) are shared between runs and flows; only the call
- * knows which run it belongs to. Cost: one store per async resource, none per token.
- */
-const current = new AsyncLocalStorage<Frame>();
-
-/**
  * Times a run's nodes. Each built object is registered with the node that built it (`own`); a call
- * made on it (`traceCall`: an LLM call, a tool run, a retrieval, an embedding) is timed as that node's
- * span, nested in the span of whoever made it, so each node's `durationMs` is its own time (see
- * NodeTraceEntry). Emits a `running` entry when a node starts; `finish` builds the final entries.
- * Node events are a few per run, never per token.
+ * made on it (`timeCall`: an LLM call, a tool run, a retrieval; embeddings through `withTracedEmbeddings`) is
+ * timed as that node's span, nested in the span of whoever made it, so each node's `durationMs` is its
+ * own time (see NodeTraceEntry). The caller's span is the innermost one open, unless the call site names
+ * it (parallel tool calls do: each is its agent's child, not its sibling's). Plain bookkeeping per span,
+ * no async context: nothing is added per promise or per token. Emits a `running` entry when a node
+ * starts (`announce`); `finish` builds the final entries.
  */
 export class NodeTracer {
   private readonly nodes = new Map<string, Tracked>();
   private readonly owners = new Map<object, TracedNode>();
+  /** Spans open now, in opening order. */
+  private readonly open: TraceFrame[] = [];
 
   /**
    * `announce: false` leaves out the `running` events (a run nobody streams: no reader would see them,
@@ -60,12 +55,13 @@ export class NodeTracer {
     if (Array.isArray(instance)) for (const item of instance) this.own(item, node);
   }
 
-  ownerOf(instance: object): TracedNode | undefined {
-    return this.owners.get(instance);
+  /** The innermost span open now (the caller of a call that starts now). */
+  current(): TraceFrame | undefined {
+    return this.open[this.open.length - 1];
   }
 
-  /** Runs `step` as a span of `node`; the node starts (a `running` event) with its first span. */
-  async time<T>(node: TracedNode, step: () => Promise<T>): Promise<T> {
+  /** Runs `step` as a span of `node` inside `parent` (default: the innermost open span). */
+  async time<T>(node: TracedNode, step: () => Promise<T>, parent: TraceFrame | undefined = this.current()): Promise<T> {
     let tracked = this.nodes.get(node.id);
     if (!tracked) {
       const entry: NodeTraceEntry = { nodeId: node.id, label: node.label, name: node.name, status: 'running', startedAt: new Date().toISOString() };
@@ -73,26 +69,33 @@ export class NodeTracer {
       this.nodes.set(node.id, tracked);
       if (this.options.announce) this.sink.emit({ event: 'node', data: { ...entry } });
     }
-    const parent = current.getStore();
-    const frame: Frame = { tracer: this, nodeId: node.id, childMs: 0 };
+    const frame: TraceFrame = { nodeId: node.id, childMs: 0 };
+    this.open.push(frame);
     const started = performance.now();
     try {
-      return await current.run(frame, step);
+      return await step();
     } catch (error) {
       tracked.threw = true;
       throw error;
     } finally {
       const elapsed = performance.now() - started;
+      this.open.splice(this.open.lastIndexOf(frame), 1);
       // Parallel children (an agent's tool calls) may add up to more than the parent waited.
       tracked.ownMs += Math.max(0, elapsed - frame.childMs);
-      if (parent?.tracer === this) parent.childMs += elapsed;
+      if (parent) parent.childMs += elapsed;
     }
   }
 
-  /** Records a tool call on the node whose span is open (the agent that made it). */
-  recordToolCall(call: NodeToolCall): void {
-    const frame = current.getStore();
-    if (frame?.tracer === this) this.nodes.get(frame.nodeId)?.toolCalls.push(call);
+  /** Runs `step`, a call made on `instance`, as a span of the node that built it (else just runs it). */
+  timeCall<T>(instance: unknown, step: () => Promise<T>, parent?: TraceFrame): Promise<T> {
+    const node = typeof instance === 'object' && instance !== null ? this.owners.get(instance) : undefined;
+    if (!node) return step();
+    return parent ? this.time(node, step, parent) : this.time(node, step);
+  }
+
+  /** Records a tool call on the node of `caller` (default: the innermost open span, the agent). */
+  recordToolCall(call: NodeToolCall, caller: TraceFrame | undefined = this.current()): void {
+    if (caller) this.nodes.get(caller.nodeId)?.toolCalls.push(call);
   }
 
   /**
@@ -118,17 +121,7 @@ export class NodeTracer {
   }
 }
 
-/**
- * Runs `step`, a call made on `instance` (a model, tool, retriever, embeddings), as a span of the node
- * that built it when a traced run made the call; else just runs it.
- */
-export function traceCall<T>(instance: unknown, step: () => Promise<T>): Promise<T> {
-  const frame = current.getStore();
-  const node = frame && typeof instance === 'object' && instance !== null ? frame.tracer.ownerOf(instance) : undefined;
-  return node ? frame!.tracer.time(node, step) : step();
-}
-
-/** Records an agent's tool call on the traced node now running (no-op outside a traced run). */
-export function recordToolCall(call: NodeToolCall): void {
-  current.getStore()?.tracer.recordToolCall(call);
+/** `trace.timeCall(…)` for call sites whose run may not be traced. */
+export function traced<T>(trace: NodeTracer | undefined, instance: unknown, step: () => Promise<T>, parent?: TraceFrame): Promise<T> {
+  return trace ? trace.timeCall(instance, step, parent) : step();
 }

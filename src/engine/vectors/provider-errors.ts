@@ -1,6 +1,5 @@
 import { isAppError } from '../../shared/app-error.js';
 import { LlmCallError } from '../errors.js';
-import { traceCall } from '../run/node-tracer.js';
 import { embedderKeyOf, isEmbeddings, registerEmbedder } from './embedder.js';
 
 function describe(error: unknown): string {
@@ -31,8 +30,7 @@ export function withProviderErrors<T>(instance: T, label: string): T {
     get(target, prop, receiver) {
       const value: unknown = Reflect.get(target, prop, receiver);
       if ((prop === 'embedDocuments' || prop === 'embedQuery') && typeof value === 'function') {
-        // A traced run's embedding calls are the embeddings node's time (the proxy is what that node built).
-        return wrap((...args) => traceCall(proxy, () => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args)));
+        return wrap((...args) => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args));
       }
       return value;
     },

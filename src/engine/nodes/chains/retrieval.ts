@@ -1,6 +1,6 @@
 import type { DocumentInterface } from '@langchain/core/documents';
 import { FlowValidationError } from '../../errors.js';
-import { traceCall } from '../../run/node-tracer.js';
+import { traced } from '../../run/node-tracer.js';
 import type { RunContext } from '../node-definition.js';
 
 
@@ -30,7 +30,8 @@ export const toSourceDocuments = (docs: DocumentInterface[]): SourceDocument[] =
 export async function retrieve(retriever: RetrieverLike, query: string, ctx: RunContext, nodeId: string): Promise<DocumentInterface[]> {
   ctx.signal.throwIfAborted();
   try {
-    return await traceCall(retriever, () => retriever.invoke(query, { signal: ctx.signal }));
+    // The retrieval is the vector store node's time (its retriever is what that node built).
+    return await traced(ctx.trace, retriever, () => retriever.invoke(query, { signal: ctx.signal }));
   } catch (error) {
     ctx.signal.throwIfAborted();
     if (error instanceof FlowValidationError) throw error;

@@ -5,7 +5,7 @@ import { type MetadataFilter, parseMetadataFilter } from '../../vectors/vector-p
 import { asRetriever, toSourceDocuments } from '../chains/retrieval.js';
 import { asBoolean, asJsonObject, asString } from '../input-values.js';
 import type { NodeDefinition } from '../node-definition.js';
-import { traceCall } from '../../run/node-tracer.js';
+import { traced } from '../../run/node-tracer.js';
 
 /**
  * Flowise's marker between a tool's text and its source documents (`src/agents.ts`): an agent strips
@@ -88,8 +88,8 @@ export const retrieverTool: NodeDefinition = {
       const flow = { sessionId: run.sessionId, chatId: run.chatId, chatflowId: run.chatflowId, input: run.question };
       const filter = rawFilter ? parseMetadataFilter(resolveFlowValues(rawFilter, flow)) : undefined;
       // The retrieval is the vector store node's time (its retriever is what that node built).
-      if (filter && isVectorStoreRetriever(retriever)) docs = await traceCall(retriever, () => retriever.vectorStore.similaritySearch(input, retriever.k, filter));
-      else docs = await traceCall(retriever, () => retriever.invoke(input, { signal: run.signal }));
+      if (filter && isVectorStoreRetriever(retriever)) docs = await traced(run.trace, retriever, () => retriever.vectorStore.similaritySearch(input, retriever.k, filter));
+      else docs = await traced(run.trace, retriever, () => retriever.invoke(input, { signal: run.signal }));
       const content = docs.map((d) => d.pageContent).join('\n\n');
       return returnSources ? content + SOURCE_DOCUMENTS_PREFIX + JSON.stringify(toSourceDocuments(docs)) : content;
     };
