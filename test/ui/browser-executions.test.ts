@@ -137,6 +137,12 @@ describe('executions page in a browser', { timeout: 180_000 }, () => {
     await pager.getByText('Page 1 of 1 · 23 runs').waitFor();
     await expect.poll(() => rows().count()).toBe(23);
 
+    // A run started after the page was read shows on Refresh.
+    const later = await predict(flow, 'a later question', 'paged-later');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await pager.getByText('Page 1 of 1 · 24 runs').waitFor();
+    await expect(rows().first().getAttribute('data-run-id')).resolves.toBe(later);
+
     await filters.getByLabel('Session').fill('paged-7');
     await filters.getByRole('button', { name: 'Apply' }).click();
     await pager.getByText('Page 1 of 1 · 1 run').waitFor();

@@ -93,6 +93,10 @@ export function ExecutionsPage() {
       <div className="page-head">
         <h1>Executions</h1>
         {active && <span className="hint" role="status">Refreshing while runs are in progress</span>}
+        <span className="spacer" />
+        <button type="button" onClick={() => void load()}>
+          Refresh
+        </button>
       </div>
       <form className="run-filters" aria-label="Filter runs" onSubmit={(e) => (e.preventDefault(), set({ sessionId: session.trim() }))}>
         <label>
