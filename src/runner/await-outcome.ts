@@ -40,7 +40,7 @@ export async function awaitOutcome(
   }
   if (timedOut) {
     const timeout = new RunTimeoutError(predictionTimeoutMs);
-    await repos.runs.finish(runId, { status: 'failed', error: timeout.message });
+    await repos.runs.finish(runId, { status: 'failed', error: timeout.message, errorCode: timeout.code });
     return { status: 'failed', error: timeout.message, code: timeout.code };
   }
   return { status: 'failed', error: 'The run ended without a result', code: 'INTERNAL' };

@@ -111,7 +111,7 @@ export class Reconciler {
     const deadline = iso(now - this.options.predictionTimeoutMs - intervalMs);
     for (const { id: runId, status } of await this.repos.reconcile.activeRunsBefore(deadline, BATCH)) {
       const error = status === 'queued' ? RUN_NEVER_STARTED : RUN_STOPPED;
-      if (await this.repos.runs.finish(runId, { status: 'failed', error })) {
+      if (await this.repos.runs.finish(runId, { status: 'failed', error, errorCode: 'INTERNAL' })) {
         report.runsFailed += 1;
         await this.hooks.endRun?.(runId, error).catch((cause: unknown) => this.log.warn({ runId, reason: errorMessage(cause) }, 'could not end the run stream'));
       }

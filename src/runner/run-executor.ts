@@ -234,7 +234,7 @@ export class RunExecutor {
   }
 
   private async fail(run: RunRecord, failure: Failure, events: RunEventWriter, fenced = true, trace: NodeTraceEntry[] = []): Promise<ExecutionReport> {
-    const outcome = { status: failure.status, error: failure.message, trace };
+    const outcome = { status: failure.status, error: failure.message, errorCode: failure.code, ...(failure.nodeId ? { errorNodeId: failure.nodeId } : {}), trace };
     const stored = await this.deps.repos.runs.finish(run.id, outcome, [], fenced ? run.attempt : undefined);
     if (!stored) return { status: 'superseded', attempt: run.attempt };
     emitTrace(events, trace);

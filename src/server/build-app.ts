@@ -28,6 +28,7 @@ import { predictionRoutes } from './routes/prediction.routes.js';
 import { publicRoutes } from './routes/public.routes.js';
 import { runRoutes } from './routes/runs.routes.js';
 import { queueRoutes } from './routes/queue.routes.js';
+import { runListRoutes } from './routes/runs-list.routes.js';
 import { uploadRoutes } from './routes/uploads.routes.js';
 import { upsertHistoryRoutes, vectorRoutes } from './routes/vector.routes.js';
 import { healthRoutes, infoRoutes, metricsRoutes } from './routes/system.routes.js';
@@ -127,6 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await chatflowVersionRoutes(managed, deps, chatflows, auth);
     await queueRoutes(managed, deps, auth);
     await marketplaceRoutes(managed);
+    await runListRoutes(managed, deps);
   });
 
   for (const plugin of deps.adminPlugins ?? []) {

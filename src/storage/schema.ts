@@ -96,6 +96,9 @@ export interface RunTable {
   createdDate: string;
   startedDate: string | null;
   finishedDate: string | null;
+  /** executions branch (012-run-list): the error's code (ErrorCode) and the node that raised it. */
+  errorCode: string | null;
+  errorNodeId: string | null;
   /** JSON array of the run's per-node trace entries, written when it ends (migration 011). */
   trace: string | null;
 }

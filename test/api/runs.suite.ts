@@ -4,7 +4,10 @@ import { expectedAnswer } from '../fixtures/fake-llm-server.js';
 import { type ApiHarness, type HarnessFactory, createFlow, eventually } from '../support/api-harness.js';
 import { hasWords, streamedText } from '../support/sse.js';
 
-const RUN_VIEW_KEYS = ['attempt', 'chatId', 'chatflowId', 'createdDate', 'error', 'finishedDate', 'result', 'runId', 'status', 'trace'];
+const RUN_VIEW_KEYS = [
+  'attempt', 'chatId', 'chatflowId', 'createdDate', 'error', 'errorCode', 'errorNodeId', 'finishedDate', 'question',
+  'queueWaitMs', 'result', 'runId', 'runTimeMs', 'sessionId', 'startedDate', 'status', 'trace',
+];
 
 /** Run ids, status, replay with Last-Event-ID, asynchronous runs, idempotency, abort and detach. */
 export function runsSuite(factory: HarnessFactory): void {

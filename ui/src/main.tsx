@@ -16,6 +16,8 @@ import { CredentialsPage } from './pages/CredentialsPage';
 import { QueuePage } from './pages/QueuePage';
 import { ToolsPage } from './pages/tools/ToolsPage';
 import { VariablesPage } from './pages/tools/VariablesPage';
+import { ExecutionsPage } from './pages/ExecutionsPage';
+import { RunPage } from './pages/RunPage';
 import './app.css';
 
 // The stored or system theme is on <html> before anything renders.
@@ -94,6 +96,18 @@ function Pages() {
           <Suspense fallback={storesFallback}>
             <DocumentStoresPage />
           </Suspense>
+        </Shell>
+      </Route>
+      <Route path="/executions/:runId">
+        {(params) => (
+          <Shell>
+            <RunPage runId={params.runId} />
+          </Shell>
+        )}
+      </Route>
+      <Route path="/executions">
+        <Shell>
+          <ExecutionsPage />
         </Shell>
       </Route>
       <Route>

@@ -93,7 +93,7 @@ export class QueueRunner implements FlowRunner {
       this.watches.delete(runId);
       await reader?.close().catch(() => undefined);
       this.log.warn({ runId, reason: (error as Error).message }, 'could not enqueue run');
-      await repos.runs.finish(runId, { status: 'failed', error: 'Could not queue the run: Redis is unavailable' });
+      await repos.runs.finish(runId, { status: 'failed', error: 'Could not queue the run: Redis is unavailable', errorCode: 'QUEUE_UNAVAILABLE' });
       throw unavailable(error);
     }
     return started;

@@ -11,18 +11,35 @@ import { wantsTrace } from '../sse/trace-opt-in.js';
 
 type RunParams = { runId: string };
 
-/** The run as `GET /api/v1/runs/:runId` shows it (api-contract.md §8.5). */
+/** Milliseconds from one ISO date to another, or null when either is missing. */
+function msBetween(from: string | undefined, to: string | undefined): number | null {
+  return from && to ? Date.parse(to) - Date.parse(from) : null;
+}
+
+/**
+ * The run as `GET /api/v1/runs/:runId` shows it (api-contract.md §8.5), plus what the executions page
+ * reads: the session, the question, when the last attempt started, and two durations in ms (queue wait:
+ * created → started, which after a worker restart includes the earlier attempts; run time: started →
+ * finished; null until known).
+ */
 export function runView(run: RunRecord) {
   return {
     runId: run.id,
     chatflowId: run.chatflowId,
     chatId: run.chatId,
+    sessionId: run.sessionId,
     status: run.status,
     attempt: run.attempt,
+    question: runInputSchema.safeParse(run.input).data?.question ?? null,
     result: run.result ?? null,
     error: run.error ?? null,
+    errorCode: run.errorCode ?? null,
+    errorNodeId: run.errorNodeId ?? null,
     createdDate: run.createdDate,
+    startedDate: run.startedDate ?? null,
     finishedDate: run.finishedDate ?? null,
+    queueWaitMs: msBetween(run.createdDate, run.startedDate),
+    runTimeMs: msBetween(run.startedDate, run.finishedDate),
     /** NodeTraceEntry[] (engine/events/run-event.ts): the nodes that ran, in start order. */
     trace: run.trace ?? [],
   };

@@ -9,6 +9,7 @@ import * as upsertRetention from './008-upsert-retention.js';
 import * as reconcile from './009-reconcile.js';
 import * as chatflowVersions from './010-chatflow-versions.js';
 import * as runTrace from './011-run-trace.js';
+import * as runList from './012-run-list.js';
 
 /** Migrations are listed in code (not scanned from disk) so the built package carries them. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '009-reconcile': reconcile,
   '010-chatflow-versions': chatflowVersions,
   '011-run-trace': runTrace,
+  '012-run-list': runList,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -68,4 +68,10 @@ export class FeedbackRepository {
       .execute();
     return new Map(rows.map((row) => [row.messageId, toFeedback(row)]));
   }
+
+  /** A conversation's feedback (Flowise removes it with the conversation's messages). */
+  async deleteForChat(chatflowid: string, chatId: string): Promise<number> {
+    const result = await this.db.deleteFrom('chat_message_feedback').where('chatflowid', '=', chatflowid).where('chatId', '=', chatId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }

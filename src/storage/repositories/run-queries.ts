@@ -61,11 +61,21 @@ export class RunQueries {
    * (PostgreSQL) or transaction (SQLite), inserts its messages only if it did. True when it ended it.
    */
   async finish(
-    values: { id: string; status: string; result: string | null; error: string | null; trace: string | null; finishedDate: string; attempt?: number },
+    values: {
+      id: string;
+      status: string;
+      result: string | null;
+      error: string | null;
+      errorCode: string | null;
+      errorNodeId: string | null;
+      trace: string | null;
+      finishedDate: string;
+      attempt?: number;
+    },
     messages: ChatMessageTable[],
   ): Promise<boolean> {
     const fenced = values.attempt !== undefined;
-    const end = [values.id, values.status, values.result, values.error, values.trace, values.finishedDate, ...(fenced ? [values.attempt] : [])];
+    const end = [values.id, values.status, values.result, values.error, values.errorCode, values.errorNodeId, values.trace, values.finishedDate, ...(fenced ? [values.attempt] : [])];
     if (messages.length === 0 || this.dialect === 'postgres') {
       const result = await this.db.executeQuery(this.endStatement(fenced, messages.length).bind([...end, ...messageValues(messages)]));
       return Number(result.numAffectedRows ?? 0n) > 0;
@@ -89,12 +99,20 @@ export class RunQueries {
 
   private endStatement(fenced: boolean, messages: number): ReusableQuery {
     // In the order `finish` lists the values.
-    const names = ['id', 'status', 'result', 'error', 'trace', 'finishedDate', ...(fenced ? ['attempt'] : []), ...messageSlots(messages)];
+    const names = ['id', 'status', 'result', 'error', 'errorCode', 'errorNodeId', 'trace', 'finishedDate', ...(fenced ? ['attempt'] : []), ...messageSlots(messages)];
     return this.shape(`end:${fenced}:${messages}`, () =>
       new ReusableQuery(names, (slot) => {
         const update = this.db
           .updateTable('run')
-          .set({ status: slot('status'), result: slot('result'), error: slot('error'), trace: slot('trace'), finishedDate: slot('finishedDate') })
+          .set({
+            status: slot('status'),
+            result: slot('result'),
+            error: slot('error'),
+            errorCode: slot('errorCode'),
+            errorNodeId: slot('errorNodeId'),
+            trace: slot('trace'),
+            finishedDate: slot('finishedDate'),
+          })
           .where('id', '=', slot('id'))
           .where('status', 'in', ACTIVE)
           .$if(fenced, (q) => q.where('attempt', '=', slot('attempt') as unknown as number));

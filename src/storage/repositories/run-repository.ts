@@ -4,6 +4,8 @@ import type { RunTable } from '../schema.js';
 import { type NewChatMessage, toMessageRow } from './chat-message-repository.js';
 import { deleteFinishedRuns } from './owner-cleanup.js';
 import { fromJsonColumn, nowIso } from './json-columns.js';
+import { type RunListFilter, listRuns } from './run-list.js';
+import type { Page } from './paging.js';
 import { RunQueries } from './run-queries.js';
 
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'aborted';
@@ -31,6 +33,9 @@ export interface RunRecord {
   createdDate: string;
   startedDate?: string;
   finishedDate?: string;
+  /** The failure's ErrorCode and the node that raised it, when the run failed or was aborted. */
+  errorCode?: string;
+  errorNodeId?: string;
   /** The per-node trace stored when the run ended (NodeTraceEntry[]; see engine/events/run-event.ts). */
   trace?: unknown[];
 }
@@ -52,6 +57,9 @@ export interface RunOutcome {
   status: TerminalRunStatus;
   result?: unknown;
   error?: string;
+  /** ErrorCode of a failure, and the flowData node id it came from (kept for the executions page). */
+  errorCode?: string;
+  errorNodeId?: string;
   /** The run's final per-node trace entries. */
   trace?: unknown[];
 }
@@ -77,6 +85,8 @@ function toRun(row: Selectable<RunTable>): RunRecord {
   if (row.chatflowVersion !== null) run.chatflowVersion = Number(row.chatflowVersion);
   if (row.startedDate !== null) run.startedDate = row.startedDate;
   if (row.finishedDate !== null) run.finishedDate = row.finishedDate;
+  if (row.errorCode !== null) run.errorCode = row.errorCode;
+  if (row.errorNodeId !== null) run.errorNodeId = row.errorNodeId;
   if (row.trace !== null && row.trace !== undefined) run.trace = fromJsonColumn(row.trace) as unknown[];
   return run;
 }
@@ -118,6 +128,8 @@ export class RunRepository {
       createdDate: now,
       startedDate: options.claimed ? now : null,
       finishedDate: null,
+      errorCode: null,
+      errorNodeId: null,
       trace: null,
     };
     if (input.idempotencyKey === undefined) {
@@ -177,6 +189,8 @@ export class RunRepository {
         status: outcome.status,
         result: outcome.result === undefined ? null : JSON.stringify(outcome.result),
         error: outcome.error ?? null,
+        errorCode: outcome.errorCode ?? null,
+        errorNodeId: outcome.errorNodeId ?? null,
         trace: outcome.trace && outcome.trace.length > 0 ? JSON.stringify(outcome.trace) : null,
         finishedDate: nowIso(),
         ...(attempt !== undefined ? { attempt } : {}),
@@ -189,7 +203,7 @@ export class RunRepository {
   async abortQueued(id: string): Promise<boolean> {
     const result = await this.db
       .updateTable('run')
-      .set({ status: 'aborted', error: 'Aborted before it started', finishedDate: nowIso() })
+      .set({ status: 'aborted', error: 'Aborted before it started', errorCode: 'RUN_ABORTED', finishedDate: nowIso() })
       .where('id', '=', id)
       .where('status', '=', 'queued')
       .executeTakeFirst();
@@ -208,6 +222,13 @@ export class RunRepository {
       .where('chatflowId', '=', chatflowId)
       .executeTakeFirstOrThrow();
     return Number(row.n);
+  }
+
+  /** One page of runs, newest first, with the total that match (see run-list.ts). */
+  async list(filter: RunListFilter, page: Page): Promise<{ data: Array<RunRecord & { chatflowName?: string }>; total: number }> {
+    const { rows, total } = await listRuns(this.db, filter, page);
+    const data = rows.map(({ chatflowName, ...row }) => (chatflowName === null ? toRun(row) : { ...toRun(row), chatflowName }));
+    return { data, total };
   }
 
   /** Waiting and running runs of one conversation (the Flowise abort route aborts all of them). */

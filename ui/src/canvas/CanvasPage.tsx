@@ -38,6 +38,7 @@ import { FIT_MAX_ZOOM, viewportFor, visibleCenter } from './viewport';
 
 // The chat (with its Markdown renderer) loads when first opened, not with the canvas.
 const ChatPanel = lazy(() => import('./ChatPanel').then((m) => ({ default: m.ChatPanel })));
+const MessagesDialog = lazy(() => import('../components/MessagesDialog').then((m) => ({ default: m.MessagesDialog })));
 
 const CLIP_KEY = 'aimicromind:clipboard';
 const LEAVE_QUESTION = 'Leave without saving? Your draft stays in this browser.';
@@ -56,7 +57,7 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
   /** A saved version shown read-only in place of the editor (the editor's state stays as it was). */
   const [viewing, setViewing] = useState<Version>();
   const [showProblems, setShowProblems] = useState(false);
-  const [dialog, setDialog] = useState<'api' | 'config' | 'upsertHistory' | 'import' | 'conflict' | 'gone' | 'draft' | undefined>();
+  const [dialog, setDialog] = useState<'api' | 'config' | 'upsertHistory' | 'messages' | 'import' | 'conflict' | 'gone' | 'draft' | undefined>();
   const [draft, setDraft] = useState<Draft & { tabId: string }>();
   const credentialVersion = useCredentialChanges((s) => s.version);
   /** The chatflow on the canvas (`new` for an unsaved one); null until the first load. */
@@ -201,6 +202,7 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
           api: () => setDialog('api'),
           configure: () => setDialog('config'),
           upsertHistory: () => setDialog('upsertHistory'),
+          messages: () => setDialog('messages'),
           save: actions.save,
           saveWithMessage: (message) => void save('check', message),
           versions: () => (setPanel(panel === 'versions' ? undefined : 'versions'), setViewing(undefined)),
@@ -255,6 +257,11 @@ function Editor({ chatflowId }: { chatflowId?: string }) {
       {chatflow && <ApiDialog chatflow={chatflow} open={dialog === 'api'} onClose={() => setDialog(undefined)} onBound={settingsSaved} />}
       {chatflow && <ConfigurationDialog chatflow={chatflow} open={dialog === 'config'} onClose={() => setDialog(undefined)} onSaved={settingsSaved} />}
       {chatflow && <UpsertHistoryDialog chatflowId={chatflow.id} open={dialog === 'upsertHistory'} onClose={() => setDialog(undefined)} />}
+      {chatflow && dialog === 'messages' && (
+        <Suspense>
+          <MessagesDialog chatflowId={chatflow.id} name={chatflow.name} open onClose={() => setDialog(undefined)} />
+        </Suspense>
+      )}
       <ImportDialog
         open={dialog === 'import'}
         onClose={() => setDialog(undefined)}

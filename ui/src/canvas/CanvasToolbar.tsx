@@ -22,6 +22,8 @@ export interface ToolbarActions {
   toggleChat(): void;
   toggleProblems(): void;
   leave(event: React.MouseEvent): void;
+  /** executions branch: the chatflow's messages viewer. */
+  messages(): void;
 }
 
 /**
@@ -77,6 +79,9 @@ export function CanvasToolbar({ name, onName, saved, panel, canApi, actions }: {
           Upsert history
         </button>
       </div>
+      <button type="button" disabled={!canApi} onClick={actions.messages}>
+        Messages
+      </button>
       <button type="button" disabled={!canApi} onClick={actions.api}>
         API Endpoint
       </button>

@@ -9,12 +9,13 @@ export function Shell({ children }: { children: ReactNode }) {
   const [location] = useLocation();
   const nav = [
     ['/chatflows', 'Chatflows'],
-    ['/credentials', 'Credentials'],
-    ['/apikeys', 'API Keys'],
+    ['/executions', 'Executions'],
     ['/document-stores', 'Document Stores'],
-    ...(status?.mode === 'queue' ? ([['/queue', 'Queue']] as const) : []),
     ['/tools', 'Tools'],
     ['/variables', 'Variables'],
+    ['/credentials', 'Credentials'],
+    ['/apikeys', 'API Keys'],
+    ...(status?.mode === 'queue' ? ([['/queue', 'Queue']] as const) : []),
   ] as const;
   return (
     <div className="shell">

@@ -7,6 +7,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ConfigurationDialog } from '../canvas/ConfigurationDialog';
 import { Dialog } from '../components/Dialog';
 import { ImportDialog } from '../components/ImportDialog';
+import { MessagesDialog } from '../components/MessagesDialog';
 import { download } from '../components/download';
 import { exportFileName, exportFlow } from '../flow/export';
 import { FlowDataError, loadFlow } from '../flow/flow-data';
@@ -26,6 +27,7 @@ export function ChatflowsPage() {
   const [newName, setNewName] = useState('');
   const [deleting, setDeleting] = useState<Chatflow>();
   const [configuring, setConfiguring] = useState<Chatflow>();
+  const [viewing, setViewing] = useState<Chatflow>();
   const [, navigate] = useLocation();
 
   const reload = useCallback(async () => {
@@ -103,6 +105,9 @@ export function ChatflowsPage() {
                   <button type="button" aria-label={`Duplicate ${flow.name}`} onClick={run(() => api('POST', '/chatflows', { name: `${flow.name} (copy)`, flowData: flow.flowData, chatbotConfig: flow.chatbotConfig }))}>
                     Duplicate
                   </button>
+                  <button type="button" aria-label={`Messages of ${flow.name}`} onClick={() => setViewing(flow)}>
+                    Messages
+                  </button>
                   <button type="button" aria-label={`Export ${flow.name}`} onClick={() => download(exportFileName(flow.name), JSON.stringify(exportFlow(JSON.parse(flow.flowData)), null, 2))}>
                     Export
                   </button>
@@ -117,6 +122,7 @@ export function ChatflowsPage() {
       )}
       {configuring && <ConfigurationDialog chatflow={configuring} open onClose={() => setConfiguring(undefined)} onSaved={() => void reload()} />}
       <TemplateGallery open={templates} onClose={() => setTemplates(false)} onCreated={(created) => navigate(`/canvas/${created.id}`)} />
+      <MessagesDialog chatflowId={viewing?.id ?? ''} name={viewing?.name ?? ''} open={viewing !== undefined} onClose={() => setViewing(undefined)} />
       <ImportDialog open={importing} onClose={() => setImporting(false)} onImport={importFlow} />
       <Dialog title="Rename chatflow" open={renaming !== undefined} onClose={() => setRenaming(undefined)}>
         <form
