@@ -66,3 +66,11 @@ export async function canvasShortcut(page: Page, keys: string): Promise<void> {
   await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
   await page.keyboard.press(keys);
 }
+
+/** Clicks a canvas toolbar control by role and name, opening "More" first when the window folds it there. */
+export async function toolbarControl(page: Page, name: string, role: 'button' | 'combobox' = 'button'): Promise<Locator> {
+  const control = page.locator('.canvas-bar').getByRole(role, { name, exact: true });
+  if (!(await control.isVisible())) await page.getByRole('button', { name: 'More', exact: true }).click();
+  await control.waitFor();
+  return control;
+}

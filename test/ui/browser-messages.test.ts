@@ -7,7 +7,7 @@ import { ragFlow } from '../fixtures/rag-flows.js';
 import type { FakeLlmServer } from '../fixtures/fake-llm-server.js';
 import type { ApiClient } from '../support/api-client.js';
 import type { RunningServer } from '../support/test-server.js';
-import { screenshot } from './browser-helpers.js';
+import { screenshot, toolbarControl } from './browser-helpers.js';
 import { screenshotIfFailed } from './browser-suite.js';
 import { type ChatSuite, startChatSuite } from './chat-suite.js';
 
@@ -135,7 +135,7 @@ describe('messages viewer in a browser', { timeout: 120_000 }, () => {
   it('opens from the canvas toolbar', async () => {
     await page.goto(`${server.url}/canvas/${flowId}`);
     await page.locator('.react-flow__node').first().waitFor();
-    await page.getByRole('button', { name: 'Messages', exact: true }).click();
+    await (await toolbarControl(page, 'Messages')).click();
     await expect.poll(() => sessions().count()).toBe(1);
     await dialog().getByRole('article', { name: 'User message' }).getByText('what are your opening hours?').waitFor();
     await dialog().getByRole('button', { name: 'Close' }).click();

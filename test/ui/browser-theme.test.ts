@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { CANVAS_SHORTCUTS } from '../../ui/src/canvas/shortcuts.js';
-import { screenshot } from './browser-helpers.js';
+import { screenshot, toolbarControl } from './browser-helpers.js';
 import { type SignedInSuite, flowOf, openFlow, screenshotIfFailed, startSignedIn } from './browser-suite.js';
 
 /** Dark mode (switch, persistence, the system's preference, the canvas), the `?` shortcut sheet, and the Queue page in main mode. */
@@ -54,12 +54,14 @@ describe('theme and shortcuts in a browser', { timeout: 120_000 }, () => {
     await openFlow(suite, page, 'themed', flowOf([{ id: 'chatOpenAI_0', name: 'chatOpenAI' }, { id: 'llmChain_0', name: 'llmChain' }]));
     const light = await colours('.canvas-bar');
     expect(await page.locator('.react-flow.light').count()).toBe(1);
-    await page.getByLabel('Theme').selectOption('dark');
+    // At the tests' 1440 px the switch is under More.
+    await (await toolbarControl(page, 'Theme', 'combobox')).selectOption('dark');
+    await page.getByRole('button', { name: 'More', exact: true }).click();
     const dark = await colours('.canvas-bar');
     expect(dark[1]).not.toBe(light[1]);
     expect(await page.locator('.react-flow.dark').count()).toBe(1);
     await screenshot(page, 'dark');
-    await page.getByLabel('Theme').selectOption('system');
+    await (await toolbarControl(page, 'Theme', 'combobox')).selectOption('system');
   });
 
   it('? opens the shortcuts of the page: the canvas list on the canvas, not while typing in a field', async () => {

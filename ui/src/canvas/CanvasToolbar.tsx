@@ -27,8 +27,9 @@ export interface ToolbarActions {
 }
 
 /**
- * The canvas's top bar. On narrow windows the secondary actions (undo, redo, arrange, import, export, upsert history)
- * fold into a "More" menu, so the bar stays one row and never covers the canvas.
+ * The canvas's top bar. It stays one row and never covers the canvas: below 1540 px the least used actions
+ * (the theme, upsert history, messages) fold into a "More" menu, below 1420 px undo, redo, arrange, import
+ * and export join them.
  */
 export function CanvasToolbar({ name, onName, saved, panel, canApi, actions }: { name: string; onName: (name: string) => void; saved: boolean; panel: string | undefined; canApi: boolean; actions: ToolbarActions }) {
   const dirty = useCanvas((s) => s.dirty);
@@ -74,14 +75,16 @@ export function CanvasToolbar({ name, onName, saved, panel, canApi, actions }: {
         <button type="button" onClick={more(actions.exportFile)}>
           Export
         </button>
-        <ThemeSwitch />
-        <button type="button" disabled={!canApi} onClick={more(actions.upsertHistory)}>
-          Upsert history
-        </button>
+        <div className="bar-more-wide">
+          <ThemeSwitch />
+          <button type="button" disabled={!canApi} onClick={more(actions.upsertHistory)}>
+            Upsert history
+          </button>
+          <button type="button" disabled={!canApi} onClick={more(actions.messages)}>
+            Messages
+          </button>
+        </div>
       </div>
-      <button type="button" disabled={!canApi} onClick={actions.messages}>
-        Messages
-      </button>
       <button type="button" disabled={!canApi} onClick={actions.api}>
         API Endpoint
       </button>
