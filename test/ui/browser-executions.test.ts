@@ -149,6 +149,28 @@ describe('executions page in a browser', { timeout: 180_000 }, () => {
     await row(ids[7]!).waitFor();
   });
 
+  it('a link with filters the page cannot use: drops and names them, never hangs on Loading, and Clear filters resets', async () => {
+    await predict(await createFlow('Link flow', 'fake'), 'a linked question', 'link-chat');
+    await openExecutions('?status=bogus&from=notadate&limit=7');
+    await page.getByRole('note').getByText('Ignored from the link: status "bogus" (not a run status), from "notadate" (not a date).').waitFor();
+    await rows().first().waitFor();
+    const url = new URL(page.url());
+    expect([url.searchParams.get('status'), url.searchParams.get('from')]).toEqual([null, null]);
+    const filters = page.getByRole('form', { name: 'Filter runs' });
+    await expect(filters.getByLabel('Status').inputValue()).resolves.toBe('');
+
+    // A value only the server rejects: its message, no endless "Loading…", and a way out.
+    await openExecutions(`?sessionId=${'s'.repeat(501)}&status=failed`);
+    await page.getByText(/sessionId/).first().waitFor();
+    await expect(page.getByText('Loading…').count()).resolves.toBe(0);
+    await filters.getByRole('button', { name: 'Clear filters' }).click();
+    await rows().first().waitFor();
+    expect(new URL(page.url()).search).toBe('');
+    await expect(filters.getByLabel('Status').inputValue()).resolves.toBe('');
+    await expect(filters.getByLabel('Session').inputValue()).resolves.toBe('');
+    await filters.getByRole('button', { name: 'Clear filters' }).waitFor({ state: 'detached' });
+  });
+
   it('refreshes runs in progress, and aborts a running run from its view', async () => {
     const flow = await createFlow('Held flow', 'fake;gate=held;gateAt=1;tokens=5');
     const started = await admin.post('/api/v1/runs', { chatflowId: flow, question: 'a long answer', chatId: 'held-chat', streaming: true });
