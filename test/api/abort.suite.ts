@@ -58,6 +58,23 @@ export function abortSuite(factory: HarnessFactory): void {
       await h.anon.post(`/api/v1/runs/${c.body.runId}/abort`);
     });
 
+    it('deleting a chatflow aborts its waiting and running runs, so nothing of theirs is stored after it', async () => {
+      const id = await createFlow(h, slowFlow);
+      h.fake.reset();
+      const a = await h.anon.post('/api/v1/runs', { chatflowId: id, question: 'a', chatId: 'gone-1', streaming: true });
+      const b = await h.anon.post('/api/v1/runs', { chatflowId: id, question: 'b', chatId: 'gone-2', streaming: true });
+      const running = async () => (await h.repos.runs.activeFor(id)).filter((r) => r.status === 'running').length;
+      await eventually(async () => (await running()) === 2, undefined, 'both runs to start');
+      expect((await h.admin.delete(`/api/v1/chatflows/${id}`)).status).toBe(200);
+      for (const runId of [a.body.runId, b.body.runId]) {
+        // The run view answers 404 once its chatflow is gone: read the row (deleted with the chatflow's
+        // finished runs when the abort landed first).
+        await eventually(async () => [undefined, 'aborted'].includes((await h.repos.runs.get(runId))?.status), undefined, `run ${runId} aborted`);
+      }
+      await eventually(() => h.fake.requests.filter((r) => r.aborted).length >= 2, undefined, 'both LLM requests cancelled');
+      expect(await h.repos.messages.list({ chatflowid: id }, { order: 'ASC' })).toEqual([]);
+    });
+
     it('answers the abort route when nothing runs', async () => {
       const response = await h.anon.put('/api/v1/chatmessage/abort/no-such-flow/no-such-chat');
       expect(response.body).toEqual({ status: 200, message: 'Chat message aborted' });

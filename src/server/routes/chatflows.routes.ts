@@ -67,6 +67,9 @@ export async function chatflowRoutes(app: FastifyInstance, deps: AppDeps, cache:
     const deleted = await chatflows.delete(request.params.id);
     cache.invalidate(request.params.id);
     if (!deleted) throw notFound('CHATFLOW_NOT_FOUND', 'Chatflow', request.params.id);
+    // Its waiting and running runs end first: a run finishing later would store messages nobody can reach.
+    const active = await deps.repos.runs.activeFor(request.params.id);
+    await Promise.all(active.map((run) => deps.runner.abort(run.id)));
     await deps.repos.messages.deleteByChatflow(request.params.id);
     await deps.repos.summaries.deleteByChatflow(request.params.id);
     await deps.repos.uploads.deleteOwner(request.params.id);

@@ -231,15 +231,13 @@ export class RunRepository {
     return { data, total };
   }
 
-  /** Waiting and running runs of one conversation (the Flowise abort route aborts all of them). */
-  async activeFor(chatflowId: string, chatId: string): Promise<RunRecord[]> {
-    const rows = await this.db
-      .selectFrom('run')
-      .selectAll()
-      .where('chatflowId', '=', chatflowId)
-      .where('chatId', '=', chatId)
-      .where('status', 'in', ACTIVE_STATUSES)
-      .execute();
-    return rows.map(toRun);
+  /**
+   * Waiting and running runs of one conversation (the Flowise abort route aborts all of them), or of the
+   * whole chatflow without `chatId` (deleting a chatflow aborts them).
+   */
+  async activeFor(chatflowId: string, chatId?: string): Promise<RunRecord[]> {
+    let query = this.db.selectFrom('run').selectAll().where('chatflowId', '=', chatflowId).where('status', 'in', ACTIVE_STATUSES);
+    if (chatId !== undefined) query = query.where('chatId', '=', chatId);
+    return (await query.execute()).map(toRun);
   }
 }
