@@ -81,6 +81,8 @@ export function rateLimitSuite(factory: HarnessFactory): void {
       const foreign = await h.anon.post(`/api/v1/prediction/${id}`, { question: 'embed' }, { origin: 'https://evil.example', ...from('10.0.3.2') });
       expect(foreign.status).toBe(403);
       expect(foreign.body.message).toBe('Go away, stranger');
+      // A request refused for its Origin still counted (the limit is checked first, as in Flowise).
+      expect((await h.anon.post(`/api/v1/prediction/${id}`, { question: 'after 403' }, { origin: 'https://good.example', ...from('10.0.3.2') })).status).toBe(429);
       expect((await h.anon.post(`/api/v1/prediction/${id}`, { question: 'public' }, { origin: 'https://good.example', ...from('10.0.3.1') })).status).toBe(200);
       expect((await h.anon.post(`/api/v1/prediction/${id}`, { question: 'again' }, from('10.0.3.1'))).status).toBe(429);
       const stored = await h.admin.get(`/api/v1/chatmessage/${id}?chatType=INTERNAL`);
