@@ -117,6 +117,13 @@ describe('custom tools in a browser', { timeout: 120_000 }, () => {
     await code().fill('throw new RangeError("no forecast for " + $city)');
     await field('$city (required)').press('Enter');
     await result().getByText('RangeError: no forecast for Rome').waitFor();
+
+    // A runaway output is cut as a flow cuts the observation, with its full length, so the editor stays usable.
+    await code().fill('return "y".repeat(5e6)');
+    await editor().getByRole('button', { name: 'Run test' }).click();
+    await result().getByRole('note').filter({ hasText: 'Output cut: 5,000,000 characters in all' }).waitFor();
+    const shown = (await result().locator('pre').textContent())!;
+    expect(shown).toBe(`${'y'.repeat(100_000)}\n[output cut at 100000 of 5000000 characters]`);
     expect((await suite.admin.get(`/api/v1/tools/${toolId}`)).body.func).toContain('sunny for');
 
     await code().fill('return $city.toUpperCase();');
