@@ -159,6 +159,13 @@ describe('chatflow configuration in a browser', { timeout: 120_000 }, () => {
 
   it('opens from the chatflows list with the saved values, and shows the server error when saving fails', async () => {
     await page.goto(`${server.url}/chatflows`);
+    // By keyboard: Escape gives the focus back to the button that opened the dialog, not to the page top.
+    await page.getByRole('button', { name: 'Configuration of configured flow' }).focus();
+    await page.keyboard.press('Enter');
+    await dialog().getByLabel(/^Allowed domains/).waitFor();
+    await page.keyboard.press('Escape');
+    await dialog().waitFor({ state: 'hidden' });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Configuration of configured flow');
     await page.getByRole('button', { name: 'Configuration of configured flow' }).click();
     expect(await dialog().getByLabel(/^Allowed domains/).inputValue()).toBe('https://allowed.example');
     expect(await dialog().getByLabel('Message limit per duration').inputValue()).toBe('3');
