@@ -147,7 +147,11 @@ describe('custom tools in a browser', { timeout: 120_000 }, () => {
     await page.getByLabel('Import a tool from a JSON file').setInputFiles({ name: 'tool.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(exported)) });
     await expect.poll(() => field('Tool name').inputValue()).toBe('get_forecast');
     await expect.poll(() => field('Property 1').inputValue()).toBe('city');
+    // The name is taken: warned (Flowise and its clients allow it, so it is not refused), gone once renamed.
+    const taken = editor().getByRole('status').filter({ hasText: 'A tool named get_forecast already exists: saving adds a second one' });
+    await taken.waitFor();
     await field('Tool name').fill('shout_city');
+    await taken.waitFor({ state: 'detached' });
     await editor().getByRole('button', { name: 'Add tool' }).click();
     await page.getByRole('cell', { name: 'shout_city', exact: true }).waitFor();
     const copy = ((await suite.admin.get('/api/v1/tools')).body as Array<{ name: string; schema: string; func: string }>).find((t) => t.name === 'shout_city');
