@@ -161,6 +161,42 @@ describe('custom tools in a browser', { timeout: 120_000 }, () => {
     await page.getByRole('alert').getByText('Cannot import notes.json: The file is not a tool export (no "name")').waitFor();
   });
 
+  it("lays out CodeMirror's search panel as CodeMirror draws it, in the page's colours in dark mode too", async () => {
+    await page.getByLabel('Theme').selectOption('dark');
+    await page.getByRole('button', { name: 'Edit get_forecast' }).click();
+    await expect.poll(() => code().textContent()).toContain('toUpperCase');
+    await code().click();
+    await page.keyboard.press('Control+f');
+    const search = editor().locator('.cm-search');
+    const find = search.getByRole('textbox', { name: 'Find' });
+    await find.waitFor();
+    const matchCase = search.getByRole('checkbox', { name: 'match case' });
+    const [box, label, findBox, panel] = await Promise.all([
+      matchCase.boundingBox(),
+      search.locator('label').filter({ hasText: 'match case' }).boundingBox(),
+      find.boundingBox(),
+      search.boundingBox(),
+    ]);
+    // Checkbox and its words on one line (not stacked by the form's column labels); the Find box not full width.
+    expect(label!.height).toBeLessThan(box!.height * 2);
+    expect(label!.width).toBeGreaterThan(box!.width * 2);
+    expect(findBox!.width).toBeLessThan(panel!.width / 2);
+    const colours = (await editor().evaluate((dialog) => {
+      const of = (selector: string) => getComputedStyle(dialog.querySelector(selector)!);
+      return [of('.cm-panels').backgroundColor, getComputedStyle(dialog).backgroundColor, of('.cm-search label').color, getComputedStyle(dialog).color, of('.cm-search .cm-button').backgroundImage];
+    })) as string[];
+    expect(colours[0]).toBe(colours[1]);
+    expect(colours[2]).toBe(colours[3]);
+    expect(colours[4]).toBe('none');
+    await screenshot(page, 'tool-search-dark');
+    // Escape closes the search only, then the editor.
+    await page.keyboard.press('Escape');
+    await find.waitFor({ state: 'detached' });
+    await editor().getByRole('button', { name: 'Close' }).click();
+    await editor().waitFor({ state: 'hidden' });
+    await page.getByLabel('Theme').selectOption('system');
+  });
+
   it('asks before closing an editor with unsaved changes', async () => {
     const editorNamed = page.getByRole('dialog', { name: 'Edit tool get_forecast' });
     await page.getByRole('button', { name: 'Edit get_forecast' }).click();
