@@ -165,7 +165,7 @@ describe('chatflow configuration in a browser', { timeout: 120_000 }, () => {
     await dialog().getByLabel(/^Allowed domains/).waitFor();
     await page.keyboard.press('Escape');
     await dialog().waitFor({ state: 'hidden' });
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Configuration of configured flow');
+    await expect.poll(() => page.evaluate(`document.activeElement?.getAttribute('aria-label')`)).toBe('Configuration of configured flow');
     await page.getByRole('button', { name: 'Configuration of configured flow' }).click();
     expect(await dialog().getByLabel(/^Allowed domains/).inputValue()).toBe('https://allowed.example');
     expect(await dialog().getByLabel('Message limit per duration').inputValue()).toBe('3');

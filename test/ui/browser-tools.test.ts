@@ -181,10 +181,11 @@ describe('custom tools in a browser', { timeout: 120_000 }, () => {
     expect(label!.height).toBeLessThan(box!.height * 2);
     expect(label!.width).toBeGreaterThan(box!.width * 2);
     expect(findBox!.width).toBeLessThan(panel!.width / 2);
-    const colours = (await editor().evaluate((dialog) => {
-      const of = (selector: string) => getComputedStyle(dialog.querySelector(selector)!);
-      return [of('.cm-panels').backgroundColor, getComputedStyle(dialog).backgroundColor, of('.cm-search label').color, getComputedStyle(dialog).color, of('.cm-search .cm-button').backgroundImage];
-    })) as string[];
+    const colours = (await page.evaluate(`(() => {
+      const dialog = document.querySelector('dialog[open]');
+      const of = (selector) => getComputedStyle(selector ? dialog.querySelector(selector) : dialog);
+      return [of('.cm-panels').backgroundColor, of('').backgroundColor, of('.cm-search label').color, of('').color, of('.cm-search .cm-button').backgroundImage];
+    })()`)) as string[];
     expect(colours[0]).toBe(colours[1]);
     expect(colours[2]).toBe(colours[3]);
     expect(colours[4]).toBe('none');
