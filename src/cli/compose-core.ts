@@ -65,6 +65,7 @@ export async function composeCore(
     plans,
     services,
     predictionTimeoutMs: config.runs.predictionTimeoutMs,
+    followUpTimeoutMs: config.runs.followUpTimeoutMs,
     logger,
     metrics,
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),

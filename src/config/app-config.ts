@@ -88,6 +88,8 @@ export interface AppConfig {
   };
   runs: {
     predictionTimeoutMs: number;
+    /** Budget of a run's follow-up prompt generation (`FOLLOW_UP_PROMPTS_TIMEOUT`); past it the answer goes out without them. */
+    followUpTimeoutMs: number;
     streamDetachGraceMs: number;
     eventsTtlSeconds: number;
     llmMaxRetries: number;

@@ -88,6 +88,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
     admin: { apiKey: env.AIMICROMIND_API_KEY, username: env.AIMICROMIND_USERNAME, password: env.AIMICROMIND_PASSWORD, sessionTtlSeconds: env.SESSION_TTL, sessionMaxAgeSeconds: env.SESSION_MAX_AGE },
     runs: {
       predictionTimeoutMs: env.PREDICTION_TIMEOUT,
+      followUpTimeoutMs: env.FOLLOW_UP_PROMPTS_TIMEOUT,
       streamDetachGraceMs: env.STREAM_DETACH_GRACE,
       eventsTtlSeconds: env.RUN_EVENTS_TTL,
       llmMaxRetries: env.LLM_MAX_RETRIES,

@@ -47,6 +47,7 @@ export function buildEnvSchema(cwd: string) {
       SESSION_MAX_AGE: integer(604800, { min: 60 }),
 
       PREDICTION_TIMEOUT: integer(300000, { min: 1 }),
+      FOLLOW_UP_PROMPTS_TIMEOUT: integer(10000, { min: 1 }),
       STREAM_DETACH_GRACE: integer(30000, { min: 0 }),
       RUN_EVENTS_TTL: integer(3600, { min: 1 }),
       LLM_MAX_RETRIES: integer(2, { min: 0, max: 10 }),

@@ -95,12 +95,20 @@ export class FollowUpPrompts {
     private readonly registry: NodeRegistry,
     private readonly services: EngineServices,
     private readonly logger: Logger,
+    /** Budget of one generation (ms): an optional extra must not hold back, or fail, a finished answer. */
+    private readonly timeoutMs: number,
   ) {}
 
   async generate(config: FollowUpConfig, answer: string, chatflowId: string, signal: AbortSignal): Promise<string[] | undefined> {
     const definition = this.registry.get(config.nodeName);
     if (!definition || answer.trim() === '') return undefined;
     const urlInput = definition.inputs.find((input) => URL_INPUTS.includes(input.name))?.name;
+    const budget = AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]);
+    // A model that ignores its signal still cannot hold the answer: the race ends at the budget.
+    const expired = new Promise<never>((_, reject) => {
+      budget.addEventListener('abort', () => reject(budget.reason), { once: true });
+    });
+    expired.catch(() => undefined);
     try {
       const model = (await buildStandaloneNode(
         {
@@ -112,16 +120,17 @@ export class FollowUpPrompts {
           },
           ...(config.credentialId ? { credentialId: config.credentialId } : {}),
         },
-        standaloneContext(chatflowId, this.services, signal),
+        standaloneContext(chatflowId, this.services, budget),
       )) as BaseChatModel;
-      const reply = await model.invoke(config.prompt.replaceAll('{history}', answer) + FORMAT, { signal });
+      const reply = await Promise.race([model.invoke(config.prompt.replaceAll('{history}', answer) + FORMAT, { signal: budget }), expired]);
       const text = typeof reply.content === 'string' ? reply.content : reply.content.map((part) => ('text' in part ? part.text : '')).join('');
       const questions = parseQuestions(text);
       if (!questions) this.logger.warn({ chatflowId }, 'follow-up prompts: the model answered no {"questions": [...]} object');
       return questions;
     } catch (error) {
       if (signal.aborted) throw error;
-      this.logger.warn({ chatflowId, reason: errorMessage(error) }, 'follow-up prompts could not be generated');
+      const reason = budget.aborted ? `no answer within FOLLOW_UP_PROMPTS_TIMEOUT (${this.timeoutMs} ms)` : errorMessage(error);
+      this.logger.warn({ chatflowId, reason }, 'follow-up prompts could not be generated');
       return undefined;
     }
   }

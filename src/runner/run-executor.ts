@@ -35,6 +35,8 @@ export interface RunExecutorDeps {
   plans: PlanCache;
   services: EngineServices;
   predictionTimeoutMs: number;
+  /** How long follow-up prompts may take after the answer (ms); default 10 s. */
+  followUpTimeoutMs?: number;
   logger: Logger;
   metrics?: Metrics;
   /** A run claimed more often than this (its workers kept dying) fails instead of running again. */
@@ -80,7 +82,7 @@ export class RunExecutor {
   constructor(private readonly deps: RunExecutorDeps) {
     this.log = deps.logger.child({ module: 'run-executor' });
     this.chatflows = new ChatflowVersions(deps.repos.chatflows, deps.repos.chatflowVersions, deps.logger);
-    this.followUps = new FollowUpPrompts(deps.plans.registry, deps.services, this.log);
+    this.followUps = new FollowUpPrompts(deps.plans.registry, deps.services, this.log, deps.followUpTimeoutMs ?? 10_000);
   }
 
   /** Runs a run; `claimed` is the row when the caller stored it already running (in-process runs). */

@@ -96,7 +96,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await healthRoutes(open, deps);
     await infoRoutes(open, deps);
     await publicRoutes(open, deps, predictions);
-    await predictionRoutes(open, deps, predictions);
+    await predictionRoutes(open, deps, predictions, auth);
     await publicFeedbackRoutes(open, deps);
     await uploadRoutes(open, deps, predictions, uploads);
     await runRoutes(open, deps, predictions, auth, chatflows);

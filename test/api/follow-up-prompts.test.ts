@@ -30,7 +30,8 @@ describe.each([
     });
 
   beforeAll(async () => {
-    h = await start();
+    // A budget short enough for the hanging model below, long enough for the fake to answer on a slow machine.
+    h = await start({ FOLLOW_UP_PROMPTS_TIMEOUT: '3000' });
     chatflowId = await createFlow(h, (c) => ((credential = c), llmChainFlow({ model: 'fake;text=The%20answer', basepath: h.fake.url, credential: c })));
   });
   afterAll(() => h?.close());
@@ -68,6 +69,19 @@ describe.each([
     expect(failing.status).toBe(200);
     expect(failing.body.text).toBe('The answer');
     expect(failing.body.followUpPrompts).toBeUndefined();
+  });
+
+  it('sends the answer without them when their model hangs past FOLLOW_UP_PROMPTS_TIMEOUT, and the run completes', async () => {
+    await configure('fake;hang');
+    const json = await h.anon.post(`/api/v1/prediction/${chatflowId}`, { question: 'hi' });
+    expect(json.status).toBe(200);
+    expect(json.body.text).toBe('The answer');
+    expect(json.body.followUpPrompts).toBeUndefined();
+    expect((await h.admin.get(`/api/v1/runs/${json.body.runId}`)).body.status).toBe('completed');
+    const stream = await h.anon.stream('POST', `/api/v1/prediction/${chatflowId}`, { question: 'hi', streaming: true });
+    expect(stream.events.map((e) => e.event)).toContain('metadata');
+    expect(stream.events.at(-1)!.event).toBe('end');
+    expect((stream.events.find((e) => e.event === 'metadata')!.data as { followUpPrompts?: string }).followUpPrompts).toBeUndefined();
   });
 });
 

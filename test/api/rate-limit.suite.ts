@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { llmChainFlow } from '../fixtures/chatflows.js';
 import { type ApiHarness, type HarnessFactory, createFlow } from '../support/api-harness.js';
+import { TEST_ADMIN_KEY } from '../support/test-server.js';
 
 /** A chatflow's `apiConfig`, as Flowise's UI saves it (numbers as strings). */
 export const rateLimited = (limitMax: number, seconds: number, limitMsg = '', status = true) =>
@@ -60,6 +61,32 @@ export function rateLimitSuite(factory: HarnessFactory): void {
           expect((await h.anon.post(`/api/v1/prediction/${id}`, { question: `free ${i}` }, from('10.0.1.1'))).status).toBe(200);
         }
       }
+    });
+
+    it("lets the builder's test chat (internal-prediction) past the limit and allowed domains, without using the budget", async () => {
+      const chatbotConfig = JSON.stringify({ allowedOrigins: ['https://good.example'], allowedOriginsError: 'Go away, stranger' });
+      const id = await createFlow(h, flow, { apiConfig: rateLimited(1, 60, 'Slow down!'), chatbotConfig });
+      const login = await h.anon.post('/api/v1/auth/login', { apiKey: TEST_ADMIN_KEY });
+      const cookie = login.headers.getSetCookie().find((c) => c.startsWith('aimicromind_session='))!.split(';')[0]!;
+      const ui = h.anon.withHeaders({ cookie, 'x-request-from': 'internal', origin: 'https://evil.example', ...from('10.0.3.1') });
+      for (let i = 0; i < 3; i += 1) {
+        const answer = await ui.post(`/api/v1/internal-prediction/${id}`, { question: `test ${i}`, chatId: 'builder' });
+        expect(answer.status).toBe(200);
+      }
+      // The admin key works too; chatflow API keys, the bare header or no credentials do not.
+      expect((await h.admin.post(`/api/v1/internal-prediction/${id}`, { question: 'key' }, { origin: 'https://evil.example', ...from('10.0.3.1') })).status).toBe(200);
+      expect((await h.anon.post(`/api/v1/internal-prediction/${id}`, { question: 'anon' }, from('10.0.3.1'))).status).toBe(401);
+      expect((await h.anon.post(`/api/v1/internal-prediction/${id}`, { question: 'cookie only' }, { cookie, ...from('10.0.3.1') })).status).toBe(401);
+      // The public path from the same address still has its whole budget, and still enforces both.
+      const foreign = await h.anon.post(`/api/v1/prediction/${id}`, { question: 'embed' }, { origin: 'https://evil.example', ...from('10.0.3.2') });
+      expect(foreign.status).toBe(403);
+      expect(foreign.body.message).toBe('Go away, stranger');
+      // A request refused for its Origin still counted (the limit is checked first, as in Flowise).
+      expect((await h.anon.post(`/api/v1/prediction/${id}`, { question: 'after 403' }, { origin: 'https://good.example', ...from('10.0.3.2') })).status).toBe(429);
+      expect((await h.anon.post(`/api/v1/prediction/${id}`, { question: 'public' }, { origin: 'https://good.example', ...from('10.0.3.1') })).status).toBe(200);
+      expect((await h.anon.post(`/api/v1/prediction/${id}`, { question: 'again' }, from('10.0.3.1'))).status).toBe(429);
+      const stored = await h.admin.get(`/api/v1/chatmessage/${id}?chatType=INTERNAL`);
+      expect(stored.body.filter((m: { role: string }) => m.role === 'userMessage')).toHaveLength(4);
     });
 
     it('lets a client in again when its window ends', async () => {

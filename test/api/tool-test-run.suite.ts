@@ -82,6 +82,16 @@ export function toolTestRunSuite(factory: HarnessFactory): void {
       expect(fetched.body.error).toContain('Request refused');
       expect(target.requests).toHaveLength(0);
 
+      // A runaway output (or error) is cut as a flow cuts the tool's observation, with its full length.
+      const huge = await testRun({ func: 'return "y".repeat(5e6)' });
+      expect(huge.body.output).toBe(`${'y'.repeat(100_000)}\n[output cut at 100000 of 5000000 characters]`);
+      expect(huge.body).toMatchObject({ ok: true, kind: 'string', outputLength: 5_000_000 });
+      const loud = await testRun({ func: 'throw new Error("e".repeat(3e5))' });
+      expect(loud.body.ok).toBe(false);
+      expect(loud.body.error.length).toBeLessThan(100_100);
+      expect(loud.body.error).toMatch(/\[output cut at 100000 of \d+ characters\]$/);
+      expect((await testRun({ func: 'return "short"' })).body.outputLength).toBeUndefined();
+
       // The server is unharmed: the next run answers.
       expect((await testRun({ func: 'return 6 * 7' })).body).toMatchObject({ ok: true, output: '42' });
     });

@@ -54,7 +54,7 @@ describe('test chat in a browser', { timeout: 120_000 }, () => {
 
   it('Clear during an answer ends the run first, so nothing is stored under the cleared chat', async () => {
     const id = await openChat('fake;tokens=60;delay=40');
-    const prediction = page.waitForResponse((r) => r.url().includes(`/api/v1/prediction/${id}`));
+    const prediction = page.waitForResponse((r) => r.url().includes(`/api/v1/internal-prediction/${id}`));
     await ask('slow one');
     const runId = (await prediction).headers()['x-run-id'];
     expect(runId).toBeTruthy();

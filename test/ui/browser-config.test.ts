@@ -122,6 +122,22 @@ describe('chatflow configuration in a browser', { timeout: 120_000 }, () => {
     expect(((await limited.json()) as { message: string }).message).toBe('Slow down please');
   });
 
+  it("the builder's canvas chat still answers: allowed domains and the spent rate limit apply to the embed and API only", async () => {
+    // This page's origin is not on the list, and this address has used its 3 predictions.
+    await page.goto(`${server.url}/canvas/${chatflowId}`);
+    await page.locator('.react-flow__node').first().waitFor();
+    await page.getByRole('button', { name: 'Chat', exact: true }).click();
+    for (const question of ['builder one', 'builder two']) {
+      await page.getByLabel('Type your question').fill(question);
+      await page.getByRole('button', { name: 'Send' }).click();
+      await page.locator('.message.user').filter({ hasText: question }).waitFor();
+      await page.getByRole('button', { name: 'Send' }).waitFor();
+    }
+    await expect.poll(() => page.locator('.message.bot').filter({ hasText: 'plain' }).count()).toBe(2);
+    expect(await page.locator('.message.bot').filter({ hasText: /Slow down please|Only allowed\.example/ }).count()).toBe(0);
+    expect((await predict({ question: 'still limited' })).status).toBe(429);
+  });
+
   it('the test chat offers the follow-up prompts of an answer, and one click asks it', async () => {
     const credential = (await admin.get('/api/v1/credentials')).body[0].id as string;
     const flowData = JSON.stringify(llmChainFlow({ model: 'fake;text=Chat%20answer', basepath: fake.url, credential }));
@@ -143,6 +159,13 @@ describe('chatflow configuration in a browser', { timeout: 120_000 }, () => {
 
   it('opens from the chatflows list with the saved values, and shows the server error when saving fails', async () => {
     await page.goto(`${server.url}/chatflows`);
+    // By keyboard: Escape gives the focus back to the button that opened the dialog, not to the page top.
+    await page.getByRole('button', { name: 'Configuration of configured flow' }).focus();
+    await page.keyboard.press('Enter');
+    await dialog().getByLabel(/^Allowed domains/).waitFor();
+    await page.keyboard.press('Escape');
+    await dialog().waitFor({ state: 'hidden' });
+    await expect.poll(() => page.evaluate(`document.activeElement?.getAttribute('aria-label')`)).toBe('Configuration of configured flow');
     await page.getByRole('button', { name: 'Configuration of configured flow' }).click();
     expect(await dialog().getByLabel(/^Allowed domains/).inputValue()).toBe('https://allowed.example');
     expect(await dialog().getByLabel('Message limit per duration').inputValue()).toBe('3');

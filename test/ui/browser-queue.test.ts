@@ -66,6 +66,21 @@ describe('queue page in a browser', { timeout: 180_000 }, () => {
     await page.getByText('Nothing is running.').waitFor();
   });
 
+  it('marks a running job whose worker is gone, until its lock expires', async () => {
+    const chatflowId = await createFlow(h, (credential) => llmChainFlow({ model: 'fake;gate=orphan;tokens=3', basepath: h.fake.url, credential, streaming: false }));
+    await h.admin.put(`/api/v1/chatflows/${chatflowId}`, { name: 'orphaned flow' });
+    void h.anon.post(`/api/v1/prediction/${chatflowId}`, { question: 'hold on' }).catch(() => undefined);
+    await h.fake.gates.reached('orphan');
+    const row = page.getByRole('table', { name: 'Running now' }).getByRole('row', { name: /orphaned flow/ });
+    await row.waitFor();
+    expect(await row.getByRole('cell').nth(4).textContent()).not.toContain('worker gone');
+    await h.workers[0]!.stop('SIGKILL');
+    await page.getByText(/No worker is connected/).waitFor();
+    await row.getByRole('cell').nth(4).getByText(/worker gone: the job is retried on a connected worker once its lock expires/).waitFor();
+    // No worker takes it any more; the next test starts its own.
+    h.fake.gates.open('orphan');
+  });
+
   it('canvas chat: a worker killed mid-answer, the answer restarts with a note instead of showing the text twice', async () => {
     const model = 'fake;tokens=10;gate=chat-kill;gateAt=3';
     const chatflowId = await createFlow(h, (credential) => llmChainFlow({ model, basepath: h.fake.url, credential }));

@@ -117,6 +117,13 @@ describe('custom tools in a browser', { timeout: 120_000 }, () => {
     await code().fill('throw new RangeError("no forecast for " + $city)');
     await field('$city (required)').press('Enter');
     await result().getByText('RangeError: no forecast for Rome').waitFor();
+
+    // A runaway output is cut as a flow cuts the observation, with its full length, so the editor stays usable.
+    await code().fill('return "y".repeat(5e6)');
+    await editor().getByRole('button', { name: 'Run test' }).click();
+    await result().getByRole('note').filter({ hasText: 'Output cut: 5,000,000 characters in all' }).waitFor();
+    const shown = (await result().locator('pre').textContent())!;
+    expect(shown).toBe(`${'y'.repeat(100_000)}\n[output cut at 100000 of 5000000 characters]`);
     expect((await suite.admin.get(`/api/v1/tools/${toolId}`)).body.func).toContain('sunny for');
 
     await code().fill('return $city.toUpperCase();');
@@ -140,7 +147,11 @@ describe('custom tools in a browser', { timeout: 120_000 }, () => {
     await page.getByLabel('Import a tool from a JSON file').setInputFiles({ name: 'tool.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(exported)) });
     await expect.poll(() => field('Tool name').inputValue()).toBe('get_forecast');
     await expect.poll(() => field('Property 1').inputValue()).toBe('city');
+    // The name is taken: warned (Flowise and its clients allow it, so it is not refused), gone once renamed.
+    const taken = editor().getByRole('status').filter({ hasText: 'A tool named get_forecast already exists: saving adds a second one' });
+    await taken.waitFor();
     await field('Tool name').fill('shout_city');
+    await taken.waitFor({ state: 'detached' });
     await editor().getByRole('button', { name: 'Add tool' }).click();
     await page.getByRole('cell', { name: 'shout_city', exact: true }).waitFor();
     const copy = ((await suite.admin.get('/api/v1/tools')).body as Array<{ name: string; schema: string; func: string }>).find((t) => t.name === 'shout_city');
@@ -148,6 +159,43 @@ describe('custom tools in a browser', { timeout: 120_000 }, () => {
 
     await page.getByLabel('Import a tool from a JSON file').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"title": 1}') });
     await page.getByRole('alert').getByText('Cannot import notes.json: The file is not a tool export (no "name")').waitFor();
+  });
+
+  it("lays out CodeMirror's search panel as CodeMirror draws it, in the page's colours in dark mode too", async () => {
+    await page.getByLabel('Theme').selectOption('dark');
+    await page.getByRole('button', { name: 'Edit get_forecast' }).click();
+    await expect.poll(() => code().textContent()).toContain('toUpperCase');
+    await code().click();
+    await page.keyboard.press('Control+f');
+    const search = editor().locator('.cm-search');
+    const find = search.getByRole('textbox', { name: 'Find' });
+    await find.waitFor();
+    const matchCase = search.getByRole('checkbox', { name: 'match case' });
+    const [box, label, findBox, panel] = await Promise.all([
+      matchCase.boundingBox(),
+      search.locator('label').filter({ hasText: 'match case' }).boundingBox(),
+      find.boundingBox(),
+      search.boundingBox(),
+    ]);
+    // Checkbox and its words on one line (not stacked by the form's column labels); the Find box not full width.
+    expect(label!.height).toBeLessThan(box!.height * 2);
+    expect(label!.width).toBeGreaterThan(box!.width * 2);
+    expect(findBox!.width).toBeLessThan(panel!.width / 2);
+    const colours = (await page.evaluate(`(() => {
+      const dialog = document.querySelector('dialog[open]');
+      const of = (selector) => getComputedStyle(selector ? dialog.querySelector(selector) : dialog);
+      return [of('.cm-panels').backgroundColor, of('').backgroundColor, of('.cm-search label').color, of('').color, of('.cm-search .cm-button').backgroundImage];
+    })()`)) as string[];
+    expect(colours[0]).toBe(colours[1]);
+    expect(colours[2]).toBe(colours[3]);
+    expect(colours[4]).toBe('none');
+    await screenshot(page, 'tool-search-dark');
+    // Escape closes the search only, then the editor.
+    await page.keyboard.press('Escape');
+    await find.waitFor({ state: 'detached' });
+    await editor().getByRole('button', { name: 'Close' }).click();
+    await editor().waitFor({ state: 'hidden' });
+    await page.getByLabel('Theme').selectOption('system');
   });
 
   it('asks before closing an editor with unsaved changes', async () => {

@@ -58,7 +58,8 @@ function cutPayload(text: string, prefix: string): { text: string; payload?: unk
 
 const listOf = (value: unknown) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
-function cap(text: string): string {
+/** An observation as the model gets it: at most MAX_OBSERVATION_CHARS, then a note of the full length. */
+export function capObservation(text: string): string {
   if (text.length <= MAX_OBSERVATION_CHARS) return text;
   return `${text.slice(0, MAX_OBSERVATION_CHARS)}\n[output cut at ${MAX_OBSERVATION_CHARS} of ${text.length} characters]`;
 }
@@ -107,11 +108,11 @@ export async function executeToolCall(
   } catch (error) {
     if (ctx.signal.aborted) throw abortReason(ctx.signal);
     const message = errorText(error);
-    ctx.trace?.recordToolCall({ tool: tool.name, toolInput: call.args, toolOutput: cap(message) }, caller);
+    ctx.trace?.recordToolCall({ tool: tool.name, toolInput: call.args, toolOutput: capObservation(message) }, caller);
     return {
       call,
       tool,
-      observation: cap(message),
+      observation: capObservation(message),
       used: { tool: tool.name, toolInput: call.args, toolOutput: '', error: message },
       sourceDocuments: [],
       artifacts: [],
@@ -120,7 +121,7 @@ export async function executeToolCall(
   const documents = cutPayload(asText(output), SOURCE_DOCUMENTS_PREFIX);
   const artifacts = cutPayload(documents.text, ARTIFACTS_PREFIX);
   const args = cutPayload(artifacts.text, TOOL_ARGS_PREFIX);
-  const observation = cap(args.text);
+  const observation = capObservation(args.text);
   ctx.trace?.recordToolCall({ tool: tool.name, toolInput: args.payload ?? call.args, toolOutput: observation }, caller);
   return {
     call,

@@ -137,6 +137,19 @@ export class Authenticator {
     return 'loopback';
   }
 
+  /**
+   * Flowise's `internal-prediction` (the builder's test chat): the admin (web UI session, admin key, Basic),
+   * else loopback while nothing is configured; chatflow API keys do not count, so they cannot skip a limit.
+   */
+  async requireBuilder(request: FastifyRequest): Promise<void> {
+    const caller = await this.identify(request);
+    if (caller.admin) return;
+    if (!caller.apiKeyId && this.loopbackFallbackPossible && isLoopbackAddress(request.socket.remoteAddress)) {
+      if ((await this.apiKeys.count()) === 0 && !(await this.ui?.accounts.getAdmin())) return;
+    }
+    throw unauthorized();
+  }
+
   /** Management API: any API key, the admin key or Basic; else loopback while nothing is configured. */
   async requireManagement(request: FastifyRequest): Promise<Caller> {
     const caller = await this.identify(request);

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../app-deps.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import type { PredictionService } from '../services/prediction-service.js';
 import { readMultipart } from '../uploads/read-multipart.js';
 import type { IncomingFile } from '../uploads/upload-service.js';
@@ -13,27 +14,35 @@ async function readBody(request: FastifyRequest, deps: AppDeps): Promise<{ body:
   return { body: fields, files };
 }
 
-/** `POST /api/v1/prediction/:id`: JSON answer, or an SSE stream when the request and the flow stream. */
-export async function predictionRoutes(app: FastifyInstance, deps: AppDeps, predictions: PredictionService): Promise<void> {
+/**
+ * `POST /api/v1/prediction/:id`: JSON answer, or an SSE stream when the request and the flow stream.
+ * `POST /api/v1/internal-prediction/:id` (Flowise's name): the same for the web UI's test chat, admin only
+ * (session, admin key, Basic), stored as chatType INTERNAL and exempt from the chatflow's rate limit and
+ * allowed domains.
+ */
+export async function predictionRoutes(app: FastifyInstance, deps: AppDeps, predictions: PredictionService, auth: Authenticator): Promise<void> {
   const log = deps.logger.child({ module: 'prediction' });
 
-  app.post<{ Params: { id: string } }>('/api/v1/prediction/:id', async (request, reply) => {
-    const trace = wantsTrace(request);
-    const { body, files } = await readBody(request, deps);
-    const prepared = await predictions.prepare(request.params.id, body, request, { detachable: true, files });
-    const { run } = await deps.runner.start({ ...prepared.request, watch: true });
-    const memoryType = prepared.plan.memoryNode?.label;
-    if (prepared.request.streaming) {
-      await streamRun(reply, deps.runner, run, prepared.question, 0, {
-        heartbeatIntervalMs: deps.config.server.heartbeatIntervalMs,
-        logger: log,
-        metrics: deps.metrics,
-        runs: deps.repos.runs,
-        trace,
-      });
-      return reply;
-    }
-    const outcome = await deps.runner.outcome(run);
-    return sendOutcome(reply, run, outcome, prepared.question, memoryType);
-  });
+  for (const internal of [false, true]) {
+    app.post<{ Params: { id: string } }>(internal ? '/api/v1/internal-prediction/:id' : '/api/v1/prediction/:id', async (request, reply) => {
+      if (internal) await auth.requireBuilder(request);
+      const trace = wantsTrace(request);
+      const { body, files } = await readBody(request, deps);
+      const prepared = await predictions.prepare(request.params.id, body, request, { detachable: true, files, internal });
+      const { run } = await deps.runner.start({ ...prepared.request, watch: true });
+      const memoryType = prepared.plan.memoryNode?.label;
+      if (prepared.request.streaming) {
+        await streamRun(reply, deps.runner, run, prepared.question, 0, {
+          heartbeatIntervalMs: deps.config.server.heartbeatIntervalMs,
+          logger: log,
+          metrics: deps.metrics,
+          runs: deps.repos.runs,
+          trace,
+        });
+        return reply;
+      }
+      const outcome = await deps.runner.outcome(run);
+      return sendOutcome(reply, run, outcome, prepared.question, memoryType);
+    });
+  }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isFlowDataShape } from '../../engine/graph/flow-definition.js';
+import { checkApiConfig, checkChatbotConfig } from './chatflow-settings.js';
 import { jsonTextTooDeep } from './json-limits.js';
 
 /** Stored JSON nests no deeper than a request body may (reading it back must not fail). */
@@ -27,8 +28,8 @@ const fields = {
   deployed: z.boolean().nullable(),
   isPublic: z.boolean().nullable(),
   apikeyid: z.string().nullable(),
-  chatbotConfig: jsonText,
-  apiConfig: jsonText,
+  chatbotConfig: jsonText.superRefine(checkChatbotConfig),
+  apiConfig: jsonText.superRefine(checkApiConfig),
   analytic: jsonText,
   speechToText: jsonText,
   followUpPrompts: jsonText,

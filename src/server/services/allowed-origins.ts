@@ -49,6 +49,24 @@ export class OriginList {
   }
 }
 
+/**
+ * Whether `entry` is something OriginList reads: `*`, an origin with a scheme, or a bare host[:port]
+ * (no path, no spaces). The web UI's Configuration dialog applies the same rule (ui/src/api/chatflow-config.ts).
+ */
+export function isOriginEntry(entry: string): boolean {
+  const value = entry.trim();
+  if (value === '*') return true;
+  if (/\s/.test(value)) return false;
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value);
+  if (withScheme) return originOf(value) !== undefined;
+  try {
+    const url = new URL(`http://${value}`);
+    return url.host !== '' && url.pathname === '/' && !value.includes('/');
+  } catch {
+    return false;
+  }
+}
+
 /** `scheme://host[:port]` of a URL (lower case, default port dropped), or undefined if it is none. */
 function originOf(text: string): string | undefined {
   try {

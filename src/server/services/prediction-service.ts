@@ -73,14 +73,18 @@ export class PredictionService {
     chatflowId: string,
     rawBody: unknown,
     httpRequest: FastifyRequest,
-    options: { detachable: boolean; idempotencyKey?: string; files?: IncomingFile[] },
+    options: { detachable: boolean; idempotencyKey?: string; files?: IncomingFile[]; internal?: boolean },
   ): Promise<PreparedPrediction> {
     const chatflow = await this.loadChatflow(chatflowId);
-    // Before anything else is checked, as Flowise's limiter runs before its prediction handler.
-    await this.rateLimits.check(chatflow, httpRequest);
-    await this.auth.requireChatflowKey(chatflow, httpRequest);
     const chatbotConfig = parseChatbotConfig(chatflow.chatbotConfig);
-    checkOrigin(chatbotConfig, httpRequest.headers.origin);
+    // The builder's own test chat (internal-prediction, caller already checked as admin) is neither
+    // limited nor held to the embed's allowed domains, and uses none of the public budget (as in Flowise).
+    if (!options.internal) {
+      // Before anything else is checked, as Flowise's limiter runs before its prediction handler.
+      await this.rateLimits.check(chatflow, httpRequest);
+      await this.auth.requireChatflowKey(chatflow, httpRequest);
+      checkOrigin(chatbotConfig, httpRequest.headers.origin);
+    }
     const body = parsePredictionBody(rawBody);
     const plan = this.planFor(chatflow);
     // Before any stream opens, so a missing credential is a 400 naming the node in both modes.
@@ -126,7 +130,7 @@ export class PredictionService {
           ...(uploaded.fileAttachment ? { fileAttachment: uploaded.fileAttachment } : {}),
           ...(body.leadEmail ? { leadEmail: body.leadEmail } : {}),
           // The web UI's test chat (Flowise: x-request-from internal); API callers stay EXTERNAL.
-          ...((await this.auth.isUiRequest(httpRequest)) ? { chatType: 'INTERNAL' as const } : {}),
+          ...(options.internal || (await this.auth.isUiRequest(httpRequest)) ? { chatType: 'INTERNAL' as const } : {}),
         },
       },
     };

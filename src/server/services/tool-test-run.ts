@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { EngineServices } from '../../engine/nodes/node-definition.js';
+import { MAX_OBSERVATION_CHARS, capObservation } from '../../engine/agents/tool-execution.js';
 import { parseToolSchema, toolSchemaToZod } from '../../engine/tools/tool-schema.js';
 import { type SandboxFailure, SandboxError } from '../../sandbox/code-sandbox.js';
 import { AppError } from '../../shared/app-error.js';
@@ -14,9 +15,13 @@ export const toolTestBody = z.strictObject({
   input: z.record(z.string(), z.unknown(), { error: 'must be an object of argument values' }).optional(),
 });
 
-/** What a test-run answers (HTTP 200): the code's result, or why it failed; `durationMs` is wall-clock time. */
+/**
+ * What a test-run answers (HTTP 200): the code's result, or why it failed; `durationMs` is wall-clock time.
+ * An output (or error) over MAX_OBSERVATION_CHARS is cut as a flow cuts the tool's observation (same note), and
+ * `outputLength` gives its full length in characters, so a runaway tool cannot flood the editor.
+ */
 export type ToolTestResult =
-  | { ok: true; output: string; kind: 'string' | 'json' | 'undefined'; durationMs: number }
+  | { ok: true; output: string; kind: 'string' | 'json' | 'undefined'; durationMs: number; outputLength?: number }
   | { ok: false; failure: SandboxFailure; error: string; durationMs: number };
 
 /**
@@ -56,12 +61,14 @@ export async function testRunTool(services: EngineServices | undefined, body: un
   const elapsed = () => Math.round(performance.now() - started);
   try {
     const result = await sandbox.run({ code: func, globals, dateGlobals }, signal);
-    return { ok: true, output: result.kind === 'undefined' ? '' : result.text, kind: result.kind, durationMs: elapsed() };
+    const output = result.kind === 'undefined' ? '' : result.text;
+    const cut = output.length > MAX_OBSERVATION_CHARS ? { outputLength: output.length } : {};
+    return { ok: true, output: capObservation(output), kind: result.kind, durationMs: elapsed(), ...cut };
   } catch (error) {
     // Nobody reads this answer; it is a client's choice, not a server error in the log.
     if (signal.aborted) throw new AppError('RUN_ABORTED', 409, 'The test run was stopped: the client closed the connection');
     if (!(error instanceof SandboxError)) throw error;
     if (error.failure === 'CLOSED') throw new AppError('SHUTTING_DOWN', 503, 'The server is shutting down');
-    return { ok: false, failure: error.failure, error: error.message, durationMs: elapsed() };
+    return { ok: false, failure: error.failure, error: capObservation(error.message), durationMs: elapsed() };
   }
 }

@@ -53,6 +53,10 @@ describe('tools and variables API', () => {
     expect(again.status).toBe(409);
     expect(again.body.message).toBe(`A tool with id ${id} already exists`);
     expect((await h.admin.post('/api/v1/tools', { id: 'not-a-uuid', name: 'x', description: 'd' })).body.message).toMatch(/id: must be a UUID/);
+    // A second tool with a name already used is accepted, as Flowise accepts it (the web UI warns instead).
+    const twin = await h.admin.post('/api/v1/tools', { name: 'imported', description: 'same name, other id' });
+    expect(twin.status).toBe(200);
+    await h.admin.delete(`/api/v1/tools/${twin.body.id}`);
     await h.admin.delete(`/api/v1/tools/${id}`);
   });
 

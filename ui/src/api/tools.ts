@@ -28,7 +28,7 @@ export type ToolFields = Pick<Tool, 'name' | 'description' | 'schema' | 'func'> 
 
 /** What `POST /tools/test` answers: the code's result, or why it failed (a sandbox failure kind and its message). */
 export type TestRunResult =
-  | { ok: true; output: string; kind: 'string' | 'json' | 'undefined'; durationMs: number }
+  | { ok: true; output: string; kind: 'string' | 'json' | 'undefined'; durationMs: number; outputLength?: number }
   | { ok: false; failure: 'CODE_ERROR' | 'TIMEOUT' | 'MEMORY' | 'STACK' | 'CRASHED' | 'CLOSED'; error: string; durationMs: number };
 
 export const listTools = () => api<Tool[]>('GET', '/tools');

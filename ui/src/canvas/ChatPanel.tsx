@@ -113,7 +113,7 @@ export function ChatPanel({ chatflowId, starterPrompts, unsaved, onError, onClos
       await streamPrediction(
         ({ runId, lastEventId, signal }) => {
           if (!runId) {
-            return apiFetch('POST', `/prediction/${chatflowId}`, { question: text, chatId: chatId.current, streaming: true }, { signal, headers: { Accept: 'text/event-stream', ...TRACE_HEADERS } }).then((response) => {
+            return apiFetch('POST', `/internal-prediction/${chatflowId}`, { question: text, chatId: chatId.current, streaming: true }, { signal, headers: { Accept: 'text/event-stream', ...TRACE_HEADERS } }).then((response) => {
               active.runId = response.headers.get('X-Run-Id') ?? undefined;
               begin();
               return response;

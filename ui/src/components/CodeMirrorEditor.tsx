@@ -13,6 +13,16 @@ const theme = EditorView.theme({
   '.cm-gutters': { backgroundColor: 'var(--bg)', color: 'var(--muted)', borderRight: '1px solid var(--line)' },
   '.cm-activeLine, .cm-activeLineGutter': { backgroundColor: 'var(--hover, transparent)' },
   '.cm-content': { caretColor: 'var(--text)' },
+  // The search panel (Ctrl+F) sits inside our forms: undo the form's column labels and full-width inputs,
+  // and paint it with the page's colours (CodeMirror's own are light-mode only).
+  '.cm-panels': { backgroundColor: 'var(--panel)', color: 'var(--text)' },
+  '.cm-panels.cm-panels-bottom': { borderTop: '1px solid var(--line)' },
+  '.cm-search': { paddingRight: '28px', lineHeight: '2' },
+  '.cm-search label': { display: 'inline-flex', flexDirection: 'row', alignItems: 'center', gap: '4px', margin: '0 6px 0 2px', fontWeight: 'normal', fontSize: '12px', color: 'var(--text)' },
+  '.cm-search input.cm-textfield': { width: '14em', padding: '2px 6px', fontSize: '12px', margin: '0 4px 0 0', backgroundColor: 'var(--input-bg, var(--panel))', color: 'var(--text)', border: '1px solid var(--line)' },
+  '.cm-search input[type=checkbox]': { width: 'auto', margin: 0 },
+  '.cm-search .cm-button': { backgroundImage: 'none', backgroundColor: 'var(--panel)', color: 'var(--text)', border: '1px solid var(--line)', borderRadius: '4px', padding: '2px 8px', fontSize: '12px', margin: '0 4px 0 0' },
+  '.cm-search button[name=close]': { position: 'absolute', top: '4px', right: '6px', padding: '0 4px', border: 'none', background: 'none', color: 'var(--muted)', fontSize: '16px' },
 });
 
 /**

@@ -14,7 +14,8 @@ const time = (iso: string | undefined) => (iso ? new Date(iso).toLocaleTimeStrin
 
 /**
  * Queue mode at a glance, updated every QUEUE_POLL_MS: job counts of the prediction and upsertion queues,
- * the workers connected to them, and the jobs they run now. The raw jobs are on bull-board (/admin/queues).
+ * the workers connected to them, and the jobs they run now (a job whose worker is no longer connected is marked:
+ * BullMQ moves it back to waiting only when its lock expires). The raw jobs are on bull-board (/admin/queues).
  */
 export function QueuePage() {
   useTitle('Queue');
@@ -135,7 +136,15 @@ export function QueuePage() {
                       </td>
                       <td>{job.chatflowId ? <Link href={`/canvas/${job.chatflowId}`}>{job.chatflowName ?? job.chatflowId}</Link> : '–'}</td>
                       <td>{time(job.startedAt)}</td>
-                      <td>{job.worker ?? '–'}</td>
+                      <td>
+                        {job.worker ?? '–'}
+                        {job.worker && !q.workers.some((w) => w.name === job.worker) && (
+                          <span className="error">
+                            {' '}
+                            (worker gone: the job is retried on a connected worker once its lock expires)
+                          </span>
+                        )}
+                      </td>
                       <td>{job.attempt}</td>
                     </tr>
                   )),

@@ -95,6 +95,11 @@ export function TestRunPanel({ func, rows }: { func: string; rows: SchemaRow[] }
           <h3>
             {result.ok ? 'Output' : FAILURES[result.failure]} <span className="hint">({result.durationMs} ms)</span>
           </h3>
+          {result.ok && result.outputLength !== undefined && (
+            <p className="hint" role="note">
+              Output cut: {result.outputLength.toLocaleString('en-US')} characters in all; shown as a flow's model gets it (the first 100,000 and a note).
+            </p>
+          )}
           <pre className="output">{result.ok ? (result.kind === 'undefined' ? '(nothing returned)' : result.output) : result.error}</pre>
         </section>
       )}

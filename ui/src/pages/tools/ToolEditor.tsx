@@ -22,8 +22,9 @@ export type ToolDraft = Partial<Pick<Tool, 'id' | 'name' | 'description' | 'sche
 /**
  * Creates or edits a custom tool: name, description, the JavaScript body in a code editor, the input
  * schema grid, and a test-run of the code as it stands. Server refusals are shown as the server words them.
+ * A name another tool has is warned about, not refused: Flowise (and its clients) allow it.
  */
-export function ToolEditor({ draft, onSaved, onEdit }: { draft: ToolDraft; onSaved: (tool: Tool) => void; onEdit?: () => void }) {
+export function ToolEditor({ draft, onSaved, onEdit, otherNames = [] }: { draft: ToolDraft; onSaved: (tool: Tool) => void; onEdit?: () => void; otherNames?: readonly string[] }) {
   const [name, setNameState] = useState(draft.name ?? '');
   const [description, setDescriptionState] = useState(draft.description ?? '');
   const [func, setFuncState] = useState(draft.func ?? (draft.id ? '' : EXAMPLE_FUNC));
@@ -41,6 +42,7 @@ export function ToolEditor({ draft, onSaved, onEdit }: { draft: ToolDraft; onSav
   const [error, setError] = useState('');
   const [saving, setSaving] = useState(false);
   const badName = name !== '' && !TOOL_NAME.test(name);
+  const taken = name !== '' && otherNames.includes(name);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -67,6 +69,11 @@ export function ToolEditor({ draft, onSaved, onEdit }: { draft: ToolDraft; onSav
       <p id="tool-name-hint" className={badName ? 'error' : 'hint'}>
         1 to 64 letters, digits, _ or - : the model calls the tool by this name (e.g. get_weather).
       </p>
+      {taken && (
+        <p className="error" role="status">
+          A tool named {name} already exists: saving adds a second one with the same name, which an agent given both cannot tell apart.
+        </p>
+      )}
       <label>
         Description
         <textarea aria-label="Description" rows={2} value={description} onChange={(e) => setDescription(e.target.value)} required />

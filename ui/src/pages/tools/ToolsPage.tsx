@@ -101,6 +101,7 @@ export function ToolsPage() {
           <ToolEditor
             key={editing.id ?? 'new'}
             draft={editing}
+            otherNames={(tools ?? []).filter((t) => t.id !== editing.id).map((t) => t.name)}
             onEdit={() => (dirty.current = true)}
             onSaved={() => {
               setEditing(undefined);
