@@ -66,5 +66,88 @@ export function documentStoreEdgesSuite(factory: HarnessFactory): void {
       expect(await finished(second.body.location)).toMatchObject({ status: 'cancelled' });
       expect(await h.repos.vectors.count(`docstore:${late.storeId}`)).toBe(0);
     });
+
+    it('loader/save refuses unknown loaders and splitters and oversized files, stores inline files, and lists carry no file contents', async () => {
+      const storeId = (await h.admin.post(`${base}/store`, { name: 'saves' })).body.id as string;
+      const unknown = await h.admin.post(`${base}/loader/save`, { storeId, loaderId: 'txtFile', loaderConfig: {} });
+      expect(unknown.status).toBe(400);
+      expect(unknown.body.message).toMatch(/loaderId: "txtFile" is not a node/);
+      const notSplitter = await h.admin.post(`${base}/loader/save`, { storeId, loaderId: 'textFile', splitterId: 'plainText' });
+      expect(notSplitter.status).toBe(400);
+      expect(notSplitter.body.message).toMatch(/splitterId: "plainText"/);
+      // Over UPLOAD_MAX_FILE_SIZE (1kb in this suite): 413 as preview and process answer.
+      const big = dataUri('big.txt', 'text/plain', 'x'.repeat(2000));
+      const tooBig = await h.admin.post(`${base}/loader/save`, { storeId, loaderId: 'textFile', loaderConfig: { txtFile: JSON.stringify([big]) } });
+      expect(tooBig.status).toBe(413);
+      expect(tooBig.body.code).toBe('UPLOAD_TOO_LARGE');
+      expect((await h.admin.get(`${base}/store/${storeId}`)).body.loaders).toEqual([]);
+
+      const text = 'small file contents '.repeat(5);
+      const saved = await h.admin.post(`${base}/loader/save`, { storeId, loaderId: 'textFile', loaderName: 'Text File', loaderConfig: { txtFile: JSON.stringify([dataUri('small.txt', 'text/plain', text)]) } });
+      expect(saved.status, saved.text).toBe(200);
+      expect(saved.body).toMatchObject({ loaderConfig: { txtFile: 'FILE-STORAGE::["small.txt"]' }, source: 'small.txt', files: [{ name: 'small.txt' }], status: 'SYNCING' });
+      expect((await h.repos.uploads.list({ chatflowId: storeId })).map((u) => u.name)).toEqual(['small.txt']);
+      // A row that still holds a file inline (written by PUT /store) is listed by the file's name only.
+      const inline = dataUri('inline.txt', 'text/plain', 'INLINE-CONTENT '.repeat(20));
+      await h.admin.put(`${base}/store/${storeId}`, { loaders: JSON.stringify([{ ...saved.body, loaderConfig: { txtFile: JSON.stringify([inline]) } }]) });
+      const list = await h.admin.get(`${base}/store`);
+      expect(list.text).not.toContain(Buffer.from('INLINE-CONTENT ').toString('base64').slice(0, 12));
+      expect(list.body.find((s: { id: string }) => s.id === storeId).loaders[0].loaderConfig.txtFile).toMatch(/inline\.txt/);
+      // Processing it works from the stored file.
+      const processed = await h.admin.post(`${base}/loader/process/${saved.body.id}`, { storeId, id: saved.body.id, loaderConfig: saved.body.loaderConfig });
+      expect(processed.status, processed.text).toBe(200);
+      expect(processed.body.chunks[0].pageContent).toMatch(/^small file contents small/);
+    });
+
+    it('refuses chunk pages that are not safe positive whole numbers', async () => {
+      const { storeId } = await storeWithChunks('pages');
+      for (const page of ['999999999999999999', '9007199254740993', '1.5', '0', '-1', 'abc', '1e3']) {
+        const response = await h.admin.get(`${base}/chunks/${storeId}/all/${page}`);
+        expect(response.status, `${page}: ${response.text}`).toBe(400);
+        expect(response.body.message).toMatch(/pageNo must be a whole number from 1 to 9007199254740991/);
+      }
+      expect((await h.admin.get(`${base}/chunks/${storeId}/all/1`)).body).toMatchObject({ count: 1, currentPage: 1 });
+    });
+
+    it('vectorstore/save and insert refuse node names that are not embeddings or vector stores, naming the field', async () => {
+      const storeId = (await h.admin.post(`${base}/store`, { name: 'names' })).body.id as string;
+      const cases = [
+        [{ embeddingName: 'nope', vectorStoreName: 'faiss' }, /embeddingName: "nope" is not a node/],
+        [{ embeddingName: 'chatOpenAI', vectorStoreName: 'faiss' }, /embeddingName: "chatOpenAI" is a Chat Models node, not one of Embeddings/],
+        [{ embeddingName: 'openAIEmbeddings', vectorStoreName: 'calculator' }, /vectorStoreName: "calculator" is a Tools node/],
+        [{ embeddingName: 'openAIEmbeddings', vectorStoreName: 'nonexistentVS' }, /vectorStoreName: "nonexistentVS" is not a node/],
+      ] as const;
+      for (const [names, message] of cases) {
+        for (const route of ['vectorstore/save', 'vectorstore/insert']) {
+          const response = await h.admin.post(`${base}/${route}`, { storeId, ...names });
+          expect(response.status, `${route} ${JSON.stringify(names)}`).toBe(400);
+          expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(message) });
+        }
+      }
+      expect((await h.admin.get(`${base}/store/${storeId}`)).body).toMatchObject({ embeddingConfig: null, vectorStoreConfig: null, status: 'EMPTY' });
+      expect((await h.admin.post(`${base}/vectorstore/save`, vectors(storeId))).status).toBe(200);
+    });
+
+    it('an asynchronous insert makes the synchronous checks before it is queued; a failed insert leaves an empty store EMPTY', async () => {
+      const storeId = (await h.admin.post(`${base}/store`, { name: 'async checks' })).body.id as string;
+      for (const query of ['', '?async=true']) {
+        const none = await h.admin.post(`${base}/vectorstore/insert${query}`, { storeId });
+        expect(none.status, `${query} ${none.text}`).toBe(400);
+        expect(none.body.message).toMatch(/has no embeddings configured/);
+      }
+      const badCredential = { ...vectors(storeId), embeddingConfig: { modelName: 'fake-embed', basepath: h.fake.url, credential: 'nope-cred' } };
+      for (const query of ['', '?async=true']) {
+        const response = await h.admin.post(`${base}/vectorstore/insert${query}`, badCredential);
+        expect(response.status, `${query} ${response.text}`).toBe(400);
+        expect(response.body.message).toMatch(/nope-cred/);
+      }
+      expect((await h.admin.get(`${base}/store/${storeId}`)).body.status).not.toBe('UPSERTED');
+      // A store with no loaders whose insert fails (the provider refuses) stays EMPTY.
+      const empty = (await h.admin.post(`${base}/store`, { name: 'empty' })).body.id as string;
+      const failing = await h.admin.post(`${base}/vectorstore/insert?async=true`, { ...vectors(empty, 'fake-embed;error=500'), isStrictSave: true });
+      expect(failing.status, failing.text).toBe(202);
+      await finished(failing.body.location);
+      expect((await h.repos.documentStores.get(empty))?.status).not.toBe('SYNC');
+    });
   });
 }

@@ -22,6 +22,19 @@ export interface DocstoreJobRunner {
   submit(job: DocstoreJob): Promise<{ id: string; status: string }>;
 }
 
+/** `POST /loader/save`'s body: what it names replaces the loader's setting, the rest is kept. */
+export interface LoaderSaveBody {
+  storeId: string;
+  id?: string;
+  loaderId?: string;
+  loaderName?: string;
+  loaderConfig?: Record<string, unknown>;
+  splitterId?: string;
+  splitterName?: string;
+  splitterConfig?: Record<string, unknown>;
+  credential?: string;
+}
+
 /** Flowise's IndexingResult with the document store's `docId`. */
 export interface StoreUpsertResult {
   numAdded: number;
@@ -84,6 +97,46 @@ export class DocstoreService {
     await this.jobs.run({ storeId, loaderIds: [loaderRecordId], insert: false });
   }
 
+  /**
+   * Flowise's `saveProcessingLoader` (`POST /loader/save`): the loader's settings, status SYNCING until
+   * processed. Checked first: the loader and splitter must be nodes of their kind, inline files pass
+   * the upload limits and are moved into the store's uploads (the row keeps names, never contents).
+   */
+  async saveLoader(body: LoaderSaveBody): Promise<StoreLoader> {
+    await requireStore(this.stores, body.storeId);
+    if (body.loaderId) this.requireNode(body.loaderId, 'Document Loaders', 'loaderId');
+    if (body.splitterId) this.requireNode(body.splitterId, 'Text Splitters', 'splitterId');
+    const files = body.loaderConfig ? await storeLoaderFiles(this.uploads, body.storeId, body.loaderConfig) : undefined;
+    const id = body.id ?? randomUUID();
+    let saved: StoreLoader | undefined;
+    let dropped: string[] = [];
+    await this.stores.update(body.storeId, (store) => {
+      const found = store.loaders.find((l) => l.id === id);
+      const fresh = files && files.files.length > 0 ? files.files : undefined;
+      if (fresh) dropped = (found?.files ?? []).map((f) => f.name).filter((n) => !fresh.some((f) => f.name === n));
+      const credential = body.credential ?? found?.credential;
+      saved = {
+        ...found,
+        id,
+        loaderId: body.loaderId ?? found?.loaderId,
+        loaderName: body.loaderName ?? found?.loaderName,
+        loaderConfig: files?.config ?? found?.loaderConfig ?? {},
+        splitterId: body.splitterId ?? found?.splitterId,
+        splitterName: body.splitterName ?? found?.splitterName,
+        splitterConfig: body.splitterConfig ?? found?.splitterConfig,
+        ...(fresh ? { files: fresh } : {}),
+        totalChunks: 0,
+        totalChars: 0,
+        status: 'SYNCING',
+        ...(credential ? { credential } : {}),
+      };
+      return { loaders: found ? store.loaders.map((l) => (l.id === id ? saved! : l)) : [...store.loaders, saved] };
+    });
+    if (!saved) throw new AppError('DOCUMENT_STORE_NOT_FOUND', 404, `Document store ${body.storeId} not found`);
+    await this.uploadRows.delete({ chatflowId: body.storeId }, dropped);
+    return saved;
+  }
+
   /** Indexes the store's chunks into its vector collection (the store's vector settings must be saved). */
   async insert(storeId: string): Promise<DocstoreJobResult['indexed'] & object> {
     await requireStore(this.stores, storeId);
@@ -93,7 +146,8 @@ export class DocstoreService {
 
   /** The same insert as a job answered at once (`?async=true`): its id and status, to poll. */
   async submitInsert(storeId: string): Promise<{ id: string; status: string }> {
-    await requireStore(this.stores, storeId);
+    // The insert's own first step (its embeddings built: configured, credential found) as an up-front 400.
+    await this.processor.embeddings(await requireStore(this.stores, storeId), new AbortController().signal);
     const job = await this.jobs.submit({ storeId, loaderIds: [], insert: true });
     return { id: job.id, status: job.status };
   }

@@ -36,6 +36,18 @@ export function loaderFileNames(config: Record<string, unknown> | undefined): st
   return names;
 }
 
+/**
+ * A loader config for the store list: a file still inline (a row written before loader/save stored
+ * files, or by `PUT /store`) is shown by its names, so listing stores never downloads file contents.
+ */
+function withoutInlineFiles(config: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!config) return config;
+  const entries = Object.entries(config).map(([key, value]) =>
+    typeof value === 'string' && /data:[^,]*;base64,/i.test(value) ? [key, `(inline files: ${loaderFileNames({ [key]: value }).join(', ')})`] : [key, value],
+  );
+  return Object.fromEntries(entries);
+}
+
 /** Flowise's `source` of a loader: its files, or the URL it scrapes, or "None". */
 export function loaderSource(loader: StoreLoader): string {
   const names = loaderFileNames(loader.loaderConfig);
@@ -48,7 +60,7 @@ export function loaderSource(loader: StoreLoader): string {
  * Flowise's DocumentStoreDTO: JSON columns parsed, loaders with their `source`, totals of chunks and
  * characters, and the status STALE while a loader is not in sync.
  */
-export function storeView(store: DocumentStoreRecord, whereUsed?: unknown[]) {
+export function storeView(store: DocumentStoreRecord, whereUsed?: unknown[], options: { listing?: boolean } = {}) {
   let totalChunks = 0;
   let totalChars = 0;
   let status: string = store.status;
@@ -56,7 +68,8 @@ export function storeView(store: DocumentStoreRecord, whereUsed?: unknown[]) {
     totalChunks += loader.totalChunks ?? 0;
     totalChars += loader.totalChars ?? 0;
     if (loader.status !== 'SYNC') status = 'STALE';
-    return { ...loader, source: loaderSource(loader) };
+    const view = { ...loader, source: loaderSource(loader) };
+    return options.listing ? { ...view, loaderConfig: withoutInlineFiles(loader.loaderConfig) } : view;
   });
   return {
     id: store.id,
