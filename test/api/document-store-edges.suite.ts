@@ -149,5 +149,20 @@ export function documentStoreEdgesSuite(factory: HarnessFactory): void {
       await finished(failing.body.location);
       expect((await h.repos.documentStores.get(empty))?.status).not.toBe('SYNC');
     });
+
+    it('a loader whose processing fails is marked FAILED with the error; processing it again clears that', async () => {
+      const storeId = (await h.admin.post(`${base}/store`, { name: 'failing loader' })).body.id as string;
+      const loader = { storeId, loaderId: 'cheerioWebScraper', loaderName: 'Cheerio Web Scraper', loaderConfig: { url: `${h.fake.url}/` } };
+      const saved = await h.admin.post(`${base}/loader/save`, loader);
+      const failed = await h.admin.post(`${base}/loader/process/${saved.body.id}`, { ...loader, id: saved.body.id });
+      expect(failed.status).toBe(400);
+      const store = (await h.admin.get(`${base}/store/${storeId}`)).body;
+      expect(store.loaders).toEqual([expect.objectContaining({ id: saved.body.id, status: 'FAILED', error: failed.body.message })]);
+      const fixed = { ...loader, loaderId: 'plainText', loaderName: 'Plain Text', loaderConfig: { text: 'now it works' } };
+      expect((await h.admin.post(`${base}/loader/process/${saved.body.id}`, { ...fixed, id: saved.body.id })).status).toBe(200);
+      const after = (await h.admin.get(`${base}/store/${storeId}`)).body.loaders[0];
+      expect(after.status).toBe('SYNC');
+      expect(after.error).toBeUndefined();
+    });
   });
 }

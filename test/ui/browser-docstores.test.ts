@@ -211,6 +211,23 @@ describe('document stores in a browser', { timeout: 180_000 }, () => {
     await expect.poll(() => query.getByRole('alert').innerText()).not.toBe('');
   });
 
+  it('lists a loader whose processing failed as FAILED with the reason once the dialog closes', async () => {
+    const store = (await admin.post('/api/v1/document-store/store', { name: 'Refused page' })).body as { id: string };
+    await page.goto(`${server.url}/document-stores/${store.id}`);
+    await page.getByRole('button', { name: 'Add document loader' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add document loader' });
+    await choose(dialog, 'Document loader', 'Cheerio Web Scraper');
+    // A loopback address the outbound policy refuses: the loader is saved, then its processing fails.
+    await dialog.getByLabel('URL', { exact: true }).fill(`${fake.url}/`);
+    await dialog.getByRole('button', { name: 'Process' }).click();
+    await expect.poll(() => dialog.getByRole('alert').innerText()).toMatch(/loopback/);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    const row = page.getByRole('row', { name: /Cheerio Web Scraper/ });
+    await expect.poll(() => row.innerText()).toMatch(/FAILED: .*loopback/);
+    expect((await admin.get(`/api/v1/document-store/store/${store.id}`)).body.loaders).toEqual([expect.objectContaining({ status: 'FAILED', error: expect.stringMatching(/loopback/) })]);
+  });
+
   it('renames and deletes a store from the list', async () => {
     await admin.post('/api/v1/document-store/store', { name: 'Old name' });
     await page.goto(`${server.url}/document-stores`);

@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { NodeDefinition } from '../../engine/nodes/node-definition.js';
 import type { NodeRegistry } from '../../engine/nodes/node-registry.js';
-import { loaderFieldForFile } from '../../engine/files/file-fields.js';
 import { CollectionVectorStore } from '../../engine/vectors/stores.js';
 import { docstoreCollection } from '../../engine/nodes/document-store-vs.js';
 import { asNumber } from '../../engine/nodes/input-values.js';
 import { loadChunks, type LoaderSettings } from '../../runner/docstore/load-chunks.js';
 import type { DocstoreJob, DocstoreJobResult, DocumentStoreProcessor } from '../../runner/docstore/document-store-processor.js';
-import { AppError } from '../../shared/app-error.js';
+import { AppError, errorMessage } from '../../shared/app-error.js';
 import type { DocumentStoreRecord, DocumentStoreRepository, StoreLoader } from '../../storage/repositories/document-store-repository.js';
 import type { UploadRepository } from '../../storage/repositories/upload-repository.js';
 import type { IncomingFile, UploadService } from '../uploads/upload-service.js';
 import { storeLoaderFiles } from './loader-files.js';
+import { checkLoaderTakes, requireNode } from './node-checks.js';
 import { loaderNotFound, requireStore } from './store-view.js';
 import { type UpsertData, planUpsert } from './upsert-settings.js';
 
@@ -75,8 +74,8 @@ export class DocstoreService {
   async process(storeId: string, loaderRecordId: string, body: Partial<StoreLoader>): Promise<void> {
     await requireStore(this.stores, storeId);
     // Refused before the loader is touched (an unknown splitter was silently ignored).
-    if (body.loaderId) this.requireNode(body.loaderId, 'Document Loaders', 'loader');
-    if (body.splitterId) this.requireNode(body.splitterId, 'Text Splitters', 'splitter');
+    if (body.loaderId) requireNode(this.registry, body.loaderId, 'Document Loaders', 'loader');
+    if (body.splitterId) requireNode(this.registry, body.splitterId, 'Text Splitters', 'splitter');
     const files = body.loaderConfig ? await storeLoaderFiles(this.uploads, storeId, body.loaderConfig) : undefined;
     let dropped: string[] = [];
     const updated = await this.stores.update(storeId, (store) => {
@@ -88,13 +87,23 @@ export class DocstoreService {
         ...(files ? { loaderConfig: files.config } : {}),
         ...(files && files.files.length > 0 ? { files: files.files } : {}),
         status: 'SYNCING',
+        error: undefined,
       };
       if (files && files.files.length > 0) dropped = (current.files ?? []).map((f) => f.name).filter((n) => !files.files.some((f) => f.name === n));
       return { loaders: store.loaders.map((l) => (l.id === loaderRecordId ? next : l)) };
     });
     if (!updated) throw new AppError('DOCUMENT_STORE_NOT_FOUND', 404, `Document store ${storeId} not found`);
     await this.uploadRows.delete({ chatflowId: storeId }, dropped);
-    await this.jobs.run({ storeId, loaderIds: [loaderRecordId], insert: false });
+    try {
+      await this.jobs.run({ storeId, loaderIds: [loaderRecordId], insert: false });
+    } catch (error) {
+      // Not left SYNCING forever: the loader shows it failed, and why (processing it again clears it).
+      const message = errorMessage(error);
+      await this.stores
+        .update(storeId, (store) => ({ loaders: store.loaders.map((l) => (l.id === loaderRecordId ? { ...l, status: 'FAILED', error: message } : l)) }))
+        .catch(() => undefined);
+      throw error;
+    }
   }
 
   /**
@@ -104,8 +113,8 @@ export class DocstoreService {
    */
   async saveLoader(body: LoaderSaveBody): Promise<StoreLoader> {
     await requireStore(this.stores, body.storeId);
-    if (body.loaderId) this.requireNode(body.loaderId, 'Document Loaders', 'loaderId');
-    if (body.splitterId) this.requireNode(body.splitterId, 'Text Splitters', 'splitterId');
+    if (body.loaderId) requireNode(this.registry, body.loaderId, 'Document Loaders', 'loaderId');
+    if (body.splitterId) requireNode(this.registry, body.splitterId, 'Text Splitters', 'splitterId');
     const files = body.loaderConfig ? await storeLoaderFiles(this.uploads, body.storeId, body.loaderConfig) : undefined;
     const id = body.id ?? randomUUID();
     let saved: StoreLoader | undefined;
@@ -195,9 +204,9 @@ export class DocstoreService {
     const labelOf = (name: string) => this.registry.get(name)?.label;
     this.uploads.check(files);
     const check = planUpsert(draft, data, files.map((f) => f.name), { newLoaderId: 'check', refresh, labelOf });
-    const loader = this.requireNode(check.loader.loaderId, 'Document Loaders', 'loader');
-    if (check.loader.splitterId) this.requireNode(check.loader.splitterId, 'Text Splitters', 'splitter');
-    this.requireNode(check.embeddingConfig.name, 'Embeddings', 'embedding');
+    const loader = requireNode(this.registry, check.loader.loaderId, 'Document Loaders', 'loader');
+    if (check.loader.splitterId) requireNode(this.registry, check.loader.splitterId, 'Text Splitters', 'splitter');
+    requireNode(this.registry, check.embeddingConfig.name, 'Embeddings', 'embedding');
     for (const file of files) checkLoaderTakes(loader, file.name);
     const store = data.createNewDocStore
       ? await this.stores.create({ name: data.docStore?.name ?? `Document Store ${Date.now()}`, description: data.docStore?.description ?? null })
@@ -248,14 +257,6 @@ export class DocstoreService {
     await this.uploadRows.delete({ chatflowId: store.id }, newFiles);
   }
 
-  private requireNode(name: string | undefined, category: string, what: string): NodeDefinition {
-    const definition = name ? this.registry.get(name) : undefined;
-    if (!definition || definition.category !== category) {
-      throw new AppError('VALIDATION_FAILED', 400, `${what}: "${name ?? ''}" is not a node aimicromind runs in ${category}`);
-    }
-    return definition;
-  }
-
   /** Flowise's refresh: every loader again (or the given items), each as an upsert of its docId. */
   async refresh(storeId: string, items: UpsertData[] | undefined): Promise<StoreUpsertResult[]> {
     const store = await requireStore(this.stores, storeId);
@@ -284,16 +285,3 @@ const EMPTY_STORE: Omit<DocumentStoreRecord, 'id' | 'name'> = {
   createdDate: '',
   updatedDate: '',
 };
-
-/** A file goes to the loader input of its extension; a loader without that input would drop it silently. */
-function checkLoaderTakes(loader: NodeDefinition, fileName: string): void {
-  const field = loaderFieldForFile(fileName);
-  if (loader.inputs.some((input) => input.name === field)) return;
-  const takes = loader.inputs.filter((input) => input.type === 'file').map((input) => input.name);
-  throw new AppError(
-    'BAD_REQUEST',
-    400,
-    `File "${fileName}" (files) would feed the loader input "${field}", which the loader "${loader.name}" does not have` +
-      (takes.length > 0 ? ` (it takes ${takes.join(', ')})` : ' (it takes no files)'),
-  );
-}

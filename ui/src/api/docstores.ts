@@ -21,6 +21,8 @@ export interface StoreLoader {
   totalChunks?: number;
   totalChars?: number;
   status?: string;
+  /** Why its last processing failed (status FAILED). */
+  error?: string;
   credential?: string;
   source?: string;
 }
