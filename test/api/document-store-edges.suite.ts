@@ -164,5 +164,20 @@ export function documentStoreEdgesSuite(factory: HarnessFactory): void {
       expect(after.status).toBe('SYNC');
       expect(after.error).toBeUndefined();
     });
+
+    it('a query refuses a topK that is not a whole number from 1 to 1000', async () => {
+      const { storeId } = await storeWithChunks('topK');
+      expect((await h.admin.post(`${base}/vectorstore/insert`, vectors(storeId))).status).toBe(200);
+      for (const topK of [-5, 0, 2.5, 'abc', null, 1e9, '']) {
+        const response = await h.admin.post(`${base}/vectorstore/query`, { storeId, query: 'alpha', inputs: { topK } });
+        expect(response.status, `${JSON.stringify(topK)}: ${response.text}`).toBe(400);
+        expect(response.body.message).toMatch(topK === 1e9 ? /inputs\.topK: must be at most 1000/ : /inputs\.topK: must be a positive whole number/);
+      }
+      for (const topK of [3, '2']) {
+        const response = await h.admin.post(`${base}/vectorstore/query`, { storeId, query: 'alpha', inputs: { topK } });
+        expect(response.status, response.text).toBe(200);
+        expect(response.body.docs).toHaveLength(1);
+      }
+    });
   });
 }

@@ -40,7 +40,13 @@ const loaderSaveSchema = z.looseObject({
 
 const processSchema = storeLoaderSchema.partial().extend({ storeId: z.string().min(1) });
 
-const querySchema = z.object({ storeId: z.string().min(1), query: z.string().min(1), inputs: config.optional() });
+/** Most chunks a query may ask for (each is looked up; a huge topK only costs time). */
+const MAX_TOP_K = 1000;
+const WHOLE = 'must be a positive whole number';
+const topKSchema = z
+  .union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)], { error: WHOLE })
+  .pipe(z.number().int(WHOLE).min(1, WHOLE).max(MAX_TOP_K, `must be at most ${MAX_TOP_K}`));
+const querySchema = z.object({ storeId: z.string().min(1), query: z.string().min(1), inputs: z.looseObject({ topK: topKSchema.optional() }).optional() });
 
 const asyncQuery = z.object({ async: z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).optional() });
 
