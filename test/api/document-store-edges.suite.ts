@@ -179,5 +179,31 @@ export function documentStoreEdgesSuite(factory: HarnessFactory): void {
         expect(response.body.docs).toHaveLength(1);
       }
     });
+
+    it('says precisely what is wrong: long store ids, ?async in any case, store pages, a provider refusal stated once', async () => {
+      const longId = 's'.repeat(5000);
+      // (Path parameters are capped by the router: 414 over 200 characters.)
+      for (const response of [
+        await h.admin.post(`${base}/vectorstore/insert`, { storeId: longId }),
+        await h.admin.post(`${base}/vectorstore/query`, { storeId: longId, query: 'q' }),
+        await h.admin.post(`${base}/loader/save`, { storeId: longId }),
+      ]) {
+        expect(response.status).toBe(400);
+        expect(response.body.message).toBe('storeId: must be at most 500 characters');
+      }
+      const { storeId } = await storeWithChunks('flags');
+      const upper = await h.admin.post(`${base}/vectorstore/insert?async=TRUE`, vectors(storeId));
+      expect(upper.status, upper.text).toBe(202);
+      await finished(upper.body.location);
+      const bad = await h.admin.post(`${base}/vectorstore/insert?async=maybe`, { storeId });
+      expect(bad.body.message).toContain('async: must be true or false (or 1 or 0)');
+      const pages = await h.admin.get(`${base}/store?page=99999999999999999999&limit=5000`);
+      expect(pages.status).toBe(400);
+      expect(pages.body.message).toContain(`page: must be at most ${Number.MAX_SAFE_INTEGER}; limit: must be at most 1000`);
+      const refused = await h.admin.post(`${base}/vectorstore/insert`, vectors(storeId, 'fake-embed;error=401'));
+      expect(refused.status).toBe(502);
+      expect(refused.body.message).toMatch(/embeddings call failed: 401 /);
+      expect(refused.body.message).not.toMatch(/401 401/);
+    });
   });
 }

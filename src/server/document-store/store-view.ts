@@ -14,7 +14,12 @@ const STORE_NODES = new Set(['documentStore', 'documentStoreVS']);
 /** Chunks per page of `GET /chunks/...` (Flowise's PAGE_SIZE). */
 export const CHUNK_PAGE_SIZE = 50;
 
+/** Longest store id taken (ids are UUIDs; as `GET /runs` caps the ids it filters by). */
+export const MAX_STORE_ID = 500;
+
+/** 404 for a store id that names no store; 400 for one too long to be an id (never echoed whole). */
 export function storeNotFound(id: string): AppError {
+  if (id.length > MAX_STORE_ID) return new AppError('VALIDATION_FAILED', 400, `storeId: must be at most ${MAX_STORE_ID} characters`);
   return new AppError('DOCUMENT_STORE_NOT_FOUND', 404, `Document store ${id} not found`);
 }
 

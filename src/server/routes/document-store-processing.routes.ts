@@ -48,7 +48,14 @@ const topKSchema = z
   .pipe(z.number().int(WHOLE).min(1, WHOLE).max(MAX_TOP_K, `must be at most ${MAX_TOP_K}`));
 const querySchema = z.object({ storeId: z.string().min(1), query: z.string().min(1), inputs: z.looseObject({ topK: topKSchema.optional() }).optional() });
 
-const asyncQuery = z.object({ async: z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).optional() });
+/** `?async=`: true/false in any case, or 1/0 (as the X-Aim-Trace header). */
+const asyncQuery = z.object({
+  async: z
+    .string()
+    .transform((v) => v.trim().toLowerCase())
+    .pipe(z.enum(['true', 'false', '1', '0'], { error: 'must be true or false (or 1 or 0)' }))
+    .optional(),
+});
 
 const refreshSchema = z.object({ items: z.array(upsertDataSchema).optional() }).optional();
 

@@ -22,6 +22,7 @@ import {
 } from '../document-store/store-view.js';
 import { jsonText } from '../schemas/json-text.js';
 import { parseInput } from '../schemas/parse.js';
+import { limitParam, pageParam } from '../schemas/query-params.js';
 
 /** Flowise's UI sends JSON columns as strings (empty: cleared); API users send objects. */
 const columnText = <T extends z.ZodType>(schema: T) => jsonText(schema, { emptyIsNull: true });
@@ -38,10 +39,7 @@ const storeFields = {
 const createSchema = z.object(storeFields);
 const updateSchema = z.object({ ...storeFields, name: storeFields.name.optional() });
 
-const pageQuery = z.object({
-  page: z.coerce.number().int().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-});
+const pageQuery = z.object({ page: pageParam.optional(), limit: limitParam(1000).optional() });
 
 const chunkEditSchema = z.object({
   pageContent: z.string(),
