@@ -205,5 +205,26 @@ export function documentStoreEdgesSuite(factory: HarnessFactory): void {
       expect(refused.body.message).toMatch(/embeddings call failed: 401 /);
       expect(refused.body.message).not.toMatch(/401 401/);
     });
+
+    it('refuses an empty chunk edit, a store name over 200 characters and a chunkSize below 1, naming the field', async () => {
+      const { storeId, loaderId } = await storeWithChunks('edits');
+      const chunk = (await h.admin.get(`${base}/chunks/${storeId}/${loaderId}/1`)).body.chunks[0];
+      for (const pageContent of ['', '   ']) {
+        const response = await h.admin.put(`${base}/chunks/${storeId}/${loaderId}/${chunk.id}`, { pageContent });
+        expect(response.status).toBe(400);
+        expect(response.body.message).toMatch(/pageContent: must not be empty/);
+      }
+      expect((await h.repos.documentStores.getChunk(chunk.id))?.pageContent).toBe('alpha beta gamma');
+      const long = await h.admin.post(`${base}/store`, { name: 'a'.repeat(201) });
+      expect(long.status).toBe(400);
+      expect(long.body.message).toMatch(/name: must be at most 200 characters/);
+      expect((await h.admin.put(`${base}/store/${storeId}`, { name: 'a'.repeat(100_000) })).status).toBe(400);
+      for (const chunkSize of [-3, 0]) {
+        const preview = await h.admin.post(`${base}/loader/preview`, { loaderId: 'plainText', loaderConfig: { text: 'abc' }, splitterId: 'recursiveCharacterTextSplitter', splitterConfig: { chunkSize } });
+        expect(preview.status).toBe(400);
+        expect(preview.body.message).toMatch(new RegExp(`chunkSize must be a positive whole number \\(got ${chunkSize}\\)`));
+        expect(preview.body.message).not.toMatch(/chunkOverlap/);
+      }
+    });
   });
 }

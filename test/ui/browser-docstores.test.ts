@@ -186,8 +186,14 @@ describe('document stores in a browser', { timeout: 180_000 }, () => {
     await chunks.getByText('Line 60 of the long file.').waitFor();
     await chunks.getByRole('button', { name: 'Previous' }).click();
 
+    // In All chunks each chunk says which loader it is from (each loader numbers its chunks from 1).
+    await chunks.getByRole('listitem').first().getByText('of Plain Text (None)').waitFor();
     await chunks.getByRole('button', { name: 'Edit chunk 1', exact: true }).click();
     const edit = page.getByRole('dialog', { name: 'Edit chunk' });
+    // An empty chunk cannot be saved (the server refuses it too).
+    await edit.getByLabel('Content').fill('  ');
+    await edit.getByText('Content must not be empty').waitFor();
+    expect(await edit.getByRole('button', { name: 'Save chunk' }).isDisabled()).toBe(true);
     await edit.getByLabel('Content').fill('Line one, edited.');
     await edit.getByRole('button', { name: 'Save chunk' }).click();
     await chunks.getByText('Line one, edited.').waitFor();

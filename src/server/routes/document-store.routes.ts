@@ -24,11 +24,14 @@ import { jsonText } from '../schemas/json-text.js';
 import { parseInput } from '../schemas/parse.js';
 import { limitParam, pageParam } from '../schemas/query-params.js';
 
+/** Longest store name (the list page and the canvas's store dropdown show it whole). */
+const MAX_STORE_NAME = 200;
+
 /** Flowise's UI sends JSON columns as strings (empty: cleared); API users send objects. */
 const columnText = <T extends z.ZodType>(schema: T) => jsonText(schema, { emptyIsNull: true });
 
 const storeFields = {
-  name: z.string().trim().min(1, 'must not be empty'),
+  name: z.string().trim().min(1, 'must not be empty').max(MAX_STORE_NAME, `must be at most ${MAX_STORE_NAME} characters`),
   description: z.string().nullable().optional(),
   loaders: columnText(z.array(storeLoaderSchema)).optional(),
   whereUsed: columnText(z.array(z.string())).optional(),
@@ -42,7 +45,8 @@ const updateSchema = z.object({ ...storeFields, name: storeFields.name.optional(
 const pageQuery = z.object({ page: pageParam.optional(), limit: limitParam(1000).optional() });
 
 const chunkEditSchema = z.object({
-  pageContent: z.string(),
+  // An empty chunk would be embedded as an empty string; deleting it is the way to remove its text.
+  pageContent: z.string().refine((text) => text.trim() !== '', 'must not be empty (delete the chunk instead)'),
   metadata: columnText(z.record(z.string(), z.unknown())).optional(),
 });
 

@@ -108,6 +108,7 @@ export function DocumentStorePage({ storeId }: { storeId: string }) {
           storeId={store.id}
           loaderId={shownLoader ? shownLoader.id : 'all'}
           title={shownLoader ? `Chunks of ${shownLoader.source}` : 'All chunks'}
+          loaderNames={Object.fromEntries(store.loaders.map((l) => [l.id, `${l.loaderName ?? l.loaderId ?? 'loader'} (${l.source ?? 'None'})`]))}
           onChanged={() => void docstores.get(storeId).then(setStore, () => undefined)}
         />
       )}
