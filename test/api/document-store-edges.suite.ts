@@ -52,6 +52,21 @@ export function documentStoreEdgesSuite(factory: HarnessFactory): void {
       const started = await h.admin.post(`${base}/vectorstore/insert?async=true`, vectors(hung.storeId, 'fake-embed;gate=never-del'));
       expect(started.status, started.text).toBe(202);
       await h.fake.gates.reached('never-del');
+      if (h.mode === 'queue') {
+        // The Queue page sees the store's insert as the store's, and each worker's connection time holds still.
+        type View = { queues: Array<{ kind: string; active: Array<Record<string, unknown>>; workers: Array<{ address: string; connectedSince: string }> }> };
+        const upsertion = (view: View) => view.queues.find((q) => q.kind === 'upsertion')!;
+        const first = (await h.admin.get('/api/v1/queue/status')).body as View;
+        expect(upsertion(first).active).toEqual([expect.objectContaining({ documentStoreId: hung.storeId, documentStoreName: 'hung' })]);
+        expect(upsertion(first).active[0]).not.toHaveProperty('chatflowId');
+        // Across a whole second (Redis reports connection ages in whole seconds).
+        const later = await eventually(async () => {
+          const view = (await h.admin.get('/api/v1/queue/status')).body as View & { readAt: string };
+          return Date.parse(view.readAt) - Date.parse((first as View & { readAt: string }).readAt) > 1100 ? view : undefined;
+        });
+        const since = (view: View) => Object.fromEntries(view.queues.flatMap((q) => q.workers.map((w) => [`${q.kind} ${w.address}`, w.connectedSince])));
+        expect(since(later)).toEqual(since(first));
+      }
       expect((await h.admin.delete(`${base}/store/${hung.storeId}`)).body).toEqual({ deleted: 1 });
       const job = await finished(started.body.location);
       expect(job).toMatchObject({ status: 'cancelled', error: expect.stringMatching(/Document store .* was deleted/) });
