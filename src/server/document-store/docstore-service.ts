@@ -22,17 +22,9 @@ export interface DocstoreJobRunner {
 }
 
 /** `POST /loader/save`'s body: what it names replaces the loader's setting, the rest is kept. */
-export interface LoaderSaveBody {
-  storeId: string;
-  id?: string;
-  loaderId?: string;
-  loaderName?: string;
-  loaderConfig?: Record<string, unknown>;
-  splitterId?: string;
-  splitterName?: string;
-  splitterConfig?: Record<string, unknown>;
-  credential?: string;
-}
+export type LoaderSaveBody = { storeId: string } & Partial<
+  Pick<StoreLoader, 'id' | 'loaderId' | 'loaderName' | 'loaderConfig' | 'splitterId' | 'splitterName' | 'splitterConfig' | 'credential'>
+>;
 
 /** Flowise's IndexingResult with the document store's `docId`. */
 export interface StoreUpsertResult {
