@@ -242,6 +242,15 @@ describe('document stores in a browser', { timeout: 180_000 }, () => {
     await rename.getByLabel('Store name').fill('New name');
     await rename.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('link', { name: 'New name' }).waitFor();
+    // A second store of the same name may be made, but the form says so first.
+    await page.getByRole('button', { name: 'Add New' }).click();
+    const create = page.getByRole('dialog', { name: 'Add document store' });
+    await create.getByLabel('Store name').fill('New name');
+    await create.getByRole('status').getByText('Another store is named "New name" already').waitFor();
+    await create.getByLabel('Store name').fill('Newer name');
+    await create.getByRole('status').waitFor({ state: 'detached' });
+    await page.keyboard.press('Escape');
+    await create.waitFor({ state: 'hidden' });
     await page.getByRole('button', { name: 'Delete New name' }).click();
     await page.getByRole('dialog', { name: 'Delete document store' }).getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('link', { name: 'New name' }).waitFor({ state: 'detached' });
