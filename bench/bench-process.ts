@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** Node options of the product's processes in the Docker image (NODE_OPTIONS) and `npm start` / `npm run start-worker`. */
 export const PRODUCT_NODE_ARGS = ['--max-semi-space-size=64'];
@@ -9,6 +9,17 @@ export const PRODUCT_NODE_ARGS = ['--max-semi-space-size=64'];
 /** dist/bench → the project root. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST = path.join(ROOT, 'dist');
+
+/** Node options that let `memoryAfterGc` ask the process for a full GC (see bench/gc-probe.ts). */
+export const GC_PROBE_NODE_ARGS = ['--expose-gc', `--import=${pathToFileURL(path.join(DIST, 'bench/gc-probe.js')).href}`];
+
+/** What bench/gc-probe.ts reports after a full GC, in MiB (youngMiB: the young generation's resident part). */
+export interface MemoryAfterGc {
+  rssMiB: number;
+  youngMiB: number;
+  heapUsedMiB: number;
+  externalMiB: number;
+}
 
 /** A process the benchmark started: its output, readiness, memory and CPU, and a way to stop it. */
 export class BenchProcess {
@@ -70,27 +81,18 @@ export class BenchProcess {
     return cpuMsOf(this.pid);
   }
 
+  private gcProbes = 0;
+
   /**
-   * RSS after a full garbage collection: the process (started with --heapsnapshot-signal=SIGUSR2)
-   * writes a heap snapshot, which V8 precedes with a full GC; the snapshot file is then deleted.
+   * Memory after a full garbage collection, in MiB: the process must have been started with
+   * GC_PROBE_NODE_ARGS (bench/gc-probe.ts answers SIGUSR2 with a GC and a line of figures).
    */
-  async memoryAfterGc(directory: string): Promise<number> {
-    const before = new Set(fs.readdirSync(directory));
+  async memoryAfterGc(timeoutMs = 60000): Promise<MemoryAfterGc> {
+    this.gcProbes += 1;
+    const line = new RegExp(`gc-probe ${this.gcProbes} (\\{.*\\})`);
     this.child.kill('SIGUSR2');
-    const deadline = Date.now() + 60000;
-    let file: string | undefined;
-    let lastSize = -1;
-    while (Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      file ??= fs.readdirSync(directory).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
-      if (!file) continue;
-      const size = fs.statSync(path.join(directory, file)).size;
-      if (size > 0 && size === lastSize) break;
-      lastSize = size;
-    }
-    const rss = this.memory().rssMiB;
-    if (file) fs.rmSync(path.join(directory, file), { force: true });
-    return rss;
+    await this.waitFor(line, timeoutMs);
+    return JSON.parse(line.exec(this.output)![1]!) as MemoryAfterGc;
   }
 
   /**

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { freePort } from '../test/support/free-port.js';
 import type { PostgresServer } from '../test/support/postgres-server.js';
 import type { Percentiles } from './load-generator.js';
+import { GC_PROBE_NODE_ARGS } from './bench-process.js';
 import { createBenchFlow, measureLoad } from './scenarios.js';
 import { Stack, type StackSpec } from './stack.js';
 
@@ -63,38 +64,47 @@ async function streamSoak(stack: Stack, services: Services, streams: number, ins
 export interface LeakCheck {
   workerRssAfter1kMiB: number;
   workerRssAfter10kMiB: number;
+  /** After a full GC (bench/gc-probe.ts): RSS, its young-generation part, and V8 heap in use. */
   workerRssAfter1kGcMiB: number;
   workerRssAfter10kGcMiB: number;
+  workerYoungAfter1kGcMiB: number;
+  workerYoungAfter10kGcMiB: number;
+  workerHeapAfter1kGcMiB: number;
+  workerHeapAfter10kGcMiB: number;
   errors: number;
 }
 
 /**
  * The queue-mode soak, each part on a fresh server and worker (default WORKER_CONCURRENCY), so the
- * streaming soak starts as main mode's does: first the leak check (worker RSS after 1,000 and after
- * 10,000 runs), then the streaming soak.
+ * streaming soak starts as main mode's does: first the leak check (worker RSS and heap after 1,000 and
+ * after 10,000 runs, each also after a full GC), then the streaming soak.
  */
 export async function runQueueSoak(services: Services, inspector: Redis, streams: number, log: (message: string) => void): Promise<{ stream: StreamSoak; leak: LeakCheck }> {
   log('soak (queue): leak check, one server and one worker');
   const spec: StackSpec = { name: 'soak-queue-1w-postgres', mode: 'queue', database: 'postgres', workers: 1 };
   let leak: LeakCheck;
-  const leakStack = await Stack.start(spec, services, await freePort(), {}, ['--heapsnapshot-signal=SIGUSR2']);
+  const leakStack = await Stack.start(spec, services, await freePort(), {}, GC_PROBE_NODE_ARGS);
   try {
     const worker = leakStack.workers[0]!;
     const quickFlow = await createBenchFlow(leakStack, services.fakeUrl, 'fake;tokens=20');
     await measureLoad(leakStack, quickFlow, { mode: 'json', concurrency: 50, total: 1000 });
     const after1k = worker.memory().rssMiB;
-    const after1kGc = await worker.memoryAfterGc(leakStack.directory);
+    const after1kGc = await worker.memoryAfterGc();
     const leakLoad = await measureLoad(leakStack, quickFlow, { mode: 'json', concurrency: 50, total: 9000 });
     const after10k = worker.memory().rssMiB;
-    const after10kGc = await worker.memoryAfterGc(leakStack.directory);
+    const after10kGc = await worker.memoryAfterGc();
     leak = {
       workerRssAfter1kMiB: after1k,
       workerRssAfter10kMiB: after10k,
-      workerRssAfter1kGcMiB: after1kGc,
-      workerRssAfter10kGcMiB: after10kGc,
+      workerRssAfter1kGcMiB: after1kGc.rssMiB,
+      workerRssAfter10kGcMiB: after10kGc.rssMiB,
+      workerYoungAfter1kGcMiB: after1kGc.youngMiB,
+      workerYoungAfter10kGcMiB: after10kGc.youngMiB,
+      workerHeapAfter1kGcMiB: after1kGc.heapUsedMiB,
+      workerHeapAfter10kGcMiB: after10kGc.heapUsedMiB,
       errors: leakLoad.errors + leakLoad.wrong,
     };
-    log(`soak (queue): worker RSS after 1,000 runs ${after1k} MiB (${after1kGc} after GC), after 10,000 ${after10k} MiB (${after10kGc} after GC), errors ${leak.errors}`);
+    log(`soak (queue): worker RSS after 1,000 runs ${after1k} MiB (after GC ${JSON.stringify(after1kGc)}), after 10,000 ${after10k} MiB (after GC ${JSON.stringify(after10kGc)}), errors ${leak.errors}`);
   } finally {
     await leakStack.stop();
   }

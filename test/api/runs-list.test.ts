@@ -101,6 +101,17 @@ describe.each([
     expect(filtered).toMatchObject({ total: 1, data: [{ runId: runs.third }] });
   });
 
+  it('reads a date-only `to` as the end of that UTC day: from=D&to=D is the whole day D', async () => {
+    const first = (await h.admin.get(`/api/v1/runs/${runs.first}`)).body as { createdDate: string };
+    const day = first.createdDate.slice(0, 10);
+    const dayBefore = new Date(Date.parse(`${day}T00:00:00Z`) - 1).toISOString().slice(0, 10);
+    expect(ids(await list(`?from=${day}&to=${day}`))).toContain(runs.first);
+    expect(ids(await list(`?to=${day}`))).toContain(runs.first);
+    expect(ids(await list(`?to=${dayBefore}`))).toEqual([]);
+    // With a time, `to` is that instant, as before.
+    expect(ids(await list(`?to=${day}T00:00:00Z`))).toEqual([]);
+  });
+
   it.each([
     ['status=done', 'status: must be queued, running, completed, failed or aborted'],
     ['from=yesterday', 'from: must be a date'],

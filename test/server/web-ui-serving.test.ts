@@ -157,7 +157,7 @@ describe('chatflow saves with If-Match', () => {
     expect(first.headers.get('etag')).toBe('"2"');
     const stale = await admin.put(`/api/v1/chatflows/${id}`, { name: 'tab B' }, { 'if-match': '"1"' });
     expect(stale.status).toBe(409);
-    expect(stale.body.message).toMatch(/changed since version 1 \(now version 2\)/);
+    expect(stale.body.message).toMatch(/changed since revision 1 \(now revision 2;/);
     expect((await admin.get(`/api/v1/chatflows/${id}`)).body.name).toBe('tab A');
     // Without If-Match (Flowise clients, "overwrite"), PUT merges as before.
     expect((await admin.put(`/api/v1/chatflows/${id}`, { name: 'tab B' })).body).toMatchObject({ name: 'tab B', version: 3 });

@@ -149,9 +149,31 @@ describe('executions page in a browser', { timeout: 180_000 }, () => {
     await row(ids[7]!).waitFor();
   });
 
+  it('a link with filters the page cannot use: drops and names them, never hangs on Loading, and Clear filters resets', async () => {
+    await predict(await createFlow('Link flow', 'fake'), 'a linked question', 'link-chat');
+    await openExecutions('?status=bogus&from=notadate&limit=7');
+    await page.getByRole('note').getByText('Ignored from the link: status "bogus" (not a run status), from "notadate" (not a date).').waitFor();
+    await rows().first().waitFor();
+    const url = new URL(page.url());
+    expect([url.searchParams.get('status'), url.searchParams.get('from')]).toEqual([null, null]);
+    const filters = page.getByRole('form', { name: 'Filter runs' });
+    await expect(filters.getByLabel('Status').inputValue()).resolves.toBe('');
+
+    // A value only the server rejects: its message, no endless "Loading…", and a way out.
+    await openExecutions(`?sessionId=${'s'.repeat(501)}&status=failed`);
+    await page.getByText(/sessionId/).first().waitFor();
+    await expect(page.getByText('Loading…').count()).resolves.toBe(0);
+    await filters.getByRole('button', { name: 'Clear filters' }).click();
+    await rows().first().waitFor();
+    expect(new URL(page.url()).search).toBe('');
+    await expect(filters.getByLabel('Status').inputValue()).resolves.toBe('');
+    await expect(filters.getByLabel('Session').inputValue()).resolves.toBe('');
+    await filters.getByRole('button', { name: 'Clear filters' }).waitFor({ state: 'detached' });
+  });
+
   it('refreshes runs in progress, and aborts a running run from its view', async () => {
     const flow = await createFlow('Held flow', 'fake;gate=held;gateAt=1;tokens=5');
-    const started = await admin.post('/api/v1/runs', { chatflowId: flow, question: 'a long answer', chatId: 'held-chat' });
+    const started = await admin.post('/api/v1/runs', { chatflowId: flow, question: 'a long answer', chatId: 'held-chat', streaming: true });
     const runId = started.body.runId as string;
     const other = (await admin.post('/api/v1/runs', { chatflowId: flow, question: 'another long answer', chatId: 'held-chat-2' })).body.runId as string;
     await fake.gates.reached('held', 2);
@@ -162,14 +184,32 @@ describe('executions page in a browser', { timeout: 180_000 }, () => {
     // The list reads the runs again by itself: one ended elsewhere shows as ended without a reload.
     expect((await admin.post(`/api/v1/runs/${other}/abort`)).body.aborted).toBe(true);
     await row(other).getByText('aborted').waitFor();
+    // A run that does not stream reports its nodes only when it ends: its view says so while it runs.
+    const quiet = (await admin.post('/api/v1/runs', { chatflowId: flow, question: 'a quiet answer', chatId: 'held-chat-3' })).body.runId as string;
+    await fake.gates.reached('held', 3);
+    await page.goto(`${server.url}/executions/${quiet}`);
+    await page.locator('.page-head .run-status', { hasText: 'running' }).waitFor();
+    await page.getByText(/The trace appears when the run ends/).waitFor();
+    expect((await admin.post(`/api/v1/runs/${quiet}/abort`)).body.aborted).toBe(true);
+    await page.locator('.page-head .run-status', { hasText: 'aborted' }).waitFor();
+    await openExecutions(`?chatflowId=${flow}`);
 
     await row(runId).getByRole('link', { name: 'a long answer' }).click();
     await page.getByRole('heading', { name: 'Run' }).waitFor();
     await page.locator('.page-head .run-status', { hasText: 'running' }).waitFor();
+    // While it runs, the node trace is live (the streamed run's node events), not "No trace recorded":
+    // the chat model holding the run shows as running.
+    await page.getByRole('note').getByText(/Live: /).waitFor();
+    const live = page.getByRole('table', { name: 'Node trace' });
+    await live.locator('tr[data-node-id="chatOpenAI_0"]').getByText('running').waitFor();
+    expect(await page.getByText('No trace recorded').count()).toBe(0);
     await page.getByRole('button', { name: 'Abort' }).click();
     await page.locator('.page-head .run-status', { hasText: 'aborted' }).waitFor();
     await page.getByRole('button', { name: 'Abort' }).waitFor({ state: 'detached' });
     expect((await admin.get(`/api/v1/runs/${runId}`)).body.status).toBe('aborted');
     await expect(page.locator('.run-facts').innerText()).resolves.toMatch(/Finished\s+\S/);
+    // Ended: the stored trace replaces the live one.
+    await page.getByRole('note').getByText(/Live:/).waitFor({ state: 'detached' });
+    await live.locator('tr[data-node-id="chatOpenAI_0"]').getByText('aborted').waitFor();
   });
 });

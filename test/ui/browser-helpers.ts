@@ -74,3 +74,23 @@ export async function toolbarControl(page: Page, name: string, role: 'button' | 
   await control.waitFor();
   return control;
 }
+
+/**
+ * WCAG 2 contrast ratio (1–21) of an element's text colour against its own background colour, from the
+ * computed style (both `rgb(r, g, b)` as Chromium reports them); 4.5 is the WCAG AA floor for body text.
+ */
+export async function textContrast(element: Locator): Promise<number> {
+  const [color, background] = await element.evaluate((el) => {
+    const style = (globalThis as unknown as { getComputedStyle(e: unknown): { color: string; backgroundColor: string } }).getComputedStyle(el);
+    return [style.color, style.backgroundColor];
+  });
+  const luminance = (css: string) => {
+    const [r, g, b] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  };
+  const [light, dark] = [luminance(color), luminance(background)].sort((a, b) => b - a);
+  return (light! + 0.05) / (dark! + 0.05);
+}

@@ -7,7 +7,7 @@ import { ragFlow } from '../fixtures/rag-flows.js';
 import type { FakeLlmServer } from '../fixtures/fake-llm-server.js';
 import type { ApiClient } from '../support/api-client.js';
 import type { RunningServer } from '../support/test-server.js';
-import { screenshot, toolbarControl } from './browser-helpers.js';
+import { screenshot, textContrast, toolbarControl } from './browser-helpers.js';
 import { screenshotIfFailed } from './browser-suite.js';
 import { type ChatSuite, startChatSuite } from './chat-suite.js';
 
@@ -107,7 +107,8 @@ describe('messages viewer in a browser', { timeout: 120_000 }, () => {
     const model = modelPart('chatOpenAI', { model: 'fake;tool=calculator:{"input":"12*12"}', root: fake.rootUrl, credential });
     const flowData = JSON.stringify(toolAgentFlow(model, [toolPart('calculator')]));
     const agent = (await admin.post('/api/v1/chatflows', { name: 'Calculator agent', flowData })).body.id as string;
-    expect((await admin.post(`/api/v1/prediction/${agent}`, { question: 'what is 12*12?', chatId: 'agent-chat' })).status).toBe(200);
+    const prediction = await admin.post(`/api/v1/prediction/${agent}`, { question: 'what is 12*12?', chatId: 'agent-chat' });
+    expect(prediction.status).toBe(200);
     await page.goto(`${server.url}/chatflows`);
     await page.getByRole('button', { name: 'Messages of Calculator agent' }).click();
     const answer = page.getByRole('dialog', { name: 'Messages of Calculator agent' }).getByRole('article', { name: 'Assistant message' });
@@ -115,7 +116,16 @@ describe('messages viewer in a browser', { timeout: 120_000 }, () => {
     await answer.getByText('Used tools (1)').click();
     await answer.getByText('calculator').waitFor();
     await expect(answer.locator('pre').allInnerTexts()).resolves.toEqual([JSON.stringify({ input: '12*12' }, null, 2), '144']);
+    // Readable in the default (light) theme: the dark code box gets its light text, not the page's dark one.
+    for (const pre of await answer.locator('pre').all()) expect(await textContrast(pre)).toBeGreaterThanOrEqual(4.5);
     await page.keyboard.press('Escape');
+
+    // The run view shows the same tool call, as readable.
+    await page.goto(`${server.url}/executions/${prediction.headers.get('x-run-id')}`);
+    const call = page.getByRole('table', { name: 'Node trace' }).locator('details').filter({ hasText: 'Tool calculator' });
+    await call.locator('summary').click();
+    await expect(call.locator('pre').allInnerTexts()).resolves.toEqual([JSON.stringify({ input: '12*12' }, null, 2), '144']);
+    for (const pre of await call.locator('pre').all()) expect(await textContrast(pre)).toBeGreaterThanOrEqual(4.5);
   });
 
   it('shows the source documents an answer cited', async () => {

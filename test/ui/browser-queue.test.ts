@@ -3,7 +3,8 @@ import type { Page } from 'playwright-core';
 import { llmChainFlow } from '../fixtures/chatflows.js';
 import { createFlow } from '../support/api-harness.js';
 import { type TestBrowser, launchBrowser } from '../support/browser.js';
-import { type QueueHarness, startQueueHarness } from '../support/queue-harness.js';
+import { expectedAnswer } from '../fixtures/fake-llm-server.js';
+import { type QueueHarness, fastTakeoverEnv, startQueueHarness } from '../support/queue-harness.js';
 import { TEST_BASIC_PASSWORD, TEST_BASIC_USER } from '../support/test-server.js';
 import { screenshot, signIn } from './browser-helpers.js';
 import { screenshotIfFailed } from './browser-suite.js';
@@ -11,7 +12,7 @@ import { screenshotIfFailed } from './browser-suite.js';
 /**
  * The Queue page in queue mode, against a real worker process and Redis: the connected worker, a run it
  * holds (at a fake-LLM gate) shown as running with its chatflow and worker, then the completed count rising,
- * all without reloading the page.
+ * all without reloading the page. The canvas chat when a worker dies mid-answer and another takes the run over.
  */
 describe('queue page in a browser', { timeout: 180_000 }, () => {
   let h: QueueHarness;
@@ -19,7 +20,8 @@ describe('queue page in a browser', { timeout: 180_000 }, () => {
   let page: Page;
 
   beforeAll(async () => {
-    h = await startQueueHarness({}, { workers: 1 });
+    // Short worker locks: the takeover test waits for one to expire.
+    h = await startQueueHarness(fastTakeoverEnv(), { workers: 1 });
     browser = await launchBrowser();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     page.setDefaultTimeout(30_000);
@@ -63,6 +65,7 @@ describe('queue page in a browser', { timeout: 180_000 }, () => {
     await expect.poll(() => countCell('Predictions', 'completed').textContent(), { timeout: 30_000 }).toBe('1');
     await page.getByText('Nothing is running.').waitFor();
   });
+
   it("shows a document store's insert as the store's, linked to its page", async () => {
     const base = '/api/v1/document-store';
     const credential = (await h.admin.post('/api/v1/credentials', { name: 'queue page fake', credentialName: 'openAIApi', plainDataObj: { openAIApiKey: 'sk-fake' } })).body.id as string;
@@ -79,5 +82,37 @@ describe('queue page in a browser', { timeout: 180_000 }, () => {
     expect(await link.getAttribute('href')).toBe(`/document-stores/${storeId}`);
     h.fake.gates.open('store');
     await page.getByText('Nothing is running.').waitFor();
+  });
+
+  it('canvas chat: a worker killed mid-answer, the answer restarts with a note instead of showing the text twice', async () => {
+    const model = 'fake;tokens=10;gate=chat-kill;gateAt=3';
+    const chatflowId = await createFlow(h, (credential) => llmChainFlow({ model, basepath: h.fake.url, credential }));
+    await Promise.all(h.workers.map((w) => w.stop()));
+    const victim = await h.addWorker();
+    await page.goto(`${h.url}/canvas/${chatflowId}`);
+    await page.locator('.react-flow__node').first().waitFor();
+    await page.getByRole('button', { name: 'Chat', exact: true }).click();
+    await page.getByLabel('Type your question').fill('kill the worker');
+    await page.getByRole('button', { name: 'Send' }).click();
+    const answer = page.locator('.message.bot').last();
+    // The first attempt's words are on screen, its run held at the gate on the only worker.
+    await answer.getByText('t1 t2 t3').waitFor();
+    await h.fake.gates.reached('chat-kill');
+    await page.locator('.messages > .run-trace').last().locator('summary').filter({ hasText: /\d node/ }).waitFor();
+    await victim.stop('SIGKILL');
+    h.fake.gates.open('chat-kill');
+    await h.addWorker();
+    // The takeover: the partial text goes, a note says so, and the new attempt's answer is shown once.
+    await answer.getByRole('note').filter({ hasText: 'Worker restarted (attempt 2)' }).waitFor({ timeout: 60_000 });
+    const expected = expectedAnswer(model, 'kill the worker');
+    await expect.poll(() => answer.locator('p').first().textContent(), { timeout: 30_000 }).toBe(expected);
+    // The trace under it is the new attempt's (its stored trace once the run ended), each node once.
+    const summary = page.locator('.messages > .run-trace').last().locator('summary');
+    await summary.filter({ hasText: 'slowest' }).waitFor();
+    expect(await answer.locator('p').first().textContent()).toBe(expected);
+    await summary.click();
+    const nodes = page.locator('.messages > .run-trace').last().getByRole('table', { name: 'Nodes of this run' }).locator('tbody tr');
+    const ids = await nodes.evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { nodeId?: string } }).dataset.nodeId));
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });

@@ -5,7 +5,7 @@ import { type FlowJson, llmChainFlow } from '../fixtures/chatflows.js';
 import { dataUri } from '../fixtures/documents.js';
 import { type FakeLlmServer, expectedAnswer } from '../fixtures/fake-llm-server.js';
 import { ragFlow } from '../fixtures/rag-flows.js';
-import { flowNode, screenshot } from './browser-helpers.js';
+import { flowNode, screenshot, textContrast } from './browser-helpers.js';
 import { screenshotIfFailed } from './browser-suite.js';
 import { type ChatSuite, startChatSuite } from './chat-suite.js';
 
@@ -88,6 +88,9 @@ describe('per-node trace in a browser', { timeout: 120_000 }, () => {
     await table.locator('tr[data-node-id="calculator_0"]').waitFor();
     const call = lastTrace().getByRole('group', { name: 'Tool call 1: calculator' });
     await expect.poll(() => call.locator('pre').allTextContents()).toEqual([JSON.stringify({ input: '12*12' }, null, 2), '144']);
+    // Readable in the default (light) theme: the dark code box gets its light text, not the page's dark one.
+    expect(await page.evaluate('document.documentElement.dataset.theme ?? "light"')).not.toBe('dark');
+    for (const pre of await call.locator('pre').all()) expect(await textContrast(pre)).toBeGreaterThanOrEqual(4.5);
     await expect.poll(() => badge('calculator_0').getAttribute('data-run-status')).toBe('completed');
 
     // After a reload the stored answer's trace is read from its run when opened.

@@ -101,12 +101,17 @@ describe('chatflow versions in a browser', { timeout: 120_000 }, () => {
     await expect.poll(() => template.inputValue()).toBe('Version two: {question}');
   });
 
-  it('compares a version with the current flow: nodes added, removed, and params old → new', async () => {
+  it('compares a version with the last saved flow: nodes added, removed, and params old → new', async () => {
     await flowWithVersions([{ flow: edited() }]);
+    // An unsaved edit on the canvas is not part of the comparison, and the dialog says so.
+    await chainName(page).fill('UNSAVED chain name');
+    await page.getByText('Unsaved changes').first().waitFor();
     await openVersions();
     await versionRow(1).getByRole('button', { name: 'Compare' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Version 1 compared with the current flow' });
+    const dialog = page.getByRole('dialog', { name: 'Version 1 compared with the last saved flow' });
     await dialog.waitFor();
+    await dialog.getByRole('note').getByText('Your unsaved changes on the canvas are not included').waitFor();
+    expect(await dialog.innerText()).not.toContain('UNSAVED chain name');
     expect(await dialog.getByRole('region', { name: 'Nodes added' }).innerText()).toContain('Sticky Note (stickyNote_1)');
     expect(await dialog.getByRole('region', { name: 'Nodes removed' }).innerText()).toContain('Sticky Note (stickyNote_0)');
     const changes = dialog.getByRole('table', { name: 'Changes of Prompt Template' });
@@ -115,6 +120,9 @@ describe('chatflow versions in a browser', { timeout: 120_000 }, () => {
     // Only the prompt changed among the nodes both have.
     expect(await dialog.getByRole('region', { name: 'Nodes changed' }).getByRole('table').count()).toBe(1);
     await dialog.getByRole('button', { name: 'Close' }).click();
+    // Saved, the edit is nothing to leave behind (the next test opens another chatflow).
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('status').filter({ hasText: /^Saved$/ }).waitFor();
   });
 
   it('restores last week’s version: a new save, the canvas and the server hold the old flow', async () => {

@@ -48,10 +48,12 @@ export async function saveChatflow(
   if (!updated) {
     const current = save.expected === undefined ? undefined : await chatflows.get(save.id);
     if (!current) throw notFound('CHATFLOW_NOT_FOUND', 'Chatflow', save.id);
+    // "revision", not "version": the ETag counts every save (a rename too), the version list only flowData
+    // changes, so "version 7" here would name a number the Versions list does not have.
     throw new AppError(
       'CONFLICT',
       409,
-      `Chatflow ${save.id} was changed since version ${save.expected} (now version ${current.version}): reload it or overwrite`,
+      `Chatflow ${save.id} was changed since revision ${save.expected} (now revision ${current.version}; the ETag counts every save, not the Versions list): reload it or overwrite`,
     );
   }
   if (save.patch.flowData !== undefined) {

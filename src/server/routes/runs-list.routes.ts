@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AppError } from '../../shared/app-error.js';
 import type { AppDeps } from '../app-deps.js';
 import { parseInput } from '../schemas/parse.js';
-import { dateParam, idParam, limitParam, listParam, pageParam } from '../schemas/query-params.js';
+import { dateEndParam, dateParam, idParam, limitParam, listParam, pageParam } from '../schemas/query-params.js';
 import { runView } from './runs.routes.js';
 
 /** Most runs one page may hold. */
@@ -15,7 +15,7 @@ const listQuery = z.looseObject({
   sessionId: idParam,
   chatId: idParam,
   from: dateParam,
-  to: dateParam,
+  to: dateEndParam,
   page: pageParam.default(1),
   limit: limitParam(MAX_RUNS_PAGE).default(20),
 });
@@ -23,7 +23,8 @@ const listQuery = z.looseObject({
 /**
  * `GET /api/v1/runs`: every run, newest first, one page at a time (management access). Each entry is
  * the run as `GET /api/v1/runs/:runId` shows it, without `trace`, plus `chatflowName` (null once the chatflow is deleted).
- * `status` takes one status or a list (`failed,aborted`); `from`/`to` bound `createdDate` (inclusive).
+ * `status` takes one status or a list (`failed,aborted`); `from`/`to` bound `createdDate` (inclusive; a
+ * date-only `to` is the end of that UTC day).
  */
 export async function runListRoutes(app: FastifyInstance, deps: AppDeps): Promise<void> {
   app.get('/api/v1/runs', async (request) => {

@@ -30,12 +30,29 @@ function listItems(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
+const DATE_MESSAGE = 'must be a date, e.g. 2024-05-01 or 2024-05-01T12:00:00Z';
+
 /** A date as `new Date()` reads it (Flowise's parsing), compared as ISO 8601 text with the stored dates. */
 export const dateParam = z
   .string()
   .optional()
-  .refine((value) => value === undefined || !Number.isNaN(Date.parse(value)), 'must be a date, e.g. 2024-05-01 or 2024-05-01T12:00:00Z')
+  .refine((value) => value === undefined || !Number.isNaN(Date.parse(value)), DATE_MESSAGE)
   .transform((value) => (value ? new Date(value).toISOString() : undefined));
+
+/**
+ * The upper bound of a date range: as `dateParam`, but a date without a time (`2024-05-01`) means the end
+ * of that UTC day (`2024-05-01T23:59:59.999Z`), so `from=D&to=D` is the whole day D.
+ */
+export const dateEndParam = z
+  .string()
+  .optional()
+  .refine((value) => value === undefined || !Number.isNaN(Date.parse(value)), DATE_MESSAGE)
+  .transform((value) => {
+    if (!value) return undefined;
+    const end = new Date(value);
+    if (/^\d{4}-\d{2}-\d{2}$/.test(value.trim())) end.setUTCHours(23, 59, 59, 999);
+    return end.toISOString();
+  });
 
 /** Ids a client chose (chatId, sessionId) are at most as long as a prediction allows. */
 export const idParam = z.string().max(500, 'must be at most 500 characters').optional();

@@ -55,6 +55,11 @@ describe('chatflow versions API', () => {
     const stale = await h.admin.post(`/api/v1/chatflows/${id}/versions/1/restore`, undefined, { 'if-match': `"${second.body.version - 1}"` });
     expect(stale.status).toBe(409);
     expect(stale.body.code).toBe('CONFLICT');
+    // The ETag is a save counter, not a version number of the list: the message calls it a revision.
+    expect(stale.body.message).toBe(
+      `Chatflow ${id} was changed since revision ${second.body.version - 1} (now revision ${second.body.version}; the ETag counts every save, not the Versions list): reload it or overwrite`,
+    );
+    expect(stale.body.message).not.toMatch(/version \d/);
     expect((await h.admin.get(`/api/v1/chatflows/${id}`)).body.flowData).toBe(flow('new {question}'));
 
     const restored = await h.admin.post(`/api/v1/chatflows/${id}/versions/1/restore`, undefined, { 'if-match': `"${second.body.version}"` });

@@ -16,6 +16,20 @@ export interface Message {
   sourceDocuments?: SourceDocument[];
   /** A stored answer's run (its trace is read when opened). */
   runId?: string;
+  /** Set by a `restart` event (a worker took the run over): "Worker restarted (attempt 2)". */
+  restarted?: string;
+}
+
+/**
+ * What an answer becomes on a `restart` event (api-contract §8.6: another worker runs the flow again from
+ * the start, and only the tokens after the last `restart` make up the answer): the previous attempt's
+ * text, trace, source documents and error are dropped, and a note says which attempt now answers.
+ * `data` is the event's `"attempt <n>"`.
+ */
+export function restartedAnswer(message: Message, data: unknown): Message {
+  const { error: _error, sourceDocuments: _documents, ...rest } = message;
+  const attempt = /\d+/.exec(String(data))?.[0];
+  return { ...rest, content: '', trace: [], restarted: attempt ? `Worker restarted (attempt ${attempt})` : 'Worker restarted' };
 }
 
 /** Links in answers open in a new tab, never replacing the canvas. */
@@ -56,6 +70,11 @@ function Bubble({ message, waiting }: { message: Message; waiting: boolean }) {
       {message.error && (
         <p className="message-error" role="alert">
           {message.error}
+        </p>
+      )}
+      {message.restarted && (
+        <p className="hint restart-note" role="note">
+          {message.restarted}
         </p>
       )}
       {message.stopped && <p className="hint">Stopped</p>}

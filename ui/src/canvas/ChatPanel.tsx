@@ -3,7 +3,7 @@ import { ApiError, api, apiFetch } from '../api/client';
 import { uuid } from '../components/uuid';
 import { type NodeTraceEntry, type SourceDocument, TRACE_HEADERS, fetchRunTrace, withEntry } from '../api/trace';
 import { type RunEvent, streamPrediction } from '../flow/run-stream';
-import { ChatMessage, type Message } from './ChatMessage';
+import { ChatMessage, type Message, restartedAnswer } from './ChatMessage';
 import { useRunMarks } from './run-marks';
 
 const chatIdKey = (chatflowId: string) => `aimicromind:chat:${chatflowId}`;
@@ -103,6 +103,10 @@ export function ChatPanel({ chatflowId, starterPrompts, unsaved, onError, onClos
         const entry = e.data as NodeTraceEntry;
         updateLast((m) => ({ ...m, trace: withEntry(m.trace ?? [], entry) }));
         useRunMarks.getState().mark(entry);
+      } else if (e.event === 'restart') {
+        // Another worker runs the flow again from the start: its tokens and node events replace the first attempt's.
+        updateLast((m) => restartedAnswer(m, e.data));
+        useRunMarks.getState().reset();
       } else if (e.event === 'sourceDocuments' && Array.isArray(e.data)) updateLast((m) => ({ ...m, sourceDocuments: e.data as SourceDocument[] }));
     };
     try {

@@ -21,13 +21,21 @@ function NodeList({ title, kind, nodes }: { title: string; kind: 'added' | 'remo
   );
 }
 
-/** A comparison of a version with the current flow: nodes added and removed, and per changed node its params old → new. */
-export function VersionDiff({ n, diff }: { n: number; diff: FlowDiff }) {
+/**
+ * A comparison of a version with the last saved flow: nodes added and removed, and per changed node its
+ * params old → new. `unsaved`: the canvas has edits the comparison leaves out, and it says so.
+ */
+export function VersionDiff({ n, diff, unsaved }: { n: number; diff: FlowDiff; unsaved: boolean }) {
   const same = diff.added.length + diff.removed.length + diff.changed.length === 0;
   return (
     <div className="version-diff">
-      <p className="hint">From version {n} to the current flow (positions are not compared).</p>
-      {same && <p>No differences: version {n} has the same nodes and params as the current flow.</p>}
+      <p className="hint">From version {n} to the last saved flow (positions are not compared).</p>
+      {unsaved && (
+        <p className="hint" role="note">
+          Your unsaved changes on the canvas are not included: save them to compare them.
+        </p>
+      )}
+      {same && <p>No differences: version {n} has the same nodes and params as the last saved flow.</p>}
       <NodeList title="Nodes added" kind="added" nodes={diff.added} />
       <NodeList title="Nodes removed" kind="removed" nodes={diff.removed} />
       {diff.changed.length > 0 && (

@@ -12,7 +12,7 @@ const when = (iso: string) => new Date(iso).toLocaleString();
 
 /**
  * The chatflow's versions, newest first (the first is the current flow): view one read-only on the
- * canvas, compare it with the current flow, or restore it (a new save; the current flow stays a version).
+ * canvas, compare it with the last saved flow (not the canvas's unsaved edits), or restore it (a new save; the current flow stays a version).
  */
 export function VersionsPanel({
   chatflow,
@@ -120,8 +120,8 @@ export function VersionsPanel({
           </table>
         )}
       </div>
-      <Dialog title={compare ? `Version ${compare.n} compared with the current flow` : 'Compare'} open={compare !== undefined} onClose={() => setCompare(undefined)} wide>
-        {compare && <VersionDiff n={compare.n} diff={compare.diff} />}
+      <Dialog title={compare ? `Version ${compare.n} compared with the last saved flow` : 'Compare'} open={compare !== undefined} onClose={() => setCompare(undefined)} wide>
+        {compare && <VersionDiff n={compare.n} diff={compare.diff} unsaved={unsaved} />}
       </Dialog>
       <ConfirmDialog
         title={`Restore version ${restoring ?? ''}?`}

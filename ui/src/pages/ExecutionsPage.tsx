@@ -25,6 +25,22 @@ function dayBound(day: string, end: boolean): string | undefined {
 }
 
 /**
+ * The filters of a URL the form cannot show (a hand-edited or old link): a status that is none of
+ * RUN_STATUSES (a comma list of them is fine), a date that is not the date inputs' `YYYY-MM-DD`.
+ * Each as `name "value" (why)`, keyed by its parameter.
+ */
+function unusableFilters(params: URLSearchParams): Record<string, string> {
+  const found: Record<string, string> = {};
+  const status = params.get('status');
+  if (status && !status.split(',').every((s) => (RUN_STATUSES as readonly string[]).includes(s.trim()))) found.status = `status "${status}" (not a run status)`;
+  for (const key of ['from', 'to']) {
+    const day = params.get(key);
+    if (day && !(/^\d{4}-\d{2}-\d{2}$/.test(day) && dayBound(day, false))) found[key] = `${key} "${day}" (not a date)`;
+  }
+  return found;
+}
+
+/**
  * Every run of every chatflow, newest first: filters (chatflow, status, date range, session) and paging
  * live in the URL, so the back button from a run returns to the same list. Runs still queued or running
  * are read again every REFRESH_MS until they end.
@@ -45,6 +61,8 @@ export function ExecutionsPage() {
   const [flows, setFlows] = useState<Chatflow[]>([]);
   const [session, setSession] = useState(filter.sessionId);
   const [error, setError] = useState('');
+  /** What the last link held that the filters could not show, dropped from the URL ("" when nothing). */
+  const [dropped, setDropped] = useState('');
 
   const set = (changes: Record<string, string>) =>
     setParams(
@@ -58,17 +76,37 @@ export function ExecutionsPage() {
       { replace: true },
     );
 
-  const query = JSON.stringify({ ...filter, page, limit });
   const search = params.toString();
+  const unusable = unusableFilters(params);
+  const hasUnusable = Object.keys(unusable).length > 0;
+  useEffect(() => {
+    if (!hasUnusable) return;
+    setDropped(Object.values(unusable).join(', '));
+    set(Object.fromEntries(Object.keys(unusable).map((key) => [key, ''])));
+    // Runs once per URL that holds such values; `set` drops them, so the next URL holds none.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [search]);
+  const filtered = ['chatflowId', 'status', 'sessionId', 'from', 'to'].some((key) => params.has(key));
+  function clearFilters() {
+    setSession('');
+    setDropped('');
+    set({ chatflowId: '', status: '', sessionId: '', from: '', to: '' });
+  }
+  // While unusable values are being dropped, nothing is read with them.
+  const query = hasUnusable ? '' : JSON.stringify({ ...filter, page, limit });
   useEffect(() => sessionStorage.setItem('executions.query', search ? `?${search}` : ''), [search]);
   const load = useCallback(async (signal?: AbortSignal) => {
+    if (!query) return;
     const q = JSON.parse(query) as typeof filter & { page: number; limit: number };
     try {
       const list = await listRuns({ ...q, from: dayBound(q.from, false), to: dayBound(q.to, true) }, signal);
       setRuns(list);
       setError('');
     } catch (e) {
-      if (!signal?.aborted) setError((e as Error).message);
+      if (signal?.aborted) return;
+      setError((e as Error).message);
+      // No list (not the previous filters' runs); the error says what is wrong, Clear filters gets out of it.
+      setRuns(undefined);
     }
   }, [query]);
 
@@ -114,6 +152,8 @@ export function ExecutionsPage() {
           Status
           <select value={filter.status} onChange={(e) => set({ status: e.target.value })}>
             <option value="">Any status</option>
+            {/* A list of statuses from a link (`failed,aborted`): shown as it is. */}
+            {filter.status && !(RUN_STATUSES as readonly string[]).includes(filter.status) && <option value={filter.status}>{filter.status}</option>}
             {RUN_STATUSES.map((status) => (
               <option key={status} value={status}>
                 {status}
@@ -134,10 +174,20 @@ export function ExecutionsPage() {
           <input type="search" placeholder="Session id" value={session} onChange={(e) => setSession(e.target.value)} onBlur={() => set({ sessionId: session.trim() })} />
         </label>
         <button type="submit">Apply</button>
+        {filtered && (
+          <button type="button" onClick={clearFilters}>
+            Clear filters
+          </button>
+        )}
       </form>
+      {dropped && (
+        <p className="hint" role="note">
+          Ignored from the link: {dropped}.
+        </p>
+      )}
       <ErrorText error={error} />
       {runs === undefined ? (
-        <p>Loading…</p>
+        !error && <p>Loading…</p>
       ) : runs.data.length === 0 ? (
         <p className="empty">{runs.total === 0 ? 'No runs match these filters.' : 'No runs on this page.'}</p>
       ) : (

@@ -6,6 +6,7 @@ import { type RunView, abortRun, formatDuration, getRun, isActive } from '../api
 import { ErrorText } from '../components/ListParts';
 import { useTitle } from '../components/use-title';
 import { REFRESH_MS, listHref } from './ExecutionsPage';
+import { useLiveTrace } from './live-trace';
 import { StatusBadge, TraceTable } from './RunParts';
 import './executions.css';
 
@@ -15,8 +16,8 @@ const answerOf = (run: RunView) => run.result?.text ?? (run.result?.json !== und
 const when = (date: string | null) => (date ? new Date(date).toLocaleString() : '—');
 
 /**
- * One run: question, answer, status, attempts (a worker restart adds one), timings, node trace and
- * error; a queued or running run can be aborted, and is read again every REFRESH_MS until it ends.
+ * One run: question, answer, status, attempts (a worker restart adds one), timings, node trace (live from
+ * the run's events while it is in progress) and error; a queued or running run can be aborted, and is read again every REFRESH_MS until it ends.
  */
 export function RunPage({ runId }: { runId: string }) {
   useTitle('Run');
@@ -46,6 +47,7 @@ export function RunPage({ runId }: { runId: string }) {
   }, [runId]);
   useEffect(() => void load(), [load]);
   const active = run ? isActive(run.status) : false;
+  const liveTrace = useLiveTrace(runId, active);
   useEffect(() => {
     if (!active) return;
     const timer = setInterval(() => void load(), REFRESH_MS);
@@ -138,7 +140,16 @@ export function RunPage({ runId }: { runId: string }) {
             </section>
           )}
           <h2>Node trace</h2>
-          <TraceTable trace={run.trace} />
+          {active ? (
+            <>
+              <p className="hint" role="note">
+                Live: a streamed run shows each node as it starts; the full trace (times, tool calls, errors) is kept when the run ends.
+              </p>
+              <TraceTable trace={liveTrace} emptyText="No node has reported yet. The trace appears when the run ends (a streamed run shows each node as it starts)." />
+            </>
+          ) : (
+            <TraceTable trace={run.trace} />
+          )}
         </>
       )}
     </section>

@@ -11,10 +11,10 @@ const asText = (value: unknown) => (typeof value === 'string' ? value : JSON.str
 
 /**
  * The nodes a run went through, in start order: status, start, duration, error, and for agents the
- * tools they called with input and output. Without entries: "No trace recorded".
+ * tools they called with input and output. Without entries: `emptyText` ("No trace recorded").
  */
-export function TraceTable({ trace }: { trace: NodeTraceEntry[] | undefined }) {
-  if (!trace || trace.length === 0) return <p className="empty">No trace recorded</p>;
+export function TraceTable({ trace, emptyText = 'No trace recorded' }: { trace: NodeTraceEntry[] | undefined; emptyText?: string }) {
+  if (!trace || trace.length === 0) return <p className="empty">{emptyText}</p>;
   return (
     <table className="list trace" aria-label="Node trace">
       <thead>
