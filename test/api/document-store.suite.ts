@@ -97,7 +97,7 @@ export function documentStoreSuite(factory: HarnessFactory): void {
         const polled = (await h.admin.get(accepted.body.location)).body;
         return polled.status === 'completed' || polled.status === 'failed' ? polled : undefined;
       }, 20000, 'the async insert');
-      expect(job).toMatchObject({ chatflowId: storeId, status: 'completed', result: { indexed: { numAdded: 0, numSkipped: 2 } } });
+      expect(job).toMatchObject({ kind: 'documentStore', documentStoreId: storeId, status: 'completed', result: { indexed: { numAdded: 0, numSkipped: 2 } } });
       const badFlag = await h.admin.post(`${base}/vectorstore/insert?async=maybe`, { storeId });
       expect(badFlag.status).toBe(400);
       expect(badFlag.body.message).toMatch(/async/);

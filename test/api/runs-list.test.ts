@@ -90,6 +90,8 @@ describe.each([
     expect(ids(await list(`?chatflowId=${okFlow}`))).toEqual([runs.third, runs.second, runs.first]);
     expect(ids(await list('?status=completed,failed&limit=2'))).toEqual([runs.third, runs.failed]);
     expect(ids(await list('?status=running'))).toEqual([]);
+    // Repeated parameters (an HTML form's list) are a list too.
+    expect(ids(await list('?status=completed&status=failed&limit=2'))).toEqual([runs.third, runs.failed]);
     expect(ids(await list('?sessionId=session-chat-a'))).toEqual([runs.third, runs.first]);
     expect(ids(await list('?chatId=chat-b'))).toEqual([runs.second]);
     expect(ids(await list(`?from=${encodeURIComponent(between)}`))).toEqual([runs.third, runs.failed]);
@@ -118,6 +120,9 @@ describe.each([
     ['limit=501', 'limit: must be at most 500'],
     ['limit=ten', 'limit: must be a whole number'],
     ['page=0', 'page: must be at least 1'],
+    ['page=1.5', 'page: must be a whole number'],
+    ['page=18446744073709551', `page: must be at most ${Number.MAX_SAFE_INTEGER}`],
+    ['status=failed&status=done', 'status: must be queued'],
     [`sessionId=${'s'.repeat(501)}`, 'sessionId: must be at most 500 characters'],
     ['from=2024-05-02&to=2024-05-01', 'to: must not be before from'],
   ])('refuses ?%s with a 400 naming the parameter', async (query, message) => {

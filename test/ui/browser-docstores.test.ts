@@ -186,8 +186,14 @@ describe('document stores in a browser', { timeout: 180_000 }, () => {
     await chunks.getByText('Line 60 of the long file.').waitFor();
     await chunks.getByRole('button', { name: 'Previous' }).click();
 
+    // In All chunks each chunk says which loader it is from (each loader numbers its chunks from 1).
+    await chunks.getByRole('listitem').first().getByText('of Plain Text (None)').waitFor();
     await chunks.getByRole('button', { name: 'Edit chunk 1', exact: true }).click();
     const edit = page.getByRole('dialog', { name: 'Edit chunk' });
+    // An empty chunk cannot be saved (the server refuses it too).
+    await edit.getByLabel('Content').fill('  ');
+    await edit.getByText('Content must not be empty').waitFor();
+    expect(await edit.getByRole('button', { name: 'Save chunk' }).isDisabled()).toBe(true);
     await edit.getByLabel('Content').fill('Line one, edited.');
     await edit.getByRole('button', { name: 'Save chunk' }).click();
     await chunks.getByText('Line one, edited.').waitFor();
@@ -211,6 +217,23 @@ describe('document stores in a browser', { timeout: 180_000 }, () => {
     await expect.poll(() => query.getByRole('alert').innerText()).not.toBe('');
   });
 
+  it('lists a loader whose processing failed as FAILED with the reason once the dialog closes', async () => {
+    const store = (await admin.post('/api/v1/document-store/store', { name: 'Refused page' })).body as { id: string };
+    await page.goto(`${server.url}/document-stores/${store.id}`);
+    await page.getByRole('button', { name: 'Add document loader' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add document loader' });
+    await choose(dialog, 'Document loader', 'Cheerio Web Scraper');
+    // A loopback address the outbound policy refuses: the loader is saved, then its processing fails.
+    await dialog.getByLabel('URL', { exact: true }).fill(`${fake.url}/`);
+    await dialog.getByRole('button', { name: 'Process' }).click();
+    await expect.poll(() => dialog.getByRole('alert').innerText()).toMatch(/loopback/);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    const row = page.getByRole('row', { name: /Cheerio Web Scraper/ });
+    await expect.poll(() => row.innerText()).toMatch(/FAILED: .*loopback/);
+    expect((await admin.get(`/api/v1/document-store/store/${store.id}`)).body.loaders).toEqual([expect.objectContaining({ status: 'FAILED', error: expect.stringMatching(/loopback/) })]);
+  });
+
   it('renames and deletes a store from the list', async () => {
     await admin.post('/api/v1/document-store/store', { name: 'Old name' });
     await page.goto(`${server.url}/document-stores`);
@@ -219,6 +242,15 @@ describe('document stores in a browser', { timeout: 180_000 }, () => {
     await rename.getByLabel('Store name').fill('New name');
     await rename.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('link', { name: 'New name' }).waitFor();
+    // A second store of the same name may be made, but the form says so first.
+    await page.getByRole('button', { name: 'Add New' }).click();
+    const create = page.getByRole('dialog', { name: 'Add document store' });
+    await create.getByLabel('Store name').fill('New name');
+    await create.getByRole('status').getByText('Another store is named "New name" already').waitFor();
+    await create.getByLabel('Store name').fill('Newer name');
+    await create.getByRole('status').waitFor({ state: 'detached' });
+    await page.keyboard.press('Escape');
+    await create.waitFor({ state: 'hidden' });
     await page.getByRole('button', { name: 'Delete New name' }).click();
     await page.getByRole('dialog', { name: 'Delete document store' }).getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('link', { name: 'New name' }).waitFor({ state: 'detached' });

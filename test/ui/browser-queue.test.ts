@@ -66,6 +66,24 @@ describe('queue page in a browser', { timeout: 180_000 }, () => {
     await page.getByText('Nothing is running.').waitFor();
   });
 
+  it("shows a document store's insert as the store's, linked to its page", async () => {
+    const base = '/api/v1/document-store';
+    const credential = (await h.admin.post('/api/v1/credentials', { name: 'queue page fake', credentialName: 'openAIApi', plainDataObj: { openAIApiKey: 'sk-fake' } })).body.id as string;
+    const storeId = (await h.admin.post(`${base}/store`, { name: 'Held store' })).body.id as string;
+    const loader = { storeId, loaderId: 'plainText', loaderName: 'Plain Text', loaderConfig: { text: 'Held at the gate.' } };
+    const saved = await h.admin.post(`${base}/loader/save`, loader);
+    expect((await h.admin.post(`${base}/loader/process/${saved.body.id}`, { ...loader, id: saved.body.id })).status).toBe(200);
+    const vectors = { storeId, embeddingName: 'openAIEmbeddings', embeddingConfig: { modelName: 'fake-embed;gate=store', basepath: h.fake.url, credential }, vectorStoreName: 'faiss' };
+    expect((await h.admin.post(`${base}/vectorstore/insert?async=true`, vectors)).status).toBe(202);
+    await h.fake.gates.reached('store');
+    await page.goto(`${h.url}/queue`);
+    const link = page.getByRole('table', { name: 'Running now' }).getByRole('link', { name: 'Document store Held store' });
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toBe(`/document-stores/${storeId}`);
+    h.fake.gates.open('store');
+    await page.getByText('Nothing is running.').waitFor();
+  });
+
   it('marks a running job whose worker is gone, until its lock expires', async () => {
     const chatflowId = await createFlow(h, (credential) => llmChainFlow({ model: 'fake;gate=orphan;tokens=3', basepath: h.fake.url, credential, streaming: false }));
     await h.admin.put(`/api/v1/chatflows/${chatflowId}`, { name: 'orphaned flow' });

@@ -4,9 +4,11 @@ import { embedderKeyOf, isEmbeddings, registerEmbedder } from './embedder.js';
 
 function describe(error: unknown): string {
   const e = error as { status?: unknown; message?: unknown; cause?: { code?: unknown } };
-  const status = typeof e.status === 'number' ? `${e.status} ` : '';
+  const message = typeof e.message === 'string' && e.message !== '' ? e.message : String(error);
+  // OpenAI's client already starts its message with the status ("401 Incorrect API key…"): once is enough.
+  const status = typeof e.status === 'number' && !message.startsWith(String(e.status)) ? `${e.status} ` : '';
   const cause = e.cause && typeof e.cause.code === 'string' ? ` (${e.cause.code})` : '';
-  return `${status}${typeof e.message === 'string' && e.message !== '' ? e.message : String(error)}${cause}`;
+  return `${status}${message}${cause}`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { FlowValidationError } from '../../engine/errors.js';
+import { AppError } from '../../shared/app-error.js';
 import { docstoreCollection } from '../../engine/nodes/document-store-vs.js';
 import type { BuildContext, EngineServices } from '../../engine/nodes/node-definition.js';
 import type { NodeRegistry } from '../../engine/nodes/node-registry.js';
@@ -11,6 +12,39 @@ import type { DocumentStoreRecord, DocumentStoreRepository } from '../../storage
 import { loadChunks } from './load-chunks.js';
 
 export { docstoreCollection };
+
+/** How often a running insert checks that its store still exists (ms). */
+const STORE_WATCH_MS = 500;
+
+/**
+ * The store was deleted while its insert ran: whatever the insert wrote has been removed, and its job
+ * ends `cancelled` (the delete was deliberate, not a failure).
+ */
+export class StoreDeletedError extends AppError {
+  constructor(storeId: string) {
+    super('RUN_ABORTED', 409, `Document store ${storeId} was deleted; its job stopped and any vectors it wrote were removed`);
+    this.name = 'StoreDeletedError';
+  }
+}
+
+/** `work`'s result, or the signal's reason once it aborts (whichever comes first). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * A store's status after a failed insert: as its loaders say (SYNC when all are in sync), EMPTY for a
+ * store without loaders (a failed insert does not make it look synced).
+ */
+function insertFailedStatus(store: DocumentStoreRecord): DocumentStoreRecord['status'] {
+  if (store.loaders.length === 0) return 'EMPTY';
+  return store.loaders.every((l) => l.status === 'SYNC') ? 'SYNC' : 'STALE';
+}
 
 /**
  * What a document store job does: (re)load and split some of its loaders into chunks, and/or write the
@@ -64,7 +98,8 @@ export class DocumentStoreProcessor {
 
   private async requireStore(storeId: string): Promise<DocumentStoreRecord> {
     const store = await this.deps.stores.get(storeId);
-    if (!store) throw new FlowValidationError(`Document store ${storeId} not found`);
+    // Jobs are filed for stores that exist: one gone by now was deleted on purpose.
+    if (!store) throw new StoreDeletedError(storeId);
     return store;
   }
 
@@ -111,21 +146,50 @@ export class DocumentStoreProcessor {
   async insert(storeId: string, signal: AbortSignal, options: { exceptLoader?: string } = {}): Promise<IndexCounts> {
     const store = await this.requireStore(storeId);
     await this.deps.stores.update(storeId, () => ({ status: 'UPSERTING' }));
+    // A store deleted meanwhile (by any process: the watch reads the database) stops the insert.
+    const watch = this.watchStore(storeId, signal);
     try {
-      const { embeddings, ctx } = await this.embeddings(store, signal);
+      const { embeddings, ctx } = await this.embeddings(store, watch.signal);
       const chunks = (await this.deps.stores.chunksOf(storeId)).filter((c) => c.docId !== options.exceptLoader);
       const docs = chunks.map((c) => ({ pageContent: c.pageContent, metadata: { ...c.metadata, docId: c.docId } }));
-      const inputs = await embedDocuments(docs, embeddings, ctx);
+      // LangChain's embeddings take no signal: the insert stops waiting for them (their request ends on its own).
+      const inputs = await untilAborted(embedDocuments(docs, embeddings, ctx), watch.signal);
       const index = this.index();
       const key = docstoreCollection(storeId);
       const dims = inputs[0]?.embedding.length ?? (await index.describe(key))?.dims ?? 0;
+      if (watch.signal.aborted) throw watch.signal.reason;
       const counts = await index.write({ key, embedder: embedderOf(embeddings, ctx), dims }, inputs, { replace: true });
+      // Checked after the write: a delete that came before it finds nothing to clear, so it is cleared here.
+      if (!(await this.deps.stores.get(storeId))) throw new StoreDeletedError(storeId);
       await this.deps.stores.update(storeId, () => ({ status: 'UPSERTED' }));
       return counts;
     } catch (error) {
-      await this.deps.stores.update(storeId, (current) => ({ status: current.loaders.every((l) => l.status === 'SYNC') ? 'SYNC' : 'STALE' }));
+      if (error instanceof StoreDeletedError || !(await this.deps.stores.get(storeId))) {
+        await this.clearVectors(storeId);
+        throw error instanceof StoreDeletedError ? error : new StoreDeletedError(storeId);
+      }
+      await this.deps.stores.update(storeId, (current) => ({ status: insertFailedStatus(current) }));
       throw error;
+    } finally {
+      watch.stop();
     }
+  }
+
+  /** A signal that aborts with StoreDeletedError once the store is gone (checked every STORE_WATCH_MS), or with `parent`. */
+  private watchStore(storeId: string, parent: AbortSignal): { signal: AbortSignal; stop: () => void } {
+    const controller = new AbortController();
+    const onParent = () => controller.abort(parent.reason);
+    parent.addEventListener('abort', onParent, { once: true });
+    const timer = setInterval(() => {
+      this.deps.stores.get(storeId).then(
+        (store) => {
+          if (!store) controller.abort(new StoreDeletedError(storeId));
+        },
+        () => undefined, // the database busy: the next check, or the write's own check, follows
+      );
+    }, STORE_WATCH_MS);
+    timer.unref();
+    return { signal: controller.signal, stop: () => (clearInterval(timer), parent.removeEventListener('abort', onParent)) };
   }
 
   /** Empties the store's collection (all of it; the store's chunks stay). */

@@ -1,4 +1,5 @@
 import type { Job, Queue } from 'bullmq';
+import { docstoreJobOf } from '../docstore/docstore-job.js';
 import { AppError } from '../../shared/app-error.js';
 import { withDeadline } from '../../shared/with-deadline.js';
 import type { Repositories } from '../../storage/repositories.js';
@@ -30,6 +31,9 @@ export interface ActiveJobView {
   id: string;
   chatflowId?: string;
   chatflowName?: string;
+  /** A document store's insert or processing (upsertion queue): the store, instead of a chatflow. */
+  documentStoreId?: string;
+  documentStoreName?: string;
   /** ISO-8601 UTC: when the worker took it. */
   startedAt?: string;
   /** Name of the worker holding it (BullMQ `processedBy`), when the worker is named. */
@@ -73,7 +77,7 @@ type AnyQueue = Queue<{ runId?: string; upsertId?: string }>;
 export class BullQueueStatus implements QueueStatusSource {
   constructor(
     private readonly queues: Array<{ kind: QueueView['kind']; queue: Queue }>,
-    private readonly repos: Pick<Repositories, 'runs' | 'upserts' | 'chatflows'>,
+    private readonly repos: Pick<Repositories, 'runs' | 'upserts' | 'chatflows' | 'documentStores'>,
   ) {}
 
   /** Throws 503 `QUEUE_UNAVAILABLE` when Redis fails or does not answer within 3 s. */
@@ -108,20 +112,40 @@ export class BullQueueStatus implements QueueStatusSource {
         failed: counts.failed ?? 0,
         delayed: counts.delayed ?? 0,
       },
-      workers: clients.map((client) => workerView(client, now)),
+      workers: clients.map((client) => this.stable(workerView(client, now), client.id)),
       active,
     };
+  }
+
+  /**
+   * Redis gives a connection's age in whole seconds, so now-minus-age jitters by up to a second between
+   * polls: the first value computed for a connection (CLIENT LIST `id`) is kept while it is connected.
+   */
+  private readonly since = new Map<string, string>();
+
+  private stable(view: QueueWorkerView, clientId: string | undefined): QueueWorkerView {
+    if (!clientId) return view;
+    const key = `${view.address}#${clientId}`;
+    const first = this.since.get(key);
+    if (first) return { ...view, connectedSince: first };
+    if (this.since.size > 1000) this.since.clear(); // connections come and go; a bounded memo is enough
+    this.since.set(key, view.connectedSince);
+    return view;
   }
 
   private async activeJob(kind: QueueView['kind'], job: Job<{ runId?: string; upsertId?: string }>, names: Map<string, string | undefined>): Promise<ActiveJobView> {
     const id = (kind === 'prediction' ? job.data.runId : job.data.upsertId) ?? String(job.id);
     const record = kind === 'prediction' ? await this.repos.runs.get(id) : await this.repos.upserts.get(id);
-    const chatflowId = record?.chatflowId;
+    const storeId = record && 'input' in record ? docstoreJobOf(record.input)?.storeId : undefined;
+    const chatflowId = storeId ? undefined : record?.chatflowId;
     if (chatflowId && !names.has(chatflowId)) names.set(chatflowId, (await this.repos.chatflows.get(chatflowId))?.name);
+    const storeName = storeId ? (await this.repos.documentStores.get(storeId))?.name : undefined;
     return {
       id,
       ...(chatflowId ? { chatflowId } : {}),
       ...(chatflowId && names.get(chatflowId) ? { chatflowName: names.get(chatflowId) } : {}),
+      ...(storeId ? { documentStoreId: storeId } : {}),
+      ...(storeName ? { documentStoreName: storeName } : {}),
       ...(job.processedOn ? { startedAt: new Date(job.processedOn).toISOString() } : {}),
       ...(job.processedBy ? { worker: job.processedBy } : {}),
       attempt: job.attemptsStarted || 1,

@@ -12,7 +12,7 @@ import type { Repositories } from '../../storage/repositories.js';
 import type { UpsertJobRecord } from '../../storage/repositories/upsert-repository.js';
 import { ChatflowVersions } from '../chatflow-versions.js';
 import { docstoreJobOf, executeDocstoreJob } from '../docstore/docstore-job.js';
-import { DocumentStoreProcessor } from '../docstore/document-store-processor.js';
+import { DocumentStoreProcessor, StoreDeletedError } from '../docstore/document-store-processor.js';
 
 /** What an upsert job row holds as its request (read back from the database, so parsed). */
 export const upsertInputSchema = z.object({
@@ -35,7 +35,7 @@ export interface UpsertExecutorDeps {
   heartbeatMs?: number;
 }
 
-export type UpsertExecution = 'completed' | 'failed' | 'skipped' | 'superseded';
+export type UpsertExecution = 'completed' | 'failed' | 'cancelled' | 'skipped' | 'superseded';
 
 function classify(error: unknown): { message: string; code: ErrorCode } {
   if (isDatabaseUnavailable(error)) return { message: 'The database is unavailable; the upsert could not go on', code: 'DATABASE_UNAVAILABLE' };
@@ -123,6 +123,11 @@ export class UpsertExecutor {
       return stored ? 'completed' : 'superseded';
     } catch (error) {
       if (signal.aborted && !(error instanceof FlowValidationError)) throw error;
+      if (error instanceof StoreDeletedError) {
+        this.log.info({ upsertId: job.id, reason: error.message }, 'document store job cancelled');
+        const stored = await this.deps.repos.upserts.finish(job.id, job.attempt, { status: 'cancelled', error: error.message, errorCode: error.code });
+        return stored ? 'cancelled' : 'superseded';
+      }
       const failure = classify(error);
       if (failure.code === 'INTERNAL') this.log.error({ err: error, upsertId: job.id }, 'upsert failed');
       else this.log.warn({ upsertId: job.id, code: failure.code, reason: errorMessage(error) }, 'upsert failed');

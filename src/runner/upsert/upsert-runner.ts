@@ -13,7 +13,7 @@ export interface UpsertRunner {
   close(drainMs?: number): Promise<void>;
 }
 
-const TERMINAL = new Set(['completed', 'failed']);
+const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
 /**
  * Waits for a job to end by reading its row (upserts last seconds to minutes; a read every fraction of

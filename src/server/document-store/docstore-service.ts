@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { NodeDefinition } from '../../engine/nodes/node-definition.js';
 import type { NodeRegistry } from '../../engine/nodes/node-registry.js';
-import { loaderFieldForFile } from '../../engine/files/file-fields.js';
 import { CollectionVectorStore } from '../../engine/vectors/stores.js';
 import { docstoreCollection } from '../../engine/nodes/document-store-vs.js';
 import { asNumber } from '../../engine/nodes/input-values.js';
 import { loadChunks, type LoaderSettings } from '../../runner/docstore/load-chunks.js';
 import type { DocstoreJob, DocstoreJobResult, DocumentStoreProcessor } from '../../runner/docstore/document-store-processor.js';
-import { AppError } from '../../shared/app-error.js';
+import { AppError, errorMessage } from '../../shared/app-error.js';
 import type { DocumentStoreRecord, DocumentStoreRepository, StoreLoader } from '../../storage/repositories/document-store-repository.js';
 import type { UploadRepository } from '../../storage/repositories/upload-repository.js';
 import type { IncomingFile, UploadService } from '../uploads/upload-service.js';
 import { storeLoaderFiles } from './loader-files.js';
+import { checkLoaderTakes, requireNode } from './node-checks.js';
 import { loaderNotFound, requireStore } from './store-view.js';
 import { type UpsertData, planUpsert } from './upsert-settings.js';
 
@@ -21,6 +20,11 @@ export interface DocstoreJobRunner {
   /** Files the job and answers at once (its row: poll it with `GET /api/v1/vector/upsert-jobs/:id`). */
   submit(job: DocstoreJob): Promise<{ id: string; status: string }>;
 }
+
+/** `POST /loader/save`'s body: what it names replaces the loader's setting, the rest is kept. */
+export type LoaderSaveBody = { storeId: string } & Partial<
+  Pick<StoreLoader, 'id' | 'loaderId' | 'loaderName' | 'loaderConfig' | 'splitterId' | 'splitterName' | 'splitterConfig' | 'credential'>
+>;
 
 /** Flowise's IndexingResult with the document store's `docId`. */
 export interface StoreUpsertResult {
@@ -62,8 +66,8 @@ export class DocstoreService {
   async process(storeId: string, loaderRecordId: string, body: Partial<StoreLoader>): Promise<void> {
     await requireStore(this.stores, storeId);
     // Refused before the loader is touched (an unknown splitter was silently ignored).
-    if (body.loaderId) this.requireNode(body.loaderId, 'Document Loaders', 'loader');
-    if (body.splitterId) this.requireNode(body.splitterId, 'Text Splitters', 'splitter');
+    if (body.loaderId) requireNode(this.registry, body.loaderId, 'Document Loaders', 'loader');
+    if (body.splitterId) requireNode(this.registry, body.splitterId, 'Text Splitters', 'splitter');
     const files = body.loaderConfig ? await storeLoaderFiles(this.uploads, storeId, body.loaderConfig) : undefined;
     let dropped: string[] = [];
     const updated = await this.stores.update(storeId, (store) => {
@@ -75,13 +79,63 @@ export class DocstoreService {
         ...(files ? { loaderConfig: files.config } : {}),
         ...(files && files.files.length > 0 ? { files: files.files } : {}),
         status: 'SYNCING',
+        error: undefined,
       };
       if (files && files.files.length > 0) dropped = (current.files ?? []).map((f) => f.name).filter((n) => !files.files.some((f) => f.name === n));
       return { loaders: store.loaders.map((l) => (l.id === loaderRecordId ? next : l)) };
     });
     if (!updated) throw new AppError('DOCUMENT_STORE_NOT_FOUND', 404, `Document store ${storeId} not found`);
     await this.uploadRows.delete({ chatflowId: storeId }, dropped);
-    await this.jobs.run({ storeId, loaderIds: [loaderRecordId], insert: false });
+    try {
+      await this.jobs.run({ storeId, loaderIds: [loaderRecordId], insert: false });
+    } catch (error) {
+      // Not left SYNCING forever: the loader shows it failed, and why (processing it again clears it).
+      const message = errorMessage(error);
+      await this.stores
+        .update(storeId, (store) => ({ loaders: store.loaders.map((l) => (l.id === loaderRecordId ? { ...l, status: 'FAILED', error: message } : l)) }))
+        .catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Flowise's `saveProcessingLoader` (`POST /loader/save`): the loader's settings, status SYNCING until
+   * processed. Checked first: the loader and splitter must be nodes of their kind, inline files pass
+   * the upload limits and are moved into the store's uploads (the row keeps names, never contents).
+   */
+  async saveLoader(body: LoaderSaveBody): Promise<StoreLoader> {
+    await requireStore(this.stores, body.storeId);
+    if (body.loaderId) requireNode(this.registry, body.loaderId, 'Document Loaders', 'loaderId');
+    if (body.splitterId) requireNode(this.registry, body.splitterId, 'Text Splitters', 'splitterId');
+    const files = body.loaderConfig ? await storeLoaderFiles(this.uploads, body.storeId, body.loaderConfig) : undefined;
+    const id = body.id ?? randomUUID();
+    let saved: StoreLoader | undefined;
+    let dropped: string[] = [];
+    await this.stores.update(body.storeId, (store) => {
+      const found = store.loaders.find((l) => l.id === id);
+      const fresh = files && files.files.length > 0 ? files.files : undefined;
+      if (fresh) dropped = (found?.files ?? []).map((f) => f.name).filter((n) => !fresh.some((f) => f.name === n));
+      const credential = body.credential ?? found?.credential;
+      saved = {
+        ...found,
+        id,
+        loaderId: body.loaderId ?? found?.loaderId,
+        loaderName: body.loaderName ?? found?.loaderName,
+        loaderConfig: files?.config ?? found?.loaderConfig ?? {},
+        splitterId: body.splitterId ?? found?.splitterId,
+        splitterName: body.splitterName ?? found?.splitterName,
+        splitterConfig: body.splitterConfig ?? found?.splitterConfig,
+        ...(fresh ? { files: fresh } : {}),
+        totalChunks: 0,
+        totalChars: 0,
+        status: 'SYNCING',
+        ...(credential ? { credential } : {}),
+      };
+      return { loaders: found ? store.loaders.map((l) => (l.id === id ? saved! : l)) : [...store.loaders, saved] };
+    });
+    if (!saved) throw new AppError('DOCUMENT_STORE_NOT_FOUND', 404, `Document store ${body.storeId} not found`);
+    await this.uploadRows.delete({ chatflowId: body.storeId }, dropped);
+    return saved;
   }
 
   /** Indexes the store's chunks into its vector collection (the store's vector settings must be saved). */
@@ -93,7 +147,8 @@ export class DocstoreService {
 
   /** The same insert as a job answered at once (`?async=true`): its id and status, to poll. */
   async submitInsert(storeId: string): Promise<{ id: string; status: string }> {
-    await requireStore(this.stores, storeId);
+    // The insert's own first step (its embeddings built: configured, credential found) as an up-front 400.
+    await this.processor.embeddings(await requireStore(this.stores, storeId), new AbortController().signal);
     const job = await this.jobs.submit({ storeId, loaderIds: [], insert: true });
     return { id: job.id, status: job.status };
   }
@@ -141,9 +196,9 @@ export class DocstoreService {
     const labelOf = (name: string) => this.registry.get(name)?.label;
     this.uploads.check(files);
     const check = planUpsert(draft, data, files.map((f) => f.name), { newLoaderId: 'check', refresh, labelOf });
-    const loader = this.requireNode(check.loader.loaderId, 'Document Loaders', 'loader');
-    if (check.loader.splitterId) this.requireNode(check.loader.splitterId, 'Text Splitters', 'splitter');
-    this.requireNode(check.embeddingConfig.name, 'Embeddings', 'embedding');
+    const loader = requireNode(this.registry, check.loader.loaderId, 'Document Loaders', 'loader');
+    if (check.loader.splitterId) requireNode(this.registry, check.loader.splitterId, 'Text Splitters', 'splitter');
+    requireNode(this.registry, check.embeddingConfig.name, 'Embeddings', 'embedding');
     for (const file of files) checkLoaderTakes(loader, file.name);
     const store = data.createNewDocStore
       ? await this.stores.create({ name: data.docStore?.name ?? `Document Store ${Date.now()}`, description: data.docStore?.description ?? null })
@@ -194,14 +249,6 @@ export class DocstoreService {
     await this.uploadRows.delete({ chatflowId: store.id }, newFiles);
   }
 
-  private requireNode(name: string | undefined, category: string, what: string): NodeDefinition {
-    const definition = name ? this.registry.get(name) : undefined;
-    if (!definition || definition.category !== category) {
-      throw new AppError('VALIDATION_FAILED', 400, `${what}: "${name ?? ''}" is not a node aimicromind runs in ${category}`);
-    }
-    return definition;
-  }
-
   /** Flowise's refresh: every loader again (or the given items), each as an upsert of its docId. */
   async refresh(storeId: string, items: UpsertData[] | undefined): Promise<StoreUpsertResult[]> {
     const store = await requireStore(this.stores, storeId);
@@ -230,16 +277,3 @@ const EMPTY_STORE: Omit<DocumentStoreRecord, 'id' | 'name'> = {
   createdDate: '',
   updatedDate: '',
 };
-
-/** A file goes to the loader input of its extension; a loader without that input would drop it silently. */
-function checkLoaderTakes(loader: NodeDefinition, fileName: string): void {
-  const field = loaderFieldForFile(fileName);
-  if (loader.inputs.some((input) => input.name === field)) return;
-  const takes = loader.inputs.filter((input) => input.type === 'file').map((input) => input.name);
-  throw new AppError(
-    'BAD_REQUEST',
-    400,
-    `File "${fileName}" (files) would feed the loader input "${field}", which the loader "${loader.name}" does not have` +
-      (takes.length > 0 ? ` (it takes ${takes.join(', ')})` : ' (it takes no files)'),
-  );
-}

@@ -14,7 +14,12 @@ const STORE_NODES = new Set(['documentStore', 'documentStoreVS']);
 /** Chunks per page of `GET /chunks/...` (Flowise's PAGE_SIZE). */
 export const CHUNK_PAGE_SIZE = 50;
 
+/** Longest store id taken (ids are UUIDs; as `GET /runs` caps the ids it filters by). */
+export const MAX_STORE_ID = 500;
+
+/** 404 for a store id that names no store; 400 for one too long to be an id (never echoed whole). */
 export function storeNotFound(id: string): AppError {
+  if (id.length > MAX_STORE_ID) return new AppError('VALIDATION_FAILED', 400, `storeId: must be at most ${MAX_STORE_ID} characters`);
   return new AppError('DOCUMENT_STORE_NOT_FOUND', 404, `Document store ${id} not found`);
 }
 
@@ -36,6 +41,18 @@ export function loaderFileNames(config: Record<string, unknown> | undefined): st
   return names;
 }
 
+/**
+ * A loader config for the store list: a file still inline (a row written before loader/save stored
+ * files, or by `PUT /store`) is shown by its names, so listing stores never downloads file contents.
+ */
+function withoutInlineFiles(config: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (!config) return config;
+  const entries = Object.entries(config).map(([key, value]) =>
+    typeof value === 'string' && /data:[^,]*;base64,/i.test(value) ? [key, `(inline files: ${loaderFileNames({ [key]: value }).join(', ')})`] : [key, value],
+  );
+  return Object.fromEntries(entries);
+}
+
 /** Flowise's `source` of a loader: its files, or the URL it scrapes, or "None". */
 export function loaderSource(loader: StoreLoader): string {
   const names = loaderFileNames(loader.loaderConfig);
@@ -48,7 +65,7 @@ export function loaderSource(loader: StoreLoader): string {
  * Flowise's DocumentStoreDTO: JSON columns parsed, loaders with their `source`, totals of chunks and
  * characters, and the status STALE while a loader is not in sync.
  */
-export function storeView(store: DocumentStoreRecord, whereUsed?: unknown[]) {
+export function storeView(store: DocumentStoreRecord, whereUsed?: unknown[], options: { listing?: boolean } = {}) {
   let totalChunks = 0;
   let totalChars = 0;
   let status: string = store.status;
@@ -56,7 +73,8 @@ export function storeView(store: DocumentStoreRecord, whereUsed?: unknown[]) {
     totalChunks += loader.totalChunks ?? 0;
     totalChars += loader.totalChars ?? 0;
     if (loader.status !== 'SYNC') status = 'STALE';
-    return { ...loader, source: loaderSource(loader) };
+    const view = { ...loader, source: loaderSource(loader) };
+    return options.listing ? { ...view, loaderConfig: withoutInlineFiles(loader.loaderConfig) } : view;
   });
   return {
     id: store.id,

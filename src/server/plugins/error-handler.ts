@@ -92,6 +92,8 @@ export function registerErrorHandling(
     const mapped = toHttpError(error, request);
     // A waiting upsert that outlived UPSERT_TIMEOUT goes on (its job answers later): not a server fault.
     if (mapped.code === 'UPSERT_TIMEOUT') request.log.warn({ code: mapped.code, reason: mapped.message }, 'request timed out');
+    // A provider's refusal (bad key, rate limit, its own 5xx) is answered 502 but is no fault of this server.
+    else if (mapped.code === 'LLM_ERROR') request.log.warn({ code: mapped.code, reason: mapped.message }, 'provider call failed');
     else if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.debug({ code: mapped.code, reason: mapped.message }, 'request rejected');
     if (reply.sent || reply.raw.headersSent) return;

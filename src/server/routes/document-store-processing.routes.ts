@@ -7,7 +7,7 @@ import { AppError } from '../../shared/app-error.js';
 import { storeLoaderSchema } from '../../storage/repositories/document-store-repository.js';
 import type { AppDeps } from '../app-deps.js';
 import type { DocstoreService } from '../document-store/docstore-service.js';
-import { chunkPage, loaderNotFound, requireStore, storeNotFound } from '../document-store/store-view.js';
+import { chunkPage, loaderNotFound, loaderSource, requireStore, storeNotFound, storeView } from '../document-store/store-view.js';
 import { upsertDataSchema } from '../document-store/upsert-settings.js';
 import { parseInput } from '../schemas/parse.js';
 import { readMultipart } from '../uploads/read-multipart.js';
@@ -25,11 +25,37 @@ const previewSchema = z.looseObject({
   previewChunkCount: z.coerce.number().int().min(-1).optional(),
 });
 
+/** `POST /loader/save`: a loader's settings, saved before it is processed (status SYNCING). */
+const loaderSaveSchema = z.looseObject({
+  storeId: z.string().min(1),
+  id: z.string().optional(),
+  loaderId: z.string().optional(),
+  loaderName: z.string().optional(),
+  loaderConfig: z.record(z.string(), z.unknown()).optional(),
+  splitterId: z.string().optional(),
+  splitterName: z.string().optional(),
+  splitterConfig: z.record(z.string(), z.unknown()).optional(),
+  credential: z.string().optional(),
+});
+
 const processSchema = storeLoaderSchema.partial().extend({ storeId: z.string().min(1) });
 
-const querySchema = z.object({ storeId: z.string().min(1), query: z.string().min(1), inputs: config.optional() });
+/** Most chunks a query may ask for (each is looked up; a huge topK only costs time). */
+const MAX_TOP_K = 1000;
+const WHOLE = 'must be a positive whole number';
+const topKSchema = z
+  .union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)], { error: WHOLE })
+  .pipe(z.number().int(WHOLE).min(1, WHOLE).max(MAX_TOP_K, `must be at most ${MAX_TOP_K}`));
+const querySchema = z.object({ storeId: z.string().min(1), query: z.string().min(1), inputs: z.looseObject({ topK: topKSchema.optional() }).optional() });
 
-const asyncQuery = z.object({ async: z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).optional() });
+/** `?async=`: true/false in any case, or 1/0 (as the X-Aim-Trace header). */
+const asyncQuery = z.object({
+  async: z
+    .string()
+    .transform((v) => v.trim().toLowerCase())
+    .pipe(z.enum(['true', 'false', '1', '0'], { error: 'must be true or false (or 1 or 0)' }))
+    .optional(),
+});
 
 const refreshSchema = z.object({ items: z.array(upsertDataSchema).optional() }).optional();
 
@@ -55,6 +81,24 @@ function overridableParams(definition: NodeDefinition) {
   return rows;
 }
 
+/** The vector settings' node names must be nodes of their kind (a wrong one would break every later query). */
+function checkVectorNames<T extends { embeddingName?: string; vectorStoreName?: string }>(body: T, registry: NodeRegistry): T {
+  const kinds = [
+    ['embeddingName', 'Embeddings'],
+    ['vectorStoreName', 'Vector Stores'],
+  ] as const;
+  for (const [field, category] of kinds) {
+    const name = body[field];
+    if (name === undefined || name === '') continue;
+    const definition = registry.get(name);
+    if (!definition || definition.category !== category) {
+      const problem = definition ? `is a ${definition.category} node, not one of ${category}` : 'is not a node aimicromind runs';
+      throw new AppError('VALIDATION_FAILED', 400, `${field}: "${name}" ${problem}`);
+    }
+  }
+  return body;
+}
+
 /** Document store routes that run loaders, splitters and embeddings (previews, processing, vectors, the one-call upsert). */
 export async function documentStoreProcessingRoutes(app: FastifyInstance, deps: AppDeps, docstores: DocstoreService, registry: NodeRegistry): Promise<void> {
   const stores = deps.repos.documentStores;
@@ -65,15 +109,37 @@ export async function documentStoreProcessingRoutes(app: FastifyInstance, deps: 
     return docstores.preview(body, body.previewChunkCount);
   });
 
+  app.post(`${base}/loader/save`, async (request) => {
+    const saved = await docstores.saveLoader(parseInput(loaderSaveSchema, request.body));
+    return { ...saved, source: loaderSource(saved) };
+  });
+
   app.post<{ Params: { loaderId: string } }>(`${base}/loader/process/:loaderId`, async (request) => {
     const body = parseInput(processSchema, request.body);
     await docstores.process(body.storeId, request.params.loaderId, body);
     return chunkPage(stores, body.storeId, request.params.loaderId, 1);
   });
 
+  app.post(`${base}/vectorstore/save`, async (request) => {
+    const body = checkVectorNames(parseInput(vectorConfigSchema, request.body), registry);
+    const updated = await stores.update(body.storeId, (store) => vectorConfigFields(body, store));
+    if (!updated) throw storeNotFound(body.storeId);
+    return storeView(updated);
+  });
+
+  // Changes only the vector store's settings (Flowise's "update" from the retrieval playground).
+  app.post(`${base}/vectorstore/update`, async (request) => {
+    const body = checkVectorNames(parseInput(vectorConfigSchema, request.body), registry);
+    const updated = await stores.update(body.storeId, () =>
+      body.vectorStoreName ? { vectorStoreConfig: { name: body.vectorStoreName, config: body.vectorStoreConfig ?? {} } } : {},
+    );
+    if (!updated) throw storeNotFound(body.storeId);
+    return storeView(updated);
+  });
+
   app.post<{ Querystring: { async?: string } }>(`${base}/vectorstore/insert`, async (request, reply) => {
     const query = parseInput(asyncQuery, request.query, 'Query');
-    const body = parseInput(vectorConfigSchema, request.body);
+    const body = checkVectorNames(parseInput(vectorConfigSchema, request.body), registry);
     // Flowise's insert keeps the saved settings that the body does not name (isStrictSave defaults to false).
     const strict = (request.body as { isStrictSave?: unknown }).isStrictSave === true;
     const updated = await stores.update(body.storeId, (store) => vectorConfigFields(body, store, strict));

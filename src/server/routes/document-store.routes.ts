@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../shared/app-error.js';
@@ -23,12 +22,16 @@ import {
 } from '../document-store/store-view.js';
 import { jsonText } from '../schemas/json-text.js';
 import { parseInput } from '../schemas/parse.js';
+import { limitParam, pageParam } from '../schemas/query-params.js';
+
+/** Longest store name (the list page and the canvas's store dropdown show it whole). */
+const MAX_STORE_NAME = 200;
 
 /** Flowise's UI sends JSON columns as strings (empty: cleared); API users send objects. */
 const columnText = <T extends z.ZodType>(schema: T) => jsonText(schema, { emptyIsNull: true });
 
 const storeFields = {
-  name: z.string().trim().min(1, 'must not be empty'),
+  name: z.string().trim().min(1, 'must not be empty').max(MAX_STORE_NAME, `must be at most ${MAX_STORE_NAME} characters`),
   description: z.string().nullable().optional(),
   loaders: columnText(z.array(storeLoaderSchema)).optional(),
   whereUsed: columnText(z.array(z.string())).optional(),
@@ -39,27 +42,12 @@ const storeFields = {
 const createSchema = z.object(storeFields);
 const updateSchema = z.object({ ...storeFields, name: storeFields.name.optional() });
 
-const pageQuery = z.object({
-  page: z.coerce.number().int().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
-});
+const pageQuery = z.object({ page: pageParam.optional(), limit: limitParam(1000).optional() });
 
 const chunkEditSchema = z.object({
-  pageContent: z.string(),
+  // An empty chunk would be embedded as an empty string; deleting it is the way to remove its text.
+  pageContent: z.string().refine((text) => text.trim() !== '', 'must not be empty (delete the chunk instead)'),
   metadata: columnText(z.record(z.string(), z.unknown())).optional(),
-});
-
-/** `POST /loader/save`: a loader's settings, saved before it is processed (status SYNCING). */
-const loaderSaveSchema = z.looseObject({
-  storeId: z.string().min(1),
-  id: z.string().optional(),
-  loaderId: z.string().optional(),
-  loaderName: z.string().optional(),
-  loaderConfig: z.record(z.string(), z.unknown()).optional(),
-  splitterId: z.string().optional(),
-  splitterName: z.string().optional(),
-  splitterConfig: z.record(z.string(), z.unknown()).optional(),
-  credential: z.string().optional(),
 });
 
 export const vectorConfigSchema = z.looseObject({
@@ -106,7 +94,7 @@ export async function documentStoreRoutes(app: FastifyInstance, deps: AppDeps): 
     const paged = query.page !== undefined && query.limit !== undefined;
     const { stores: list, total } = await stores.list(paged ? { page: query.page!, limit: query.limit! } : undefined);
     const usage = await storeUsage(deps.repos.chatflows);
-    const data = list.map((s) => storeView(s, (usage.get(s.id) ?? []).map((u) => u.id)));
+    const data = list.map((s) => storeView(s, (usage.get(s.id) ?? []).map((u) => u.id), { listing: true }));
     return paged ? { total, data } : data;
   });
 
@@ -130,33 +118,6 @@ export async function documentStoreRoutes(app: FastifyInstance, deps: AppDeps): 
     return { deleted: 1 };
   });
 
-  app.post(`${base}/loader/save`, async (request) => {
-    const body = parseInput(loaderSaveSchema, request.body);
-    const id = body.id ?? randomUUID();
-    let saved: StoreLoader | undefined;
-    const updated = await stores.update(body.storeId, (store) => {
-      const found = store.loaders.find((l) => l.id === id);
-      const loader: StoreLoader = {
-        ...found,
-        id,
-        loaderId: body.loaderId ?? found?.loaderId,
-        loaderName: body.loaderName ?? found?.loaderName,
-        loaderConfig: body.loaderConfig ?? found?.loaderConfig ?? {},
-        splitterId: body.splitterId ?? found?.splitterId,
-        splitterName: body.splitterName ?? found?.splitterName,
-        splitterConfig: body.splitterConfig ?? found?.splitterConfig,
-        totalChunks: 0,
-        totalChars: 0,
-        status: 'SYNCING',
-        ...(body.credential ?? found?.credential ? { credential: body.credential ?? found?.credential } : {}),
-      };
-      saved = loader;
-      return { loaders: found ? store.loaders.map((l) => (l.id === id ? loader : l)) : [...store.loaders, loader] };
-    });
-    if (!updated || !saved) throw storeNotFound(body.storeId);
-    return { ...saved, source: loaderSource(saved) };
-  });
-
   app.delete<{ Params: { id: string; loaderId: string } }>(`${base}/loader/:id/:loaderId`, async (request) => {
     const { id, loaderId } = request.params;
     let removed: StoreLoader | undefined;
@@ -172,8 +133,11 @@ export async function documentStoreRoutes(app: FastifyInstance, deps: AppDeps): 
   });
 
   app.get<{ Params: { storeId: string; fileId: string; pageNo: string } }>(`${base}/chunks/:storeId/:fileId/:pageNo`, async (request) => {
-    const page = Number.parseInt(request.params.pageNo, 10);
-    if (!Number.isInteger(page) || page < 1) throw new AppError('VALIDATION_FAILED', 400, 'pageNo must be a whole number from 1');
+    // Digits only (1.5 is not page 1), and no larger than a number the database takes exactly.
+    const page = /^\d{1,16}$/.test(request.params.pageNo) ? Number(request.params.pageNo) : Number.NaN;
+    if (!Number.isSafeInteger(page) || page < 1) {
+      throw new AppError('VALIDATION_FAILED', 400, `pageNo must be a whole number from 1 to ${Number.MAX_SAFE_INTEGER}`);
+    }
     return chunkPage(stores, request.params.storeId, request.params.fileId, page);
   });
 
@@ -194,23 +158,6 @@ export async function documentStoreRoutes(app: FastifyInstance, deps: AppDeps): 
     await stores.deleteChunk(chunkId);
     await adjustLoaderTotals(storeId, loaderId, -1, -chunk.pageContent.length);
     return chunkPage(stores, storeId, loaderId, 1);
-  });
-
-  app.post(`${base}/vectorstore/save`, async (request) => {
-    const body = parseInput(vectorConfigSchema, request.body);
-    const updated = await stores.update(body.storeId, (store) => vectorConfigFields(body, store));
-    if (!updated) throw storeNotFound(body.storeId);
-    return storeView(updated);
-  });
-
-  // Changes only the vector store's settings (Flowise's "update" from the retrieval playground).
-  app.post(`${base}/vectorstore/update`, async (request) => {
-    const body = parseInput(vectorConfigSchema, request.body);
-    const updated = await stores.update(body.storeId, () =>
-      body.vectorStoreName ? { vectorStoreConfig: { name: body.vectorStoreName, config: body.vectorStoreConfig ?? {} } } : {},
-    );
-    if (!updated) throw storeNotFound(body.storeId);
-    return storeView(updated);
   });
 
   async function adjustLoaderTotals(storeId: string, loaderId: string, chunks: number, chars: number): Promise<void> {

@@ -6,6 +6,7 @@ import { addFileStorageOverrides } from '../../engine/files/file-fields.js';
 import { resolveUpsertPlan } from '../../engine/graph/upsert-plan.js';
 import { parseOverrideSettings } from '../../engine/run/override-config.js';
 import { waitForUpsert } from '../../runner/upsert/upsert-runner.js';
+import { docstoreJobOf } from '../../runner/docstore/docstore-job.js';
 import { AppError, ERROR_STATUS, isErrorCode, notFound } from '../../shared/app-error.js';
 import type { ChatFlow } from '../../storage/repositories/chatflow-repository.js';
 import type { UpsertJobRecord } from '../../storage/repositories/upsert-repository.js';
@@ -49,8 +50,8 @@ const isTrue = (value: string | undefined) => value === 'true' || value === '1';
  */
 const jobView = (job: UpsertJobRecord, withDocs: boolean) => ({
   id: job.id,
-  chatflowId: job.chatflowId,
-  chatId: job.chatId,
+  // A document store's job is filed under the store's id (Flowise's fake chatflowid): named as what it is.
+  ...(docstoreJobOf(job.input) ? { kind: 'documentStore', documentStoreId: job.chatflowId } : { chatflowId: job.chatflowId, chatId: job.chatId }),
   status: job.status,
   attempt: job.attempt,
   createdDate: job.createdDate,

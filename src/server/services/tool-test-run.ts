@@ -39,6 +39,10 @@ export async function testRunTool(services: EngineServices | undefined, body: un
   } catch (error) {
     throw new AppError('VALIDATION_FAILED', 400, (error as Error).message);
   }
+  // A required argument left out is "required", not the type error coercing nothing gives (NaN, undefined).
+  const given = (input ?? {}) as Record<string, unknown>;
+  const missing = properties.find((p) => p.required && (given[p.property] === undefined || given[p.property] === null));
+  if (missing) throw new AppError('VALIDATION_FAILED', 400, `input.${missing.property}: required`);
   const checked = toolSchemaToZod(properties).strict().safeParse(input ?? {});
   if (!checked.success) {
     const issue = checked.error.issues[0]!;

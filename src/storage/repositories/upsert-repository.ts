@@ -5,7 +5,9 @@ import type { UpsertHistoryTable, UpsertJobTable } from '../schema.js';
 import { fromJsonColumn, nowIso } from './json-columns.js';
 import { yieldToLoop } from '../../shared/yield-to-loop.js';
 
-export type UpsertStatus = 'queued' | 'running' | 'completed' | 'failed';
+/** `cancelled`: its document store was deleted while it ran (what it wrote is removed). */
+export type UpsertStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+const FINISHED: UpsertStatus[] = ['completed', 'failed', 'cancelled'];
 const ACTIVE: UpsertStatus[] = ['queued', 'running'];
 
 /** One upsert request: written before it runs (queue mode: before it is enqueued), like a run. */
@@ -37,7 +39,7 @@ export interface NewUpsertJob {
 
 export type UpsertOutcome =
   | { status: 'completed'; result: unknown; addedDocs: unknown; history?: { result: unknown; flowData: unknown } }
-  | { status: 'failed'; error: string; errorCode: string };
+  | { status: 'failed' | 'cancelled'; error: string; errorCode: string };
 
 /** Flowise's UpsertHistory entity, `result` and `flowData` parsed. */
 export interface UpsertHistoryRecord {
@@ -150,7 +152,7 @@ export class UpsertRepository {
       const values =
         outcome.status === 'completed'
           ? { status: 'completed', result: JSON.stringify(outcome.result), addedDocs: JSON.stringify(outcome.addedDocs), finishedDate: now }
-          : { status: 'failed', error: outcome.error, errorCode: outcome.errorCode, finishedDate: now };
+          : { status: outcome.status, error: outcome.error, errorCode: outcome.errorCode, finishedDate: now };
       let update = trx.updateTable('upsert_job').set(values).where('id', '=', id).where('status', 'in', ACTIVE);
       if (attempt !== undefined) update = update.where('attempt', '=', attempt);
       const done = await update.executeTakeFirst();
@@ -180,7 +182,7 @@ export class UpsertRepository {
   async pruneFinished(before: string, batch = 500): Promise<number> {
     let total = 0;
     for (;;) {
-      const ids = await this.db.selectFrom('upsert_job').select('id').where('finishedDate', '<', before).where('status', 'in', ['completed', 'failed']).limit(batch).execute();
+      const ids = await this.db.selectFrom('upsert_job').select('id').where('finishedDate', '<', before).where('status', 'in', FINISHED).limit(batch).execute();
       if (ids.length === 0) return total;
       const done = await this.db.deleteFrom('upsert_job').where('id', 'in', ids.map((r) => r.id)).executeTakeFirst();
       total += Number(done.numDeletedRows);
@@ -191,7 +193,7 @@ export class UpsertRepository {
 
   /** A deleted chatflow's finished upsert jobs and its upsert history (jobs still active finish first; the pruner takes them). */
   async deleteByChatflow(chatflowId: string): Promise<void> {
-    await this.db.deleteFrom('upsert_job').where('chatflowId', '=', chatflowId).where('status', 'in', ['completed', 'failed']).execute();
+    await this.db.deleteFrom('upsert_job').where('chatflowId', '=', chatflowId).where('status', 'in', FINISHED).execute();
     await this.db.deleteFrom('upsert_history').where('chatflowid', '=', chatflowId).execute();
   }
 

@@ -21,6 +21,8 @@ export interface StoreLoader {
   totalChunks?: number;
   totalChars?: number;
   status?: string;
+  /** Why its last processing failed (status FAILED). */
+  error?: string;
   credential?: string;
   source?: string;
 }
@@ -82,7 +84,7 @@ export interface VectorSettings {
 /** An upsert job row (`GET /api/v1/vector/upsert-jobs/:id`); a store insert's result holds `indexed`. */
 export interface UpsertJob {
   id: string;
-  status: 'queued' | 'running' | 'completed' | 'failed';
+  status: 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
   attempt: number;
   result?: { indexed?: IndexCounts };
   error?: string;

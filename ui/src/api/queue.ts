@@ -20,6 +20,9 @@ export interface ActiveJob {
   id: string;
   chatflowId?: string;
   chatflowName?: string;
+  /** A document store's job (upsertion queue). */
+  documentStoreId?: string;
+  documentStoreName?: string;
   startedAt?: string;
   worker?: string;
   attempt: number;

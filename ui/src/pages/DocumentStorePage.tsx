@@ -80,7 +80,10 @@ export function DocumentStorePage({ storeId }: { storeId: string }) {
                   <td>{loader.source}</td>
                   <td>{loader.totalChunks ?? 0}</td>
                   <td>{loader.totalChars ?? 0}</td>
-                  <td>{loader.status}</td>
+                  <td>
+                    {loader.status}
+                    {loader.error && <span className="loader-error">: {loader.error}</span>}
+                  </td>
                   <td className="row-actions">
                     <button type="button" aria-label={`Show chunks of ${loader.source}`} aria-pressed={shown === loader.id} onClick={() => setShown(shown === loader.id ? 'all' : loader.id)}>
                       Chunks
@@ -105,10 +108,12 @@ export function DocumentStorePage({ storeId }: { storeId: string }) {
           storeId={store.id}
           loaderId={shownLoader ? shownLoader.id : 'all'}
           title={shownLoader ? `Chunks of ${shownLoader.source}` : 'All chunks'}
+          loaderNames={Object.fromEntries(store.loaders.map((l) => [l.id, `${l.loaderName ?? l.loaderId ?? 'loader'} (${l.source ?? 'None'})`]))}
           onChanged={() => void docstores.get(storeId).then(setStore, () => undefined)}
         />
       )}
-      <LoaderDialog storeId={store.id} catalogue={catalogue} open={adding} onClose={() => setAdding(false)} onProcessed={() => void reload()} />
+      {/* Reloaded on close too: a Process that failed has saved its loader (marked FAILED with the reason). */}
+      <LoaderDialog storeId={store.id} catalogue={catalogue} open={adding} onClose={() => (setAdding(false), void reload())} onProcessed={() => void reload()} />
       <ConfirmDialog
         title="Delete document loader"
         message={`Delete the loader of "${removing?.source}" with its chunks and files? Upsert again to remove its vectors.`}

@@ -8,7 +8,18 @@ import { useTitle } from '../components/use-title';
 import './docstores/docstores.css';
 
 /** The name and description form of a store (create and rename). */
-function StoreForm({ store, submit, onDone }: { store?: DocumentStore; submit: string; onDone: (fields: { name: string; description: string }) => Promise<void> }) {
+function StoreForm({
+  store,
+  others,
+  submit,
+  onDone,
+}: {
+  store?: DocumentStore;
+  /** The other stores: a name one of them has is allowed, but said (the canvas's store list would show two alike). */
+  others: DocumentStore[];
+  submit: string;
+  onDone: (fields: { name: string; description: string }) => Promise<void>;
+}) {
   const [name, setName] = useState(store?.name ?? '');
   const [description, setDescription] = useState(store?.description ?? '');
   const [error, setError] = useState('');
@@ -25,8 +36,13 @@ function StoreForm({ store, submit, onDone }: { store?: DocumentStore; submit: s
     <form className="form" onSubmit={(e) => void onSubmit(e)}>
       <label>
         Store name
-        <input value={name} onChange={(e) => setName(e.target.value)} required />
+        <input value={name} onChange={(e) => setName(e.target.value)} required maxLength={200} />
       </label>
+      {others.some((other) => other.id !== store?.id && other.name === name.trim()) && (
+        <p className="hint" role="status">
+          Another store is named &quot;{name.trim()}&quot; already: chatflows' store lists will show both under that name.
+        </p>
+      )}
       <label>
         Description
         <textarea rows={3} value={description} onChange={(e) => setDescription(e.target.value)} />
@@ -101,6 +117,7 @@ export function DocumentStoresPage() {
       )}
       <Dialog title="Add document store" open={adding} onClose={() => setAdding(false)}>
         <StoreForm
+          others={stores ?? []}
           submit="Create"
           onDone={async ({ name, description }) => {
             await docstores.create(name, description);
@@ -113,6 +130,7 @@ export function DocumentStoresPage() {
         {renaming && (
           <StoreForm
             store={renaming}
+            others={stores ?? []}
             submit="Save"
             onDone={async (fields) => {
               await docstores.update(renaming.id, fields);

@@ -134,7 +134,15 @@ export function QueuePage() {
                       <td>
                         <code>{job.id}</code>
                       </td>
-                      <td>{job.chatflowId ? <Link href={`/canvas/${job.chatflowId}`}>{job.chatflowName ?? job.chatflowId}</Link> : '–'}</td>
+                      <td>
+                        {job.chatflowId ? (
+                          <Link href={`/canvas/${job.chatflowId}`}>{job.chatflowName ?? job.chatflowId}</Link>
+                        ) : job.documentStoreId ? (
+                          <Link href={`/document-stores/${job.documentStoreId}`}>Document store {job.documentStoreName ?? job.documentStoreId}</Link>
+                        ) : (
+                          '–'
+                        )}
+                      </td>
                       <td>{time(job.startedAt)}</td>
                       <td>
                         {job.worker ?? '–'}

@@ -40,7 +40,8 @@ function sizes(ctx: BuildContext): { chunkSize?: number; chunkOverlap?: number }
   if (chunkOverlap !== undefined) out.chunkOverlap = Math.trunc(chunkOverlap);
   const size = out.chunkSize ?? 1000;
   const overlap = out.chunkOverlap ?? 200;
-  if (size < 1 || overlap < 0 || overlap >= size) {
+  if (size < 1) throw new FlowValidationError(`Node ${ctx.nodeId}: chunkSize must be a positive whole number (got ${size})`, ctx.nodeId);
+  if (overlap < 0 || overlap >= size) {
     throw new FlowValidationError(`Node ${ctx.nodeId}: chunkOverlap (${overlap}) must be at least 0 and smaller than chunkSize (${size})`, ctx.nodeId);
   }
   return out;

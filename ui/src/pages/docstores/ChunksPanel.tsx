@@ -9,7 +9,20 @@ import { ChunkItem } from './ChunkItem';
 const PAGE_SIZE = 50;
 
 /** A store's chunks (one loader's, or `all`), paged by the server, each editable and deletable. */
-export function ChunksPanel({ storeId, loaderId, title, onChanged }: { storeId: string; loaderId: string; title: string; onChanged: () => void }) {
+export function ChunksPanel({
+  storeId,
+  loaderId,
+  title,
+  loaderNames,
+  onChanged,
+}: {
+  storeId: string;
+  loaderId: string;
+  title: string;
+  /** Loader id → what the page calls it: in "All chunks" each loader numbers its chunks from 1, so each says whose it is. */
+  loaderNames: Record<string, string>;
+  onChanged: () => void;
+}) {
   const [page, setPage] = useState(1);
   const [data, setData] = useState<ChunkPage>();
   const [error, setError] = useState('');
@@ -52,6 +65,7 @@ export function ChunksPanel({ storeId, loaderId, title, onChanged }: { storeId: 
                 head={
                   <>
                     <strong>#{chunk.chunkNo}</strong>
+                    {loaderId === 'all' && <span className="chunk-loader">of {loaderNames[chunk.docId] ?? chunk.docId}</span>}
                     <span className="spacer" />
                     <button type="button" aria-label={`Edit chunk ${chunk.chunkNo}`} onClick={() => setEditing(chunk)}>
                       Edit
@@ -118,7 +132,8 @@ function ChunkForm({ chunk, onSave }: { chunk: Chunk; onSave: (content: string, 
         <textarea className="mono" rows={4} value={metadata} aria-invalid={invalid} onChange={(e) => setMetadata(e.target.value)} />
       </label>
       {invalid && <span className="field-error">Not valid JSON</span>}
-      <button type="submit" className="primary" disabled={invalid}>
+      {content.trim() === '' && <span className="field-error">Content must not be empty: delete the chunk instead</span>}
+      <button type="submit" className="primary" disabled={invalid || content.trim() === ''}>
         Save chunk
       </button>
     </form>

@@ -36,7 +36,7 @@ export function QueryPanel({ storeId }: { storeId: string }) {
       {result && (
         <>
           <p className="hint">
-            {result.docs.length} chunks in {result.timeTaken} ms
+            {result.docs.length} {result.docs.length === 1 ? 'chunk' : 'chunks'} in {result.timeTaken} ms
           </p>
           <ol className="chunk-list" aria-label="Retrieved chunks">
             {result.docs.map((doc) => (

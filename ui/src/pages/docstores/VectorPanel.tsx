@@ -65,7 +65,7 @@ export function VectorPanel({ store, catalogue, onChanged }: { store: DocumentSt
           setUpsert({ phase: 'done', counts: job.result?.indexed ?? { numAdded: 0, numUpdated: 0, numSkipped: 0, numDeleted: 0 } });
           break;
         }
-        if (job.status === 'failed') {
+        if (job.status === 'failed' || job.status === 'cancelled') {
           setError(job.error ?? 'The upsert failed');
           setUpsert({ phase: 'failed', store: current.status });
           break;
