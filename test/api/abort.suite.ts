@@ -65,6 +65,8 @@ export function abortSuite(factory: HarnessFactory): void {
       const b = await h.anon.post('/api/v1/runs', { chatflowId: id, question: 'b', chatId: 'gone-2', streaming: true });
       const running = async () => (await h.repos.runs.activeFor(id)).filter((r) => r.status === 'running').length;
       await eventually(async () => (await running()) === 2, undefined, 'both runs to start');
+      // Both runs are waiting on the LLM (a run claimed but not yet calling it would end without a request).
+      await eventually(() => h.fake.requests.length >= 2, undefined, 'both LLM requests to arrive');
       expect((await h.admin.delete(`/api/v1/chatflows/${id}`)).status).toBe(200);
       for (const runId of [a.body.runId, b.body.runId]) {
         // The run view answers 404 once its chatflow is gone: read the row (deleted with the chatflow's
