@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,11 @@ function workerEntry(): string {
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import { register } from ${JSON.stringify(tsx)};\nregister();\nconst m = await import(${JSON.stringify(entry)});\nexport default m.default;\n`;
   const file = join(tmpdir(), `aimicromind-extract-worker-${createHash('sha256').update(boot).digest('hex').slice(0, 16)}.mjs`);
-  writeFileSync(file, boot);
+  // Written aside, then renamed over: processes starting together share this path, and a thread loading
+  // it while another process rewrote it in place found it empty ("No handler function exported").
+  const written = `${file}.${process.pid}.${Date.now()}`;
+  writeFileSync(written, boot);
+  renameSync(written, file);
   return file;
 }
 
