@@ -1,11 +1,11 @@
 import type { FastifyReply } from 'fastify';
-import type { FlowRunner, RunOutcome } from '../../runner/flow-runner.js';
+import type { RunOutcome } from '../../runner/flow-runner.js';
 import { predictionResponse } from '../../runner/prediction-response.js';
 import { INTERNAL_EVENTS, UNTRACED_HIDDEN_EVENTS } from '../../runner/run-events.js';
 import { ERROR_STATUS } from '../../shared/app-error.js';
 import type { Logger } from '../../shared/logger.js';
-import type { Metrics } from '../../shared/metrics.js';
-import { ACTIVE_STATUSES, type RunRecord, type RunRepository } from '../../storage/repositories/run-repository.js';
+import { ACTIVE_STATUSES, type RunRecord } from '../../storage/repositories/run-repository.js';
+import type { AppDeps } from '../app-deps.js';
 import { sendError } from '../plugins/error-handler.js';
 import { SseStream } from '../sse/sse-stream.js';
 import { relayRun } from '../sse/relay-run.js';
@@ -24,37 +24,36 @@ export function sendOutcome(
   return sendError(reply, ERROR_STATUS[outcome.code], outcome.code, outcome.error, outcome.nodeId);
 }
 
-/** Opens the SSE response of a run and relays its events from `afterId` until `end`. */
+/** What relaying a run needs from the app: the runner, the run rows, the heartbeat, the stream gauge. */
+export type StreamDeps = Pick<AppDeps, 'runner' | 'repos' | 'metrics'> & { config: { server: { heartbeatIntervalMs: number } } };
+
+/**
+ * Opens the SSE response of a run and relays its events from `afterId` until `end`; `trace`: the client
+ * asked for the per-node trace (`node` events).
+ */
 export async function streamRun(
   reply: FastifyReply,
-  runner: FlowRunner,
+  deps: StreamDeps,
   run: RunRecord,
   question: string | undefined,
   afterId: number,
-  options: {
-    heartbeatIntervalMs: number;
-    logger: Logger;
-    metrics: Metrics;
-    runs: RunRepository;
-    /** The client asked for the per-node trace (`node` events). */
-    trace: boolean;
-  },
+  options: { logger: Logger; trace: boolean },
 ): Promise<void> {
   const stream = new SseStream(
     reply,
     { 'X-Run-Id': run.id },
-    options.heartbeatIntervalMs,
+    deps.config.server.heartbeatIntervalMs,
     (data) => {
       if (question !== undefined) data.question = question;
     },
-    options.metrics.activeStreams,
+    deps.metrics.activeStreams,
     options.trace ? INTERNAL_EVENTS : UNTRACED_HIDDEN_EVENTS,
   );
-  await relayRun(stream, runner, run.id, afterId, {
+  await relayRun(stream, deps.runner, run.id, afterId, {
     detachAbort: run.detachable,
     logger: options.logger,
     runEnded: async () => {
-      const current = await options.runs.get(run.id);
+      const current = await deps.repos.runs.get(run.id);
       return current !== undefined && !ACTIVE_STATUSES.includes(current.status);
     },
   });

@@ -32,13 +32,7 @@ export async function predictionRoutes(app: FastifyInstance, deps: AppDeps, pred
       const { run } = await deps.runner.start({ ...prepared.request, watch: true });
       const memoryType = prepared.plan.memoryNode?.label;
       if (prepared.request.streaming) {
-        await streamRun(reply, deps.runner, run, prepared.question, 0, {
-          heartbeatIntervalMs: deps.config.server.heartbeatIntervalMs,
-          logger: log,
-          metrics: deps.metrics,
-          runs: deps.repos.runs,
-          trace,
-        });
+        await streamRun(reply, deps, run, prepared.question, 0, { logger: log, trace });
         return reply;
       }
       const outcome = await deps.runner.outcome(run);

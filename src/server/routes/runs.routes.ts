@@ -99,13 +99,7 @@ export async function runRoutes(
     const trace = wantsTrace(request);
     const run = await loadRun(request);
     const question = runInputSchema.safeParse(run.input).data?.question;
-    await streamRun(reply, deps.runner, run, question, afterId, {
-      heartbeatIntervalMs: deps.config.server.heartbeatIntervalMs,
-      logger: log,
-      metrics: deps.metrics,
-      runs: deps.repos.runs,
-      trace,
-    });
+    await streamRun(reply, deps, run, question, afterId, { logger: log, trace });
     return reply;
   });
 
