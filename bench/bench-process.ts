@@ -122,6 +122,30 @@ export function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
   return { rssMiB: Math.round(kb('VmRSS') / 102.4) / 10, peakMiB: Math.round(kb('VmHWM') / 102.4) / 10 };
 }
 
+/**
+ * Voluntary context switches of a process, summed over its threads (/proc/<pid>/task/<tid>/status): a
+ * thread switches voluntarily when it goes to sleep (the event loop waiting in epoll, a pool thread
+ * waiting for work), so the count is the number of times its threads woke up again. Threads that
+ * ended meanwhile are not counted.
+ */
+export function wakeupsOf(pid: number): number {
+  let total = 0;
+  let tids: string[];
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return 0;
+  }
+  for (const tid of tids) {
+    try {
+      total += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return total;
+}
+
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
 /** User + system CPU ms of a process (/proc/<pid>/stat), with its reaped children's when `children`. */

@@ -78,10 +78,11 @@ export function fixedVariableTable(results: BenchResults): string[] {
   const lines = [
     '## Fixed versus variable cost (CPU ms per JSON prediction, per process)',
     '',
-    'At c=1 every prediction pays its process\'s fixed costs alone (wake-ups, round trips, writes that carry one prediction); at c=100 they are shared. A ratio that grows means a fixed cost grew.',
+    'At c=1 every prediction pays its process\'s fixed costs alone (wake-ups, round trips, writes that carry one prediction); at c=100 they are shared. A ratio that grows means a fixed cost grew. ' +
+      'Wake-ups are the process\'s voluntary context switches (all threads) per prediction: each is a sleep in epoll (or a pool thread\'s wait) ended by a reply, a request or a timer.',
     '',
-    '| stack | process | c=1 | c=20 | c=100 | c=1 ÷ c=100 |',
-    '|---|---|---|---|---|---|',
+    '| stack | process | c=1 | c=20 | c=100 | c=1 ÷ c=100 | wake-ups c=1 | wake-ups c=100 |',
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const stack of results.stacks) {
     const c1 = at(stack, 1);
@@ -89,13 +90,14 @@ export function fixedVariableTable(results: BenchResults): string[] {
     const names = [...productProcesses(stack, c1), ...(stack.database === 'postgres' ? ['postgres'] : [])];
     for (const name of names) {
       const v = (c: number) => at(stack, c)?.cpuMsPerPrediction[name];
-      lines.push(`| ${stack.name} | ${name} | ${fmt(v(1), 2)} | ${fmt(v(20), 2)} | ${fmt(v(100), 2)} | ${fmt(ratio(v(1), v(100)), 2)}× |`);
+      const w = (c: number) => at(stack, c)?.wakeupsPerPrediction?.[name];
+      lines.push(`| ${stack.name} | ${name} | ${fmt(v(1), 2)} | ${fmt(v(20), 2)} | ${fmt(v(100), 2)} | ${fmt(ratio(v(1), v(100)), 2)}× | ${fmt(w(1))} | ${fmt(w(100))} |`);
     }
     const total = (c: number) => {
       const load = at(stack, c);
       return load ? productCpuMs(stack, load) : undefined;
     };
-    lines.push(`| ${stack.name} | **product total** | ${fmt(total(1), 2)} | ${fmt(total(20), 2)} | ${fmt(total(100), 2)} | ${fmt(ratio(total(1), total(100)), 2)}× |`);
+    lines.push(`| ${stack.name} | **product total** | ${fmt(total(1), 2)} | ${fmt(total(20), 2)} | ${fmt(total(100), 2)} | ${fmt(ratio(total(1), total(100)), 2)}× | | |`);
   }
   return lines;
 }

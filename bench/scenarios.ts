@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { llmChainFlow } from '../test/fixtures/chatflows.js';
 import { expectedAnswer } from '../test/fixtures/fake-llm-server.js';
-import { BenchProcess, cpuMsOfTree } from './bench-process.js';
+import { BenchProcess, cpuMsOfTree, wakeupsOf } from './bench-process.js';
 import type { LoadResult } from './load-generator.js';
 import { type CommandStats, commandStats, statsDelta } from './redis-stats.js';
 import type { Stack } from './stack.js';
@@ -44,6 +44,8 @@ export interface MeasuredLoad extends LoadResult {
   tokens?: number;
   /** CPU ms per successful prediction, per process. */
   cpuMsPerPrediction: Record<string, number>;
+  /** Wake-ups (voluntary context switches, all threads) per successful prediction, per product process. */
+  wakeupsPerPrediction?: Record<string, number>;
   /**
    * Commands (INFO commandstats, which counts the commands run inside Lua scripts too), the µs those
    * commands report (a script's time is counted for the script and again for its commands), and the
@@ -59,6 +61,9 @@ export async function measureLoad(
   options: { mode: 'json' | 'stream'; concurrency: number; total: number; rampSeconds?: number; inspector?: Redis; tokens?: number },
 ): Promise<MeasuredLoad> {
   const cpuBefore = new Map(stack.processes.map((p) => [p.name, p.cpuMs()]));
+  // redis-server is one process (PostgreSQL's backends are children of the postmaster: not counted).
+  const watched = [...stack.processes.map((p) => ({ name: p.name.split('/').pop()!, pid: p.pid })), ...(sharedProcesses.redis ? [{ name: 'redis', pid: sharedProcesses.redis }] : [])];
+  const wakeupsBefore = new Map(watched.map((p) => [p.name, wakeupsOf(p.pid)]));
   const sharedBefore = sharedCpu();
   const redisBefore: CommandStats | undefined = options.inspector ? await commandStats(options.inspector) : undefined;
   const load = BenchProcess.node(
@@ -80,9 +85,13 @@ export async function measureLoad(
   if (code !== 0) throw new Error(`load generator failed (${code}): ${load.log.slice(-2000)}`);
   const result = JSON.parse(line) as LoadResult;
   const cpuMsPerPrediction: Record<string, number> = {};
+  const wakeupsPerPrediction: Record<string, number> = {};
   for (const process of stack.processes) {
     const used = process.cpuMs() - (cpuBefore.get(process.name) ?? 0);
     cpuMsPerPrediction[process.name.split('/').pop()!] = Math.round((used / Math.max(1, result.ok)) * 100) / 100;
+  }
+  for (const { name, pid } of watched) {
+    wakeupsPerPrediction[name] = Math.round(((wakeupsOf(pid) - wakeupsBefore.get(name)!) / Math.max(1, result.ok)) * 10) / 10;
   }
   const sharedAfter = sharedCpu();
   for (const [name, before] of Object.entries(sharedBefore)) {
@@ -100,5 +109,5 @@ export async function measureLoad(
       byCommand: Object.fromEntries(Object.entries(delta.byCommand).map(([k, v]) => [k, per(v)])),
     };
   }
-  return { ...result, concurrency: options.concurrency, ...(options.tokens ? { tokens: options.tokens } : {}), cpuMsPerPrediction, ...(redis ? { redis } : {}) };
+  return { ...result, concurrency: options.concurrency, ...(options.tokens ? { tokens: options.tokens } : {}), cpuMsPerPrediction, wakeupsPerPrediction, ...(redis ? { redis } : {}) };
 }
