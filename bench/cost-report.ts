@@ -109,11 +109,11 @@ export function tokenCostTable(results: BenchResults): string[] {
   const lines = [
     '## CPU per streamed token (streaming, c=20, µs)',
     '',
-    'Per process: its CPU in the streaming run divided by the LLM tokens streamed. Product = server + workers (+ Redis in queue mode). ' +
+    'Per process: its CPU in the streaming runs divided by the LLM tokens streamed, averaged over the rounds (run in turn with the other stacks; each round\'s product figure is listed). Product = server + workers (+ Redis in queue mode). ' +
       '"Streaming extra" is the product\'s CPU per streaming prediction minus per JSON prediction at c=20 (the same 50-token answer), per token.',
     '',
-    '| stack | server | workers | Redis | PostgreSQL | product | vs main-sqlite | streaming extra |',
-    '|---|---|---|---|---|---|---|---|',
+    '| stack | server | workers | Redis | PostgreSQL | product | vs main-sqlite | product in each round | streaming extra | wake-ups per token (server, workers, Redis) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const stack of results.stacks) {
     const tokens = stack.stream.tokens;
@@ -123,8 +123,12 @@ export function tokenCostTable(results: BenchResults): string[] {
     const perToken = cpuPerTokenMs(stack);
     const json20 = at(stack, 20);
     const extra = json20 ? ((productCpuMs(stack, stack.stream) - productCpuMs(stack, json20)) / tokens) * 1000 : undefined;
+    const wakeups = stack.stream.wakeupsPerPrediction ?? {};
+    const perTokenWakeups = (names: string[]) => fmt(names.reduce((sum, n) => sum + (wakeups[n] ?? 0), 0) / tokens, 2);
+    const workers = Object.keys(wakeups).filter((n) => n.startsWith('worker'));
+    const wakeupCell = stack.mode === 'queue' ? `${perTokenWakeups(['server'])}, ${perTokenWakeups(workers)}, ${perTokenWakeups(['redis'])}` : perTokenWakeups(['server']);
     lines.push(
-      `| ${stack.name} | ${us(cpu.server)} | ${stack.mode === 'queue' ? us(workerCpuMs(stack.stream)) : '–'} | ${stack.mode === 'queue' ? us(cpu.redis) : '–'} | ${stack.database === 'postgres' ? us(cpu.postgres) : '–'} | ${fmt(perToken === undefined ? undefined : perToken * 1000, 0)} | ${fmt(ratio(perToken, mainPerToken), 2)}× | ${fmt(extra, 0)} |`,
+      `| ${stack.name} | ${us(cpu.server)} | ${stack.mode === 'queue' ? us(workerCpuMs(stack.stream)) : '–'} | ${stack.mode === 'queue' ? us(cpu.redis) : '–'} | ${stack.database === 'postgres' ? us(cpu.postgres) : '–'} | ${fmt(perToken === undefined ? undefined : perToken * 1000, 0)} | ${fmt(ratio(perToken, mainPerToken), 2)}× | ${(stack.streamRoundsUsPerToken ?? []).join(', ')} | ${fmt(extra, 0)} | ${wakeupCell} |`,
     );
   }
   return lines;

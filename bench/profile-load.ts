@@ -27,6 +27,8 @@ const { values } = parseArgs({
     top: { type: 'string', default: '25' },
     /** Predictions at c=20 before the measured load (JIT and caches warm). */
     warmup: { type: 'string', default: '500' },
+    /** KEY=VALUE environment for the stack's processes (repeatable), to compare settings. */
+    env: { type: 'string', multiple: true, default: [] },
     /**
      * cpu-prof: V8's sampling profiler; strace: counts each process's system calls during the load
      * (`strace -c`, slows them down); none: only CPU and context switches (no observer effect).
@@ -56,7 +58,8 @@ async function main(): Promise<void> {
   const postgres = await PostgresServer.start();
   measureSharedProcesses({ redis: redis.pid, postgres: postgres.pid });
   if (values.with === 'cpu-prof') process.env.AIM_BENCH_NODE_ARGS = `${process.env.AIM_BENCH_NODE_ARGS ?? ''} --cpu-prof --cpu-prof-interval=100 --cpu-prof-dir=${dir}`;
-  const stack = await Stack.start(spec, { redisUrl: redis.url, postgres, fakeUrl }, await freePort());
+  const extraEnv = Object.fromEntries(values.env!.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
+  const stack = await Stack.start(spec, { redisUrl: redis.url, postgres, fakeUrl }, await freePort(), extraEnv);
   let window: { fromUs: number; toUs: number } | undefined;
   let measured: Awaited<ReturnType<typeof measureLoad>> | undefined;
   try {

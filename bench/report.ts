@@ -12,7 +12,10 @@ export interface StackResult extends StackSpec {
   peakRssMiB: Record<string, number>;
   redisConnections: Record<string, number>;
   json: MeasuredLoad[];
+  /** Streaming at c=20: latencies of the first round; CPU, wake-ups and Redis figures averaged over the rounds. */
   stream: MeasuredLoad;
+  /** Product CPU µs per streamed token in each round (rounds alternate between stacks): shows the noise. */
+  streamRoundsUsPerToken?: number[];
 }
 
 export interface SoakResult {

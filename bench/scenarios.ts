@@ -54,6 +54,38 @@ export interface MeasuredLoad extends LoadResult {
   redis?: { commandsPerPrediction: number; usecPerPrediction: number; cpuUsecPerPrediction: number; byCommand: Record<string, number> };
 }
 
+/**
+ * Several measurements of one load as one: the first's latencies and throughput, the counts summed,
+ * and the per-prediction CPU, wake-ups and Redis figures averaged (every round runs the same total).
+ */
+export function combineRounds(rounds: MeasuredLoad[]): MeasuredLoad {
+  const [first] = rounds;
+  if (!first || rounds.length === 1) return first!;
+  const mean = (pick: (load: MeasuredLoad) => Record<string, number> | undefined) => {
+    const sums: Record<string, number> = {};
+    for (const load of rounds) for (const [k, v] of Object.entries(pick(load) ?? {})) sums[k] = (sums[k] ?? 0) + v / rounds.length;
+    return Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, Math.round(v * 100) / 100]));
+  };
+  const redis = first.redis
+    ? {
+        commandsPerPrediction: mean((l) => ({ v: l.redis?.commandsPerPrediction ?? 0 })).v!,
+        usecPerPrediction: mean((l) => ({ v: l.redis?.usecPerPrediction ?? 0 })).v!,
+        cpuUsecPerPrediction: mean((l) => ({ v: l.redis?.cpuUsecPerPrediction ?? 0 })).v!,
+        byCommand: mean((l) => l.redis?.byCommand),
+      }
+    : undefined;
+  return {
+    ...first,
+    ok: rounds.reduce((n, l) => n + l.ok, 0),
+    errors: rounds.reduce((n, l) => n + l.errors, 0),
+    wrong: rounds.reduce((n, l) => n + l.wrong, 0),
+    errorSamples: rounds.flatMap((l) => l.errorSamples).slice(0, 10),
+    cpuMsPerPrediction: mean((l) => l.cpuMsPerPrediction),
+    wakeupsPerPrediction: mean((l) => l.wakeupsPerPrediction),
+    ...(redis ? { redis } : {}),
+  };
+}
+
 /** Runs the load generator as its own process against a stack, measuring CPU and Redis around it. */
 export async function measureLoad(
   stack: Stack,

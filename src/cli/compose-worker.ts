@@ -41,6 +41,7 @@ export async function startWorkerProcess(config: AppConfig): Promise<void> {
     keys,
     eventsTtlMs: config.runs.eventsTtlSeconds * 1000,
     predictionTimeoutMs: config.runs.predictionTimeoutMs,
+    tokenBatchMs: config.queue.tokenBatchMs,
     logger,
   });
   const worker = new RunWorker<RunJobData, RunJobResult>(config.queue.name, processor.process, {

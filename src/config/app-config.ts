@@ -40,6 +40,8 @@ export interface QueueConfig {
   removeOnCount: number;
   dashboard: boolean;
   workerConcurrency: number;
+  /** Longest a streamed token waits in a worker to share a Redis write with other runs' tokens (0: none). */
+  tokenBatchMs: number;
   lockDurationMs: number;
   stalledIntervalMs: number;
   maxStalledCount: number;

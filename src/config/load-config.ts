@@ -100,6 +100,7 @@ export function loadConfig(options: LoadConfigOptions = {}): AppConfig {
       removeOnCount: env.REMOVE_ON_COUNT,
       dashboard: env.ENABLE_BULLMQ_DASHBOARD,
       workerConcurrency: env.WORKER_CONCURRENCY,
+      tokenBatchMs: env.WORKER_TOKEN_BATCH_MS,
       lockDurationMs: env.WORKER_LOCK_DURATION,
       stalledIntervalMs: env.WORKER_STALLED_INTERVAL,
       maxStalledCount: env.WORKER_MAX_STALLED_COUNT,

@@ -53,6 +53,7 @@ export function buildEnvSchema(cwd: string) {
       LLM_MAX_RETRIES: integer(2, { min: 0, max: 10 }),
 
       WORKER_CONCURRENCY: integer(10000, { min: 1 }),
+      WORKER_TOKEN_BATCH_MS: integer(5, { min: 0, max: 100 }),
       QUEUE_NAME: stringWithDefault('aimicromind-queue'),
       QUEUE_REDIS_EVENT_STREAM_MAX_LEN: integer(10000, { min: 1 }),
       REDIS_URL: optionalString().refine(

@@ -36,13 +36,24 @@ export interface RunEventTransport {
  * once (in-process) or coalesced (Redis). Coalesced: consecutive tokens are joined into one (the same
  * text), a run's events wait while its previous write is in flight and then go out together, and all
  * writers of the process drain together in the check phase of the turn they had something to write
- * (one socket write for every run's batch). No timer: a token is held at most one Redis round trip,
- * so the inter-token gap stays what the LLM produced, while under load a write carries more events.
+ * (one socket write for every run's batch).
+ *
+ * With `tokenBatchMs` > 0, a run's tokens after its first are held up to that long, on one timer for
+ * the whole process: every run's held tokens then leave in one socket write, so Redis, this process
+ * and the relaying servers wake once per batch instead of once per token. Any other event (and
+ * flush) sends what is held at once, and the first token is never held (time to first token is not
+ * delayed). With 0 a token is held at most one Redis round trip.
  */
 export class RunEventWriter implements RunEventSink {
   /** Writers with events to write: one setImmediate drains them all. */
   private static readonly due = new Set<RunEventWriter>();
   private static draining = false;
+  /** Writers holding tokens for the batch timer, and that timer. */
+  private static readonly held = new Set<RunEventWriter>();
+  private static holdTimer: NodeJS.Timeout | undefined;
+
+  /** Whether a token of this run has been written (later ones may be held). */
+  private tokenSent = false;
 
   private pending: RunEvent[] = [];
   private scheduled = false;
@@ -53,6 +64,8 @@ export class RunEventWriter implements RunEventSink {
     private readonly transport: RunEventTransport,
     private nextId: number,
     private readonly coalesce: boolean,
+    /** Longest a token (not a run's first) waits to share a write with others; 0 for no wait. */
+    private readonly tokenBatchMs = 0,
   ) {}
 
   /** The id the last numbered event got (a taken-over run continues its predecessor's numbering). */
@@ -71,13 +84,44 @@ export class RunEventWriter implements RunEventSink {
     } else {
       this.pending.push(event);
     }
-    if (!this.writing) this.schedule();
+    if (!this.writing) this.scheduleFor(event.event === 'token');
+  }
+
+  /** Schedules a write: now, or on the batch timer when only tokens wait and batching applies. */
+  private scheduleFor(onlyTokens: boolean): void {
+    if (onlyTokens && this.tokenSent && this.tokenBatchMs > 0) this.hold();
+    else this.schedule();
+  }
+
+  private hold(): void {
+    const all = RunEventWriter;
+    if (this.scheduled || all.held.has(this)) return;
+    all.held.add(this);
+    all.holdTimer ??= setTimeout(all.releaseHeld, this.tokenBatchMs);
+  }
+
+  /** No longer held; the timer goes when no writer is (the next hold starts a full wait). */
+  private unhold(): void {
+    const all = RunEventWriter;
+    if (!all.held.delete(this) || all.held.size > 0 || !all.holdTimer) return;
+    clearTimeout(all.holdTimer);
+    all.holdTimer = undefined;
+  }
+
+  /** The batch timer: every held writer drains in this turn, so their writes share one socket write. */
+  private static releaseHeld(this: void): void {
+    const all = RunEventWriter;
+    all.holdTimer = undefined;
+    const writers = [...all.held];
+    all.held.clear();
+    for (const writer of writers) writer.drain();
   }
 
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
     const all = RunEventWriter;
+    this.unhold();
     all.due.add(this);
     if (all.draining) return;
     all.draining = true;
@@ -113,18 +157,20 @@ export class RunEventWriter implements RunEventSink {
   private drain(): void {
     this.scheduled = false;
     RunEventWriter.due.delete(this);
+    this.unhold();
     if (this.writing || this.pending.length === 0) return;
     // After a failed write nothing more is written: a reader never sees a hole in the ids.
     if (this.failure !== undefined) {
       this.pending = [];
       return;
     }
+    if (!this.tokenSent) this.tokenSent = this.pending.some((event) => event.event === 'token');
     const batch = this.pending.map((event) => serializeEvent(this.nextId++, event));
     this.pending = [];
     const written = (async () => this.transport.write(batch))().then(
       () => {
         this.writing = undefined;
-        if (this.pending.length > 0) this.schedule();
+        if (this.pending.length > 0) this.scheduleFor(this.pending.every((event) => event.event === 'token'));
       },
       (error: unknown) => {
         this.failure ??= error;

@@ -16,6 +16,8 @@ export interface RunJobProcessorDeps {
   /** RUN_EVENTS_TTL and PREDICTION_TIMEOUT, for the run streams' expiry. */
   eventsTtlMs: number;
   predictionTimeoutMs: number;
+  /** WORKER_TOKEN_BATCH_MS: see RunEventWriter. */
+  tokenBatchMs: number;
   logger: Logger;
 }
 
@@ -52,7 +54,7 @@ export class RunJobProcessor {
         eventsMs: this.deps.eventsTtlMs,
         safetyMs: this.deps.predictionTimeoutMs + this.deps.eventsTtlMs,
       });
-      const writer = new RunEventWriter(transport, firstId, true);
+      const writer = new RunEventWriter(transport, firstId, true, this.deps.tokenBatchMs);
       const report = await this.deps.executor.execute(runId, writer, controller.signal);
       // The run's last events leave now, and BullMQ's moveToFinished follows in the same write instead of
       // a round trip later. Their reply is not waited for: the run's end is already in the database,

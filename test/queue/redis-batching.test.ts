@@ -4,6 +4,9 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CoalescingRedis, closeRedis, createRedis } from '../../src/runner/queue/redis-connection.js';
 import { RunWorker } from '../../src/worker/run-worker.js';
+import { RedisEventTransport, readStream } from '../../src/runner/queue/redis-event-transport.js';
+import { RunStreamKeys } from '../../src/runner/queue/run-stream-keys.js';
+import { RunEventWriter } from '../../src/runner/run-events.js';
 import { RedisServer } from '../support/redis-server.js';
 import { testLogger } from '../support/test-logger.js';
 
@@ -186,5 +189,32 @@ describe('Redis round trips of the product connections and the worker', () => {
     expect(await queue.getJobCounts('waiting', 'active')).toEqual({ waiting: 0, active: 0 });
     await b.close();
     await queue.close();
+  });
+  it('with WORKER_TOKEN_BATCH_MS, the tokens that several runs stream within the window leave in one socket write, in order', async () => {
+    const connection = connect('patient');
+    await ready(connection);
+    const keys = new RunStreamKeys('batching-test');
+    const ttl = { eventsMs: 60000, safetyMs: 60000 };
+    const writers = ['run-a', 'run-b'].map((runId) => {
+      const transport = new RedisEventTransport(connection, keys, runId, ttl);
+      transport.describeRun({ streaming: true });
+      return new RunEventWriter(transport, 1, true, 200);
+    });
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    for (const w of writers) w.emit({ event: 'token', data: 'first ' });
+    await Promise.all(writers.map((w) => w.flush()));
+    const writes = countWrites(connection);
+    // Tokens in six different turns, alternating runs: without batching, six writes.
+    for (let i = 0; i < 6; i += 1) {
+      writers[i % 2]!.emit({ event: 'token', data: `${i} ` });
+      await turn();
+    }
+    expect(writes.count).toBe(0);
+    // The timer's turn sends both runs' held tokens in one write.
+    while (writes.count === 0) await turn();
+    await Promise.all(writers.map((w) => w.flush()));
+    expect(writes.count).toBe(1);
+    const texts = await Promise.all(['run-a', 'run-b'].map(async (runId) => (await readStream(connection, keys, runId)).map((e) => (JSON.parse(e.json) as { data: string }).data).join('')));
+    expect(texts).toEqual(['first 0 2 4 ', 'first 1 3 5 ']);
   });
 });

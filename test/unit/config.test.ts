@@ -20,6 +20,7 @@ describe('configuration', () => {
         name: 'aimicromind-queue',
         eventStreamMaxLen: 10000,
         workerConcurrency: 10000,
+        tokenBatchMs: 5,
         removeOnAgeSeconds: 86400,
         removeOnCount: 10000,
         dashboard: true,
@@ -58,6 +59,7 @@ describe('configuration', () => {
           REDIS_TLS: 'maybe',
           REDIS_URL: 'http://x',
           WORKER_CONCURRENCY: '0',
+          WORKER_TOKEN_BATCH_MS: '500',
           AIMICROMIND_USERNAME: 'admin',
           NUMBER_OF_PROXIES: '-1',
           RECONCILE_INTERVAL: '50',
@@ -70,7 +72,7 @@ describe('configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as ConfigError).message;
-    for (const name of ['PORT', 'MODE', 'BODY_LIMIT', 'DATABASE_TYPE', 'REDIS_TLS', 'REDIS_URL', 'WORKER_CONCURRENCY', 'AIMICROMIND_PASSWORD', 'NUMBER_OF_PROXIES', 'RECONCILE_INTERVAL']) {
+    for (const name of ['PORT', 'MODE', 'BODY_LIMIT', 'DATABASE_TYPE', 'REDIS_TLS', 'REDIS_URL', 'WORKER_CONCURRENCY', 'WORKER_TOKEN_BATCH_MS', 'AIMICROMIND_PASSWORD', 'NUMBER_OF_PROXIES', 'RECONCILE_INTERVAL']) {
       expect(message).toContain(name);
     }
     expect((error as ConfigError).problems.length).toBeGreaterThanOrEqual(10);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RunEventWriter, type RunEventTransport, type StoredEvent } from '../../src/runner/run-events.js';
 
 /** A transport whose writes the test completes (or fails) by hand, recording what each write carried. */
@@ -85,5 +85,81 @@ describe('RunEventWriter (queue mode: events to Redis)', () => {
     await turn();
     expect(transport.writes).toHaveLength(1);
     await expect(writer.flush()).rejects.toThrow('Redis is gone');
+  });
+});
+
+describe('RunEventWriter with token batching (WORKER_TOKEN_BATCH_MS)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Fakes setTimeout only: the batch timer is advanced by hand, setImmediate turns stay real. */
+  const fakeTimer = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+
+  it('sends a run\'s first token at once and holds later ones until the batch timer, one write for every run', async () => {
+    fakeTimer();
+    const transports = [new HeldTransport(), new HeldTransport()];
+    const writers = transports.map((t) => new RunEventWriter(t, 1, true, 5));
+    writers.forEach((w, i) => w.emit({ event: 'token', data: `first ${i}` }));
+    await turn();
+    expect(transports.map((t) => t.writes.length)).toEqual([1, 1]);
+    for (const t of transports) t.complete();
+    await turn();
+    writers[0]!.emit({ event: 'token', data: 'a' });
+    await turn();
+    writers[1]!.emit({ event: 'token', data: 'b' });
+    writers[0]!.emit({ event: 'token', data: 'c' });
+    await turn();
+    await turn();
+    // Held: nothing left after the first tokens, however many turns pass.
+    expect(transports.map((t) => t.writes.length)).toEqual([1, 1]);
+    vi.advanceTimersByTime(4);
+    expect(transports.map((t) => t.writes.length)).toEqual([1, 1]);
+    vi.advanceTimersByTime(1);
+    // Both runs' tokens leave in the timer's turn (one socket write on a shared connection).
+    expect(transports.map((t) => t.writes.length)).toEqual([2, 2]);
+    expect(transports[0]!.writes[1]!.map(parse)).toEqual([{ id: 2, event: 'token', data: 'ac' }]);
+    expect(transports[1]!.writes[1]!.map(parse)).toEqual([{ id: 2, event: 'token', data: 'b' }]);
+  });
+
+  it('sends held tokens at once when another event follows, and on flush', async () => {
+    fakeTimer();
+    const transport = new HeldTransport();
+    const writer = new RunEventWriter(transport, 1, true, 50);
+    writer.emit({ event: 'token', data: 'Hi' });
+    await turn();
+    transport.complete();
+    await turn();
+    writer.emit({ event: 'token', data: ' there' });
+    await turn();
+    expect(transport.writes).toHaveLength(1);
+    writer.emit({ event: 'sourceDocuments', data: [] });
+    await turn();
+    expect(transport.writes[1]!.map((e) => parse(e).event)).toEqual(['token', 'sourceDocuments']);
+    transport.complete();
+    await turn();
+    writer.emit({ event: 'token', data: '!' });
+    await turn();
+    expect(transport.writes).toHaveLength(2);
+    const flushed = writer.flush();
+    expect(transport.writes[2]!.map(parse)).toEqual([{ id: 4, event: 'token', data: '!' }]);
+    transport.complete();
+    await flushed;
+  });
+
+  it('holds tokens that arrived during a write for the timer, not for another round trip only', async () => {
+    fakeTimer();
+    const transport = new HeldTransport();
+    const writer = new RunEventWriter(transport, 1, true, 5);
+    writer.emit({ event: 'token', data: 'a' });
+    await turn();
+    writer.emit({ event: 'token', data: 'b' });
+    transport.complete();
+    await turn();
+    await turn();
+    expect(transport.writes).toHaveLength(1);
+    vi.advanceTimersByTime(5);
+    expect(transport.writes[1]!.map(parse)).toEqual([{ id: 2, event: 'token', data: 'b' }]);
+    transport.complete();
   });
 });
