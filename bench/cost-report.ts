@@ -62,7 +62,10 @@ export function costTargets(results: BenchResults): Target[] {
   const mt = main && cpuPerTokenMs(main);
   if (qt !== undefined && mt !== undefined) {
     const r = ratio(qt, mt)!;
-    list.push({ what: 'CPU per streamed token, server + worker + Redis vs main (SQLite)', goal: '≤ 1.5×', measured: `${fmt(qt * 1000, 0)} vs ${fmt(mt * 1000, 0)} µs (${fmt(r, 2)}×)`, met: r <= 1.5 });
+    // Main mode on SQLite counts its database's CPU in the server; on PostgreSQL, like the queue stack, it does not.
+    const mtPg = mainPg && cpuPerTokenMs(mainPg);
+    const vsPg = mtPg === undefined ? '' : `; ${fmt(ratio(qt, mtPg), 2)}× main on PostgreSQL, ${fmt(mtPg * 1000, 0)} µs`;
+    list.push({ what: 'CPU per streamed token, server + worker + Redis vs main (SQLite)', goal: '≤ 1.5×', measured: `${fmt(qt * 1000, 0)} vs ${fmt(mt * 1000, 0)} µs (${fmt(r, 2)}×${vsPg})`, met: r <= 1.5 });
   }
   const soak = results.soak;
   const q = soak?.queue?.ttftMs?.p50;

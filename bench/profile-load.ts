@@ -27,6 +27,8 @@ const { values } = parseArgs({
     top: { type: 'string', default: '25' },
     /** Predictions at c=20 before the measured load (JIT and caches warm). */
     warmup: { type: 'string', default: '500' },
+    /** JSON predictions (another flow, c=100) before the warm-up: a larger database, as late in `npm run bench`. */
+    'fill-json': { type: 'string', default: '0' },
     /** KEY=VALUE environment for the stack's processes (repeatable), to compare settings. */
     env: { type: 'string', multiple: true, default: [] },
     /**
@@ -64,6 +66,10 @@ async function main(): Promise<void> {
   let measured: Awaited<ReturnType<typeof measureLoad>> | undefined;
   try {
     const flow = await createBenchFlow(stack, fakeUrl, stream ? 'fake;tokens=50;delay=20' : 'fake;tokens=50');
+    if (Number(values['fill-json']) > 0) {
+      const filler = await createBenchFlow(stack, fakeUrl, 'fake;tokens=50');
+      await measureLoad(stack, filler, { mode: 'json', concurrency: 100, total: Number(values['fill-json']) });
+    }
     await measureLoad(stack, flow, { mode: stream ? 'stream' : 'json', concurrency: 20, total: Number(values.warmup) }); // warm-up
     // V8 stamps samples with the monotonic clock process.hrtime reads: the window is exact.
     const fromUs = Number(process.hrtime.bigint() / 1000n);
