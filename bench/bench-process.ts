@@ -123,28 +123,33 @@ export function memoryOf(pid: number): { rssMiB: number; peakMiB: number } {
 }
 
 /**
- * Voluntary context switches of a process, summed over its threads (/proc/<pid>/task/<tid>/status): a
- * thread switches voluntarily when it goes to sleep (the event loop waiting in epoll, a pool thread
- * waiting for work), so the count is the number of times its threads woke up again. Threads that
- * ended meanwhile are not counted.
+ * Context switches of a process, summed over its threads (/proc/<pid>/task/<tid>/status). A thread
+ * switches voluntarily when it goes to sleep (the event loop waiting in epoll, a pool thread waiting
+ * for work), so `voluntary` counts the times its threads woke up again; `involuntary` counts
+ * preemptions. Threads that ended meanwhile are not counted.
  */
-export function wakeupsOf(pid: number): number {
-  let total = 0;
+export function contextSwitchesOf(pid: number): { voluntary: number; involuntary: number } {
+  const total = { voluntary: 0, involuntary: 0 };
   let tids: string[];
   try {
     tids = fs.readdirSync(`/proc/${pid}/task`);
   } catch {
-    return 0;
+    return total;
   }
   for (const tid of tids) {
     try {
-      total += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8'))?.[1] ?? 0);
+      const status = fs.readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
+      total.voluntary += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+      total.involuntary += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
     } catch {
       // the thread ended meanwhile
     }
   }
   return total;
 }
+
+/** Wake-ups of a process so far: its threads' voluntary context switches (see contextSwitchesOf). */
+export const wakeupsOf = (pid: number): number => contextSwitchesOf(pid).voluntary;
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { freePort } from '../test/support/free-port.js';
 import { PostgresServer } from '../test/support/postgres-server.js';
 import { RedisServer } from '../test/support/redis-server.js';
-import { BenchProcess } from './bench-process.js';
+import { BenchProcess, contextSwitchesOf } from './bench-process.js';
 import { type CpuProfile, summariseProfile } from './profile-summary.js';
 import { createBenchFlow, measureLoad, measureSharedProcesses } from './scenarios.js';
 import { Stack, type StackSpec } from './stack.js';
@@ -103,26 +103,12 @@ async function main(): Promise<void> {
   }
 }
 
-/**
- * A process's user and system CPU (ms, /proc/<pid>/stat) and context switches summed over its threads
- * (/proc/<pid>/task/<tid>/status): a voluntary switch is a thread going to sleep (the event loop
- * waiting in epoll, a pool thread waiting for work), so it counts wake-ups.
- */
+/** A process's user and system CPU (ms, /proc/<pid>/stat) and its threads' context switches. */
 function kernelCounters(pid: number) {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  let voluntarySwitches = 0;
-  let involuntarySwitches = 0;
-  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const status = fs.readFileSync(`/proc/${pid}/task/${tid}/status`, 'utf8');
-      voluntarySwitches += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-      involuntarySwitches += Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-    } catch {
-      // the thread ended meanwhile
-    }
-  }
-  return { userMs: Number(fields[11]) * 10, systemMs: Number(fields[12]) * 10, voluntarySwitches, involuntarySwitches };
+  const switches = contextSwitchesOf(pid);
+  return { userMs: Number(fields[11]) * 10, systemMs: Number(fields[12]) * 10, voluntarySwitches: switches.voluntary, involuntarySwitches: switches.involuntary };
 }
 
 /** `strace -c -f` attached to a process: counts its threads' system calls until stopped. */
