@@ -8,6 +8,7 @@ import { RunRequeuedError } from '../runner/requeue-error.js';
 import type { RunExecutor } from '../runner/run-executor.js';
 import { RunEventWriter } from '../runner/run-events.js';
 import type { Logger } from '../shared/logger.js';
+import { withDeadline } from '../shared/with-deadline.js';
 
 export interface RunJobProcessorDeps {
   executor: RunExecutor;
@@ -46,6 +47,7 @@ export class RunJobProcessor {
     // Registered before the run is claimed, so an abort that arrives meanwhile is not lost.
     const controller = new AbortController();
     this.running.set(runId, controller);
+    let writer: RunEventWriter | undefined;
     try {
       const { redis, keys } = this.deps;
       // A job started before (its worker died or stopped) continues its run's event numbering.
@@ -54,7 +56,7 @@ export class RunJobProcessor {
         eventsMs: this.deps.eventsTtlMs,
         safetyMs: this.deps.predictionTimeoutMs + this.deps.eventsTtlMs,
       });
-      const writer = new RunEventWriter(transport, firstId, true, this.deps.tokenBatchMs);
+      writer = new RunEventWriter(transport, firstId, true, this.deps.tokenBatchMs);
       const report = await this.deps.executor.execute(runId, writer, controller.signal);
       // The run's last events leave now, and BullMQ's moveToFinished follows in the same write instead of
       // a round trip later. Their reply is not waited for: the run's end is already in the database,
@@ -66,6 +68,10 @@ export class RunJobProcessor {
     } catch (error) {
       if (error instanceof RunRequeuedError && token) {
         this.log.info({ runId, jobId: job.id }, 'run handed back to the queue at shutdown');
+        // Events still held (WORKER_TOKEN_BATCH_MS) or in flight are written before another worker can
+        // take the run: written later, they would take ids the next attempt numbers from the stream.
+        // Bounded: with Redis down the hand-back below cannot happen either.
+        if (writer) await withDeadline(writer.flush(), 2000, 'writing the run\'s last events').catch(() => undefined);
         await job.moveToWait(token);
         throw new WaitingError();
       }
