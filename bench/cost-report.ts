@@ -62,10 +62,17 @@ export function costTargets(results: BenchResults): Target[] {
   const mt = main && cpuPerTokenMs(main);
   if (qt !== undefined && mt !== undefined) {
     const r = ratio(qt, mt)!;
-    // Main mode on SQLite counts its database's CPU in the server; on PostgreSQL, like the queue stack, it does not.
+    // Main mode on SQLite counts its database's CPU in the server; on PostgreSQL, like the queue stack, it
+    // does not. Met only against both: main-sqlite's own per-token figure moves the most between runs.
     const mtPg = mainPg && cpuPerTokenMs(mainPg);
-    const vsPg = mtPg === undefined ? '' : `; ${fmt(ratio(qt, mtPg), 2)}× main on PostgreSQL, ${fmt(mtPg * 1000, 0)} µs`;
-    list.push({ what: 'CPU per streamed token, server + worker + Redis vs main (SQLite)', goal: '≤ 1.5×', measured: `${fmt(qt * 1000, 0)} vs ${fmt(mt * 1000, 0)} µs (${fmt(r, 2)}×${vsPg})`, met: r <= 1.5 });
+    const rPg = ratio(qt, mtPg);
+    const vsPg = mtPg === undefined ? '' : `; ${fmt(rPg, 2)}× main on PostgreSQL, ${fmt(mtPg * 1000, 0)} µs`;
+    list.push({
+      what: 'CPU per streamed token, server + worker + Redis vs main (SQLite, and PostgreSQL when measured)',
+      goal: '≤ 1.5×',
+      measured: `${fmt(qt * 1000, 0)} vs ${fmt(mt * 1000, 0)} µs (${fmt(r, 2)}×${vsPg})`,
+      met: r <= 1.5 && (rPg === undefined || rPg <= 1.5),
+    });
   }
   const soak = results.soak;
   const q = soak?.queue?.ttftMs?.p50;

@@ -57,8 +57,9 @@ async function main(): Promise<void> {
   await fake.waitFor(/fake llm ready (\d+)/);
   const fakeUrl = `http://127.0.0.1:${/fake llm ready (\d+)/.exec(fake.log)![1]}/v1`;
   const redis = await RedisServer.start();
-  const postgres = await PostgresServer.start();
-  measureSharedProcesses({ redis: redis.pid, postgres: postgres.pid });
+  // Only a PostgreSQL stack needs the cluster (Stack.start reads it for those alone).
+  const postgres = spec.database === 'postgres' ? await PostgresServer.start() : undefined;
+  measureSharedProcesses({ redis: redis.pid, postgres: postgres?.pid });
   if (values.with === 'cpu-prof') process.env.AIM_BENCH_NODE_ARGS = `${process.env.AIM_BENCH_NODE_ARGS ?? ''} --cpu-prof --cpu-prof-interval=100 --cpu-prof-dir=${dir}`;
   const extraEnv = Object.fromEntries(values.env!.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
   const stack = await Stack.start(spec, { redisUrl: redis.url, postgres, fakeUrl }, await freePort(), extraEnv);
@@ -88,12 +89,15 @@ async function main(): Promise<void> {
     await stack.stop();
     await fake.stop();
     await redis.stop();
-    await postgres.stop();
+    await postgres?.stop();
   }
   if (!measured || !window) throw new Error('the load did not run');
   const pids = Object.fromEntries(stack.processes.map((p) => [p.pid, p.name.split('/').pop()!]));
   console.log(`${spec.name}, ${values.load} c=${concurrency}, ${measured.ok} predictions, ${measured.throughput}/s; CPU ms per prediction: ${JSON.stringify(measured.cpuMsPerPrediction)}`);
-  if (values.with !== 'cpu-prof') return;
+  if (values.with !== 'cpu-prof') {
+    if (values.with === 'none') fs.rmSync(dir, { recursive: true, force: true });
+    return;
+  }
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
     const pid = Number(/CPU\.\d+\.\d+\.(\d+)\./.exec(file)?.[1]);
     const name = pids[pid] ?? `pid ${pid}`;

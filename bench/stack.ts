@@ -15,8 +15,14 @@ export interface StackSpec {
 
 export interface SharedServices {
   redisUrl: string;
-  postgres: PostgresServer;
+  /** Needed by PostgreSQL stacks only. */
+  postgres?: PostgresServer;
   fakeUrl: string;
+}
+
+function requirePostgres(shared: SharedServices): PostgresServer {
+  if (!shared.postgres) throw new Error('a PostgreSQL stack needs a PostgreSQL server');
+  return shared.postgres;
 }
 
 /** One deployment under test: a server process and its worker processes, with their own database. */
@@ -43,7 +49,7 @@ export class Stack {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `aim-bench-${spec.name}-`));
     const database: Record<string, string> =
       spec.database === 'postgres'
-        ? { DATABASE_TYPE: 'postgres', DATABASE_URL: await shared.postgres.createDatabase('bench') }
+        ? { DATABASE_TYPE: 'postgres', DATABASE_URL: await requirePostgres(shared).createDatabase('bench') }
         : { DATABASE_TYPE: 'sqlite' };
     const env: Record<string, string> = {
       PORT: String(port),
@@ -96,8 +102,10 @@ export class Stack {
     return this.env.DATABASE_PATH!;
   }
 
+  /** Stops the processes and removes the stack's directory (its SQLite database, secret key, uploads). */
   async stop(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.stop()));
     await this.server.stop();
+    fs.rmSync(this.directory, { recursive: true, force: true });
   }
 }

@@ -38,8 +38,8 @@ export interface RunEventTransport {
  * writers of the process drain together in the check phase of the turn they had something to write
  * (one socket write for every run's batch).
  *
- * With `tokenBatchMs` > 0, a run's tokens after its first are held up to that long, on one timer for
- * the whole process: every run's held tokens then leave in one socket write, which Redis reads once
+ * With `tokenBatchMs` > 0, a run's tokens after its first are held up to that long (from the answer to
+ * the run's previous write, when one is in flight), on one timer for the whole process: every run's held tokens then leave in one socket write, which Redis reads once
  * instead of once per token (about 25% less Redis CPU per streamed token at 20 streams; the worker's
  * and the relaying server's CPU did not change measurably). Any other event (and
  * flush) sends what is held at once, and the first token is never held (time to first token is not
