@@ -198,7 +198,7 @@ describe('Redis round trips of the product connections and the worker', () => {
     const writers = ['run-a', 'run-b'].map((runId) => {
       const transport = new RedisEventTransport(connection, keys, runId, ttl);
       transport.describeRun({ streaming: true });
-      return new RunEventWriter(transport, 1, true, 200);
+      return new RunEventWriter(transport, 1, true, 1000);
     });
     const turn = () => new Promise((resolve) => setImmediate(resolve));
     for (const w of writers) w.emit({ event: 'token', data: 'first ' });
