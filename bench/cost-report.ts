@@ -1,5 +1,6 @@
 import type { MeasuredLoad } from './scenarios.js';
 import type { BenchResults, StackResult, Target } from './report.js';
+import type { StackSpec } from './stack.js';
 
 /**
  * The report's cost sections: what a prediction costs per process when it comes alone (c=1) and
@@ -10,15 +11,22 @@ export const fmt = (n: number | undefined, digits = 1) => (n === undefined || !N
 export const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || b === 0 ? undefined : a / b);
 export const at = (stack: StackResult | undefined, concurrency: number) => stack?.json.find((j) => j.concurrency === concurrency);
 
+/** A stack's own processes in a load's figures: its server and workers. */
+const ownProcesses = (load: MeasuredLoad) => Object.keys(load.cpuMsPerPrediction).filter((k) => k === 'server' || k.startsWith('worker'));
+
 /** The product's processes of a stack: its server and workers, and Redis in queue mode. */
-function productProcesses(stack: StackResult, load: MeasuredLoad): string[] {
-  const own = Object.keys(load.cpuMsPerPrediction).filter((k) => k === 'server' || k.startsWith('worker'));
-  return stack.mode === 'queue' ? [...own, 'redis'] : own;
+function productProcesses(stack: Pick<StackSpec, 'mode'>, load: MeasuredLoad): string[] {
+  return stack.mode === 'queue' ? [...ownProcesses(load), 'redis'] : ownProcesses(load);
 }
 
+const sumCpuMs = (load: MeasuredLoad, names: string[]) => names.reduce((sum, name) => sum + (load.cpuMsPerPrediction[name] ?? 0), 0);
+
+/** CPU ms per prediction of the stack's server and workers alone. */
+export const ownCpuMs = (load: MeasuredLoad): number => sumCpuMs(load, ownProcesses(load));
+
 /** CPU ms per prediction summed over the product's processes (PostgreSQL, the LLM and the load excluded). */
-export function productCpuMs(stack: StackResult, load: MeasuredLoad): number {
-  return productProcesses(stack, load).reduce((sum, name) => sum + (load.cpuMsPerPrediction[name] ?? 0), 0);
+export function productCpuMs(stack: Pick<StackSpec, 'mode'>, load: MeasuredLoad): number {
+  return sumCpuMs(load, productProcesses(stack, load));
 }
 
 /** CPU ms per streamed LLM token, summed over the product's processes. */

@@ -7,7 +7,7 @@ import { freePort } from '../test/support/free-port.js';
 import { PostgresServer } from '../test/support/postgres-server.js';
 import { RedisServer } from '../test/support/redis-server.js';
 import { BenchProcess, ROOT } from './bench-process.js';
-import { productCpuMs } from './cost-report.js';
+import { ownCpuMs, productCpuMs } from './cost-report.js';
 import { connectionsByPid } from './redis-stats.js';
 import { type BenchResults, type StackResult, writeReport } from './report.js';
 import { type FlowHandle, type MeasuredLoad, combineRounds, createBenchFlow, measureLoad, measureSharedProcesses } from './scenarios.js';
@@ -101,9 +101,7 @@ async function warmUp(r: Running): Promise<void> {
   let previous: number | undefined;
   for (let round = 1; round <= WARM_UP.max; round += 1) {
     const load = await measureLoad(r.stack, r.jsonFlow, { mode: 'json', concurrency: 20, total: WARM_UP.predictions });
-    const cpu = Object.entries(load.cpuMsPerPrediction)
-      .filter(([name]) => name === 'server' || name.startsWith('worker'))
-      .reduce((sum, [, ms]) => sum + ms, 0);
+    const cpu = ownCpuMs(load);
     const settled = previous !== undefined && Math.abs(cpu - previous) <= previous * WARM_UP.settledWithin;
     log(`${r.spec.name}: warm-up round ${round}: ${cpu.toFixed(2)} ms CPU per prediction${settled ? ', settled' : ''}`);
     if (settled && round >= WARM_UP.min) return;
@@ -163,7 +161,7 @@ async function stackResult(r: Running, inspector: Redis): Promise<StackResult> {
     redisConnections: spec.mode === 'queue' ? connections : {},
     json: r.json,
     stream: r.stream!,
-    streamRoundsUsPerToken: r.streamRounds.map((load) => Math.round(productCpuMs({ ...spec, stream: load } as StackResult, load) * (1000 / STREAM_TOKENS))),
+    streamRoundsUsPerToken: r.streamRounds.map((load) => Math.round(productCpuMs(spec, load) * (1000 / STREAM_TOKENS))),
   };
 }
 
